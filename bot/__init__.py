@@ -1,0 +1,1 @@
+"""Runtime: settings, CLI, wiring, scheduler and one adapter per platform (Slack, Discord, console)."""

@@ -1,0 +1,130 @@
+"""`hrc-bot`: run the bot, open the console, migrate the database, load demo data."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError, load_settings
+
+logger = logging.getLogger("hrc_bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hrc-bot",
+        description="Community bot of the '10, 100, 1000 Human Rights Cities & Territories by 2030' campaign.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub.add_parser(
+        "run",
+        help="start Slack and/or Discord when their tokens are set; with none, the local console",
+        description="Start every platform whose tokens are set (one process, one database). "
+        "With no platform token, open the local console as a secretariat user.",
+    )
+    console = sub.add_parser(
+        "console",
+        help="type /hrc commands in the terminal (or pipe them in)",
+        description="Read /hrc commands line by line from standard input and print one reply per command.",
+    )
+    console.add_argument("--user", default=None, help="who you are in the console (default: your login name)")
+    console.add_argument("--secretariat", action="store_true", help="act with secretariat rights")
+    db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="apply Alembic migrations up to the latest", description="Apply migrations.")
+    sub.add_parser(
+        "seed-demo",
+        help="load the campaign's founding and example cities (marked as demo data)",
+        description="Load the six founding cities and the cities the campaign's reports name for practices, "
+        "marked as demo data. Safe to run twice.",
+    )
+    return parser
+
+
+async def _upgrade(settings: Settings) -> None:
+    from storage.migrate import upgrade
+    from storage.session import Database
+
+    db = Database(settings.database_url)
+    try:
+        await upgrade(db)
+    finally:
+        await db.dispose()
+
+
+async def _console(settings: Settings, user: str, secretariat: bool) -> int:
+    from bot.console import run_console
+    from bot.wiring import build_runtime
+
+    await _upgrade(settings)
+    runtime = build_runtime(settings)
+    try:
+        return await run_console(runtime, user, secretariat=secretariat)
+    finally:
+        await runtime.close()
+
+
+async def _seed(settings: Settings) -> int:
+    from handlers.demo import seed_demo
+    from storage.session import Database
+
+    await _upgrade(settings)
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            cities, practices = await seed_demo(session)
+    finally:
+        await db.dispose()
+    print(f"Demo data loaded: {cities} cities and {practices} practices added.")
+    return 0
+
+
+async def _run(settings: Settings) -> int:
+    if not (settings.slack.enabled or settings.discord.enabled):
+        print("No Slack or Discord token set: opening the local console (see README, 'Connect to Slack').")
+        return await _console(settings, _default_user(), True)
+    from bot.platforms import run_platforms
+
+    await _upgrade(settings)
+    return await run_platforms(settings)
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "local"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"hrc-bot: bad setting {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        if args.command == "db":
+            asyncio.run(_upgrade(settings))
+            print("Database is up to date.")
+            return 0
+        if args.command == "seed-demo":
+            return asyncio.run(_seed(settings))
+        if args.command == "console":
+            return asyncio.run(_console(settings, args.user or _default_user(), args.secretariat))
+        return asyncio.run(_run(settings))
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:
+        print(f"hrc-bot: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""The local console: type `/hrc …` commands in the terminal, or pipe them in, one reply per line.
+
+Acts as one local user (platform "console"); notices for other console users are printed inline,
+notices for Slack or Discord members are shown as what would be sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.render_text import plain_mentions, render_text
+from bot.wiring import Runtime
+from handlers.types import Actor, MemberRef, Place, Reply
+
+WORKSPACE = "local"
+HISTORY_FILE = Path.home() / ".hrc_bot_history"
+
+
+class ConsoleSender:
+    platform = "console"
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    async def send_to_member(self, member: MemberRef, reply: Reply) -> None:
+        self.out.write(f"→ message to @{plain_mentions(member.display_name)}:\n{_indent(render_text(reply))}\n")
+
+    async def send_to_secretariat(self, reply: Reply) -> None:
+        self.out.write(f"→ secretariat channel:\n{_indent(render_text(reply))}\n")
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  | {line}" for line in text.splitlines())
+
+
+def console_actor(user: str, secretariat: bool) -> tuple[Actor, Place]:
+    actor = Actor(platform="console", workspace=WORKSPACE, user_id=user, display_name=user, secretariat_role=secretariat)
+    return actor, Place(platform="console", workspace=WORKSPACE, channel_id="console", is_direct=True)
+
+
+def _setup_history() -> None:
+    try:
+        import readline
+
+        if HISTORY_FILE.exists():
+            readline.read_history_file(HISTORY_FILE)
+        readline.set_history_length(1000)
+    except (ImportError, OSError):
+        pass
+
+
+def _save_history() -> None:
+    try:
+        import readline
+
+        readline.write_history_file(HISTORY_FILE)
+    except (ImportError, OSError):
+        pass
+
+
+async def run_console(
+    runtime: Runtime, user: str, *, secretariat: bool, stdin: TextIO | None = None, out: TextIO | None = None
+) -> int:
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    runtime.notices.register(ConsoleSender(out))
+    actor, place = console_actor(user, secretariat)
+    interactive = stdin.isatty() and out.isatty()
+    locale = os.environ.get("HRC_CONSOLE_LOCALE", "en")
+    if interactive:
+        _setup_history()
+        role = " (secretariat)" if secretariat else ""
+        out.write(f"Human Rights Cities bot, local console as {user}{role}. Type /hrc help for commands, Ctrl-D to quit.\n")
+    try:
+        while True:
+            if interactive:
+                try:
+                    line = await asyncio.to_thread(input, "hrc> ")
+                except EOFError:
+                    out.write("\n")
+                    break
+                if line.strip() in ("exit", "quit"):
+                    break
+            else:
+                line = await asyncio.to_thread(stdin.readline)
+                if not line:
+                    break
+                if line.lstrip().startswith("#"):
+                    continue
+            reply = await runtime.answer_text(actor, place, line.rstrip("\n"), locale)
+            out.write(render_text(reply) + "\n\n")
+            await runtime.deliver_notices(reply)
+            out.flush()
+    finally:
+        if interactive:
+            _save_history()
+    return 0

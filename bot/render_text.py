@@ -1,0 +1,36 @@
+"""Render a Reply as readable plain text (console, logs, and the plain fallback of rich messages)."""
+
+from __future__ import annotations
+
+from handlers.types import MENTION_RE, Reply, parse_mention
+
+
+def plain_mentions(text: str) -> str:
+    """Mention tokens become ``@Name``."""
+    return MENTION_RE.sub(lambda m: "@" + parse_mention(m.group(1)).display_name, text)
+
+
+def render_text(reply: Reply) -> str:
+    lines: list[str] = []
+    if reply.title:
+        lines += [reply.title, "=" * min(len(reply.title), 60)]
+    if reply.text:
+        lines.append(reply.text)
+    for field in reply.fields:
+        if field.inline and "\n" not in field.value:
+            lines.append(f"{field.name}: {field.value}")
+        else:
+            lines.append(f"{field.name}:")
+            lines += [f"  {line}" for line in field.value.splitlines()]
+    for item in reply.items:
+        lines.append(f"• {item.title}")
+        lines += [f"  {line}" for line in item.text.splitlines() if line]
+        if item.link:
+            lines.append(f"  {item.link}")
+    if reply.usage:
+        lines.append(f"Usage: {reply.usage}")
+    if reply.actions:
+        lines.append("   ".join(f"[{a.label}: /hrc {a.command}]" for a in reply.actions))
+    if reply.footer:
+        lines.append(reply.footer)
+    return plain_mentions("\n".join(lines))

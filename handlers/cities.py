@@ -1,0 +1,234 @@
+"""Registering a city, its card, and its themes."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.common import (
+    caller,
+    caller_if_known,
+    can_see,
+    focal_point_mentions,
+    member_ref,
+    own_focal_point,
+    parse_languages,
+    parse_themes,
+    parse_timezone,
+    require_editor,
+    resolve_city,
+    short_date,
+    status_label,
+)
+from handlers.context import Context
+from handlers.errors import UserError
+from handlers.i18n import N_, Translate, translator
+from handlers.registry import command
+from handlers.text import fold
+from handlers.types import Action, Field, Notice, NoticeTarget, Reply, Request, Visibility
+from handlers.vocab import find_region, find_size, region_name, size_name, theme_name
+from storage.models import City, CityStatus, FocalStatus, Member
+from storage.queries import cities as city_queries
+
+CITY_LIMITS = (("city", 100), ("country", 80), ("themes", 600), ("timezone", 64), ("languages", 80), ("size", 40), ("region", 60))
+
+
+def _registration_notice(city: City, member: Member, joining: bool, _: Translate) -> Notice:
+    """Tell the secretariat channel(s), with buttons to decide."""
+    who = member_ref(member).mention()
+    if joining:
+        text = _("{who} asks to join {city} ({country}) as a focal point.").format(
+            who=who, city=city.name, country=city.country
+        )
+    else:
+        text = _("{who} registered {city} ({country}, {region}).").format(
+            who=who, city=city.name, country=city.country, region=region_name(city.region, _)
+        )
+    fields = [Field(_("Themes"), ", ".join(theme_name(t, _) for t in city.theme_slugs) or "—", inline=False)]
+    ref = f"#{city.id}"
+    return Notice(
+        target=NoticeTarget.SECRETARIAT,
+        key=f"registration:{city.id}:{member.id}",
+        reply=Reply(
+            title=_("New registration: {city}").format(city=city.name),
+            text=text,
+            fields=tuple(fields),
+            visibility=Visibility.CHANNEL,
+            actions=(
+                Action(_("Verify"), f"verify {ref}", style="primary", action_id="verify"),
+                Action(_("Reject"), f"reject {ref}", style="danger", action_id="reject"),
+            ),
+        ),
+    )
+
+
+@command(
+    "register",
+    summary=N_("Register your city (or join it as another focal point)"),
+    usage=N_("register city: NAME country: NAME region: REGION [themes: T1, T2] [size: SIZE] [timezone: IANA] [languages: en, es]"),
+    examples=(
+        "/hrc register city: Grenoble country: France region: Europe themes: participatory democracy, housing",
+        "/hrc register city: Quilmes country: Argentina region: Latin America size: intermediary city timezone: America/Argentina/Buenos_Aires languages: es",
+    ),
+    keys=("city", "country", "region", "themes", "size", "timezone", "languages"),
+    required=("city", "country", "region"),
+    writes=True,
+    limits=CITY_LIMITS,
+)
+async def register(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    """Registers the caller's city as pending, or asks to join an existing one; the secretariat is told."""
+    _ = translator(request.locale)
+    args = request.command
+    name, country = args.opt("city"), args.opt("country")
+    region = find_region(args.opt("region"), _)
+    size = find_size(args.opt("size"), _) if args.opt("size") else None
+    themes = parse_themes(args.opt("themes"), _) if args.opt("themes") else []
+    timezone = parse_timezone(args.opt("timezone"), _) if args.opt("timezone") else None
+    languages = parse_languages(args.opt("languages"), _) if args.opt("languages") else []
+    if not fold(name) or not fold(country):
+        raise UserError(_("City and country need letters or digits."))
+
+    member = await caller(ctx, request, session)
+    existing = await city_queries.city_by_name_and_country(session, fold(name), fold(country))
+    if member.focal_point is not None:
+        current = member.focal_point.city
+        if existing is not None and current.id == existing.id:
+            return Reply(
+                text=_("You are already a focal point of {city} ({status}).").format(
+                    city=current.name, status=status_label(current.status, _)
+                )
+            )
+        raise UserError(
+            _("You already represent {city}. To change city, ask the secretariat.").format(city=current.name)
+        )
+
+    now = ctx.now()
+    if existing is not None and existing.status != CityStatus.REJECTED:
+        await city_queries.add_focal_point(session, member, existing, FocalStatus.PENDING, now)
+        return Reply(
+            title=_("Request sent"),
+            text=_("{city} ({country}) is already in the directory. You asked to join it as a focal point: "
+                   "the secretariat will confirm, and I will tell you.").format(city=existing.name, country=existing.country),
+            notices=(_registration_notice(existing, member, True, _),),
+        )
+
+    if existing is not None:  # a rejected registration, submitted again
+        city = existing
+        city.name, city.country, city.region = name, country, region.slug
+        city.status, city.reject_reason, city.registered_at = CityStatus.PENDING, None, now
+    else:
+        city = await city_queries.add_city(
+            session,
+            City(name=name, name_key=fold(name), country=country, country_key=fold(country), region=region.slug,
+                 status=CityStatus.PENDING, registered_at=now, languages=""),
+        )
+        await session.refresh(city, ["themes", "focal_points"])
+    city.size = size.slug if size else city.size
+    city.timezone = timezone or city.timezone
+    city.languages = ",".join(languages) if languages else city.languages
+    if themes:
+        city_queries.set_themes(city, [t.slug for t in themes])
+    await session.flush()
+    await city_queries.add_focal_point(session, member, city, FocalStatus.PENDING, now)
+    return Reply(
+        title=_("Thank you: {city} is registered").format(city=city.name),
+        text=_("{city} is pending until the campaign secretariat verifies it; I will tell you when they do. "
+               "Meanwhile you can add themes with `/hrc theme add THEME`.").format(city=city.name),
+        fields=_card_fields(city, 0, request.locale, _),
+        notices=(_registration_notice(city, member, False, _),),
+    )
+
+
+def _card_fields(city: City, practices: int, locale: str, _: Translate) -> tuple[Field, ...]:
+    languages = ", ".join(city.languages.split(",")) if city.languages else "—"
+    return (
+        Field(_("Country"), city.country),
+        Field(_("Region"), region_name(city.region, _)),
+        Field(_("Size"), size_name(city.size, _)),
+        Field(_("Status"), status_label(city.status, _)),
+        Field(_("Joined"), short_date(city.joined_at, locale)),
+        Field(_("Practices"), str(practices)),
+        Field(_("Time zone"), city.timezone or "—"),
+        Field(_("Languages"), languages),
+        Field(_("Themes"), ", ".join(theme_name(t, _) for t in city.theme_slugs) or "—", inline=False),
+        Field(_("Focal points"), focal_point_mentions(city, _, include_pending=city.status != CityStatus.VERIFIED), inline=False),
+    )
+
+
+@command(
+    "profile",
+    summary=N_("A city's card (yours by default)"),
+    usage=N_("profile [CITY] [country: NAME]"),
+    examples=("/hrc profile", "/hrc profile Gwangju"),
+    keys=("country",),
+    main=N_("city"),
+    limits=(("main", 100), ("country", 80)),
+)
+async def profile(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    """Shows the city card: country, region, size, themes, focal points, practices, status, joined date."""
+    _ = translator(request.locale)
+    if request.command.main:
+        city = await resolve_city(ctx, request, session, request.command.main, request.command.opt("country"), _)
+    else:
+        city = own_focal_point(await caller_if_known(request, session), _).city
+        city = await city_queries.city_by_id(session, city.id) or city
+    if not can_see(ctx, request, city):
+        raise UserError(_("I can't find the city “{name}” in the directory.").format(name=request.command.main))
+    count = await city_queries.practices_count(session, city.id)
+    footer = _("Demo data: loaded by `hrc-bot seed-demo`, not a real registration.") if city.is_demo else None
+    if city.status == CityStatus.REJECTED and city.reject_reason:
+        footer = _("Reason given: {reason}").format(reason=city.reject_reason)
+    return Reply(title=city.name, fields=_card_fields(city, count, request.locale, _), footer=footer)
+
+
+async def _edit_themes(ctx: Context, request: Request, session: AsyncSession, add: bool) -> Reply:
+    _ = translator(request.locale)
+    member = await caller_if_known(request, session)
+    city = require_editor(member, _).city
+    city = await city_queries.city_by_id(session, city.id) or city
+    changed = parse_themes(request.command.main, _)
+    current = list(city.theme_slugs)
+    if add:
+        wanted = current + [t.slug for t in changed if t.slug not in current]
+        if len(wanted) > 15:
+            raise UserError(_("A city can list at most 15 themes; remove one first."))
+        unchanged = [t for t in changed if t.slug in current]
+    else:
+        wanted = [slug for slug in current if slug not in {t.slug for t in changed}]
+        unchanged = [t for t in changed if t.slug not in current]
+    city_queries.set_themes(city, wanted)
+    await session.flush()
+    text = _("{city} now works on: {themes}.").format(
+        city=city.name, themes=", ".join(theme_name(t, _) for t in sorted(wanted)) or "—"
+    )
+    if unchanged:
+        note = _("(already listed: {themes})") if add else _("(was not listed: {themes})")
+        text += " " + note.format(themes=", ".join(_(t.name) for t in unchanged))
+    return Reply(text=text)
+
+
+@command(
+    "theme add",
+    summary=N_("Add themes your city works on"),
+    usage=N_("theme add THEME[, THEME…]"),
+    examples=("/hrc theme add housing", "/hrc theme add water, climate justice"),
+    main=N_("theme"),
+    main_required=True,
+    writes=True,
+    limits=(("main", 600),),
+)
+async def theme_add(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    return await _edit_themes(ctx, request, session, add=True)
+
+
+@command(
+    "theme remove",
+    summary=N_("Remove themes from your city"),
+    usage=N_("theme remove THEME[, THEME…]"),
+    examples=("/hrc theme remove housing",),
+    main=N_("theme"),
+    main_required=True,
+    writes=True,
+    limits=(("main", 600),),
+)
+async def theme_remove(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    return await _edit_themes(ctx, request, session, add=False)

@@ -1,0 +1,27 @@
+"""What every handler gets besides the request: the database, the clock, the secretariat list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from handlers.types import Actor
+from storage.session import Database
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Context:
+    db: Database
+    clock: Callable[[], datetime] = system_clock
+    secretariat: frozenset[str] = field(default_factory=frozenset)  # "platform:user_id"
+
+    def is_secretariat(self, actor: Actor) -> bool:
+        return actor.secretariat_role or actor.key in self.secretariat
+
+    def now(self) -> datetime:
+        return self.clock()

@@ -1,0 +1,130 @@
+"""The directory at a glance: themes, who works on what, progress toward 10 > 100 > 1000."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.common import focal_point_mentions
+from handlers.context import Context
+from handlers.i18n import N_, translator
+from handlers.registry import command
+from handlers.types import Field, Item, Reply, Request
+from handlers.vocab import REGIONS, THEMES, find_region, find_theme, region_name
+from storage.models import CityStatus
+from storage.queries import cities as city_queries
+
+MILESTONES = (10, 100, 1000)
+WHO_MAX_CITIES = 30  # keeps one reply inside Slack's and Discord's message limits
+
+
+@command(
+    "themes",
+    summary=N_("Every theme, with how many verified cities work on it"),
+    usage=N_("themes"),
+    examples=("/hrc themes",),
+)
+async def themes(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    _ = translator(request.locale)
+    counts = await city_queries.verified_theme_counts(session)
+    ordered = sorted(THEMES, key=lambda t: (-counts.get(t.slug, 0), _(t.name).casefold()))
+    items = tuple(
+        Item(
+            title=_(t.name),
+            text=_("verified cities: {count}").format(count=counts.get(t.slug, 0)),
+        )
+        for t in ordered
+    )
+    return Reply(
+        title=_("Campaign themes"),
+        items=items,
+        footer=_("Ask `/hrc who THEME` to meet the cities working on one."),
+    )
+
+
+@command(
+    "who",
+    summary=N_("Verified cities working on a theme, with their focal points"),
+    usage=N_("who THEME [region: REGION]"),
+    examples=("/hrc who housing", "/hrc who housing region: Latin America"),
+    keys=("region",),
+    main=N_("theme"),
+    main_required=True,
+    limits=(("main", 80), ("region", 60)),
+)
+async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    """Groups the verified cities on a theme by region; focal points appear as mentions."""
+    _ = translator(request.locale)
+    theme = find_theme(request.command.main, _)
+    region = find_region(request.command.opt("region"), _) if request.command.opt("region") else None
+    cities = await city_queries.verified_cities_with_theme(session, theme.slug, region.slug if region else None)
+    where = _(" in {region}").format(region=_(region.name)) if region else ""
+    if not cities:
+        return Reply(
+            text=_("No verified city works on {theme}{where} yet.").format(theme=_(theme.name), where=where),
+            footer=_("Does yours? `/hrc theme add {slug}`").format(slug=theme.slug),
+        )
+    shown = cities[:WHO_MAX_CITIES]
+    by_region: dict[str, list[str]] = {}
+    for city in shown:
+        line = f"{city.name} ({city.country}): {focal_point_mentions(city, _)}"
+        by_region.setdefault(city.region, []).append(line)
+    order = [r.slug for r in REGIONS]
+    fields = tuple(
+        Field(f"{region_name(slug, _)} ({len(lines)})", "\n".join(lines), inline=False)
+        for slug, lines in sorted(by_region.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+    )
+    footer = None
+    if len(cities) > len(shown):
+        footer = _("…and {count} more: narrow with region:").format(count=len(cities) - len(shown))
+    return Reply(
+        title=_("Who works on {theme}{where}").format(theme=_(theme.name), where=where),
+        text=_("Verified cities: {count}.").format(count=len(cities)),
+        fields=fields,
+        footer=footer,
+    )
+
+
+def _bar(value: int, target: int, width: int = 20) -> str:
+    filled = min(width, round(width * value / target)) if target else width
+    return "█" * filled + "░" * (width - filled)
+
+
+@command(
+    "progress",
+    summary=N_("The campaign's progress toward 10 > 100 > 1000"),
+    usage=N_("progress"),
+    examples=("/hrc progress",),
+)
+async def progress(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    _ = translator(request.locale)
+    by_region = await city_queries.verified_counts_by_region(session)
+    by_status = await city_queries.city_count_by_status(session)
+    years = Counter(moment.year for moment in await city_queries.verified_join_dates(session))
+    total = sum(by_region.values())
+    reached = [m for m in MILESTONES if total >= m]
+    target = next((m for m in MILESTONES if total < m), MILESTONES[-1])
+    lines = [
+        f"{m:>4}  {_bar(min(total, m), m)}  {min(total, m)}/{m}" + ("  ✓" if total >= m else "")
+        for m in MILESTONES
+    ]
+    text = _("Verified local and regional governments: {total}.").format(total=total)
+    if total < MILESTONES[-1]:
+        text += " " + _("{missing} to go to reach {target}.").format(missing=target - total, target=target)
+    if reached:
+        text += " " + _("Milestones reached: {list}.").format(list=", ".join(str(m) for m in reached))
+    region_lines = "\n".join(
+        f"{_(r.name)}: {by_region[r.slug]}" for r in sorted(REGIONS, key=lambda r: -by_region.get(r.slug, 0))
+        if by_region.get(r.slug)
+    )
+    year_lines = "\n".join(f"{year}: {count}" for year, count in sorted(years.items()))
+    return Reply(
+        title=_("10, 100, 1000 Human Rights Cities & Territories by 2030"),
+        text=text + "\n" + "\n".join(lines),
+        fields=(
+            Field(_("By region"), region_lines or "—"),
+            Field(_("By year joined"), year_lines or "—"),
+            Field(_("Awaiting verification"), str(by_status.get(CityStatus.PENDING, 0))),
+        ),
+    )

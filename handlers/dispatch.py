@@ -1,0 +1,75 @@
+"""Run one request: validate, check permissions, call the handler in one transaction, turn errors into replies."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from handlers.context import Context
+from handlers.errors import PermissionDenied, UserError
+from handlers.grammar import parse, usage_line, validate
+from handlers.i18n import Translate, translator
+from handlers.registry import COMMANDS, CommandSpec, load_all
+from handlers.types import Actor, Place, Reply, Request, Visibility
+
+logger = logging.getLogger(__name__)
+
+load_all()
+
+
+def error_reply(error: UserError, _: Translate) -> Reply:
+    spec = COMMANDS.get(error.usage_of or "")
+    usage = usage_line(spec, _) if spec else None
+    text = error.message
+    if error.hint:
+        text = f"{text}\n{error.hint}"
+    return Reply(text=text, usage=usage, is_error=True, visibility=Visibility.CALLER)
+
+
+def _check_permission(ctx: Context, spec: CommandSpec, actor: Actor, _: Translate) -> None:
+    if spec.secretariat and not ctx.is_secretariat(actor):
+        raise PermissionDenied(
+            _("Sorry, “{command}” is for the campaign secretariat. Nothing was changed.").format(command=spec.name)
+        )
+
+
+async def handle(ctx: Context, request: Request) -> Reply:
+    """Answer one request. Never raises: every failure becomes a reply."""
+    _ = translator(request.locale)
+    spec = COMMANDS.get(request.command.name)
+    try:
+        if spec is None:
+            raise UserError(
+                _("I don't know the command “{word}”.").format(word=request.command.name),
+                hint=_("`/hrc help` lists every command."),
+            )
+        _check_permission(ctx, spec, request.actor, _)
+        validate(spec, request.command, _)
+        async with ctx.db.transaction(write=spec.writes) as session:
+            reply = await spec.handler(ctx, request, session)
+    except UserError as error:
+        if error.usage_of is None and spec is not None and not isinstance(error, PermissionDenied):
+            error.usage_of = spec.name
+        return error_reply(error, _)
+    except Exception:
+        incident = secrets.token_hex(4)
+        logger.exception("command %r failed (incident %s)", request.command.name, incident)
+        return Reply(
+            text=_("Sorry, something went wrong on our side and nothing was changed. "
+                   "If it happens again, tell the secretariat the incident code {code}.").format(code=incident),
+            is_error=True,
+        )
+    if reply.is_empty():
+        logger.error("command %r returned an empty reply", request.command.name)
+        return Reply(text=_("Done."))
+    return reply
+
+
+async def handle_text(ctx: Context, actor: Actor, place: Place, text: str, locale: str = "en") -> Reply:
+    """Parse a typed line (``/hrc who housing``) and answer it."""
+    _ = translator(locale)
+    try:
+        command = parse(text, _)
+    except UserError as error:
+        return error_reply(error, _)
+    return await handle(ctx, Request(actor=actor, place=place, command=command, locale=locale))

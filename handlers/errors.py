@@ -1,0 +1,17 @@
+"""Errors a user can fix: they become a friendly reply with the command's usage line."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem with what the user asked for. ``message`` is already translated."""
+
+    def __init__(self, message: str, *, usage_of: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage_of = usage_of
+        self.hint = hint
+
+
+class PermissionDenied(UserError):
+    """The caller may not run this command (nothing was changed)."""

@@ -1,0 +1,138 @@
+"""The one command grammar, parsed once for every platform.
+
+``/hrc <command> [free words] [key: value]...``: a value runs to the next known key of that
+command, or to the end of the line; surrounding quotes are optional. Slack hands the raw text
+to ``parse``; Discord builds a ``ParsedCommand`` from typed options; both then go through
+``validate`` so the rules are the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.errors import UserError
+from handlers.i18n import Translate
+from handlers.registry import COMMANDS, CommandSpec, groups
+from handlers.text import suggest
+from handlers.types import ParsedCommand, clean_input
+
+ENTRY = "/hrc"
+MAX_LINE = 6_000  # longer than any valid command (summary 2,000 + title 150 + options)
+FREE_TEXT_KEYS = frozenset({"summary", "reason", "text", "title"})
+_QUOTES = {'"': '"', "'": "'", "“": "”", "«": "»", "‘": "’"}
+_KEYLIKE = re.compile(r"(?:^|(?<=\s))([A-Za-z_]{2,20})\s*:(?=\s|$)")
+
+
+def strip_quotes(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and _QUOTES.get(value[0]) == value[-1]:
+        return value[1:-1].strip()
+    return value
+
+
+def _all_keys() -> set[str]:
+    return {key for spec in COMMANDS.values() for key in spec.keys}
+
+
+def usage_line(spec: CommandSpec, _: Translate) -> str:
+    return f"{ENTRY} {_(spec.usage)}"
+
+
+def find_spec(words: list[str], _: Translate) -> tuple[CommandSpec, int]:
+    """The command named by the first one or two words, and how many words its name took."""
+    first = words[0].lower()
+    if len(words) > 1 and f"{first} {words[1].lower()}" in COMMANDS:
+        return COMMANDS[f"{first} {words[1].lower()}"], 2
+    if first in COMMANDS:
+        return COMMANDS[first], 1
+    group = groups().get(first)
+    if group:
+        lines = "\n".join(usage_line(spec, _) for spec in group)
+        raise UserError(_("“{word}” needs one more word:").format(word=first) + "\n" + lines)
+    names = [*COMMANDS, *groups()]
+    close = suggest(first, names, n=2, cutoff=0.6)
+    if close:
+        message = _("I don't know the command “{word}”. Did you mean “{choice}”?").format(word=words[0], choice=close[0])
+    else:
+        message = _("I don't know the command “{word}”.").format(word=words[0])
+    raise UserError(message, hint=_("`/hrc help` lists every command."))
+
+
+def parse(text: str, _: Translate) -> ParsedCommand:
+    line = clean_input(text).strip()
+    if line[: len(ENTRY)].lower() == ENTRY and (len(line) == len(ENTRY) or line[len(ENTRY)].isspace()):
+        line = line[len(ENTRY) :].strip()
+    if not line:
+        raise UserError(_("Type a command after /hrc."), hint=_("`/hrc help` lists every command."))
+    if len(line) > MAX_LINE:
+        raise UserError(_("That command is too long ({count} characters; at most {limit}).").format(count=len(line), limit=MAX_LINE))
+    words = line.split()
+    spec, used = find_spec(words, _)
+    parts = line.split(None, used)
+    rest = parts[used] if len(parts) > used else ""
+    return ParsedCommand(spec.name, *_split_options(spec, rest.strip(), _))
+
+
+def _split_options(spec: CommandSpec, rest: str, _: Translate) -> tuple[str, dict[str, str]]:
+    options: dict[str, str] = {}
+    if spec.keys:
+        pattern = re.compile(r"(?:^|(?<=\s))(" + "|".join(map(re.escape, spec.keys)) + r")\s*:", re.IGNORECASE)
+        matches = list(pattern.finditer(rest))
+    else:
+        matches = []
+    main = rest[: matches[0].start()] if matches else rest
+    _reject_unknown_keys(spec, main, _)
+    for index, match in enumerate(matches):
+        key = match.group(1).lower()
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(rest)
+        value = rest[match.end() : end]
+        if key in options:
+            raise UserError(_("The option “{key}:” is given twice.").format(key=key), usage_of=spec.name)
+        if key not in FREE_TEXT_KEYS:
+            _reject_unknown_keys(spec, value, _)
+        options[key] = strip_quotes(value)
+    return strip_quotes(main), options
+
+
+def _reject_unknown_keys(spec: CommandSpec, segment: str, _: Translate) -> None:
+    """``contry: France`` or ``region:`` on a command without it: say so instead of swallowing it."""
+    known_elsewhere = _all_keys()
+    for match in _KEYLIKE.finditer(segment):
+        word = match.group(1).lower()
+        if word in spec.keys:
+            continue
+        close = suggest(word, spec.keys, n=1, cutoff=0.75) if spec.keys else []
+        if close:
+            raise UserError(
+                _("Unknown option “{word}:”. Did you mean “{choice}:”?").format(word=word, choice=close[0]),
+                usage_of=spec.name,
+            )
+        if word in known_elsewhere:
+            raise UserError(
+                _("“{command}” has no option “{word}:”.").format(command=spec.name, word=word), usage_of=spec.name
+            )
+
+
+def validate(spec: CommandSpec, parsed: ParsedCommand, _: Translate) -> None:
+    """Checks shared by every platform: required options, free words, length limits."""
+    if spec.main is None and parsed.main:
+        raise UserError(
+            _("“{command}” takes no free words (got “{words}”).").format(command=spec.name, words=parsed.main[:60]),
+            usage_of=spec.name,
+        )
+    if spec.main_required and not parsed.main:
+        raise UserError(_("Tell me the {what}.").format(what=_(spec.main or "")), usage_of=spec.name)
+    missing = [key for key in spec.required if not parsed.opt(key)]
+    if missing:
+        listed = ", ".join(f"{key}:" for key in missing)
+        raise UserError(_("Missing: {options}").format(options=listed), usage_of=spec.name)
+    for key, limit in spec.limits:
+        value = parsed.main if key == "main" else parsed.opt(key)
+        if len(value) > limit:
+            label = _(spec.main or "") if key == "main" else f"{key}:"
+            raise UserError(
+                _("{label} is too long: {count} characters, at most {limit}.").format(
+                    label=label, count=len(value), limit=limit
+                ),
+                usage_of=spec.name,
+            )

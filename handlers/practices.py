@@ -1,0 +1,143 @@
+"""Sharing local practices and finding them."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.common import caller_if_known, own_focal_point, parse_themes, resolve_city, short_date
+from handlers.context import Context
+from handlers.errors import UserError
+from handlers.i18n import N_, Translate, translator
+from handlers.registry import command
+from handlers.text import fold, shorten, words
+from handlers.types import Field, Item, Reply, Request, Visibility
+from handlers.vocab import find_theme, theme_name
+from storage.models import CityStatus, FocalStatus, Practice, PracticeTheme
+from storage.queries.practices import add_practice, find_practices
+
+TITLE_MAX, SUMMARY_MAX, LINK_MAX = 150, 2000, 500
+PAGE = 10
+STOP_WORDS = frozenset("a an and the of in on for to de la el los las le les des du et y en con por para".split())
+
+
+def parse_link(value: str, _: Translate) -> str:
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or "." not in host or " " in value:
+        raise UserError(
+            _("“{value}” is not a web link I can use. Give a full address starting with https://").format(value=value)
+        )
+    return value
+
+
+@command(
+    "share",
+    summary=N_("Share a practice of your city"),
+    usage=N_("share title: TEXT themes: T1, T2 summary: TEXT [link: URL]"),
+    examples=(
+        "/hrc share title: Participatory budget for housing themes: housing, participatory democracy "
+        "summary: Residents decide 5% of the housing budget each year. link: https://example.org/budget",
+    ),
+    keys=("title", "themes", "summary", "link"),
+    required=("title", "themes", "summary"),
+    writes=True,
+    channel_reply=True,
+    limits=(("title", TITLE_MAX), ("summary", SUMMARY_MAX), ("link", LINK_MAX), ("themes", 600)),
+)
+async def share(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    """Stores a practice of the caller's verified city and shows it to the channel."""
+    _ = translator(request.locale)
+    args = request.command
+    themes = parse_themes(args.opt("themes"), _, limit=6)
+    link = parse_link(args.opt("link"), _) if args.opt("link") else None
+    member = await caller_if_known(request, session)
+    focal = own_focal_point(member, _)
+    if focal.city.status != CityStatus.VERIFIED or focal.status != FocalStatus.VERIFIED:
+        raise UserError(
+            _("You can share practices once the secretariat has verified you as focal point of {city}.").format(
+                city=focal.city.name
+            )
+        )
+    title, summary = args.opt("title"), args.opt("summary")
+    practice = Practice(
+        city_id=focal.city_id,
+        member_id=member.id if member else None,
+        title=title,
+        summary=summary,
+        link=link,
+        search_text=fold(f"{title} {summary}"),
+        created_at=ctx.now(),
+        themes=[PracticeTheme(theme=t.slug) for t in themes],
+    )
+    await add_practice(session, practice)
+    return Reply(
+        title=title,
+        text=summary,
+        fields=(
+            Field(_("City"), focal.city.name),
+            Field(_("Themes"), ", ".join(_(t.name) for t in themes)),
+            *((Field(_("Link"), link, inline=False),) if link else ()),
+        ),
+        footer=_("Shared by {city}. Find it with `/hrc practices`.").format(city=focal.city.name),
+        visibility=Visibility.CHANNEL,
+    )
+
+
+def _score(practice: Practice, query: list[str]) -> int:
+    title = fold(practice.title)
+    score = 0
+    for word in query:
+        if word in title:
+            score += 3
+        if word in practice.search_text:
+            score += 1
+    if len(query) > 1 and " ".join(query) in practice.search_text:
+        score += 2
+    return score
+
+
+@command(
+    "practices",
+    summary=N_("Find practices, best match first"),
+    usage=N_("practices [WORDS] [theme: THEME] [city: CITY]"),
+    examples=("/hrc practices water", "/hrc practices theme: housing", "/hrc practices city: Grenoble"),
+    keys=("theme", "city"),
+    main=N_("words"),
+    limits=(("main", 200), ("theme", 80), ("city", 100)),
+)
+async def practices(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    """Search by words in title and summary (accent- and case-insensitive), else newest first."""
+    _ = translator(request.locale)
+    args = request.command
+    theme = find_theme(args.opt("theme"), _) if args.opt("theme") else None
+    city = await resolve_city(ctx, request, session, args.opt("city"), "", _) if args.opt("city") else None
+    query = [w for w in words(args.main) if w not in STOP_WORDS] or words(args.main)
+    if query:
+        found, total = await find_practices(
+            session, any_words=query, theme=theme.slug if theme else None, city_id=city.id if city else None
+        )
+        ranked = sorted(found, key=lambda p: (-_score(p, query), -p.created_at.timestamp(), -p.id))[:PAGE]
+    else:
+        ranked, total = await find_practices(
+            session, theme=theme.slug if theme else None, city_id=city.id if city else None, limit=PAGE
+        )
+    if not ranked:
+        return Reply(
+            text=_("No practice matches yet."),
+            footer=_("Share one of yours: `/hrc share title: … themes: … summary: …`"),
+        )
+    items = tuple(
+        Item(
+            title=f"{p.title} ({p.city.name})",
+            text=f"{shorten(p.summary, 300)}\n{', '.join(theme_name(t, _) for t in p.theme_slugs)} · "
+            f"{short_date(p.created_at, request.locale)}",
+            link=p.link,
+        )
+        for p in ranked
+    )
+    footer = None
+    if total > len(ranked):
+        footer = _("…and {count} more: narrow with theme: or city:").format(count=total - len(ranked))
+    return Reply(title=_("Practices ({count})").format(count=total), items=items, footer=footer)

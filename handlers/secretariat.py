@@ -1,0 +1,138 @@
+"""The secretariat's decisions on registrations: verify, reject, and the list of pending ones."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.common import member_ref, resolve_city, short_date
+from handlers.context import Context
+from handlers.errors import UserError
+from handlers.i18n import N_, translator
+from handlers.registry import command
+from handlers.types import Item, Notice, NoticeTarget, Reply, Request
+from handlers.vocab import region_name, theme_name
+from storage.models import City, CityStatus, FocalPoint, FocalStatus
+from storage.queries import cities as city_queries
+
+
+def _tell(focal_points: list[FocalPoint], key: str, reply: Reply) -> tuple[Notice, ...]:
+    return tuple(
+        Notice(target=NoticeTarget.MEMBER, member=member_ref(fp.member), reply=reply, key=f"{key}:{fp.member_id}")
+        for fp in focal_points
+    )
+
+
+@command(
+    "verify",
+    summary=N_("Verify a pending city (or its new focal points)"),
+    usage=N_("verify CITY [country: NAME]"),
+    examples=("/hrc verify Grenoble",),
+    keys=("country",),
+    main=N_("city"),
+    main_required=True,
+    secretariat=True,
+    writes=True,
+    limits=(("main", 100), ("country", 80)),
+)
+async def verify(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    """Marks the city verified (joined today) and confirms its pending focal points; they are told."""
+    _ = translator(request.locale)
+    city = await resolve_city(ctx, request, session, request.command.main, request.command.opt("country"), _)
+    waiting = [fp for fp in city.focal_points if fp.status == FocalStatus.PENDING]
+    if city.status == CityStatus.VERIFIED and not waiting:
+        return Reply(text=_("{city} is already verified; nothing to do.").format(city=city.name))
+    newly_verified = city.status != CityStatus.VERIFIED
+    now = ctx.now()
+    if newly_verified:
+        city.status, city.reject_reason = CityStatus.VERIFIED, None
+        city.joined_at = city.joined_at or now
+    for fp in waiting:
+        fp.status = FocalStatus.VERIFIED
+    await session.flush()
+    if newly_verified:
+        message = _("Welcome to the campaign! {city} is now a verified Human Rights City. "
+                    "Share a practice with `/hrc share`.").format(city=city.name)
+        done = _("{city} is verified; {count} focal point(s) told.").format(city=city.name, count=len(waiting))
+    else:
+        message = _("The secretariat confirmed you as a focal point of {city}.").format(city=city.name)
+        done = _("{count} new focal point(s) of {city} confirmed and told.").format(city=city.name, count=len(waiting))
+    notices = _tell(waiting if not newly_verified else list(city.focal_points), f"verified:{city.id}", Reply(text=message))
+    return Reply(text=done, notices=notices)
+
+
+@command(
+    "reject",
+    summary=N_("Decline a pending registration, with a reason"),
+    usage=N_("reject CITY [reason: TEXT] [country: NAME]"),
+    examples=("/hrc reject Atlantis reason: not a local government",),
+    keys=("reason", "country"),
+    main=N_("city"),
+    main_required=True,
+    secretariat=True,
+    writes=True,
+    limits=(("main", 100), ("reason", 500), ("country", 80)),
+)
+async def reject(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    """Declines a pending city, or the pending focal points of a verified one; they are told why."""
+    _ = translator(request.locale)
+    city = await resolve_city(ctx, request, session, request.command.main, request.command.opt("country"), _)
+    reason = request.command.opt("reason")
+    waiting = [fp for fp in city.focal_points if fp.status == FocalStatus.PENDING]
+    if city.status == CityStatus.REJECTED:
+        return Reply(text=_("{city} was already declined.").format(city=city.name))
+    if city.status == CityStatus.VERIFIED and not waiting:
+        raise UserError(_("{city} is verified and nobody is waiting to join it; nothing to decline.").format(city=city.name))
+    because = ("\n" + _("Reason: {reason}").format(reason=reason)) if reason else ""
+    if city.status == CityStatus.PENDING:
+        city.status, city.reject_reason = CityStatus.REJECTED, reason or None
+        message = _("The secretariat could not accept the registration of {city}.").format(city=city.name) + because
+        done = _("{city} declined; {count} focal point(s) told.").format(city=city.name, count=len(waiting))
+    else:
+        message = _("The secretariat could not confirm you as a focal point of {city}.").format(city=city.name) + because
+        done = _("{count} request(s) to join {city} declined.").format(city=city.name, count=len(waiting))
+    notices = _tell(waiting, f"rejected:{city.id}", Reply(text=message))
+    for fp in waiting:  # free them to register again
+        await session.delete(fp)
+    await session.flush()
+    return Reply(text=done, notices=notices)
+
+
+def _pending_item(city: City, _: object, locale: str) -> Item:
+    t = translator(locale)
+    who = ", ".join(member_ref(fp.member).mention() for fp in city.focal_points) or "—"
+    themes = ", ".join(theme_name(s, t) for s in city.theme_slugs) or "—"
+    return Item(
+        title=f"{city.name} ({city.country}, {region_name(city.region, t)})",
+        text=t("Registered {date} by {who}. Themes: {themes}. `/hrc verify #{id}` or `/hrc reject #{id} reason: …`").format(
+            date=short_date(city.registered_at, locale), who=who, themes=themes, id=city.id
+        ),
+    )
+
+
+@command(
+    "pending",
+    summary=N_("Registrations awaiting a decision"),
+    usage=N_("pending"),
+    examples=("/hrc pending",),
+    secretariat=True,
+)
+async def pending(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    _ = translator(request.locale)
+    cities = await city_queries.pending_cities(session)
+    joiners = await city_queries.pending_focal_points_of_verified_cities(session)
+    items = [_pending_item(c, _, request.locale) for c in cities[:20]]
+    items += [
+        Item(
+            title=_("{who} asks to join {city}").format(who=member_ref(fp.member).mention(), city=fp.city.name),
+            text=_("`/hrc verify #{id}` or `/hrc reject #{id}`").format(id=fp.city_id),
+        )
+        for fp in joiners[:10]
+    ]
+    if not items:
+        return Reply(text=_("Nothing is waiting for a decision."))
+    more = max(0, len(cities) - 20) + max(0, len(joiners) - 10)
+    return Reply(
+        title=_("Awaiting a decision ({count})").format(count=len(cities) + len(joiners)),
+        items=tuple(items),
+        footer=_("…and {count} more.").format(count=more) if more else None,
+    )

@@ -1,0 +1,224 @@
+"""Tables of the campaign directory, as typed SQLAlchemy models."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, types
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(types.TypeDecorator[datetime]):
+    """Stores UTC, returns aware UTC datetimes on every engine (SQLite drops the offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class CityStatus(enum.StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class FocalStatus(enum.StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+
+
+class Member(Base):
+    """A person on one platform: (platform, workspace/guild, user id)."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "user_id", name="uq_members_identity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    focal_point: Mapped[FocalPoint | None] = relationship(back_populates="member", uselist=False)
+
+
+class City(Base):
+    """A local or regional government in the directory."""
+
+    __tablename__ = "cities"
+    __table_args__ = (UniqueConstraint("name_key", "country_key", name="uq_cities_name_country"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(100), index=True)
+    country: Mapped[str] = mapped_column(String(80))
+    country_key: Mapped[str] = mapped_column(String(80))
+    region: Mapped[str] = mapped_column(String(32), index=True)
+    size: Mapped[str | None] = mapped_column(String(32))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    languages: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(16), default=CityStatus.PENDING, index=True)
+    reject_reason: Mapped[str | None] = mapped_column(String(500))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    themes: Mapped[list[CityTheme]] = relationship(
+        back_populates="city", cascade="all, delete-orphan", order_by="CityTheme.theme"
+    )
+    focal_points: Mapped[list[FocalPoint]] = relationship(back_populates="city", order_by="FocalPoint.id")
+
+    @property
+    def theme_slugs(self) -> list[str]:
+        return [t.theme for t in self.themes]
+
+
+class CityTheme(Base):
+    __tablename__ = "city_themes"
+
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+    city: Mapped[City] = relationship(back_populates="themes")
+
+
+class FocalPoint(Base):
+    """A member who represents a city; a member represents at most one city."""
+
+    __tablename__ = "focal_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), unique=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=FocalStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    member: Mapped[Member] = relationship(back_populates="focal_point")
+    city: Mapped[City] = relationship(back_populates="focal_points")
+
+
+class Practice(Base):
+    """A local practice shared by a city."""
+
+    __tablename__ = "practices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(150))
+    summary: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(500))
+    search_text: Mapped[str] = mapped_column(Text)  # folded title + summary, for accent-insensitive search
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    city: Mapped[City] = relationship()
+    themes: Mapped[list[PracticeTheme]] = relationship(
+        back_populates="practice", cascade="all, delete-orphan", order_by="PracticeTheme.theme"
+    )
+
+    @property
+    def theme_slugs(self) -> list[str]:
+        return [t.theme for t in self.themes]
+
+
+class PracticeTheme(Base):
+    __tablename__ = "practice_themes"
+
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id", ondelete="CASCADE"), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+    practice: Mapped[Practice] = relationship(back_populates="themes")
+
+
+class Subscription(Base):
+    """A member's wish to be prompted on UN days linked to a theme."""
+
+    __tablename__ = "subscriptions"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+Index("ix_focal_points_city_status", FocalPoint.city_id, FocalPoint.status)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"  # recorded, not yet attempted
+    SENDING = "sending"  # attempted; outcome unknown until marked (a crash leaves it here)
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # deliberately not sent (e.g. too late after an outage)
+
+
+class Delivery(Base):
+    """The exactly-once ledger: one row per thing sent on a schedule or to many targets.
+
+    The key (e.g. ``prompt:human-rights-day:2026-12-10:slack:T1:C9``) is recorded before sending;
+    its uniqueness is what prevents a second copy, across restarts and instances.
+    """
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ChannelPurpose(enum.StrEnum):
+    DAYS = "days"  # day-of prompts for UN international days
+    ANNOUNCEMENTS = "announcements"  # secretariat broadcasts
+
+
+class Channel(Base):
+    """A channel that opted in to a kind of post, with its own time zone."""
+
+    __tablename__ = "channels"
+    __table_args__ = (
+        UniqueConstraint("platform", "workspace", "channel_id", "purpose", name="uq_channels_target_purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(String(32), index=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

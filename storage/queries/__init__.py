@@ -1,0 +1,1 @@
+"""Plain query functions that take an AsyncSession; one module per table group."""

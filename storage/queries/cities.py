@@ -1,0 +1,122 @@
+"""Cities, their themes and focal points."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import City, CityStatus, CityTheme, FocalPoint, FocalStatus, Member, Practice
+
+
+def _with_details(stmt: Select[tuple[City]]) -> Select[tuple[City]]:
+    return stmt.options(
+        selectinload(City.themes),
+        selectinload(City.focal_points).selectinload(FocalPoint.member),
+    )
+
+
+async def city_by_id(session: AsyncSession, city_id: int) -> City | None:
+    return (await session.execute(_with_details(select(City).where(City.id == city_id)))).scalar_one_or_none()
+
+
+async def cities_by_name_key(session: AsyncSession, name_key: str) -> Sequence[City]:
+    stmt = _with_details(select(City).where(City.name_key == name_key).order_by(City.id))
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def city_by_name_and_country(session: AsyncSession, name_key: str, country_key: str) -> City | None:
+    stmt = _with_details(select(City).where(City.name_key == name_key, City.country_key == country_key))
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def all_city_names(session: AsyncSession) -> Sequence[str]:
+    return (await session.execute(select(City.name).order_by(City.name))).scalars().all()
+
+
+async def add_city(session: AsyncSession, city: City) -> City:
+    session.add(city)
+    await session.flush()
+    return city
+
+
+async def add_focal_point(
+    session: AsyncSession, member: Member, city: City, status: FocalStatus, now: datetime
+) -> FocalPoint:
+    focal = FocalPoint(member_id=member.id, city_id=city.id, status=status, created_at=now)
+    session.add(focal)
+    await session.flush()
+    await session.refresh(city, ["focal_points"])
+    await session.refresh(member, ["focal_point"])
+    return focal
+
+
+def set_themes(city: City, slugs: Sequence[str]) -> None:
+    """Replace the city's themes, keeping rows that stay (no delete-and-reinsert)."""
+    wanted = list(dict.fromkeys(slugs))
+    city.themes[:] = [t for t in city.themes if t.theme in wanted]
+    have = {t.theme for t in city.themes}
+    city.themes.extend(CityTheme(theme=slug) for slug in wanted if slug not in have)
+
+
+async def verified_theme_counts(session: AsyncSession) -> dict[str, int]:
+    stmt = (
+        select(CityTheme.theme, func.count())
+        .join(City, City.id == CityTheme.city_id)
+        .where(City.status == CityStatus.VERIFIED)
+        .group_by(CityTheme.theme)
+    )
+    return {theme: count for theme, count in (await session.execute(stmt)).all()}
+
+
+async def verified_cities_with_theme(
+    session: AsyncSession, theme: str, region: str | None = None
+) -> Sequence[City]:
+    stmt = (
+        select(City)
+        .join(CityTheme, CityTheme.city_id == City.id)
+        .where(City.status == CityStatus.VERIFIED, CityTheme.theme == theme)
+        .order_by(City.region, City.name_key)
+    )
+    if region:
+        stmt = stmt.where(City.region == region)
+    return (await session.execute(_with_details(stmt))).scalars().all()
+
+
+async def practices_count(session: AsyncSession, city_id: int) -> int:
+    stmt = select(func.count()).select_from(Practice).where(Practice.city_id == city_id)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def pending_cities(session: AsyncSession) -> Sequence[City]:
+    stmt = _with_details(select(City).where(City.status == CityStatus.PENDING).order_by(City.registered_at, City.id))
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def pending_focal_points_of_verified_cities(session: AsyncSession) -> Sequence[FocalPoint]:
+    stmt = (
+        select(FocalPoint)
+        .join(City, City.id == FocalPoint.city_id)
+        .where(FocalPoint.status == FocalStatus.PENDING, City.status == CityStatus.VERIFIED)
+        .options(selectinload(FocalPoint.member), selectinload(FocalPoint.city))
+        .order_by(FocalPoint.created_at, FocalPoint.id)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def verified_counts_by_region(session: AsyncSession) -> dict[str, int]:
+    stmt = select(City.region, func.count()).where(City.status == CityStatus.VERIFIED).group_by(City.region)
+    return {region: count for region, count in (await session.execute(stmt)).all()}
+
+
+async def verified_join_dates(session: AsyncSession) -> Sequence[datetime]:
+    stmt = select(City.joined_at).where(City.status == CityStatus.VERIFIED, City.joined_at.is_not(None))
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def city_count_by_status(session: AsyncSession) -> dict[str, int]:
+    stmt = select(City.status, func.count()).group_by(City.status)
+    return {status: count for status, count in (await session.execute(stmt)).all()}

@@ -1,0 +1,37 @@
+"""The delivery ledger: record a key before sending; a key seen before is never sent again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Delivery, DeliveryStatus
+
+
+async def claim(session: AsyncSession, key: str, kind: str, now: datetime, status: str = DeliveryStatus.SENDING) -> bool:
+    """Insert the key; True when this call created it (go ahead and send), False when it existed.
+
+    ``INSERT … ON CONFLICT DO NOTHING`` keeps this race-free between processes on both engines.
+    """
+    values = {"key": key, "kind": kind, "status": status, "attempts": 0, "created_at": now, "updated_at": now}
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(Delivery).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    result = await session.execute(stmt)
+    return bool(result.rowcount)
+
+
+async def mark(
+    session: AsyncSession, key: str, status: str, now: datetime, error: str | None = None, attempted: bool = True
+) -> None:
+    values: dict[str, object] = {"status": status, "updated_at": now, "last_error": (error or None) and error[:500]}
+    if attempted:
+        values["attempts"] = Delivery.attempts + 1
+    await session.execute(update(Delivery).where(Delivery.key == key).values(**values))
+
+
+async def get(session: AsyncSession, key: str) -> Delivery | None:
+    return (await session.execute(select(Delivery).where(Delivery.key == key))).scalar_one_or_none()

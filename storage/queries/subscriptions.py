@@ -1,0 +1,32 @@
+"""Members' theme subscriptions (personal prompts on UN days)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Subscription
+
+
+async def member_themes(session: AsyncSession, member_id: int) -> Sequence[str]:
+    stmt = select(Subscription.theme).where(Subscription.member_id == member_id).order_by(Subscription.theme)
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def subscribe(session: AsyncSession, member_id: int, theme: str, now: datetime) -> bool:
+    """Add the subscription; False when it already existed."""
+    if await session.get(Subscription, (member_id, theme)) is not None:
+        return False
+    session.add(Subscription(member_id=member_id, theme=theme, created_at=now))
+    await session.flush()
+    return True
+
+
+async def unsubscribe(session: AsyncSession, member_id: int, theme: str) -> bool:
+    result = await session.execute(
+        delete(Subscription).where(Subscription.member_id == member_id, Subscription.theme == theme)
+    )
+    return bool(result.rowcount)

@@ -1,0 +1,120 @@
+"""The foundation flow end to end through parser + dispatcher + real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from bot.render_text import render_text
+from handlers.types import NoticeTarget, Visibility
+from tests.conftest import Chat
+
+REGISTER = "/hrc register city: Grenoble country: France region: Europe themes: participatory democracy size: intermediary city timezone: Europe/Paris languages: fr, en"
+
+
+async def test_register_verify_then_directory_shows_the_city(chat: Chat) -> None:
+    reply = await chat.say("ana", REGISTER)
+    assert not reply.is_error, render_text(reply)
+    assert "pending" in render_text(reply)
+    secretariat = [n for n in reply.notices if n.target is NoticeTarget.SECRETARIAT]
+    assert len(secretariat) == 1
+    assert [a.command for a in secretariat[0].reply.actions] == ["verify #1", "reject #1"]
+
+    # Pending cities are not in `who` yet.
+    assert "No verified city" in render_text(await chat.say("bob", "/hrc who participatory democracy"))
+
+    pending = render_text(await chat.say("sec", "/hrc pending"))
+    assert "Grenoble (France, Europe)" in pending
+
+    verified = await chat.say("sec", "/hrc verify grenoble")
+    assert "Grenoble is verified" in render_text(verified)
+    told = [n for n in verified.notices if n.target is NoticeTarget.MEMBER]
+    assert [n.member.user_id for n in told] == ["ana"]
+
+    assert "Water & sanitation" in render_text(await chat.say("ana", "/hrc theme add water, housing"))
+    who = render_text(await chat.say("bob", "/hrc who housing region: Europe"))
+    assert "Grenoble (France): @Ana" in who
+
+    card = render_text(await chat.say("bob", "/hrc profile Grenoble"))
+    for expected in ("Country: France", "Region: Europe", "Size: Intermediary city", "Status: verified",
+                     "Joined: Nov 24, 2026", "Time zone: Europe/Paris", "Languages: fr, en", "Practices: 0"):
+        assert expected in card
+
+    themes = render_text(await chat.say("bob", "/hrc themes"))
+    assert themes.index("Housing") < themes.index("Food")  # cities with the theme come first
+
+    progress = render_text(await chat.say("bob", "/hrc progress"))
+    assert "Verified local and regional governments: 1." in progress
+    assert "9 to go to reach 10" in progress
+    assert "Europe: 1" in progress and "2026: 1" in progress
+
+
+async def test_share_and_search_practices_accent_insensitive(chat: Chat) -> None:
+    await chat.say("ana", REGISTER)
+    await chat.say("sec", "/hrc verify Grenoble")
+    shared = await chat.say(
+        "ana",
+        "/hrc share title: Budget participatif du logement themes: housing, participatory democracy "
+        "summary: Les habitants décident de l'accès à l'eau potable. link: https://example.org/bp",
+    )
+    assert not shared.is_error, render_text(shared)
+    assert shared.visibility is Visibility.CHANNEL
+    await chat.say("ana", "/hrc share title: Water kiosks themes: water summary: Kiosks in every district.")
+
+    found = await chat.say("bob", "/hrc practices EAU decident")
+    assert found.items[0].title.startswith("Budget participatif")
+    newest = await chat.say("bob", "/hrc practices")
+    assert [i.title for i in newest.items] == ["Water kiosks (Grenoble)", "Budget participatif du logement (Grenoble)"]
+    by_theme = await chat.say("bob", "/hrc practices theme: housing")
+    assert len(by_theme.items) == 1
+    assert "Practices: 2" in render_text(await chat.say("bob", "/hrc profile Grenoble"))
+
+
+async def test_second_focal_point_joins_after_confirmation(chat: Chat) -> None:
+    await chat.say("ana", REGISTER)
+    await chat.say("sec", "/hrc verify Grenoble")
+    joined = await chat.say("carl", "/hrc register city: grenoble country: FRANCE region: Europe")
+    assert "asked to join" in joined.text
+    refused = await chat.say("carl", "/hrc theme add housing")
+    assert refused.is_error and "not yet confirmed" in refused.text
+    assert "@Carl asks to join Grenoble" in render_text(await chat.say("sec", "/hrc pending"))
+    confirmed = await chat.say("sec", "/hrc verify Grenoble")
+    assert [n.member.user_id for n in confirmed.notices] == ["carl"]
+    assert "Housing" in render_text(await chat.say("carl", "/hrc theme add housing"))
+
+
+async def test_reject_frees_the_registrant_and_tells_why(chat: Chat) -> None:
+    await chat.say("ana", "/hrc register city: Atlantis country: Ocean region: Europe")
+    rejected = await chat.say("sec", "/hrc reject Atlantis reason: not a local government")
+    assert "declined" in rejected.text
+    assert "not a local government" in rejected.notices[0].reply.text
+    assert "Atlantis" not in render_text(await chat.say("bob", "/hrc pending", secretariat=True))
+    again = await chat.say("ana", "/hrc register city: Grenoble country: France region: Europe")
+    assert not again.is_error
+
+
+async def test_member_cannot_run_secretariat_commands_and_nothing_changes(chat: Chat) -> None:
+    await chat.say("ana", REGISTER)
+    refused = await chat.say("bob", "/hrc verify Grenoble")
+    assert refused.is_error and "secretariat" in refused.text
+    assert "Status: pending verification" in render_text(await chat.say("sec", "/hrc profile Grenoble"))
+    assert (await chat.say("bob", "/hrc pending")).is_error
+
+
+async def test_pending_city_is_hidden_from_other_members(chat: Chat) -> None:
+    await chat.say("ana", REGISTER)
+    assert (await chat.say("bob", "/hrc profile Grenoble")).is_error
+    assert not (await chat.say("ana", "/hrc profile")).is_error
+
+
+async def test_subscriptions(chat: Chat) -> None:
+    first = await chat.say("bob", "/hrc subscribe Water")
+    assert "Subscribed to Water & sanitation" in first.text
+    assert "already subscribed" in (await chat.say("bob", "/hrc subscribe water & sanitation")).text
+    typo = await chat.say("bob", "/hrc unsubscribe wata")
+    assert typo.is_error and "Did you mean “Water & sanitation”" in typo.text
+    removed = await chat.say("bob", "/hrc unsubscribe water")
+    assert "Unsubscribed" in removed.text and "no subscriptions" in removed.text
+
+
+async def test_user_text_is_stored_as_typed(chat: Chat) -> None:
+    await chat.say("ana", "/hrc register city: @everyone <!channel> country: France region: Europe")
+    card = render_text(await chat.say("ana", "/hrc profile"))
+    assert "@everyone <!channel>" in card
