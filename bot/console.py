@@ -26,8 +26,16 @@ class ConsoleSender:
     def __init__(self, out: TextIO) -> None:
         self.out = out
 
-    async def send_to_member(self, member: MemberRef, reply: Reply) -> None:
-        self.out.write(f"→ message to @{plain_mentions(member.display_name)}:\n{_indent(render_text(reply))}\n")
+    async def send_to_member(self, member: MemberRef, reply: Reply, *, delivery_key: str | None = None) -> str:
+        where = "" if member.platform == "console" else f" on {member.platform}"
+        self.out.write(f"→ message to @{plain_mentions(member.display_name)}{where}:\n{_indent(render_text(reply))}\n")
+        return "console"
+
+    async def send_to_channel(
+        self, workspace: str, channel_id: str, reply: Reply, *, delivery_key: str | None = None
+    ) -> str:
+        self.out.write(f"→ post to #{channel_id}:\n{_indent(render_text(reply))}\n")
+        return "console"
 
     async def send_to_secretariat(self, reply: Reply) -> None:
         self.out.write(f"→ secretariat channel:\n{_indent(render_text(reply))}\n")

@@ -1,9 +1,62 @@
-"""Start the chat platforms whose tokens are set. Filled in by the Slack and Discord adapters."""
+"""Run every chat platform whose tokens are set, in one process on one database.
+
+Each platform module exposes ``async def serve(runtime) -> None`` that connects, registers its
+sender with ``runtime.notices`` and runs until cancelled. A platform that fails (bad token, outage)
+is restarted with exponential backoff; it never stops the others.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+
 from bot.settings import Settings
+from bot.wiring import Runtime, build_runtime
+
+logger = logging.getLogger(__name__)
+
+Serve = Callable[[Runtime], Awaitable[None]]
+BACKOFF_START, BACKOFF_MAX = 1.0, 300.0
 
 
-async def run_platforms(settings: Settings) -> int:
-    raise SystemExit("hrc-bot: Slack and Discord adapters are not available in this build yet")
+async def supervise(name: str, serve: Serve, runtime: Runtime, *, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    delay = BACKOFF_START
+    while True:
+        try:
+            await serve(runtime)
+            logger.warning("%s stopped; restarting", name)
+            delay = BACKOFF_START
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - any failure of one platform must not stop the others
+            # Log the type and message only: library errors can echo request headers.
+            logger.error("%s failed (%s: %s); retrying in %.0f s", name, type(error).__name__, str(error)[:200], delay)
+        await sleep(delay * (0.8 + 0.4 * random.random()))
+        delay = min(delay * 2, BACKOFF_MAX)
+
+
+def enabled_platforms(settings: Settings) -> list[tuple[str, Serve]]:
+    services: list[tuple[str, Serve]] = []
+    if settings.slack.enabled:
+        from bot.slack.service import serve as serve_slack
+
+        services.append(("slack", serve_slack))
+    if settings.discord.enabled:
+        from bot.discord.service import serve as serve_discord
+
+        services.append(("discord", serve_discord))
+    return services
+
+
+async def run_platforms(settings: Settings, *, runtime: Runtime | None = None) -> int:
+    runtime = runtime or build_runtime(settings)
+    services = enabled_platforms(settings)
+    names = ", ".join(name for name, _ in services)
+    logger.info("starting %s", names)
+    try:
+        await asyncio.gather(*(supervise(name, serve, runtime) for name, serve in services))
+    finally:
+        await runtime.close()
+    return 0

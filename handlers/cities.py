@@ -18,6 +18,7 @@ from handlers.common import (
     resolve_city,
     short_date,
     status_label,
+    with_field,
 )
 from handlers.context import Context
 from handlers.errors import UserError
@@ -79,13 +80,19 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
     _ = translator(request.locale)
     args = request.command
     name, country = args.opt("city"), args.opt("country")
-    region = find_region(args.opt("region"), _)
-    size = find_size(args.opt("size"), _) if args.opt("size") else None
+    try:
+        region = find_region(args.opt("region"), _)
+    except UserError as error:
+        raise with_field(error, "region") from None
+    try:
+        size = find_size(args.opt("size"), _) if args.opt("size") else None
+    except UserError as error:
+        raise with_field(error, "size") from None
     themes = parse_themes(args.opt("themes"), _) if args.opt("themes") else []
     timezone = parse_timezone(args.opt("timezone"), _) if args.opt("timezone") else None
     languages = parse_languages(args.opt("languages"), _) if args.opt("languages") else []
     if not fold(name) or not fold(country):
-        raise UserError(_("City and country need letters or digits."))
+        raise UserError(_("City and country need letters or digits."), field="city" if not fold(name) else "country")
 
     member = await caller(ctx, request, session)
     existing = await city_queries.city_by_name_and_country(session, fold(name), fold(country))
@@ -185,7 +192,7 @@ async def _edit_themes(ctx: Context, request: Request, session: AsyncSession, ad
     member = await caller_if_known(request, session)
     city = require_editor(member, _).city
     city = await city_queries.city_by_id(session, city.id) or city
-    changed = parse_themes(request.command.main, _)
+    changed = parse_themes(request.command.main, _, field="main")
     current = list(city.theme_slugs)
     if add:
         wanted = current + [t.slug for t in changed if t.slug not in current]

@@ -98,12 +98,20 @@ def require_editor(member: Member | None, _: Translate) -> FocalPoint:
     )
 
 
-def parse_themes(value: str, _: Translate, *, limit: int = MAX_THEMES) -> list[Term]:
-    terms = list({t.slug: t for t in (find_theme(word, _) for word in split_list(value))}.values())
+def with_field(error: UserError, field: str) -> UserError:
+    error.field = error.field or field
+    return error
+
+
+def parse_themes(value: str, _: Translate, *, limit: int = MAX_THEMES, field: str = "themes") -> list[Term]:
+    try:
+        terms = list({t.slug: t for t in (find_theme(word, _) for word in split_list(value))}.values())
+    except UserError as error:
+        raise with_field(error, field) from None
     if not terms:
-        raise UserError(_("Name at least one theme."), hint=_("`/hrc themes` lists every theme."))
+        raise UserError(_("Name at least one theme."), hint=_("`/hrc themes` lists every theme."), field=field)
     if len(terms) > limit:
-        raise UserError(_("At most {limit} themes, please.").format(limit=limit))
+        raise UserError(_("At most {limit} themes, please.").format(limit=limit), field=field)
     return terms
 
 
@@ -114,7 +122,8 @@ def parse_timezone(value: str, _: Translate) -> str:
         raise UserError(
             _("“{value}” is not a time zone I know. Use an IANA name such as Europe/Madrid or America/Bogota.").format(
                 value=value
-            )
+            ),
+            field="timezone",
         ) from None
     return value
 
@@ -126,12 +135,13 @@ def parse_languages(value: str, _: Translate) -> list[str]:
             locale = Locale.parse(word.replace("-", "_"))
         except (UnknownLocaleError, ValueError, TypeError):
             raise UserError(
-                _("“{value}” is not a language code I know. Use codes such as en, es, fr.").format(value=word)
+                _("“{value}” is not a language code I know. Use codes such as en, es, fr.").format(value=word),
+                field="languages",
             ) from None
         if locale.language not in codes:
             codes.append(locale.language)
     if len(codes) > 8:
-        raise UserError(_("At most 8 languages, please."))
+        raise UserError(_("At most 8 languages, please."), field="languages")
     return codes
 
 

@@ -23,7 +23,7 @@ def error_reply(error: UserError, _: Translate) -> Reply:
     text = error.message
     if error.hint:
         text = f"{text}\n{error.hint}"
-    return Reply(text=text, usage=usage, is_error=True, visibility=Visibility.CALLER)
+    return Reply(text=text, usage=usage, is_error=True, visibility=Visibility.CALLER, error_field=error.field)
 
 
 def _check_permission(ctx: Context, spec: CommandSpec, actor: Actor, _: Translate) -> None:

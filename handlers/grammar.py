@@ -121,11 +121,11 @@ def validate(spec: CommandSpec, parsed: ParsedCommand, _: Translate) -> None:
             usage_of=spec.name,
         )
     if spec.main_required and not parsed.main:
-        raise UserError(_("Tell me the {what}.").format(what=_(spec.main or "")), usage_of=spec.name)
+        raise UserError(_("Tell me the {what}.").format(what=_(spec.main or "")), usage_of=spec.name, field="main")
     missing = [key for key in spec.required if not parsed.opt(key)]
     if missing:
         listed = ", ".join(f"{key}:" for key in missing)
-        raise UserError(_("Missing: {options}").format(options=listed), usage_of=spec.name)
+        raise UserError(_("Missing: {options}").format(options=listed), usage_of=spec.name, field=missing[0])
     for key, limit in spec.limits:
         value = parsed.main if key == "main" else parsed.opt(key)
         if len(value) > limit:
@@ -135,4 +135,5 @@ def validate(spec: CommandSpec, parsed: ParsedCommand, _: Translate) -> None:
                     label=label, count=len(value), limit=limit
                 ),
                 usage_of=spec.name,
+                field=key,
             )

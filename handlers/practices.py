@@ -27,7 +27,8 @@ def parse_link(value: str, _: Translate) -> str:
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or "." not in host or " " in value:
         raise UserError(
-            _("“{value}” is not a web link I can use. Give a full address starting with https://").format(value=value)
+            _("“{value}” is not a web link I can use. Give a full address starting with https://").format(value=value),
+            field="link",
         )
     return value
 

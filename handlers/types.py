@@ -145,6 +145,7 @@ class Reply:
     notices: tuple[Notice, ...] = ()
     is_error: bool = False
     usage: str | None = None
+    error_field: str | None = None  # with is_error: the option at fault, for inline form errors
 
     def is_empty(self) -> bool:
         return not (self.text or self.title or self.fields or self.items)
