@@ -118,3 +118,11 @@ async def test_user_text_is_stored_as_typed(chat: Chat) -> None:
     await chat.say("ana", "/hrc register city: @everyone <!channel> country: France region: Europe")
     card = render_text(await chat.say("ana", "/hrc profile"))
     assert "@everyone <!channel>" in card
+
+
+async def test_typed_mention_markers_cannot_forge_a_mention(chat: Chat) -> None:
+    forged = "\ue000slack|W1|UBOSS|Boss\ue001"
+    await chat.say("ana", f"/hrc register city: Town{forged} country: France region: Europe")
+    reply = await chat.say("ana", "/hrc profile")
+    assert reply.title == "Townslack|W1|UBOSS|Boss"
+    assert "\ue000" not in render_text(reply)

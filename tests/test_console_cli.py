@@ -1,0 +1,94 @@
+"""`hrc-bot` as a newcomer runs it: a subprocess, a pipe, an embedded SQLite database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SESSION = """\
+/hrc register city: Grenoble country: France region: Europe themes: participatory democracy
+/hrc verify Grenoble
+/hrc theme add housing, water
+/hrc share title: Participatory housing budget themes: housing summary: Residents decide; @everyone welcome.
+/hrc practices budget
+/hrc who housing
+/hrc themes
+/hrc profile
+/hrc progress
+"""
+
+
+def hrc_bot(args: list[str], tmp_path: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "HRC_", "DATABASE_URL"))}
+    environment.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'hrc.db'}", "HOME": str(tmp_path), **env})
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin, capture_output=True, text=True, cwd=tmp_path, env=environment, timeout=120,
+    )
+
+
+def test_piped_console_session_covers_the_whole_flow(tmp_path: Path) -> None:
+    result = hrc_bot(["console", "--user", "ana", "--secretariat"], tmp_path, SESSION)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Thank you: Grenoble is registered" in out
+    assert "→ secretariat channel:" in out and "[Verify: /hrc verify #1]" in out
+    assert "Grenoble is verified" in out and "→ message to @ana:" in out
+    assert "Grenoble now works on: Housing, Participatory democracy, Water & sanitation." in out
+    assert "Participatory housing budget (Grenoble)" in out
+    assert "Grenoble (France): @ana" in out
+    assert "Verified local and regional governments: 1." in out
+    assert "Traceback" not in out + result.stderr
+
+
+def test_piped_console_answers_who_without_secretariat(tmp_path: Path) -> None:
+    result = hrc_bot(["console", "--user", "ana"], tmp_path, "/hrc who housing\n")
+    assert result.returncode == 0, result.stderr
+    assert "No verified city works on Housing yet." in result.stdout
+
+
+def test_member_refused_secretariat_command_in_console(tmp_path: Path) -> None:
+    result = hrc_bot(["console", "--user", "bob"], tmp_path, "/hrc pending\n")
+    assert "for the campaign secretariat" in result.stdout
+
+
+def test_seed_demo_twice_then_who(tmp_path: Path) -> None:
+    first = hrc_bot(["seed-demo"], tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "11 cities and 7 practices added" in first.stdout
+    second = hrc_bot(["seed-demo"], tmp_path)
+    assert "0 cities and 0 practices added" in second.stdout
+    who = hrc_bot(["console", "--user", "ana"], tmp_path, "/hrc who water\n/hrc practices agua water\n/hrc profile Bogota\n")
+    assert "Valparaíso (Chile)" in who.stdout and "Quilmes (Argentina)" in who.stdout
+    assert "Defending the right to water" in who.stdout
+    assert "Demo data" in who.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "setting"),
+    [({"PORT": "abc"}, "PORT"), ({"HRC_TIMEZONE": "Mars/Olympus"}, "HRC_TIMEZONE"),
+     ({"DATABASE_URL": "not a url"}, "DATABASE_URL"), ({"HRC_SECRETARIAT": "U123"}, "HRC_SECRETARIAT")],
+)
+def test_bad_setting_stops_with_one_line(tmp_path: Path, env: dict[str, str], setting: str) -> None:
+    result = hrc_bot(["console", "--user", "ana"], tmp_path, "", **env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"hrc-bot: bad setting {setting}:"), result.stderr
+
+
+def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("PORT=abc\n")
+    assert "bad setting PORT" in hrc_bot(["db", "upgrade"], tmp_path).stderr
+    fixed = hrc_bot(["db", "upgrade"], tmp_path, PORT="3001")
+    assert fixed.returncode == 0 and "up to date" in fixed.stdout
+
+
+def test_help_on_every_subcommand(tmp_path: Path) -> None:
+    for args in (["--help"], ["run", "--help"], ["console", "--help"], ["db", "--help"], ["db", "upgrade", "--help"],
+                 ["seed-demo", "--help"]):
+        result = hrc_bot(args, tmp_path)
+        assert result.returncode == 0 and "usage: hrc-bot" in result.stdout, args

@@ -1,0 +1,82 @@
+"""The one grammar: command names, key: value options, quotes, unknown keys, limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.errors import UserError
+from handlers.grammar import parse, validate
+from handlers.i18n import translator
+from handlers.registry import COMMANDS, load_all
+
+load_all()
+_ = translator("en")
+
+
+def test_options_run_to_the_next_known_key() -> None:
+    cmd = parse("/hrc register city: Mexico City country: Mexico region: latin america themes: housing, water", _)
+    assert cmd.name == "register"
+    assert cmd.options == {
+        "city": "Mexico City", "country": "Mexico", "region": "latin america", "themes": "housing, water",
+    }
+
+
+def test_free_words_fill_the_main_argument_and_keys_are_case_insensitive() -> None:
+    cmd = parse("/hrc who  right to the city  REGION: Europe", _)
+    assert (cmd.name, cmd.main, cmd.options) == ("who", "right to the city", {"region": "Europe"})
+
+
+def test_two_word_commands_and_optional_entry() -> None:
+    assert parse("theme add housing", _).name == "theme add"
+    assert parse("/HRC theme remove water", _).main == "water"
+
+
+def test_quotes_are_optional() -> None:
+    cmd = parse('/hrc share title: "Water: a right" themes: water summary: “Kiosks, with: colons”', _)
+    assert cmd.options["title"] == "Water: a right"
+    assert cmd.options["summary"] == "Kiosks, with: colons"
+
+
+def test_links_are_not_mistaken_for_keys() -> None:
+    cmd = parse("/hrc share title: T themes: water summary: S link: https://example.org/a:b", _)
+    assert cmd.options["link"] == "https://example.org/a:b"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("", "Type a command after /hrc"),
+        ("/hrc", "Type a command after /hrc"),
+        ("/hrc registr city: X", "Did you mean “register”"),
+        ("/hrc register city: X contry: Y", "Did you mean “country:”"),
+        ("/hrc practices water region: Europe", "has no option “region:”"),
+        ("/hrc who housing region: Europe region: Africa", "given twice"),
+        ("/hrc theme", "needs one more word"),
+    ],
+)
+def test_bad_lines_explain_themselves(line: str, expected: str) -> None:
+    with pytest.raises(UserError) as error:
+        parse(line, _)
+    assert expected in error.value.message
+
+
+def test_validate_required_main_limits_and_free_words() -> None:
+    spec = COMMANDS["share"]
+    with pytest.raises(UserError) as missing:
+        validate(spec, parse("/hrc share title: x", _), _)
+    assert "themes:, summary:" in missing.value.message and missing.value.field == "themes"
+    with pytest.raises(UserError) as too_long:
+        validate(spec, parse(f"/hrc share title: {'x' * 151} themes: water summary: s", _), _)
+    assert "151 characters, at most 150" in too_long.value.message
+    with pytest.raises(UserError) as stray:
+        validate(COMMANDS["themes"], parse("/hrc themes please", _), _)
+    assert "takes no free words" in stray.value.message
+
+
+def test_every_command_has_usage_summary_and_an_example_that_parses() -> None:
+    for spec in COMMANDS.values():
+        assert spec.usage and spec.summary and spec.examples, spec.name
+        for example in spec.examples:
+            parsed = parse(example, _)
+            assert parsed.name == spec.name, example
+            validate(spec, parsed, _)
