@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import secrets
 
+from sqlalchemy.exc import IntegrityError
+
 from handlers.context import Context
 from handlers.errors import PermissionDenied, UserError
 from handlers.grammar import parse, usage_line, validate
@@ -33,6 +35,20 @@ def _check_permission(ctx: Context, spec: CommandSpec, actor: Actor, _: Translat
         )
 
 
+async def _run_in_transaction(ctx: Context, spec: CommandSpec, request: Request) -> Reply:
+    """One transaction per command. A unique-key race with a concurrent command (two people registering
+    the same new city at once on PostgreSQL) is retried once: the retry sees the other's row."""
+    for attempt in (1, 2):
+        try:
+            async with ctx.db.transaction(write=spec.writes) as session:
+                return await spec.handler(ctx, request, session)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            logger.info("command %r hit a concurrent write; retrying once", spec.name)
+    raise AssertionError("unreachable")
+
+
 async def handle(ctx: Context, request: Request) -> Reply:
     """Answer one request. Never raises: every failure becomes a reply."""
     _ = translator(request.locale)
@@ -45,8 +61,7 @@ async def handle(ctx: Context, request: Request) -> Reply:
             )
         _check_permission(ctx, spec, request.actor, _)
         validate(spec, request.command, _)
-        async with ctx.db.transaction(write=spec.writes) as session:
-            reply = await spec.handler(ctx, request, session)
+        reply = await _run_in_transaction(ctx, spec, request)
     except UserError as error:
         if error.usage_of is None and spec is not None and not isinstance(error, PermissionDenied):
             error.usage_of = spec.name

@@ -96,3 +96,12 @@ async def test_an_error_after_a_write_rolls_the_whole_command_back(db: Database,
             assert (await session.execute(select(func.count()).select_from(Member))).scalar_one() == 0
     finally:
         COMMANDS.pop("test-half-write")
+
+
+async def test_same_new_city_registered_concurrently_gives_one_city_two_focal_points(db: Database, clock: FakeClock) -> None:
+    chat = Chat(Context(db=db, clock=clock))
+    line = "/hrc register city: Quilmes country: Argentina region: Latin America"
+    replies = await asyncio.gather(*(chat.say(user, line) for user in ("ana", "bob", "carl")))
+    assert all(not r.is_error for r in replies), [r.text for r in replies]
+    async with db.transaction(write=False) as session:
+        assert (await session.execute(select(func.count()).select_from(City))).scalar_one() == 1
