@@ -42,7 +42,36 @@ def _parser() -> argparse.ArgumentParser:
         description="Load the six founding cities and the cities the campaign's reports name for practices, "
         "marked as demo data. Safe to run twice.",
     )
+    days = sub.add_parser(
+        "days",
+        help="print every UN international day of a year (for reports)",
+        description="Print every UN international day of a year: slug, name, date. Irregular days have no date.",
+    )
+    days.add_argument("--year", type=int, required=True, help="the year, e.g. 2027")
+    days.add_argument("--format", choices=("table", "csv"), default="table", help="table (default) or csv")
     return parser
+
+
+def _print_days(year: int, fmt: str) -> int:
+    import csv
+
+    from handlers.calendar import un_days, year_listing
+
+    if not 1900 <= year <= 2200:
+        print("hrc-bot: --year must be between 1900 and 2200", file=sys.stderr)
+        return 2
+    rows = year_listing(un_days(), year)
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["slug", "name", "date", "un"])
+        for when, day in rows:
+            writer.writerow([day.slug, day.name, when.isoformat() if when else "", "yes" if day.is_un else "no"])
+        return 0
+    width = max(len(day.slug) for _, day in rows)
+    for when, day in rows:
+        marker = "" if day.is_un else "  (not a UN day)"
+        print(f"{when.isoformat() if when else '(irregular)':<11}  {day.slug:<{width}}  {day.name}{marker}")
+    return 0
 
 
 async def _upgrade(settings: Settings) -> None:
@@ -58,13 +87,16 @@ async def _upgrade(settings: Settings) -> None:
 
 async def _console(settings: Settings, user: str, secretariat: bool) -> int:
     from bot.console import run_console
+    from bot.scheduler import PromptScheduler
     from bot.wiring import build_runtime
 
     await _upgrade(settings)
     runtime = build_runtime(settings)
+    scheduler = PromptScheduler(runtime)
     try:
-        return await run_console(runtime, user, secretariat=secretariat)
+        return await run_console(runtime, user, secretariat=secretariat, on_ready=scheduler.start)
     finally:
+        scheduler.stop()
         await runtime.close()
 
 
@@ -109,6 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    if args.command == "days":
+        try:
+            return _print_days(args.year, args.format)
+        except BrokenPipeError:  # `hrc-bot days … | head`
+            sys.stderr.close()
+            return 0
     try:
         if args.command == "db":
             asyncio.run(_upgrade(settings))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -71,13 +72,21 @@ def _save_history() -> None:
 
 
 async def run_console(
-    runtime: Runtime, user: str, *, secretariat: bool, stdin: TextIO | None = None, out: TextIO | None = None
+    runtime: Runtime,
+    user: str,
+    *,
+    secretariat: bool,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+    on_ready: Callable[[], None] | None = None,
 ) -> int:
     stdin = stdin or sys.stdin
     out = out or sys.stdout
     runtime.notices.register(ConsoleSender(out))
     actor, place = console_actor(user, secretariat)
     interactive = stdin.isatty() and out.isatty()
+    if on_ready is not None and interactive:
+        on_ready()  # the scheduler prints due prompts into an interactive session only
     locale = os.environ.get("HRC_CONSOLE_LOCALE", "en")
     if interactive:
         _setup_history()

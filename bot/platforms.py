@@ -51,12 +51,18 @@ def enabled_platforms(settings: Settings) -> list[tuple[str, Serve]]:
 
 
 async def run_platforms(settings: Settings, *, runtime: Runtime | None = None) -> int:
+    from bot.scheduler import PromptScheduler
+
     runtime = runtime or build_runtime(settings)
     services = enabled_platforms(settings)
     names = ", ".join(name for name, _ in services)
     logger.info("starting %s", names)
+    # The scheduler sends only through platforms whose sender is registered (connected) at tick time.
+    scheduler = PromptScheduler(runtime)
+    scheduler.start()
     try:
         await asyncio.gather(*(supervise(name, serve, runtime) for name, serve in services))
     finally:
+        scheduler.stop()
         await runtime.close()
     return 0

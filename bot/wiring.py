@@ -36,5 +36,11 @@ class Runtime:
 
 def build_runtime(settings: Settings, *, database: Database | None = None) -> Runtime:
     db = database or Database(settings.database_url)
-    ctx = Context(db=db, secretariat=settings.secretariat)
+    ctx = Context(
+        db=db,
+        secretariat=settings.secretariat,
+        timezone=settings.timezone,
+        prompt_hour=settings.prompt_hour,
+        lead_days=settings.lead_days,
+    )
     return Runtime(settings=settings, db=db, ctx=ctx, notices=NoticeRouter())

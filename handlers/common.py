@@ -50,7 +50,7 @@ async def resolve_city(
     ctx: Context, request: Request, session: AsyncSession, name: str, country: str, _: Translate
 ) -> City:
     """The city a user named (or ``#ID``, as buttons send), with suggestions when unknown or ambiguous."""
-    if name.startswith("#") and name[1:].isdigit():
+    if name.startswith("#") and name[1:].isdigit() and len(name) <= 10:
         by_id = await city_queries.city_by_id(session, int(name[1:]))
         if by_id is not None and can_see(ctx, request, by_id):
             return by_id

@@ -19,6 +19,9 @@ class Context:
     db: Database
     clock: Callable[[], datetime] = system_clock
     secretariat: frozenset[str] = field(default_factory=frozenset)  # "platform:user_id"
+    timezone: str = "UTC"  # default for channels and members without their own
+    prompt_hour: int = 9  # local hour of UN-day prompts
+    lead_days: int = 7  # days before a UN day that the secretariat is reminded
 
     def is_secretariat(self, actor: Actor) -> bool:
         return actor.secretariat_role or actor.key in self.secretariat

@@ -71,7 +71,9 @@ def groups() -> dict[str, list[CommandSpec]]:
 def load_all() -> dict[str, CommandSpec]:
     """Import every handler module so that their commands are registered."""
     from handlers import (  # noqa: F401
+        channels,
         cities,
+        days,
         directory,
         help,
         practices,

@@ -49,6 +49,7 @@ class Place:
     workspace: str
     channel_id: str
     is_direct: bool = False
+    name: str = ""  # the channel's display name, when the platform gives it
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, types
+from sqlalchemy import Date, DateTime, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, types
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -177,8 +178,8 @@ class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"  # recorded, not yet attempted
     SENDING = "sending"  # attempted; outcome unknown until marked (a crash leaves it here)
     SENT = "sent"
-    FAILED = "failed"
-    SKIPPED = "skipped"  # deliberately not sent (e.g. too late after an outage)
+    FAILED = "failed"  # the last try failed; may be retried while attempts remain
+    GAVE_UP = "gave_up"  # will not be retried (permanent error, or out of attempts)
 
 
 class Delivery(Base):
@@ -220,5 +221,19 @@ class Channel(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     purpose: Mapped[str] = mapped_column(String(32), index=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CampaignDate(Base):
+    """A date the secretariat adds to the calendar (World Human Rights Cities Forum, a wave launch)."""
+
+    __tablename__ = "campaign_dates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(150))
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    themes: Mapped[str] = mapped_column(String(600), default="")  # ";"-separated theme slugs
     created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

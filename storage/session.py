@@ -52,6 +52,7 @@ class Database:
 
     def __init__(self, url: str | URL, *, echo: bool = False, connect_args: dict[str, Any] | None = None) -> None:
         self.url = async_url(url)
+        self._options = {"echo": echo, "connect_args": connect_args}
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo}
         if connect_args:
@@ -75,6 +76,10 @@ class Database:
         factory = self._writer if write else self._reader
         async with factory() as session, session.begin():
             yield session
+
+    def reopen(self) -> Database:
+        """A new engine on the same database (what another process, or a restart, would have)."""
+        return Database(self.url, **self._options)  # type: ignore[arg-type]
 
     async def ping(self) -> bool:
         try:

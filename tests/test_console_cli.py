@@ -92,3 +92,23 @@ def test_help_on_every_subcommand(tmp_path: Path) -> None:
                  ["seed-demo", "--help"]):
         result = hrc_bot(args, tmp_path)
         assert result.returncode == 0 and "usage: hrc-bot" in result.stdout, args
+
+
+def test_days_and_day_through_the_console(tmp_path: Path) -> None:
+    result = hrc_bot(["console", "--user", "sec", "--secretariat"], tmp_path,
+                     "/hrc days december\n/hrc day human rights day\n/hrc day nonsense words\n"
+                     "/hrc days add name: Forum date: 2027-02-30\n")
+    assert "Thu 10 Dec 2026: Human Rights Day" in result.stdout or "Fri 10 Dec 2027: Human Rights Day" in result.stdout
+    assert "Human Rights Day\n================" in result.stdout and "A/RES/423 (V)" in result.stdout
+    assert "I don't know a day called “nonsense words”." in result.stdout
+    assert "2027-02-30 does not exist in the calendar." in result.stdout
+
+
+def test_days_cli_prints_a_year_as_csv(tmp_path: Path) -> None:
+    result = hrc_bot(["days", "--year", "2027", "--format", "csv"], tmp_path)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "slug,name,date,un"
+    assert "world-habitat-day,World Habitat Day,2027-10-04,yes" in lines
+    assert "vesak,\"Vesak, the Day of the Full Moon\",,yes" in lines
+    assert "idahobit,\"International Day against Homophobia, Biphobia and Transphobia (IDAHOBIT)\",2027-05-17,no" in lines
+    assert len(lines) == 1 + 248 - 1  # World Statistics Day is not observed in 2027

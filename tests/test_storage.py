@@ -45,7 +45,7 @@ async def test_delivery_key_is_claimed_once(db: Database, clock: FakeClock) -> N
 
 async def test_concurrent_claims_from_two_engines_let_exactly_one_win(tmp_path: Path, clock: FakeClock) -> None:
     first, cleanup = await make_database("sqlite", tmp_path)
-    second = Database(first.url)
+    second = first.reopen()
 
     async def claim(database: Database, n: int) -> bool:
         async with database.transaction() as session:

@@ -24,6 +24,21 @@ async def claim(session: AsyncSession, key: str, kind: str, now: datetime, statu
     return bool(result.rowcount)
 
 
+async def claim_or_retry(session: AsyncSession, key: str, kind: str, now: datetime, max_attempts: int) -> bool:
+    """Like ``claim``, but also takes back a key whose last try failed while attempts remain.
+
+    The conditional UPDATE is the lock: of two processes retrying the same key, one wins.
+    """
+    if await claim(session, key, kind, now):
+        return True
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.key == key, Delivery.status == DeliveryStatus.FAILED, Delivery.attempts < max_attempts)
+        .values(status=DeliveryStatus.SENDING, updated_at=now)
+    )
+    return bool(result.rowcount)
+
+
 async def mark(
     session: AsyncSession, key: str, status: str, now: datetime, error: str | None = None, attempted: bool = True
 ) -> None:

@@ -1,0 +1,240 @@
+"""The calendar of UN international days and campaign dates: `days`, `day`, `days add`, `days remove`."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import re
+from datetime import date, timedelta
+
+from babel.dates import format_date
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.calendar import Observance, occurrences, un_days
+from handlers.common import caller, parse_themes
+from handlers.context import Context
+from handlers.errors import UserError
+from handlers.i18n import N_, Translate, translator
+from handlers.registry import command
+from handlers.text import fold, suggest
+from handlers.types import Field, Item, Reply, Request
+from handlers.vocab import find_theme, theme_name
+from storage.models import CampaignDate
+from storage.queries import cities as city_queries
+from storage.queries import days as day_queries
+
+NEXT_COUNT = 10
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def campaign_observance(row: CampaignDate) -> Observance:
+    return Observance(
+        slug=row.slug, name=row.name, rule=row.date.isoformat(), is_un=False,
+        themes=tuple(t for t in row.themes.split(";") if t), is_campaign=True, fixed_date=row.date,
+    )
+
+
+async def all_observances(session: AsyncSession) -> list[Observance]:
+    return [*un_days(), *(campaign_observance(r) for r in await day_queries.all_campaign_dates(session))]
+
+
+def long_date(when: date | None, locale: str, _: Translate) -> str:
+    if when is None:
+        return _("no fixed date (set each year)")
+    try:
+        return format_date(when, format="EEE d MMM y", locale=locale.replace("-", "_"))
+    except Exception:
+        return format_date(when, format="EEE d MMM y", locale="en")
+
+
+def kind_label(day: Observance, _: Translate) -> str:
+    if day.is_campaign:
+        return _("campaign date")
+    return _("UN international day") if day.is_un else _("not a UN day")
+
+
+def day_item(when: date | None, day: Observance, locale: str, _: Translate) -> Item:
+    themes = ", ".join(theme_name(t, _) for t in day.themes) or "—"
+    return Item(
+        title=f"{long_date(when, locale, _)}: {day.name}",
+        text=f"{kind_label(day, _)} · {themes}",
+        link=day.page or None,
+    )
+
+
+def parse_month(word: str, _: Translate) -> int:
+    folded = fold(word)
+    if folded.isdigit() and 1 <= int(folded) <= 12:
+        return int(folded)
+    for index in range(1, 13):
+        names = {fold(pycalendar.month_name[index]), fold(pycalendar.month_abbr[index])}
+        if folded in names:
+            return index
+    raise UserError(
+        _("“{word}” is not a month. Use a month name (March) or number (3).").format(word=word), field="main"
+    )
+
+
+def parse_iso_date(value: str, _: Translate) -> date:
+    match = _ISO.match(value.strip())
+    if not match:
+        raise UserError(_("“{value}” is not a date: write it YYYY-MM-DD, e.g. 2027-05-18.").format(value=value), field="date")
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        raise UserError(_("{value} does not exist in the calendar.").format(value=value), field="date") from None
+
+
+@command(
+    "days",
+    summary=N_("Upcoming UN international days and campaign dates"),
+    usage=N_("days [MONTH] [theme: THEME]"),
+    examples=("/hrc days", "/hrc days december", "/hrc days theme: water"),
+    keys=("theme",),
+    main=N_("month"),
+    limits=(("main", 20), ("theme", 80)),
+)
+async def days(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    _ = translator(request.locale)
+    today = ctx.now().date()
+    theme = find_theme(request.command.opt("theme"), _) if request.command.opt("theme") else None
+    observances = await all_observances(session)
+    if theme:
+        observances = [o for o in observances if theme.slug in o.themes]
+    if request.command.main:
+        month = parse_month(request.command.main, _)
+        year = today.year if month >= today.month else today.year + 1
+        start = date(year, month, 1)
+        end = date(year, month, pycalendar.monthrange(year, month)[1])
+        found = occurrences(observances, start, end)
+        title = _("Days in {month} {year}").format(month=pycalendar.month_name[month], year=year)
+        irregular = [o for o in observances if o.is_irregular]
+    else:
+        found = occurrences(observances, today, today + timedelta(days=400))[:NEXT_COUNT]
+        title = _("Next days")
+        irregular = []
+    if theme:
+        title += " · " + _(theme.name)
+    if not found and not irregular:
+        return Reply(text=_("No day matches."), footer=_("Try `/hrc days` or `/hrc days theme: housing`."))
+    items = tuple(day_item(when, day, request.locale, _) for when, day in found)
+    items += tuple(day_item(None, day, request.locale, _) for day in irregular)
+    return Reply(title=title, items=items, footer=_("`/hrc day NAME` tells more about one day."))
+
+
+def find_observance(query: str, observances: list[Observance], _: Translate) -> Observance:
+    folded = fold(query)
+    for day in observances:
+        if folded in (fold(day.name), fold(day.slug)):
+            return day
+    words = folded.split()
+    matches = [d for d in observances if all(w in fold(d.name) or w in fold(d.slug) for w in words)]
+    if len(matches) == 1:
+        return matches[0]
+    candidates = [d.name for d in sorted(matches, key=lambda d: len(d.name))[:4]] or suggest(
+        query, [d.name for d in observances], n=3, cutoff=0.5
+    )
+    if candidates:
+        raise UserError(
+            _("Which day? {choices}").format(choices="; ".join(f"“{c}”" for c in candidates)),
+            hint=_("`/hrc days` lists the next ones."),
+        )
+    raise UserError(_("I don't know a day called “{name}”.").format(name=query), hint=_("`/hrc days` lists the next ones."))
+
+
+async def cities_on_themes(session: AsyncSession, themes: tuple[str, ...], limit: int = 15) -> tuple[list[str], int]:
+    names: dict[int, str] = {}
+    for theme in themes:
+        for city in await city_queries.verified_cities_with_theme(session, theme):
+            names.setdefault(city.id, f"{city.name} ({city.country})")
+    ordered = sorted(names.values())
+    return ordered[:limit], len(ordered)
+
+
+@command(
+    "day",
+    summary=N_("One day: its dates, themes and the cities working on them"),
+    usage=N_("day NAME"),
+    examples=("/hrc day human rights day", "/hrc day world water day"),
+    main=N_("day name"),
+    main_required=True,
+    limits=(("main", 150),),
+)
+async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    _ = translator(request.locale)
+    found = find_observance(request.command.main, await all_observances(session), _)
+    year = ctx.now().year
+    cities, total = await cities_on_themes(session, found.themes)
+    city_text = ", ".join(cities) if cities else _("none yet")
+    if total > len(cities):
+        city_text += " " + _("…and {count} more").format(count=total - len(cities))
+    fields = [
+        Field(str(year), long_date(found.date_in(year), request.locale, _)),
+        Field(str(year + 1), long_date(found.date_in(year + 1), request.locale, _)),
+        Field(_("Kind"), kind_label(found, _) + (f" ({found.resolution})" if found.resolution else "")),
+        Field(_("Themes"), ", ".join(theme_name(t, _) for t in found.themes) or "—", inline=False),
+        Field(_("Verified cities on these themes"), city_text, inline=False),
+    ]
+    if found.page:
+        fields.append(Field(_("Official page"), found.page, inline=False))
+    first_theme = found.themes[0] if found.themes else "THEME"
+    return Reply(
+        title=found.name,
+        fields=tuple(fields),
+        footer=_("Does your city act on this? Share it: `/hrc share title: … themes: {theme} summary: …`").format(
+            theme=first_theme
+        ),
+    )
+
+
+@command(
+    "days add",
+    summary=N_("Add a campaign date to the calendar"),
+    usage=N_("days add name: TEXT date: YYYY-MM-DD [themes: T1, T2]"),
+    examples=("/hrc days add name: World Human Rights Cities Forum date: 2027-05-18 themes: human rights",),
+    keys=("name", "date", "themes"),
+    required=("name", "date"),
+    secretariat=True,
+    writes=True,
+    limits=(("name", 150), ("date", 20), ("themes", 600)),
+)
+async def days_add(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    _ = translator(request.locale)
+    name = request.command.opt("name")
+    when = parse_iso_date(request.command.opt("date"), _)
+    themes = parse_themes(request.command.opt("themes"), _) if request.command.opt("themes") else []
+    slug = "campaign-" + "-".join(fold(name).split())[:100]
+    if not fold(name):
+        raise UserError(_("The name needs letters or digits."), field="name")
+    if when < ctx.now().date():
+        raise UserError(_("{date} is in the past.").format(date=when.isoformat()), field="date")
+    if await day_queries.campaign_date_by_slug(session, slug) is not None:
+        raise UserError(_("“{name}” is already in the calendar; remove it first to change it.").format(name=name))
+    member = await caller(ctx, request, session)
+    await day_queries.add_campaign_date(session, CampaignDate(
+        slug=slug, name=name, date=when, themes=";".join(t.slug for t in themes), created_by=member.id,
+        created_at=ctx.now(),
+    ))
+    return Reply(text=_("Added {name} on {date}.").format(name=name, date=long_date(when, request.locale, _)))
+
+
+@command(
+    "days remove",
+    summary=N_("Remove a campaign date"),
+    usage=N_("days remove NAME"),
+    examples=("/hrc days remove World Human Rights Cities Forum",),
+    main=N_("name"),
+    main_required=True,
+    secretariat=True,
+    writes=True,
+    limits=(("main", 150),),
+)
+async def days_remove(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    _ = translator(request.locale)
+    rows = await day_queries.all_campaign_dates(session)
+    found = find_observance(request.command.main, [campaign_observance(r) for r in rows], _) if rows else None
+    if found is None:
+        raise UserError(_("There is no campaign date to remove (UN days cannot be removed)."))
+    row = next(r for r in rows if r.slug == found.slug)
+    await day_queries.remove_campaign_date(session, row.id)
+    return Reply(text=_("Removed {name}.").format(name=row.name))
+

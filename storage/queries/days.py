@@ -1,0 +1,28 @@
+"""Campaign dates added by the secretariat."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import CampaignDate
+
+
+async def all_campaign_dates(session: AsyncSession) -> Sequence[CampaignDate]:
+    return (await session.execute(select(CampaignDate).order_by(CampaignDate.date, CampaignDate.id))).scalars().all()
+
+
+async def campaign_date_by_slug(session: AsyncSession, slug: str) -> CampaignDate | None:
+    return (await session.execute(select(CampaignDate).where(CampaignDate.slug == slug))).scalar_one_or_none()
+
+
+async def add_campaign_date(session: AsyncSession, row: CampaignDate) -> CampaignDate:
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def remove_campaign_date(session: AsyncSession, row_id: int) -> None:
+    await session.execute(delete(CampaignDate).where(CampaignDate.id == row_id))

@@ -1,0 +1,173 @@
+"""Scheduled prompts with an injected clock: local hours, DST, midnight, restarts, outages, retries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.scheduler import PromptScheduler
+from bot.settings import Settings
+from bot.wiring import Runtime, build_runtime
+from handlers.types import Place
+from storage.session import Database
+from tests.conftest import Chat, FakeClock, person
+from tests.fakes.recording_sender import RecordingSender
+
+HRD = "Today: Human Rights Day"
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def runtime_on(db: Database, clock: FakeClock, **settings: object) -> Runtime:
+    runtime = build_runtime(Settings(secretariat=frozenset({"console:sec", "slack:sec", "discord:sec"}), **settings), database=db)  # type: ignore[arg-type]
+    runtime.ctx.clock = clock
+    return runtime
+
+
+async def opt_in(runtime: Runtime, channel: str, tz: str, platform: str = "slack") -> None:
+    actor, _ = person("sec", platform=platform)
+    reply = await runtime.answer_text(
+        actor, Place(platform, "W1", channel), f"/hrc channel set days timezone: {tz}"
+    )
+    assert not reply.is_error, reply.text
+
+
+def sent_titles(sender: RecordingSender, channel: str) -> list[str]:
+    return sender.titles("channel", channel)
+
+
+async def test_prompts_go_out_at_nine_local_in_three_time_zones(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    for channel, tz in (("SEOUL", "Asia/Seoul"), ("MADRID", "Europe/Madrid"), ("BOGOTA", "America/Bogota")):
+        await opt_in(runtime, channel, tz)
+    scheduler = PromptScheduler(runtime)
+
+    clock.now = at("2026-12-09T23:59")  # Seoul 08:59 on the 10th
+    await scheduler.tick()
+    assert HRD not in sent_titles(slack, "SEOUL")
+    clock.now = at("2026-12-10T00:00")  # Seoul 09:00
+    await scheduler.tick()
+    assert sent_titles(slack, "SEOUL").count(HRD) == 1 and HRD not in sent_titles(slack, "MADRID")
+    clock.now = at("2026-12-10T08:00")  # Madrid 09:00 (CET, UTC+1)
+    await scheduler.tick()
+    assert sent_titles(slack, "MADRID").count(HRD) == 1 and HRD not in sent_titles(slack, "BOGOTA")
+    clock.now = at("2026-12-10T14:00")  # Bogotá 09:00 (UTC-5)
+    await scheduler.tick()
+    await scheduler.tick()
+    assert [sent_titles(slack, c).count(HRD) for c in ("SEOUL", "MADRID", "BOGOTA")] == [1, 1, 1]
+    assert max(slack.copies.values()) == 1  # nothing anywhere went out twice
+
+
+async def test_daylight_saving_change_moves_the_utc_hour(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    await opt_in(runtime, "MADRID", "Europe/Madrid")
+    scheduler = PromptScheduler(runtime)
+    clock.now = at("2026-10-24T07:00")  # United Nations Day: 09:00 CEST (UTC+2)
+    await scheduler.tick()
+    assert "Today: United Nations Day" in sent_titles(slack, "MADRID")
+    clock.now = at("2026-10-31T07:30")  # World Cities Day, after the change: 08:30 CET, not yet
+    await scheduler.tick()
+    assert "Today: World Cities Day" not in sent_titles(slack, "MADRID")
+    clock.now = at("2026-10-31T08:00")  # 09:00 CET (UTC+1)
+    await scheduler.tick()
+    assert "Today: World Cities Day" in sent_titles(slack, "MADRID")
+
+
+async def test_restart_mid_day_sends_nothing_twice(db: Database, clock: FakeClock) -> None:
+    slack = RecordingSender("slack")
+    first = runtime_on(db, clock)
+    first.notices.register(slack)
+    await opt_in(first, "MADRID", "Europe/Madrid")
+    clock.now = at("2026-12-10T08:05")
+    assert await PromptScheduler(first).tick()
+
+    restarted = build_runtime(Settings(), database=db.reopen())  # a new process on the same database
+    restarted.ctx.clock = clock
+    restarted.notices.register(slack)
+    clock.now = at("2026-12-10T12:00")
+    assert await PromptScheduler(restarted).tick() == []
+    assert sent_titles(slack, "MADRID").count(HRD) == 1
+    await restarted.db.dispose()
+
+
+async def test_catch_up_after_a_short_outage_but_no_stale_prompt_after_a_long_one(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    await opt_in(runtime, "MADRID", "Europe/Madrid")
+    await opt_in(runtime, "SEOUL", "Asia/Seoul")
+    scheduler = PromptScheduler(runtime)
+    clock.now = at("2026-12-10T15:30")  # down since before midnight UTC: Madrid is at 16:30 on the 10th
+    await scheduler.tick()
+    assert HRD in sent_titles(slack, "MADRID")
+    # Seoul is already at 00:30 on the 11th: Human Rights Day is over there, and it is not posted late.
+    assert HRD not in sent_titles(slack, "SEOUL")
+
+
+async def test_across_midnight_the_local_date_decides(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    await opt_in(runtime, "AUCKLAND", "Pacific/Auckland")  # UTC+13 in December
+    scheduler = PromptScheduler(runtime)
+    clock.now = at("2026-12-09T20:00")  # 09:00 on the 10th in Auckland, still the 9th in UTC
+    await scheduler.tick()
+    assert HRD in sent_titles(slack, "AUCKLAND")
+
+
+async def test_transient_failure_is_retried_permanent_is_not(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock)
+    slack = RecordingSender("slack", fail_next=["transient"])
+    discord = RecordingSender("discord", fail_next=["permanent"])
+    runtime.notices.register(slack)
+    runtime.notices.register(discord)
+    await opt_in(runtime, "MADRID", "Europe/Madrid")
+    await opt_in(runtime, "GENERAL", "Europe/Madrid", platform="discord")
+    scheduler = PromptScheduler(runtime)
+    clock.now = at("2026-12-10T08:00")
+    await scheduler.tick()
+    clock.now = at("2026-12-10T08:01")
+    await scheduler.tick()
+    await scheduler.tick()
+    assert sent_titles(slack, "MADRID").count(HRD) == 1
+    assert HRD not in sent_titles(discord, "GENERAL")
+
+
+async def test_personal_prompts_and_lead_reminders(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock, lead_days=7)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    chat = Chat(runtime.ctx)
+    await chat.say("ana", "/hrc register city: Quilmes country: Argentina region: Latin America timezone: America/Argentina/Buenos_Aires", platform="slack")
+    await chat.say("sec", "/hrc verify Quilmes")
+    await chat.say("ana", "/hrc subscribe water", platform="slack")
+    scheduler = PromptScheduler(runtime)
+    clock.now = at("2027-03-22T11:59")  # 08:59 in Buenos Aires (UTC-3)
+    await scheduler.tick()
+    assert "Today: World Water Day" not in slack.titles("dm", "ana")
+    clock.now = at("2027-03-22T12:00")
+    await scheduler.tick()
+    await scheduler.tick()
+    assert slack.titles("dm", "ana").count("Today: World Water Day") == 1
+    clock.now = at("2027-03-15T09:00")  # seven days before, 09:00 in HRC_TIMEZONE (UTC)
+    await scheduler.tick()
+    assert "In 7 days: World Water Day" in slack.titles("secretariat")
+
+
+async def test_campaign_dates_are_prompted(db: Database, clock: FakeClock, tmp_path: Path) -> None:
+    runtime = runtime_on(db, clock)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    await opt_in(runtime, "MADRID", "Europe/Madrid")
+    actor, place = person("sec", platform="slack")
+    added = await runtime.answer_text(actor, place, "/hrc days add name: World Human Rights Cities Forum date: 2027-05-18")
+    assert not added.is_error, added.text
+    clock.now = at("2027-05-18T07:00")
+    await PromptScheduler(runtime).tick()
+    assert "Today: World Human Rights Cities Forum" in sent_titles(slack, "MADRID")
