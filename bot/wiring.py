@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from bot.notify import NoticeRouter
 from bot.settings import Settings
 from handlers.context import Context
-from handlers.dispatch import handle, handle_text
+from handlers.dispatch import handle, handle_text, parse_or_none
+from handlers.registry import COMMANDS
 from handlers.types import Actor, Place, Reply, Request
+from storage.models import DeliveryStatus
+from storage.queries import deliveries
 from storage.session import Database
 
 
@@ -25,6 +28,24 @@ class Runtime:
 
     async def answer_text(self, actor: Actor, place: Place, text: str, locale: str = "en") -> Reply:
         return await handle_text(self.ctx, actor, place, text, locale)
+
+    async def first_time(self, key: str, kind: str = "request") -> bool:
+        """True the first time ``key`` is seen, across restarts and instances (platform retries, double clicks)."""
+        async with self.db.transaction() as session:
+            return await deliveries.claim(session, key, kind, self.ctx.now(), status=DeliveryStatus.SENT)
+
+    async def answer_once(self, request: Request, key: str) -> Reply | None:
+        """Answer, unless this is a repeat of a request that changes something: then None (do nothing)."""
+        spec = COMMANDS.get(request.command.name)
+        if spec is not None and spec.writes and not await self.first_time(key):
+            return None
+        return await self.answer(request)
+
+    async def answer_text_once(self, actor: Actor, place: Place, text: str, key: str, locale: str = "en") -> Reply | None:
+        command = parse_or_none(text, locale)
+        if command is None:  # a parse error: answering it again changes nothing
+            return await self.answer_text(actor, place, text, locale)
+        return await self.answer_once(Request(actor=actor, place=place, command=command, locale=locale), key)
 
     async def deliver_notices(self, reply: Reply) -> None:
         if reply.notices:

@@ -12,7 +12,7 @@ from handlers.errors import PermissionDenied, UserError
 from handlers.grammar import parse, usage_line, validate
 from handlers.i18n import Translate, translator
 from handlers.registry import COMMANDS, CommandSpec, load_all
-from handlers.types import Actor, Place, Reply, Request, Visibility
+from handlers.types import Actor, ParsedCommand, Place, Reply, Request, Visibility
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,13 @@ async def handle(ctx: Context, request: Request) -> Reply:
         logger.error("command %r returned an empty reply", request.command.name)
         return Reply(text=_("Done."))
     return reply
+
+
+def parse_or_none(text: str, locale: str = "en") -> ParsedCommand | None:
+    try:
+        return parse(text, translator(locale))
+    except UserError:
+        return None
 
 
 async def handle_text(ctx: Context, actor: Actor, place: Place, text: str, locale: str = "en") -> Reply:

@@ -1,0 +1,1 @@
+"""Slack adapter (Bolt for Python): `/hrc`, modals, App Home, secretariat buttons, outbound messages."""

@@ -1,0 +1,114 @@
+"""Reply -> Block Kit, within Slack's limits, with user text escaped so it never pings.
+
+Limits (PLATFORM_FACTS.md): 50 blocks a message, 3,000 characters a section text, 10 fields a
+section (2,000 characters each), 150 characters a header, 75 characters a button label.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.render_text import render_text
+from handlers.types import MENTION_RE, Reply, parse_mention
+
+MAX_BLOCKS = 50
+SECTION_MAX = 3000
+FIELD_MAX = 2000
+HEADER_MAX = 150
+FALLBACK_MAX = 3000
+PLATFORM_NAMES = {"discord": "Discord", "slack": "Slack", "console": "console"}
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters: with them escaped, <!channel>, <!here>, <@U…> stay inert text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mrkdwn(text: str, team_id: str | None = None) -> str:
+    """Escape user text; mention tokens become real Slack mentions when they are Slack members."""
+    out, last = [], 0
+    for match in MENTION_RE.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        member = parse_mention(match.group(1))
+        if member.platform == "slack" and (team_id is None or member.workspace == team_id):
+            out.append(f"<@{member.user_id}>")
+        else:
+            out.append(escape(f"{member.display_name} ({PLATFORM_NAMES.get(member.platform, member.platform)})"))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+def cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plain(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": cut(render_text(Reply(text=text)) or " ", limit), "emoji": True}
+
+
+def fallback_text(reply: Reply) -> str:
+    """The notification / screen-reader text; plain text, so Slack does not parse it for mentions."""
+    return escape(cut(render_text(reply), FALLBACK_MAX)) or " "
+
+
+def section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_MAX)}}
+
+
+def context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text, SECTION_MAX)}]}
+
+
+def action_buttons(reply: Reply, block_id: str = "hrc_actions") -> dict[str, Any]:
+    buttons = []
+    for index, action in enumerate(reply.actions[:5]):
+        button: dict[str, Any] = {
+            "type": "button",
+            "text": {"type": "plain_text", "text": cut(action.label, 75)},
+            "action_id": f"hrc_action_{action.action_id or index}",
+            "value": cut(action.command, 2000),
+        }
+        if action.style in ("primary", "danger"):
+            button["style"] = action.style
+        buttons.append(button)
+    return {"type": "actions", "block_id": block_id, "elements": buttons}
+
+
+def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool = True) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    if reply.title:
+        blocks.append({"type": "header", "text": plain(reply.title, HEADER_MAX)})
+    if reply.text:
+        blocks.append(section(("⚠️ " if reply.is_error else "") + mrkdwn(reply.text, team_id)))
+    inline = [f for f in reply.fields if f.inline]
+    for start in range(0, len(inline), 10):
+        blocks.append({
+            "type": "section",
+            "fields": [
+                {"type": "mrkdwn", "text": cut(f"*{mrkdwn(f.name, team_id)}*\n{mrkdwn(f.value, team_id)}", FIELD_MAX)}
+                for f in inline[start : start + 10]
+            ],
+        })
+    for f in reply.fields:
+        if not f.inline:
+            blocks.append(section(f"*{mrkdwn(f.name, team_id)}*\n{mrkdwn(f.value, team_id)}"))
+    tail: list[dict[str, Any]] = []
+    if reply.usage:
+        tail.append(context(f"Usage: `{escape(reply.usage)}`"))
+    if reply.footer:
+        tail.append(context(mrkdwn(reply.footer, team_id)))
+    if with_actions and reply.actions:
+        tail.append(action_buttons(reply))
+    room = MAX_BLOCKS - len(blocks) - len(tail) - 1
+    items = list(reply.items)
+    for item in items[:room]:
+        line = f"*{mrkdwn(item.title, team_id)}*"
+        if item.text:
+            line += f"\n{mrkdwn(item.text, team_id)}"
+        if item.link:
+            line += f"\n{escape(item.link)}"
+        blocks.append(section(line))
+    if len(items) > room:
+        blocks.append(context(f"…and {len(items) - room} more."))
+    return blocks + tail

@@ -1,0 +1,81 @@
+"""Run Slack: HTTP mode (aiohttp on HOST/PORT, `/slack/events` + `/healthz`) or Socket Mode."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.app import build_app
+from bot.slack.sender import SlackSender
+from bot.wiring import Runtime
+
+logger = logging.getLogger(__name__)
+
+
+def web_client(runtime: Runtime) -> AsyncWebClient:
+    settings = runtime.settings.slack
+    base_url = settings.api_url if settings.api_url.endswith("/") else settings.api_url + "/"
+    # 429s are retried after Slack's Retry-After (not a default handler: PLATFORM_FACTS.md).
+    return AsyncWebClient(
+        token=settings.bot_token,
+        base_url=base_url,
+        retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=2), AsyncRateLimitErrorRetryHandler(max_retry_count=5)],
+    )
+
+
+def http_app(bolt: AsyncApp, runtime: Runtime) -> web.Application:
+    async def events(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+
+    async def healthz(_request: web.Request) -> web.Response:
+        ok = await runtime.db.ping()
+        return web.json_response({"database": "ok" if ok else "unreachable"}, status=200 if ok else 503)
+
+    application = web.Application()
+    application.router.add_post("/slack/events", events)
+    application.router.add_get("/healthz", healthz)
+    return application
+
+
+async def start_http(runtime: Runtime, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Start Slack in HTTP mode; returns the runner and the port (useful with port 0)."""
+    client = web_client(runtime)
+    runtime.notices.register(SlackSender(client, runtime.settings.slack.secretariat_channel))
+    runner = web.AppRunner(http_app(build_app(runtime, client), runtime), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    bound = runner.addresses[0][1] if runner.addresses else port
+    logger.info("slack: HTTP mode on %s:%s (/slack/events, /healthz)", host, bound)
+    return runner, bound
+
+
+async def serve(runtime: Runtime) -> None:
+    settings = runtime.settings
+    client = web_client(runtime)
+    await client.auth_test()  # a bad token fails here, and the supervisor retries with backoff
+    if settings.slack.socket_mode:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        runtime.notices.register(SlackSender(client, settings.slack.secretariat_channel))
+        handler = AsyncSocketModeHandler(build_app(runtime, client), settings.slack.app_token)
+        logger.info("slack: Socket Mode")
+        try:
+            await handler.start_async()
+        finally:
+            await handler.close_async()
+        return
+    runner, _port = await start_http(runtime, settings.host, settings.port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()

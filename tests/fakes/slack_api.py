@@ -1,0 +1,110 @@
+"""An in-process fake of the Slack Web API (and of response_url) on 127.0.0.1, port 0.
+
+It records every call the bot makes, answers like Slack does for the methods the bot uses, and
+can be told to answer 429 with Retry-After a number of times.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class FakeSlack:
+    team_id: str = "T1"
+    calls: list[Call] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)  # response_url POSTs
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    rate_limits: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After values to answer first
+    url: str = ""
+    _runner: web.AppRunner | None = None
+    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    async def start(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/response/{token}", self._response)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        return self
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    def rate_limit(self, method: str, *retry_after: int) -> None:
+        self.rate_limits.setdefault(method, []).extend(retry_after)
+
+    def called(self, method: str) -> list[dict[str, Any]]:
+        return [c.params for c in self.calls if c.method == method]
+
+    async def wait_for(self, predicate: Callable[[], Any], within: float = 10.0) -> Any:
+        """Poll until ``predicate()`` is truthy (the bot answers after its ack, asynchronously)."""
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("the fake Slack never saw the expected call")
+            await asyncio.sleep(0.01)
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)  # slack_sdk sends some methods' arguments as a query
+        if request.content_type == "application/json":
+            return params | await request.json()
+        form = await request.post()
+        for key, value in form.items():
+            text = str(value)
+            params[key] = json.loads(text) if key in ("blocks", "view", "metadata") and text[:1] in "[{" else text
+        return params
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await self._params(request)
+        pending = self.rate_limits.get(method)
+        if pending:
+            retry_after = pending.pop(0)
+            self.calls.append(Call(method + ":429", params))
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(retry_after)})
+        self.calls.append(Call(method, params))
+        return web.json_response(self._answer(method, params))
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "url": "https://hrc.slack.test/", "team": "HRC", "user": "hrcbot",
+                    "team_id": self.team_id, "user_id": "UBOT", "bot_id": "BBOT"}
+        if method == "chat.postMessage":
+            ts = f"{next(self._ts)}.000100"
+            message = {"ts": ts, "text": params.get("text", ""), "metadata": params.get("metadata")}
+            self.history.setdefault(params.get("channel", ""), []).insert(0, message)
+            return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(params.get("users", ""))}}
+        if method == "conversations.history":
+            return {"ok": True, "messages": self.history.get(params.get("channel", ""), [])[: int(params.get("limit", 100))]}
+        if method in ("views.open", "views.publish", "views.update"):
+            return {"ok": True, "view": {"id": "V1", **(params.get("view") or {})}}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"{next(self._ts)}.000200"}
+        return {"ok": True}
+
+    async def _response(self, request: web.Request) -> web.Response:
+        self.responses.append(await request.json())
+        return web.Response(text="ok")
