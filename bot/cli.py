@@ -42,6 +42,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Load the six founding cities and the cities the campaign's reports name for practices, "
         "marked as demo data. Safe to run twice.",
     )
+    invite = sub.add_parser(
+        "discord-invite",
+        help="print the URL that adds the bot to a Discord server",
+        description="Print the OAuth2 URL that adds the bot to a server, with exactly the scopes "
+        "(bot, applications.commands) and permissions (view channels, send messages, embed links) it needs.",
+    )
+    invite.add_argument("application_id", type=int, help="the application id (Developer Portal, General Information)")
     days = sub.add_parser(
         "days",
         help="print every UN international day of a year (for reports)",
@@ -141,6 +148,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    if args.command == "discord-invite":
+        from bot.discord.service import invite_url
+
+        print(invite_url(args.application_id))
+        return 0
     if args.command == "days":
         try:
             return _print_days(args.year, args.format)

@@ -120,3 +120,11 @@ async def verified_join_dates(session: AsyncSession) -> Sequence[datetime]:
 async def city_count_by_status(session: AsyncSession) -> dict[str, int]:
     stmt = select(City.status, func.count()).group_by(City.status)
     return {status: count for status, count in (await session.execute(stmt)).all()}
+
+
+async def city_names_starting(session: AsyncSession, folded_prefix: str, limit: int) -> Sequence[str]:
+    """Verified city names whose folded name starts with the prefix (all when it is empty)."""
+    stmt = select(City.name).where(City.status == CityStatus.VERIFIED).order_by(City.name_key).limit(limit)
+    if folded_prefix:
+        stmt = stmt.where(City.name_key.startswith(folded_prefix, autoescape=True))
+    return (await session.execute(stmt)).scalars().all()

@@ -1,0 +1,87 @@
+"""Messages the bot sends on its own in Discord: notices, prompts, broadcasts (bot.outbound.PlatformSender)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import aiohttp
+import discord
+
+from bot.discord.interactions import buttons
+from bot.discord.render import render
+from bot.outbound import DeliveryError, PermanentError, RateLimited, TransientError
+from handlers.types import MemberRef, Reply
+
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def nonce_of(delivery_key: str) -> str:
+    """A deterministic nonce (≤ 25 characters) from the delivery key: with enforce_nonce, Discord
+    returns the message already sent with it instead of posting a second copy."""
+    number = int.from_bytes(hashlib.sha256(delivery_key.encode()).digest()[:15], "big")
+    digits = []
+    while number:
+        number, rest = divmod(number, 36)
+        digits.append(_ALPHABET[rest])
+    return "".join(reversed(digits))[:25] or "0"
+
+
+def classify(error: Exception) -> DeliveryError:
+    if isinstance(error, discord.HTTPException):
+        if error.status == 429:
+            retry_after = float(getattr(error, "retry_after", 1.0) or 1.0)
+            return RateLimited("discord rate limited", retry_after=retry_after)
+        if error.status in (403, 404) or isinstance(error, discord.Forbidden | discord.NotFound):
+            return PermanentError(f"discord {error.status}: {error.text or error.code}"[:200])
+        if error.status >= 500:
+            return TransientError(f"discord {error.status}")
+        return PermanentError(f"discord {error.status}: {error.text or error.code}"[:200])
+    if isinstance(error, aiohttp.ClientError | TimeoutError | discord.GatewayNotFound):
+        return TransientError(f"discord unreachable: {type(error).__name__}")
+    return TransientError(f"discord: {type(error).__name__}")
+
+
+class DiscordSender:
+    platform = "discord"
+
+    def __init__(self, client: discord.Client, secretariat_channel: str) -> None:
+        self.client = client
+        self.secretariat_channel = secretariat_channel
+
+    async def _send(self, target: discord.abc.Messageable, reply: Reply, delivery_key: str | None) -> str:
+        embed, allowed = render(reply)
+        view = buttons(reply)
+        kwargs = {"view": view} if view is not None else {}
+        try:
+            message = await target.send(
+                embed=embed, allowed_mentions=allowed, nonce=nonce_of(delivery_key) if delivery_key else None, **kwargs
+            )
+        except Exception as error:  # noqa: BLE001 - classified for the caller
+            raise classify(error) from None
+        return str(message.id)
+
+    async def send_to_channel(self, workspace: str, channel_id: str, reply: Reply, *, delivery_key: str | None = None) -> str:
+        try:
+            channel = self.client.get_channel(int(channel_id)) or await self.client.fetch_channel(int(channel_id))
+        except ValueError:
+            raise PermanentError(f"discord: bad channel id {channel_id!r}") from None
+        except Exception as error:  # noqa: BLE001
+            raise classify(error) from None
+        return await self._send(channel, reply, delivery_key)  # type: ignore[arg-type]
+
+    async def send_to_member(self, member: MemberRef, reply: Reply, *, delivery_key: str | None = None) -> str:
+        try:
+            user = self.client.get_user(int(member.user_id)) or await self.client.fetch_user(int(member.user_id))
+            channel = user.dm_channel or await user.create_dm()
+        except ValueError:
+            raise PermanentError(f"discord: bad user id {member.user_id!r}") from None
+        except Exception as error:  # noqa: BLE001
+            raise classify(error) from None
+        return await self._send(channel, reply, delivery_key)
+
+    async def send_to_secretariat(self, reply: Reply) -> None:
+        if self.secretariat_channel:
+            await self.send_to_channel("", self.secretariat_channel, reply)
+
+    async def was_delivered(self, kind: str, workspace: str, target: str, delivery_key: str) -> bool | None:
+        return None  # cannot tell cheaply; a re-send with the same nonce is deduplicated by Discord

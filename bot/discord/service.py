@@ -1,0 +1,66 @@
+"""Run Discord: one client with the `/hrc` tree, persistent buttons and a sender for notices."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+import discord.gateway
+import yarl
+from discord import app_commands
+
+from bot.discord.commands import build_group
+from bot.discord.sender import DiscordSender
+from bot.discord.views import CommandButton
+from bot.wiring import Runtime
+
+logger = logging.getLogger(__name__)
+
+
+def intents() -> discord.Intents:
+    # Only `guilds`: the guild's roles (to recognise DISCORD_SECRETARIAT_ROLE) and channels. Commands
+    # arrive as interactions, so no privileged intent (message content, members) is needed.
+    return discord.Intents(guilds=True)
+
+
+class HrcClient(discord.Client):
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(intents=intents())
+        self.hrc_runtime = runtime
+        self.tree = app_commands.CommandTree(self)
+        self.tree.add_command(build_group())
+
+    async def setup_hook(self) -> None:
+        # setup_hook runs once per process; on_ready can fire again after a reconnect.
+        # The gateway URL comes from the REST API in use (DISCORD_API_URL), as /gateway/bot tells it.
+        _shards, url, _limits = await self.http.get_bot_gateway()
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        self.add_dynamic_items(CommandButton)
+        settings = self.hrc_runtime.settings.discord
+        if settings.guild_ids:
+            for guild_id in settings.guild_ids:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                await self.tree.sync(guild=guild)  # guild commands appear at once
+        else:
+            await self.tree.sync()
+        self.hrc_runtime.notices.register(DiscordSender(self, settings.secretariat_channel))
+        logger.info("discord: commands synced (%s)", ", ".join(map(str, settings.guild_ids)) or "global")
+
+
+def use_api(url: str) -> None:
+    """Point discord.py's REST (and so its gateway discovery) at DISCORD_API_URL."""
+    discord.http.Route.BASE = url.rstrip("/")
+
+
+async def serve(runtime: Runtime) -> None:
+    use_api(runtime.settings.discord.api_url)
+    client = HrcClient(runtime)
+    async with client:
+        # A bad token raises LoginFailure here; the platform supervisor retries with backoff.
+        await client.start(runtime.settings.discord.token, reconnect=True)
+
+
+def invite_url(application_id: int) -> str:
+    permissions = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+    return discord.utils.oauth_url(application_id, permissions=permissions, scopes=("bot", "applications.commands"))

@@ -1,0 +1,55 @@
+"""Buttons that run a grammar command (Verify / Reject / Send …) and keep working after a restart.
+
+A DynamicItem carries the command in its custom_id (≤ 100 characters), so no state is needed in
+memory: `client.add_dynamic_items(CommandButton)` at start-up makes old messages' buttons live again.
+"""
+
+from __future__ import annotations
+
+import re
+
+import discord
+
+from bot.discord.interactions import request_of, runtime_of, send_reply
+from bot.discord.render import render
+from handlers.dispatch import parse_or_none
+
+STYLES = {"primary": discord.ButtonStyle.primary, "danger": discord.ButtonStyle.danger}
+
+
+class CommandButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hrc:(?P<command>.{1,96})"):
+    def __init__(self, command: str, *, label: str = "…", style: str = "default") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:80], style=STYLES.get(style, discord.ButtonStyle.secondary), custom_id=f"hrc:{command[:96]}"
+            )
+        )
+        self.command = command
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> CommandButton:
+        return cls(match["command"], label=item.label or "…")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        command = parse_or_none(self.command)
+        if command is None:
+            await interaction.response.defer()
+            return
+        await interaction.response.defer()
+        runtime = runtime_of(interaction)
+        message_id = interaction.message.id if interaction.message else 0
+        # The same person pressing the same button of the same message twice applies it once.
+        key = f"discord-action:{interaction.guild_id}:{interaction.user.id}:{message_id}:{self.command}"
+        reply = await runtime.answer_once(request_of(interaction, command), key)
+        if reply is None:
+            return
+        if reply.is_error or interaction.message is None:
+            await send_reply(interaction, reply)
+            return
+        embeds = list(interaction.message.embeds) or [render(reply)[0]]
+        decision, _allowed = render(reply)
+        embeds[0].add_field(name="Decision", value=f"{decision.description or ''} ({interaction.user.mention})"[:1024], inline=False)
+        await interaction.edit_original_response(embeds=embeds, view=None, allowed_mentions=discord.AllowedMentions.none())
+        await runtime.deliver_notices(reply)

@@ -1,0 +1,105 @@
+"""`/hrc` on Discord through the real discord.py client: commands, autocomplete, buttons, modals, mentions."""
+
+from __future__ import annotations
+
+from tests.discord.conftest import SECRETARIAT_CHANNEL, DiscordBot, embed_text
+from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, slash
+
+ANA = "500000000000000001"
+SEC = "500000000000000002"
+
+
+async def test_commands_are_synced_to_the_guild(discord_bot: DiscordBot) -> None:
+    synced = discord_bot.fake.posted("/commands", method="PUT")
+    hrc = synced[0][0]
+    names = {o["name"] for o in hrc["options"]}
+    assert hrc["name"] == "hrc" and {"register", "who", "theme", "days-add", "verify"} <= names
+    assert len(hrc["options"]) <= 25
+
+
+async def test_register_verify_with_the_button_then_who_with_autocomplete(discord_bot: DiscordBot) -> None:
+    bot = discord_bot
+    iid, first = await bot.send(2, slash(["register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america", "themes": "water"}), user_id=ANA)
+    registered = await bot.answer(iid)
+    assert "Quilmes is registered" in embed_text(registered)
+    assert registered.get("flags", 0) & 64  # only the registrant sees it
+
+    card = (await bot.fake.wait_for(lambda: bot.fake.posted(f"/channels/{SECRETARIAT_CHANNEL}/messages")))[0]
+    custom_ids = [c["custom_id"] for row in card["components"] for c in row["components"]]
+    assert custom_ids == ["hrc:verify #1", "hrc:reject #1"]
+
+    message = {**bot.fake.message(SECRETARIAT_CHANNEL, card), "guild_id": "800000000000000001"}
+    click = {"custom_id": "hrc:verify #1", "component_type": 2}
+    iid, callback = await bot.send(3, click, user_id=SEC, name="sec", roles=[SECRETARIAT_ROLE_ID], message=message)
+    assert callback["type"] == 6  # deferred update of the message
+    edited = (await bot.fake.wait_for(lambda: bot.fake.posted(f"token-{iid}/messages/@original", method="PATCH")))[0]
+    assert "Quilmes is verified" in embed_text(edited) and edited["components"] == []
+    dm = await bot.fake.wait_for(lambda: [m for m in bot.fake.posted("/messages") if "Welcome to the campaign" in embed_text(m)])
+    assert dm
+
+    _iid, suggestions = await bot.send(4, slash(["who"], {"theme": "wat"}, focused="theme"), user_id=SEC)
+    assert suggestions["type"] == 8
+    assert "Water & sanitation" in [c["value"] for c in suggestions["data"]["choices"]]
+
+    iid, _ = await bot.send(2, slash(["who"], {"theme": "Water & sanitation"}), user_id=SEC)
+    who = await bot.answer(iid)
+    assert f"Quilmes (Argentina): <@{ANA}>" in embed_text(who)
+    assert who["allowed_mentions"]["parse"] == [] and who["allowed_mentions"]["users"] == [int(ANA)]
+
+
+async def test_share_with_missing_options_opens_a_modal_and_its_submission_is_stored(discord_bot: DiscordBot) -> None:
+    bot = discord_bot
+    await bot.send(2, slash(["register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america"}), user_id=ANA)
+    await bot.send(2, slash(["verify"], {"city": "Quilmes"}), user_id=SEC, roles=[SECRETARIAT_ROLE_ID])
+    _iid, modal = await bot.send(2, slash(["share"], {"title": "Water kiosks"}), user_id=ANA)
+    assert modal["type"] == 9
+    inputs = [c for row in modal["data"]["components"] for c in row["components"]]
+    assert inputs[0]["value"] == "Water kiosks"
+    values = {"Title": "Water kiosks", "Themes (comma-separated)": "water", "Summary": "Kiosks in every district.",
+              "Link (https://…)": "https://example.org/kiosks"}
+    submitted = {"custom_id": modal["data"]["custom_id"], "components": [
+        {"type": 1, "components": [{"type": 4, "custom_id": c["custom_id"], "value": values[c["label"]]}]} for c in inputs
+    ]}
+    iid, _ = await bot.send(5, submitted, user_id=ANA)
+    shared = await bot.answer(iid)
+    assert "Water kiosks" in embed_text(shared) and not shared.get("flags", 0) & 64  # shown to the channel
+    iid, _ = await bot.send(2, slash(["practices"], {"words": "kiosks"}), user_id=SEC)
+    assert "Water kiosks (Quilmes)" in embed_text(await bot.answer(iid))
+
+
+async def test_invalid_modal_input_is_answered_with_the_field(discord_bot: DiscordBot) -> None:
+    bot = discord_bot
+    _iid, modal = await bot.send(2, slash(["register"], {}), user_id=ANA)
+    inputs = [c for row in modal["data"]["components"] for c in row["components"]]
+    values = ["Grenoble", "France", "Europe", "", "Europe/Nowhere"]
+    submitted = {"custom_id": modal["data"]["custom_id"], "components": [
+        {"type": 1, "components": [{"type": 4, "custom_id": c["custom_id"], "value": v}]} for c, v in zip(inputs, values, strict=True)
+    ]}
+    iid, _ = await bot.send(5, submitted, user_id=ANA)
+    answer = await bot.answer(iid)
+    assert "Europe/Nowhere" in embed_text(answer) and answer.get("flags", 0) & 64
+
+
+async def test_user_typed_everyone_never_pings(discord_bot: DiscordBot) -> None:
+    iid, _ = await discord_bot.send(2, slash(["register"], {"city": "@everyone @here <@&600000000000000001>", "country": "France", "region": "europe"}), user_id=ANA)
+    answer = await discord_bot.answer(iid)
+    allowed = answer["allowed_mentions"]
+    # No everyone/here/role ping; only the user the bot itself names (the registrant, as focal point).
+    assert allowed["parse"] == [] and allowed.get("roles", []) == [] and allowed["users"] == [int(ANA)]
+    assert "@\u200beveryone" in embed_text(answer)  # also defused in the text itself
+
+
+async def test_secretariat_command_refused_for_a_member(discord_bot: DiscordBot) -> None:
+    iid, _ = await discord_bot.send(2, slash(["pending"], {}), user_id=ANA)
+    answer = await discord_bot.answer(iid)
+    assert "for the campaign secretariat" in embed_text(answer) and answer.get("flags", 0) & 64
+    iid, _ = await discord_bot.send(2, slash(["pending"], {}), user_id=SEC, roles=[SECRETARIAT_ROLE_ID])
+    assert "Nothing is waiting" in embed_text(await discord_bot.answer(iid))
+
+
+async def test_reconnects_after_the_gateway_drops_and_still_answers(discord_bot: DiscordBot) -> None:
+    await discord_bot.fake.drop_gateway()
+    await discord_bot.fake.wait_for(lambda: discord_bot.fake.ready.is_set(), within=30)
+    assert discord_bot.fake.resumes + discord_bot.fake.identifies >= 2
+    iid, _ = await discord_bot.send(2, slash(["themes"], {}), user_id=ANA)
+    assert "Campaign themes" in embed_text(await discord_bot.answer(iid))

@@ -1,0 +1,233 @@
+"""An in-process fake of Discord on 127.0.0.1, port 0: the REST routes discord.py uses, and a gateway.
+
+The gateway speaks the real protocol (HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME)
+and dispatches the INTERACTION_CREATE payloads a test gives it; REST records every call (interaction
+callbacks, followups, channel messages) and deduplicates channel messages by nonce, like Discord.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+APP_ID, GUILD_ID, CHANNEL_ID, BOT_ID = "900000000000000001", "800000000000000001", "700000000000000001", "900000000000000002"
+SECRETARIAT_ROLE_ID = "600000000000000001"
+BOT_USER = {"id": BOT_ID, "username": "hrc", "discriminator": "0", "global_name": "hrc", "avatar": None, "bot": True}
+
+
+def user(user_id: str, name: str) -> dict[str, Any]:
+    return {"id": user_id, "username": name, "discriminator": "0", "global_name": name.title(), "avatar": None}
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    body: Any
+
+
+@dataclass
+class FakeDiscord:
+    calls: list[Recorded] = field(default_factory=list)
+    url: str = ""
+    identifies: int = 0
+    resumes: int = 0
+    _runner: web.AppRunner | None = None
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _seq: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(100000000000000001))
+    _nonces: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def start(self) -> FakeDiscord:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        return self
+
+    async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner:
+            await self._runner.cleanup()
+
+    # --- what tests use -------------------------------------------------------------------------
+
+    def next_id(self) -> str:
+        return str(next(self._ids))
+
+    def posted(self, path_part: str, method: str = "POST") -> list[Any]:
+        return [c.body for c in self.calls if c.method == method and path_part in c.path]
+
+    def callbacks(self, interaction_id: str) -> list[Any]:
+        return self.posted(f"/interactions/{interaction_id}/")
+
+    async def wait_for(self, predicate: Callable[[], Any], within: float = 10.0) -> Any:
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("the fake Discord never saw the expected call")
+            await asyncio.sleep(0.01)
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        await self.wait_for(lambda: self._sockets)
+        await self._sockets[-1].send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
+
+    async def drop_gateway(self) -> None:
+        """Close the gateway connection as a network failure would (the client should come back)."""
+        self.ready.clear()
+        for ws in list(self._sockets):
+            await ws.close(code=4000, message=b"unknown error")
+
+    # --- gateway ----------------------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        try:
+            async for message in ws:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                payload = json.loads(message.data)
+                op = payload.get("op")
+                if op == 1:
+                    await ws.send_str(json.dumps({"op": 11}))
+                elif op == 2:
+                    self.identifies += 1
+                    await self._send_ready(ws)
+                elif op == 6:
+                    self.resumes += 1
+                    await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": next(self._seq), "d": {}}))
+                    self.ready.set()
+        finally:
+            if ws in self._sockets:
+                self._sockets.remove(ws)
+        return ws
+
+    async def _send_ready(self, ws: web.WebSocketResponse) -> None:
+        ready = {
+            "v": 10, "user": BOT_USER, "guilds": [{"id": GUILD_ID, "unavailable": True}], "session_id": "session-1",
+            "resume_gateway_url": self.url.replace("http", "ws") + "/gateway", "application": {"id": APP_ID, "flags": 0},
+            "shard": [0, 1],
+        }
+        await ws.send_str(json.dumps({"op": 0, "t": "READY", "s": next(self._seq), "d": ready}))
+        await ws.send_str(json.dumps({"op": 0, "t": "GUILD_CREATE", "s": next(self._seq), "d": self.guild()}))
+        self.ready.set()
+
+    def guild(self) -> dict[str, Any]:
+        role = {"permissions": "0", "position": 0, "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
+        return {
+            "id": GUILD_ID, "name": "Human Rights Cities", "owner_id": "1", "icon": None, "splash": None,
+            "roles": [{**role, "id": GUILD_ID, "name": "@everyone", "permissions": "1024"},
+                      {**role, "id": SECRETARIAT_ROLE_ID, "name": "Secretariat", "position": 1}],
+            "channels": [{"id": CHANNEL_ID, "type": 0, "name": "general", "position": 0, "guild_id": GUILD_ID,
+                          "permission_overwrites": [], "nsfw": False, "parent_id": None}],
+            "members": [], "member_count": 3, "emojis": [], "stickers": [], "features": [], "large": False,
+            "unavailable": False, "threads": [], "stage_instances": [], "guild_scheduled_events": [], "voice_states": [],
+            "presences": [], "premium_tier": 0, "afk_timeout": 300, "verification_level": 0,
+            "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0, "nsfw_level": 0,
+            "system_channel_flags": 0, "preferred_locale": "en-US", "joined_at": "2026-01-01T00:00:00+00:00",
+        }
+
+    # --- REST -------------------------------------------------------------------------------------
+
+    def message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": self.next_id(), "channel_id": channel_id, "author": BOT_USER, "content": body.get("content") or "",
+            "timestamp": "2026-11-24T09:00:00+00:00", "edited_timestamp": None, "tts": False, "mention_everyone": False,
+            "mentions": [], "mention_roles": [], "attachments": [], "embeds": body.get("embeds") or [], "pinned": False,
+            "type": 0, "flags": body.get("flags", 0), "components": body.get("components") or [], "nonce": body.get("nonce"),
+        }
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        body: Any = None
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                body = await request.json()
+            elif request.content_type.startswith("multipart"):
+                form = await request.post()
+                body = json.loads(str(form.get("payload_json", "{}")))
+        self.calls.append(Recorded(request.method, path, body))
+        # Exactly "application/json", as Discord sends it: discord.py compares the header verbatim.
+        payload = json.dumps(self._answer(request.method, path, body or {})).encode()
+        return web.Response(body=payload, status=200, headers={"Content-Type": "application/json"})
+
+    def _answer(self, method: str, path: str, body: dict[str, Any]) -> Any:
+        parts = path.strip("/").split("/")
+        if path == "/users/@me":
+            return BOT_USER
+        if path == "/oauth2/applications/@me":
+            return {"id": APP_ID, "name": "hrc", "icon": None, "description": "", "bot_public": True,
+                    "bot_require_code_grant": False, "verify_key": "0" * 64, "flags": 0, "team": None,
+                    "owner": {"id": "1", "username": "owner", "discriminator": "0", "avatar": None}}
+        if path == "/gateway/bot":
+            return {"url": self.url.replace("http", "ws") + "/gateway", "shards": 1,
+                    "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}
+        if parts[0] == "applications" and parts[-1] == "commands":
+            return [{**c, "id": self.next_id(), "application_id": APP_ID, "version": "1"} for c in body] if method == "PUT" else []
+        if parts[0] == "interactions":
+            return {"interaction": {"id": parts[1], "type": 2, "response_message_id": self.next_id(),
+                                    "response_message_loading": body.get("type") == 5,
+                                    "response_message_ephemeral": bool((body.get("data") or {}).get("flags", 0) & 64)}}
+        if parts[0] == "webhooks":
+            return self.message(CHANNEL_ID, body)
+        if parts[0] == "users" and parts[-1] == "channels":
+            return {"id": "5" + str(body.get("recipient_id", ""))[1:], "type": 1, "recipients": [user(str(body.get("recipient_id")), "member")]}
+        if parts[0] == "users":
+            return user(parts[1], "member")
+        if parts[0] == "channels" and len(parts) == 2:
+            return {"id": parts[1], "type": 0, "name": "channel", "guild_id": GUILD_ID, "position": 0, "permission_overwrites": []}
+        if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
+            nonce = body.get("nonce")
+            if nonce and body.get("enforce_nonce") and (parts[1], nonce) in self._nonces:
+                return self._nonces[(parts[1], nonce)]  # Discord returns the message already sent
+            message = self.message(parts[1], body)
+            if nonce:
+                self._nonces[(parts[1], nonce)] = message
+            return message
+        return {}
+
+
+def interaction(kind: int, data: dict[str, Any], *, user_id: str = "500000000000000001", name: str = "ana",
+                roles: list[str] | None = None, interaction_id: str | None = None, message: dict[str, Any] | None = None,
+                locale: str = "en-US") -> dict[str, Any]:
+    """An INTERACTION_CREATE payload shaped as Discord sends it in a guild channel."""
+    iid = interaction_id or str(400000000000000000 + abs(hash((kind, json.dumps(data, sort_keys=True), user_id))) % 10**17)
+    payload: dict[str, Any] = {
+        "id": iid, "application_id": APP_ID, "type": kind, "token": f"token-{iid}", "version": 1,
+        "guild_id": GUILD_ID, "channel_id": CHANNEL_ID,
+        "channel": {"id": CHANNEL_ID, "type": 0, "name": "general", "guild_id": GUILD_ID, "position": 0, "permissions": "2147483647"},
+        "member": {"user": user(user_id, name), "roles": roles or [], "joined_at": "2026-01-01T00:00:00+00:00",
+                   "deaf": False, "mute": False, "flags": 0, "permissions": "2147483647", "nick": None, "avatar": None},
+        "data": data, "locale": locale, "guild_locale": "en-US", "app_permissions": "2147483647", "entitlements": [],
+        "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0, "attachment_size_limit": 8388608,
+    }
+    if message is not None:
+        payload["message"] = message
+    return payload
+
+
+def slash(path: list[str], options: dict[str, str], focused: str | None = None) -> dict[str, Any]:
+    """`data` of `/hrc <path…> option: value` (type 1 subcommand, type 2 subcommand group)."""
+    leaf = [{"name": k, "type": 3, "value": v, **({"focused": True} if k == focused else {})} for k, v in options.items()]
+    node: list[dict[str, Any]] = [{"name": path[-1], "type": 1, "options": leaf}]
+    if len(path) == 2:
+        node = [{"name": path[0], "type": 2, "options": node}]
+    return {"id": "300000000000000001", "name": "hrc", "type": 1, "guild_id": GUILD_ID, "options": node}
