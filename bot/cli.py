@@ -93,6 +93,7 @@ async def _upgrade(settings: Settings) -> None:
 
 
 async def _console(settings: Settings, user: str, secretariat: bool) -> int:
+    from bot.broadcast import BroadcastWorker
     from bot.console import run_console
     from bot.scheduler import PromptScheduler
     from bot.wiring import build_runtime
@@ -100,8 +101,12 @@ async def _console(settings: Settings, user: str, secretariat: bool) -> int:
     await _upgrade(settings)
     runtime = build_runtime(settings)
     scheduler = PromptScheduler(runtime)
+    broadcasts = BroadcastWorker(runtime)
     try:
-        return await run_console(runtime, user, secretariat=secretariat, on_ready=scheduler.start)
+        # Announcements go out right after the command that confirms them, so a piped session shows them too.
+        return await run_console(
+            runtime, user, secretariat=secretariat, on_ready=scheduler.start, after_command=broadcasts.run_once
+        )
     finally:
         scheduler.stop()
         await runtime.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -79,6 +79,7 @@ async def run_console(
     stdin: TextIO | None = None,
     out: TextIO | None = None,
     on_ready: Callable[[], None] | None = None,
+    after_command: Callable[[], Awaitable[None]] | None = None,
 ) -> int:
     stdin = stdin or sys.stdin
     out = out or sys.stdout
@@ -111,6 +112,8 @@ async def run_console(
             reply = await runtime.answer_text(actor, place, line.rstrip("\n"), locale)
             out.write(render_text(reply) + "\n\n")
             await runtime.deliver_notices(reply)
+            if after_command is not None:
+                await after_command()
             out.flush()
     finally:
         if interactive:

@@ -51,6 +51,7 @@ def enabled_platforms(settings: Settings) -> list[tuple[str, Serve]]:
 
 
 async def run_platforms(settings: Settings, *, runtime: Runtime | None = None) -> int:
+    from bot.broadcast import start_broadcasts
     from bot.scheduler import PromptScheduler
 
     runtime = runtime or build_runtime(settings)
@@ -60,9 +61,11 @@ async def run_platforms(settings: Settings, *, runtime: Runtime | None = None) -
     # The scheduler sends only through platforms whose sender is registered (connected) at tick time.
     scheduler = PromptScheduler(runtime)
     scheduler.start()
+    broadcasts = start_broadcasts(runtime)
     try:
         await asyncio.gather(*(supervise(name, serve, runtime) for name, serve in services))
     finally:
+        broadcasts.cancel()
         scheduler.stop()
         await runtime.close()
     return 0

@@ -71,6 +71,7 @@ def groups() -> dict[str, list[CommandSpec]]:
 def load_all() -> dict[str, CommandSpec]:
     """Import every handler module so that their commands are registered."""
     from handlers import (  # noqa: F401
+        announcements,
         channels,
         cities,
         days,

@@ -237,3 +237,62 @@ class CampaignDate(Base):
     themes: Mapped[str] = mapped_column(String(600), default="")  # ";"-separated theme slugs
     created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AnnouncementStatus(enum.StrEnum):
+    DRAFT = "draft"  # previewed, waiting for Send
+    QUEUED = "queued"  # confirmed; starts at send_at
+    SENDING = "sending"  # outbox rows materialised, worker delivering
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Announcement(Base):
+    """A secretariat broadcast to every announcement channel (and, with dm, to focal points)."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(150))
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(500))
+    region: Mapped[str | None] = mapped_column(String(32))
+    theme: Mapped[str | None] = mapped_column(String(40))
+    dm: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default=AnnouncementStatus.DRAFT, index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    send_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    author: Mapped[Member | None] = relationship()
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # committed before the API call: after a crash, the outcome is unknown
+    SENT = "sent"
+    FAILED = "failed"  # gave up; last_error says why
+    CANCELLED = "cancelled"
+
+
+class OutboxMessage(Base):
+    """One delivery of an announcement to one target; its unique key makes the send exactly-once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "platform", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace: Mapped[str] = mapped_column(String(64))
+    target_kind: Mapped[str] = mapped_column(String(8))  # "channel" | "dm"
+    target_id: Mapped[str] = mapped_column(String(64))
+    target_name: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

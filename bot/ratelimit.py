@@ -1,0 +1,60 @@
+"""Async token buckets: pace sends under a platform's documented limits, and pause on a 429."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TokenBucket:
+    """``rate`` tokens a second, up to ``burst``; ``pause(seconds)`` empties it for that long (Retry-After)."""
+
+    rate: float
+    burst: float
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    _tokens: float = field(init=False)
+    _updated: float = field(init=False)
+    _paused_until: float = field(init=False, default=0.0)
+    _lock: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
+
+    def __post_init__(self) -> None:
+        self._tokens, self._updated = self.burst, self.clock()
+
+    def pause(self, seconds: float) -> None:
+        self._paused_until = max(self._paused_until, self.clock() + seconds)
+        self._tokens = 0.0
+
+    async def acquire(self) -> None:
+        async with self._lock:  # first come, first served
+            while True:
+                now = self.clock()
+                if now < self._paused_until:
+                    await self.sleep(self._paused_until - now)
+                    continue
+                self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
+                self._updated = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                await self.sleep((1 - self._tokens) / self.rate)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per platform: a global rate, and a rate per target channel (defaults: PLATFORM_FACTS.md)."""
+
+    rate: float
+    burst: float
+    per_target_rate: float
+    per_target_burst: float
+
+
+DEFAULT_LIMITS = {
+    "slack": Limits(rate=50.0, burst=50.0, per_target_rate=1.0, per_target_burst=1.0),  # ~1 msg/s per channel
+    "discord": Limits(rate=50.0, burst=50.0, per_target_rate=1.0, per_target_burst=5.0),  # 5 per 5 s per channel
+    "console": Limits(rate=1000.0, burst=1000.0, per_target_rate=1000.0, per_target_burst=1000.0),
+}

@@ -1,0 +1,178 @@
+"""Announcements and their outbox: one row per (announcement, target), claimed before each send."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import (
+    Announcement,
+    AnnouncementStatus,
+    Channel,
+    ChannelPurpose,
+    City,
+    CityStatus,
+    CityTheme,
+    FocalPoint,
+    FocalStatus,
+    Member,
+    OutboxMessage,
+    OutboxStatus,
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    platform: str
+    workspace: str
+    kind: str  # "channel" | "dm"
+    target_id: str
+    name: str
+
+
+async def add(session: AsyncSession, announcement: Announcement) -> Announcement:
+    session.add(announcement)
+    await session.flush()
+    return announcement
+
+
+async def get(session: AsyncSession, announcement_id: int) -> Announcement | None:
+    stmt = select(Announcement).where(Announcement.id == announcement_id).options(selectinload(Announcement.author))
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def recent(session: AsyncSession, limit: int = 10) -> Sequence[Announcement]:
+    stmt = select(Announcement).order_by(Announcement.created_at.desc(), Announcement.id.desc()).limit(limit)
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def targets(session: AsyncSession, announcement: Announcement) -> list[Target]:
+    """Every announcement channel, plus (with dm) every verified focal point of a verified city, filtered."""
+    found = [
+        Target(c.platform, c.workspace, "channel", c.channel_id, c.name)
+        for c in (await session.execute(
+            select(Channel).where(Channel.purpose == ChannelPurpose.ANNOUNCEMENTS).order_by(Channel.id)
+        )).scalars()
+    ]
+    if announcement.dm:
+        stmt = (
+            select(Member)
+            .join(FocalPoint, FocalPoint.member_id == Member.id)
+            .join(City, City.id == FocalPoint.city_id)
+            .where(FocalPoint.status == FocalStatus.VERIFIED, City.status == CityStatus.VERIFIED)
+            .order_by(Member.id)
+        )
+        if announcement.region:
+            stmt = stmt.where(City.region == announcement.region)
+        if announcement.theme:
+            stmt = stmt.where(City.id.in_(select(CityTheme.city_id).where(CityTheme.theme == announcement.theme)))
+        found += [Target(m.platform, m.workspace, "dm", m.user_id, m.display_name) for m in (await session.execute(stmt)).scalars()]
+    return found
+
+
+def delivery_key(announcement_id: int, target: Target) -> str:
+    return f"announce:{announcement_id}:{target.platform}:{target.workspace}:{target.kind}:{target.target_id}"
+
+
+async def materialise(session: AsyncSession, announcement: Announcement, now: datetime) -> int:
+    """Insert one outbox row per target; idempotent (a key already there is left as it is)."""
+    rows = [
+        {"announcement_id": announcement.id, "key": delivery_key(announcement.id, t), "platform": t.platform,
+         "workspace": t.workspace, "target_kind": t.kind, "target_id": t.target_id, "target_name": t.name[:200],
+         "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now, "updated_at": now}
+        for t in await targets(session, announcement)
+    ]
+    if not rows:
+        return 0
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    result = await session.execute(insert(OutboxMessage).values(rows).on_conflict_do_nothing(index_elements=["key"]))
+    return int(result.rowcount or 0)
+
+
+async def due_to_start(session: AsyncSession, now: datetime) -> Sequence[Announcement]:
+    stmt = select(Announcement).where(Announcement.status == AnnouncementStatus.QUEUED, Announcement.send_at <= now)
+    return (await session.execute(stmt.with_for_update(skip_locked=True))).scalars().all()
+
+
+async def claim_due(
+    session: AsyncSession, platform: str, now: datetime, limit: int, lease: timedelta
+) -> list[tuple[OutboxMessage, bool]]:
+    """Claim up to ``limit`` rows to send now: (row, outcome_unknown).
+
+    A row left in ``sending`` longer than ``lease`` belongs to a worker that died mid-call: its
+    outcome is unknown, so the caller checks before re-sending. The claim (status ``sending``) is
+    committed by the caller before any API call. PostgreSQL: SKIP LOCKED lets instances share work.
+    """
+    stmt = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.platform == platform,
+            or_(
+                and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+                and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.updated_at <= now - lease),
+            ),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = []
+    for row in (await session.execute(stmt)).scalars():
+        claimed.append((row, row.status == OutboxStatus.SENDING))
+        row.status, row.attempts, row.updated_at = OutboxStatus.SENDING, row.attempts + 1, now
+    await session.flush()
+    return claimed
+
+
+async def finish(session: AsyncSession, row_id: int, status: str, now: datetime, *, error: str | None = None,
+                 message_id: str | None = None, retry_at: datetime | None = None) -> None:
+    values: dict[str, object] = {"status": status, "updated_at": now, "last_error": error[:300] if error else None}
+    if message_id is not None:
+        values["message_id"] = message_id
+    if retry_at is not None:
+        values["next_attempt_at"] = retry_at
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+
+
+async def counts(session: AsyncSession, announcement_id: int) -> dict[tuple[str, str], int]:
+    stmt = (
+        select(OutboxMessage.platform, OutboxMessage.status, func.count())
+        .where(OutboxMessage.announcement_id == announcement_id)
+        .group_by(OutboxMessage.platform, OutboxMessage.status)
+    )
+    return {(platform, status): n for platform, status, n in (await session.execute(stmt)).all()}
+
+
+async def failures(session: AsyncSession, announcement_id: int, limit: int = 5) -> Sequence[OutboxMessage]:
+    stmt = (
+        select(OutboxMessage)
+        .where(OutboxMessage.announcement_id == announcement_id, OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def cancel_pending(session: AsyncSession, announcement_id: int, now: datetime) -> int:
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.announcement_id == announcement_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED, updated_at=now)
+    )
+    return int(result.rowcount or 0)
+
+
+async def sending_without_work(session: AsyncSession) -> Sequence[Announcement]:
+    """Announcements being sent whose every row reached an end state."""
+    open_rows = select(OutboxMessage.id).where(
+        OutboxMessage.announcement_id == Announcement.id,
+        OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+    )
+    stmt = select(Announcement).where(Announcement.status == AnnouncementStatus.SENDING, ~open_rows.exists())
+    return (await session.execute(stmt.options(selectinload(Announcement.author)))).scalars().all()

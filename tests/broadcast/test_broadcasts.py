@@ -1,0 +1,182 @@
+"""Secretariat broadcasts end to end through the core and the delivery worker (fake platforms, real database)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.broadcast import MAX_ATTEMPTS, BroadcastWorker
+from bot.render_text import render_text
+from bot.settings import Settings
+from bot.wiring import Runtime, build_runtime
+from handlers.types import Place
+from storage.models import OutboxStatus
+from storage.queries import announcements as queries
+from storage.session import Database
+from tests.conftest import FakeClock, person
+from tests.fakes.recording_sender import RecordingSender
+
+SECRETARIAT = frozenset({"slack:sec", "discord:sec", "console:sec"})
+FAST = {p: __import__("bot.ratelimit", fromlist=["Limits"]).Limits(10_000, 10_000, 10_000, 10_000) for p in ("slack", "discord")}
+
+
+def make_runtime(db: Database, clock: FakeClock) -> tuple[Runtime, RecordingSender, RecordingSender]:
+    runtime = build_runtime(Settings(secretariat=SECRETARIAT), database=db)
+    runtime.ctx.clock = clock
+    slack, discord = RecordingSender("slack"), RecordingSender("discord")
+    runtime.notices.register(slack)
+    runtime.notices.register(discord)
+    return runtime, slack, discord
+
+
+async def say(runtime: Runtime, user: str, text: str, platform: str = "slack", channel: str = "C1"):  # type: ignore[no-untyped-def]
+    actor, _ = person(user, platform=platform)
+    return await runtime.answer_text(actor, Place(platform, "W1", channel), text)
+
+
+async def channels(runtime: Runtime, slack_count: int, discord_count: int) -> None:
+    for n in range(slack_count):
+        assert not (await say(runtime, "sec", "/hrc channel set announcements", "slack", f"S{n}")).is_error
+    for n in range(discord_count):
+        assert not (await say(runtime, "sec", "/hrc channel set announcements", "discord", f"D{n}")).is_error
+
+
+def worker(runtime: Runtime, **kwargs: object) -> BroadcastWorker:
+    return BroadcastWorker(runtime, limits=FAST, **kwargs)  # type: ignore[arg-type]
+
+
+async def test_preview_confirm_deliver_and_report(db: Database, clock: FakeClock) -> None:
+    runtime, slack, discord = make_runtime(db, clock)
+    await channels(runtime, 3, 2)
+    preview = await say(runtime, "sec", "/hrc announce title: Forum @everyone text: Registrations <!channel> are open link: https://example.org/f")
+    text = render_text(preview)
+    assert "Preview of announcement #1" in text and "Slack: 3 channel(s)" in text and "Discord: 2 channel(s)" in text
+    assert [a.command for a in preview.actions] == ["announce confirm 1", "announce cancel 1"]
+    await worker(runtime).run_once()
+    assert slack.posts == [] and discord.posts == []  # nothing goes out before Send
+
+    assert "on its way" in (await say(runtime, "sec", "/hrc announce confirm 1")).text
+    assert "already queued" in (await say(runtime, "sec", "/hrc announce confirm 1")).text  # double click
+    await worker(runtime).run_once()
+    assert sorted(t for k, t, _r, _key in slack.posts if k == "channel") == ["S0", "S1", "S2"]
+    assert sorted(t for k, t, _r, _key in discord.posts if k == "channel") == ["D0", "D1"]
+    sent = next(r for k, _t, r, _key in slack.posts if k == "channel")
+    assert sent.title == "Forum @everyone" and sent.text == "Registrations <!channel> are open"  # stored as typed
+    report = [r for k, t, r, _key in slack.posts if k == "dm" and t == "sec"]
+    assert len(report) == 1 and "delivered 3" in render_text(report[0])
+    await worker(runtime).run_once()
+    assert max(slack.copies.values()) == 1 and max(discord.copies.values()) == 1
+    assert "Status: done." in render_text(await say(runtime, "sec", "/hrc announce status 1"))
+
+
+async def test_members_cannot_announce(db: Database, clock: FakeClock) -> None:
+    runtime, _slack, _discord = make_runtime(db, clock)
+    refused = await say(runtime, "ana", "/hrc announce title: Hi text: everyone")
+    assert refused.is_error and "secretariat" in refused.text
+    assert (await say(runtime, "sec", "/hrc announcements")).text == "No announcement yet."
+
+
+async def test_cancel_a_scheduled_one_and_scheduled_ones_survive_a_restart(db: Database, clock: FakeClock) -> None:
+    runtime, slack, _discord = make_runtime(db, clock)
+    await channels(runtime, 1, 0)
+    await say(runtime, "sec", "/hrc announce title: A text: first at: 2026-11-25 09:00 Europe/Madrid")
+    await say(runtime, "sec", "/hrc announce title: B text: second at: 2026-11-25 09:00 Europe/Madrid")
+    assert "scheduled" in (await say(runtime, "sec", "/hrc announce confirm 1")).text
+    await say(runtime, "sec", "/hrc announce confirm 2")
+    assert "cancelled" in (await say(runtime, "sec", "/hrc announce cancel 2")).text
+
+    restarted, slack2, _ = make_runtime(db.reopen(), clock)  # a new process
+    clock.now = clock.now.replace(day=25, hour=7, minute=59)  # 08:59 in Madrid
+    await worker(restarted).run_once()
+    assert slack2.posts == []
+    clock.advance(minutes=1)
+    await worker(restarted).run_once()
+    assert [r.title for k, _t, r, _key in slack2.posts if k == "channel"] == ["A"]
+    await restarted.db.dispose()
+
+
+async def test_a_429_storm_is_waited_out_and_each_channel_gets_one_copy(db: Database, clock: FakeClock) -> None:
+    runtime, slack, _discord = make_runtime(db, clock)
+    await channels(runtime, 4, 0)
+    slack.fail_next = ["ratelimit"] * 6
+    await say(runtime, "sec", "/hrc announce title: Storm text: hold on")
+    await say(runtime, "sec", "/hrc announce confirm 1")
+    run = worker(runtime)
+    for _ in range(6):
+        await run.run_once()
+        clock.advance(seconds=1)
+    assert run.rate_limited == 6
+    assert sorted(t for k, t, _r, _key in slack.posts if k == "channel") == ["S0", "S1", "S2", "S3"]
+    assert max(slack.copies.values()) == 1
+
+
+async def test_a_platform_failing_every_call_does_not_hold_the_other_back(db: Database, clock: FakeClock) -> None:
+    runtime, slack, discord = make_runtime(db, clock)
+    await channels(runtime, 2, 2)
+    discord.fail_always = "transient"
+    await say(runtime, "sec", "/hrc announce title: Outage text: one platform is down")
+    await say(runtime, "sec", "/hrc announce confirm 1")
+    run = worker(runtime)
+    await run.run_once()
+    assert sorted(t for k, t, _r, _key in slack.posts if k == "channel") == ["S0", "S1"]  # at once
+    for _ in range(MAX_ATTEMPTS + 1):
+        clock.advance(seconds=400)
+        await run.run_once()
+    status = render_text(await say(runtime, "sec", "/hrc announce status 1"))
+    assert "Slack: delivered 2 · pending 0 · failed 0" in status
+    assert "Discord: delivered 0 · pending 0 · failed 2" in status and "transient failure (test)" in status
+    report = [r for k, t, r, _key in slack.posts if k == "dm" and t == "sec"]
+    assert len(report) == 1 and "gave up after" in render_text(report[0])
+
+
+async def test_restart_mid_broadcast_sends_no_duplicate_and_skips_nobody(db: Database, clock: FakeClock) -> None:
+    runtime, slack, discord = make_runtime(db, clock)
+    await channels(runtime, 6, 0)
+    await say(runtime, "sec", "/hrc announce title: Crash text: mid-way")
+    await say(runtime, "sec", "/hrc announce confirm 1")
+    first = worker(runtime)
+    await first.start_due()
+    # The process dies after claiming four rows: two were posted before the crash, two were not.
+    async with runtime.db.transaction() as session:
+        claimed = await queries.claim_due(session, "slack", clock(), 4, timedelta(seconds=60))
+    reply = (await say(runtime, "sec", "/hrc announce status 1"))
+    for row, _unknown in claimed[:2]:
+        await slack.send_to_channel(row.workspace, row.target_id, reply, delivery_key=row.key)
+
+    restarted, _s, _d = make_runtime(db.reopen(), clock)
+    restarted.notices.register(slack)
+    clock.advance(seconds=61)  # the dead worker's claims have expired
+    await worker(restarted).run_once()
+    assert sorted(t for k, t, _r, _key in slack.posts if k == "channel") == [f"S{n}" for n in range(6)]
+    assert max(slack.copies.values()) == 1
+    async with restarted.db.transaction(write=False) as session:
+        assert (await queries.counts(session, 1)) == {("slack", OutboxStatus.SENT): 6}
+    await restarted.db.dispose()
+
+
+async def test_direct_messages_to_focal_points_filtered_by_region(db: Database, clock: FakeClock) -> None:
+    runtime, slack, discord = make_runtime(db, clock)
+    await say(runtime, "ana", "/hrc register city: Quilmes country: Argentina region: Latin America")
+    await say(runtime, "bob", "/hrc register city: Grenoble country: France region: Europe", platform="discord")
+    await say(runtime, "sec", "/hrc verify Quilmes")
+    await say(runtime, "sec", "/hrc verify Grenoble")
+    preview = render_text(await say(runtime, "sec", "/hrc announce title: LatAm text: hola region: latin america dm: yes"))
+    assert "Slack: 0 channel(s), 1 focal point(s)" in preview and "Discord" not in preview
+    await say(runtime, "sec", "/hrc announce confirm 1")
+    await worker(runtime).run_once()
+    assert [t for k, t, r, _key in slack.posts if k == "dm" and r.title == "LatAm"] == ["ana"]
+    assert not [p for p in discord.posts if p[2].title == "LatAm"]
+
+
+async def test_bad_announcements_explain_themselves(db: Database, clock: FakeClock) -> None:
+    runtime, _slack, _discord = make_runtime(db, clock)
+    for line, expected in [
+        ("/hrc announce title: x text: y at: tomorrow", "is not a time"),
+        ("/hrc announce title: x text: y at: 2027-02-30 09:00", "does not exist"),
+        ("/hrc announce title: x text: y at: 2027-02-01 09:00 Mars/Base", "not a time zone"),
+        ("/hrc announce title: x text: y dm: maybe", "yes or no"),
+        ("/hrc announce title: x text: y link: ftp://x", "not a web link"),
+        (f"/hrc announce title: x text: {'y' * 3001}", "at most 3000"),
+        ("/hrc announce confirm 99", "no announcement #99"),
+    ]:
+        reply = await say(runtime, "sec", line)
+        assert reply.is_error and expected in reply.text, (line, reply.text)
