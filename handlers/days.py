@@ -142,12 +142,7 @@ def find_observance(query: str, observances: list[Observance], _: Translate) -> 
 
 
 async def cities_on_themes(session: AsyncSession, themes: tuple[str, ...], limit: int = 15) -> tuple[list[str], int]:
-    names: dict[int, str] = {}
-    for theme in themes:
-        for city in await city_queries.verified_cities_with_theme(session, theme):
-            names.setdefault(city.id, f"{city.name} ({city.country})")
-    ordered = sorted(names.values())
-    return ordered[:limit], len(ordered)
+    return await city_queries.verified_city_labels(session, themes, limit)
 
 
 @command(

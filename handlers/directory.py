@@ -58,14 +58,15 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
     theme = find_theme(request.command.main, _)
     region = find_region(request.command.opt("region"), _) if request.command.opt("region") else None
-    cities = await city_queries.verified_cities_with_theme(session, theme.slug, region.slug if region else None)
+    shown, total = await city_queries.verified_cities_with_theme(
+        session, theme.slug, region.slug if region else None, limit=WHO_MAX_CITIES
+    )
     where = _(" in {region}").format(region=_(region.name)) if region else ""
-    if not cities:
+    if not shown:
         return Reply(
             text=_("No verified city works on {theme}{where} yet.").format(theme=_(theme.name), where=where),
             footer=_("Does yours? `/hrc theme add {slug}`").format(slug=theme.slug),
         )
-    shown = cities[:WHO_MAX_CITIES]
     by_region: dict[str, list[str]] = {}
     for city in shown:
         line = f"{city.name} ({city.country}): {focal_point_mentions(city, _)}"
@@ -76,11 +77,11 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         for slug, lines in sorted(by_region.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
     )
     footer = None
-    if len(cities) > len(shown):
-        footer = _("…and {count} more: narrow with region:").format(count=len(cities) - len(shown))
+    if total > len(shown):
+        footer = _("…and {count} more: narrow with region:").format(count=total - len(shown))
     return Reply(
         title=_("Who works on {theme}{where}").format(theme=_(theme.name), where=where),
-        text=_("Verified cities: {count}.").format(count=len(cities)),
+        text=_("Verified cities: {count}.").format(count=total),
         fields=fields,
         footer=footer,
     )

@@ -7,30 +7,31 @@ from datetime import datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from storage.models import City, CityStatus, CityTheme, FocalPoint, FocalStatus, Member, Practice
 
 
 def _with_details(stmt: Select[tuple[City]]) -> Select[tuple[City]]:
+    # One round trip: joined loads (callers apply .unique()); each query costs a thread hop on aiosqlite.
     return stmt.options(
-        selectinload(City.themes),
-        selectinload(City.focal_points).selectinload(FocalPoint.member),
+        joinedload(City.themes),
+        joinedload(City.focal_points).joinedload(FocalPoint.member),
     )
 
 
 async def city_by_id(session: AsyncSession, city_id: int) -> City | None:
-    return (await session.execute(_with_details(select(City).where(City.id == city_id)))).scalar_one_or_none()
+    return (await session.execute(_with_details(select(City).where(City.id == city_id)))).unique().scalar_one_or_none()
 
 
 async def cities_by_name_key(session: AsyncSession, name_key: str) -> Sequence[City]:
     stmt = _with_details(select(City).where(City.name_key == name_key).order_by(City.id))
-    return (await session.execute(stmt)).scalars().all()
+    return (await session.execute(stmt)).unique().scalars().all()
 
 
 async def city_by_name_and_country(session: AsyncSession, name_key: str, country_key: str) -> City | None:
     stmt = _with_details(select(City).where(City.name_key == name_key, City.country_key == country_key))
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return (await session.execute(stmt)).unique().scalar_one_or_none()
 
 
 async def all_city_names(session: AsyncSession) -> Sequence[str]:
@@ -73,17 +74,22 @@ async def verified_theme_counts(session: AsyncSession) -> dict[str, int]:
 
 
 async def verified_cities_with_theme(
-    session: AsyncSession, theme: str, region: str | None = None
-) -> Sequence[City]:
-    stmt = (
-        select(City)
+    session: AsyncSession, theme: str, region: str | None = None, limit: int | None = None
+) -> tuple[Sequence[City], int]:
+    """The first ``limit`` verified cities on a theme (by region, then name), and how many there are."""
+    ids = (
+        select(City.id)
         .join(CityTheme, CityTheme.city_id == City.id)
         .where(City.status == CityStatus.VERIFIED, CityTheme.theme == theme)
-        .order_by(City.region, City.name_key)
     )
     if region:
-        stmt = stmt.where(City.region == region)
-    return (await session.execute(_with_details(stmt))).scalars().all()
+        ids = ids.where(City.region == region)
+    total = int((await session.execute(select(func.count()).select_from(ids.subquery()))).scalar_one())
+    page = ids.order_by(City.region, City.name_key)
+    if limit is not None:
+        page = page.limit(limit)
+    stmt = _with_details(select(City).where(City.id.in_(page.scalar_subquery())).order_by(City.region, City.name_key))
+    return (await session.execute(stmt)).unique().scalars().all(), total
 
 
 async def practices_count(session: AsyncSession, city_id: int) -> int:
@@ -93,7 +99,7 @@ async def practices_count(session: AsyncSession, city_id: int) -> int:
 
 async def pending_cities(session: AsyncSession) -> Sequence[City]:
     stmt = _with_details(select(City).where(City.status == CityStatus.PENDING).order_by(City.registered_at, City.id))
-    return (await session.execute(stmt)).scalars().all()
+    return (await session.execute(stmt)).unique().scalars().all()
 
 
 async def pending_focal_points_of_verified_cities(session: AsyncSession) -> Sequence[FocalPoint]:
@@ -128,3 +134,14 @@ async def city_names_starting(session: AsyncSession, folded_prefix: str, limit: 
     if folded_prefix:
         stmt = stmt.where(City.name_key.startswith(folded_prefix, autoescape=True))
     return (await session.execute(stmt)).scalars().all()
+
+
+async def verified_city_labels(session: AsyncSession, themes: Sequence[str], limit: int) -> tuple[list[str], int]:
+    """``Name (Country)`` of the verified cities working on any of ``themes`` (first ``limit``), and their number."""
+    if not themes:
+        return [], 0
+    ids = select(CityTheme.city_id).where(CityTheme.theme.in_(themes)).distinct()
+    base = select(City).where(City.status == CityStatus.VERIFIED, City.id.in_(ids))
+    total = int((await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one())
+    rows = (await session.execute(base.order_by(City.name_key).limit(limit))).scalars().all()
+    return [f"{c.name} ({c.country})" for c in rows], total

@@ -1,0 +1,108 @@
+"""Slack command throughput and latency: the bot vs a bare Bolt app on the same stack, in one run.
+
+The bot runs in HTTP mode on 127.0.0.1 with a directory of 1,000 cities and receives signed
+`/hrc who THEME` and `/hrc profile CITY` requests from concurrent clients; a bare Bolt app that
+acks a constant is served the same way. Prints requests/s and p50/p99 time to the HTTP answer.
+
+    .venv/bin/python -m bench.slack_commands [--requests 2000] [--concurrency 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import time
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+
+from bench.directory import THEME_SLUGS, directory_db, peak_rss_mb, percentile
+from bot.settings import Settings, SlackSettings
+from bot.slack.service import http_app, start_http, web_client
+from bot.wiring import build_runtime
+from tests.fakes.slack_api import FakeSlack
+from tests.slack.conftest import SIGNING_SECRET, sign
+
+
+def bodies(fake_url: str, count: int) -> list[str]:
+    from urllib.parse import urlencode
+
+    rng = random.Random(11)
+    out = []
+    for n in range(count):
+        text = f"who {rng.choice(THEME_SLUGS)}" if n % 2 == 0 else f"profile City {rng.randrange(1000):04d}"
+        out.append(urlencode({"team_id": "T1", "channel_id": "C1", "user_id": f"UB{n}", "user_name": "bench", "command": "/hrc",
+                              "text": text, "response_url": f"{fake_url}/response/{n}", "trigger_id": f"bench.{n}.{time.time_ns()}"}))
+    return out
+
+
+async def load(url: str, payloads: list[str], concurrency: int) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    queue = list(payloads)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as http:
+        async def client() -> None:
+            while queue:
+                body = queue.pop()
+                ts = int(time.time())
+                headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": str(ts),
+                           "X-Slack-Signature": sign(body, ts)}
+                start = time.perf_counter()
+                async with http.post(url, data=body.encode(), headers=headers) as response:
+                    await response.read()
+                    assert response.status == 200, response.status
+                latencies.append(time.perf_counter() - start)
+
+        began = time.perf_counter()
+        await asyncio.gather(*(client() for _ in range(concurrency)))
+        return time.perf_counter() - began, latencies
+
+
+async def bare_app(fake_url: str, runtime: Any) -> tuple[web.AppRunner, int]:
+    bare = AsyncApp(client=web_client(runtime), signing_secret=SIGNING_SECRET)
+
+    @bare.command("/hrc")
+    async def constant(ack: Any) -> None:
+        await ack("ok")
+
+    runner = web.AppRunner(http_app(bare, runtime), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    return runner, runner.addresses[0][1]
+
+
+async def main(requests: int, concurrency: int) -> None:
+    fake = await FakeSlack().start()
+    db = await directory_db(1000)
+    settings = Settings(slack=SlackSettings(bot_token="xoxb-bench", signing_secret=SIGNING_SECRET, api_url=f"{fake.url}/api/"))
+    runtime = build_runtime(settings, database=db)
+    bot_runner, bot_port = await start_http(runtime, "127.0.0.1", 0)
+    bare_runner, bare_port = await bare_app(fake.url, runtime)
+    await load(f"http://127.0.0.1:{bot_port}/slack/events", bodies(fake.url, 50), 5)  # warm-up
+    await load(f"http://127.0.0.1:{bare_port}/slack/events", bodies(fake.url, 50), 5)
+    results = {}
+    for name, port in (("bare Bolt app", bare_port), ("hrc bot", bot_port)):
+        wall, latencies = await load(f"http://127.0.0.1:{port}/slack/events", bodies(fake.url, requests), concurrency)
+        await asyncio.sleep(0.5)  # let the bot's answers after the ack drain
+        results[name] = (requests / wall, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000)
+    answered = len(fake.responses)
+    print(f"{requests} signed requests per app, {concurrency} concurrent clients, 1,000 cities (who THEME / profile CITY)")
+    for name, (rps, p50, p99) in results.items():
+        print(f"{name:14s} {rps:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms")
+    ratio = results["hrc bot"][0] / results["bare Bolt app"][0]
+    print(f"throughput ratio bot/bare: {ratio:.2f} (target >= 0.8); bot p99 {results['hrc bot'][2]:.1f} ms (target <= 50)")
+    print(f"answers delivered through response_url: {answered}; peak RSS {peak_rss_mb():.0f} MB")
+    await bot_runner.cleanup()
+    await bare_runner.cleanup()
+    await fake.stop()
+    await db.dispose()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=20)
+    args = parser.parse_args()
+    asyncio.run(main(args.requests, args.concurrency))
