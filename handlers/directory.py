@@ -6,11 +6,10 @@ from collections import Counter
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.common import focal_point_mentions
 from handlers.context import Context
 from handlers.i18n import N_, translator
 from handlers.registry import command
-from handlers.types import Field, Item, Reply, Request
+from handlers.types import Field, Item, MemberRef, Reply, Request
 from handlers.vocab import REGIONS, THEMES, find_region, find_theme, region_name
 from storage.models import CityStatus
 from storage.queries import cities as city_queries
@@ -58,9 +57,7 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
     theme = find_theme(request.command.main, _)
     region = find_region(request.command.opt("region"), _) if request.command.opt("region") else None
-    shown, total = await city_queries.verified_cities_with_theme(
-        session, theme.slug, region.slug if region else None, limit=WHO_MAX_CITIES
-    )
+    shown, total = await city_queries.who_works_on(session, theme.slug, region.slug if region else None, WHO_MAX_CITIES)
     where = _(" in {region}").format(region=_(region.name)) if region else ""
     if not shown:
         return Reply(
@@ -69,7 +66,8 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         )
     by_region: dict[str, list[str]] = {}
     for city in shown:
-        line = f"{city.name} ({city.country}): {focal_point_mentions(city, _)}"
+        people = ", ".join(MemberRef(*fp).mention() for fp in city.focal_points) or "—"
+        line = f"{city.name} ({city.country}): {people}"
         by_region.setdefault(city.region, []).append(line)
     order = [r.slug for r in REGIONS]
     fields = tuple(

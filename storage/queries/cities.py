@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
@@ -73,25 +74,6 @@ async def verified_theme_counts(session: AsyncSession) -> dict[str, int]:
     return {theme: count for theme, count in (await session.execute(stmt)).all()}
 
 
-async def verified_cities_with_theme(
-    session: AsyncSession, theme: str, region: str | None = None, limit: int | None = None
-) -> tuple[Sequence[City], int]:
-    """The first ``limit`` verified cities on a theme (by region, then name), and how many there are."""
-    ids = (
-        select(City.id)
-        .join(CityTheme, CityTheme.city_id == City.id)
-        .where(City.status == CityStatus.VERIFIED, CityTheme.theme == theme)
-    )
-    if region:
-        ids = ids.where(City.region == region)
-    total = int((await session.execute(select(func.count()).select_from(ids.subquery()))).scalar_one())
-    page = ids.order_by(City.region, City.name_key)
-    if limit is not None:
-        page = page.limit(limit)
-    stmt = _with_details(select(City).where(City.id.in_(page.scalar_subquery())).order_by(City.region, City.name_key))
-    return (await session.execute(stmt)).unique().scalars().all(), total
-
-
 async def practices_count(session: AsyncSession, city_id: int) -> int:
     stmt = select(func.count()).select_from(Practice).where(Practice.city_id == city_id)
     return int((await session.execute(stmt)).scalar_one())
@@ -145,3 +127,41 @@ async def verified_city_labels(session: AsyncSession, themes: Sequence[str], lim
     total = int((await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one())
     rows = (await session.execute(base.order_by(City.name_key).limit(limit))).scalars().all()
     return [f"{c.name} ({c.country})" for c in rows], total
+
+
+@dataclass(frozen=True)
+class CityLine:
+    """A verified city and its confirmed focal points, as plain values (no ORM objects: `who` is hot)."""
+
+    name: str
+    country: str
+    region: str
+    focal_points: tuple[tuple[str, str, str, str], ...]  # (platform, workspace, user_id, display_name)
+
+
+async def who_works_on(
+    session: AsyncSession, theme: str, region: str | None, limit: int
+) -> tuple[list[CityLine], int]:
+    """Verified cities on a theme (first ``limit`` by region and name) with their focal points, and the total."""
+    ids = (
+        select(City.id)
+        .join(CityTheme, CityTheme.city_id == City.id)
+        .where(City.status == CityStatus.VERIFIED, CityTheme.theme == theme)
+    )
+    if region:
+        ids = ids.where(City.region == region)
+    total = int((await session.execute(select(func.count()).select_from(ids.subquery()))).scalar_one())
+    page = ids.order_by(City.region, City.name_key).limit(limit).scalar_subquery()
+    stmt = (
+        select(City.id, City.name, City.country, City.region, Member.platform, Member.workspace, Member.user_id, Member.display_name)
+        .outerjoin(FocalPoint, (FocalPoint.city_id == City.id) & (FocalPoint.status == FocalStatus.VERIFIED))
+        .outerjoin(Member, Member.id == FocalPoint.member_id)
+        .where(City.id.in_(page))
+        .order_by(City.region, City.name_key, FocalPoint.id)
+    )
+    lines: dict[int, tuple[str, str, str, list[tuple[str, str, str, str]]]] = {}
+    for city_id, name, country, city_region, platform, workspace, user_id, display_name in (await session.execute(stmt)).all():
+        entry = lines.setdefault(city_id, (name, country, city_region, []))
+        if user_id is not None:
+            entry[3].append((platform, workspace, user_id, display_name))
+    return [CityLine(n, c, r, tuple(fps)) for n, c, r, fps in lines.values()], total
