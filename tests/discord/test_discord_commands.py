@@ -103,3 +103,11 @@ async def test_reconnects_after_the_gateway_drops_and_still_answers(discord_bot:
     assert discord_bot.fake.resumes + discord_bot.fake.identifies >= 2
     iid, _ = await discord_bot.send(2, slash(["themes"], {}), user_id=ANA)
     assert "Campaign themes" in embed_text(await discord_bot.answer(iid))
+
+
+async def test_days_and_day_on_discord(discord_bot: DiscordBot) -> None:
+    iid, _ = await discord_bot.send(2, slash(["days"], {"month": "december"}), user_id=ANA)
+    days = await discord_bot.answer(iid)
+    assert "Human Rights Day" in embed_text(days) and len(days["embeds"][0]["description"]) <= 4096
+    iid, _ = await discord_bot.send(2, slash(["day"], {"name": "world water day"}), user_id=ANA)
+    assert "A/RES/47/193" in embed_text(await discord_bot.answer(iid))

@@ -161,3 +161,10 @@ async def test_app_home_shows_register_button_then_the_city_card(slack: SlackBot
     await slack.post(event("Ev2"), headers={"Content-Type": "application/json"})
     second = (await slack.fake.wait_for(lambda: slack.fake.called("views.publish")[1:]))[0]
     assert "Quilmes" in block_texts(second["view"]["blocks"])
+
+
+async def test_days_and_day_in_slack(slack: SlackBot) -> None:
+    days = await slack.command("days december")
+    assert "Human Rights Day" in block_texts(days["blocks"]) and len(days["blocks"]) <= 50
+    day = await slack.command("day world water day")
+    assert "World Water Day" in block_texts(day["blocks"]) and "A/RES/47/193" in block_texts(day["blocks"])
