@@ -108,7 +108,7 @@ class BroadcastWorker:
                 return
         per_platform, per_target = self._bucket(platform, target)
         await per_target.acquire()
-        await per_platform.acquire()
+        await per_platform.acquire(self.limits.get(platform, DEFAULT_LIMITS["console"]).dm_cost if kind == "dm" else 1.0)
         try:
             if kind == "dm":
                 message_id = await sender.send_to_member(MemberRef(platform, workspace, target, target), reply, delivery_key=key)  # type: ignore[arg-type]

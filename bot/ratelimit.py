@@ -28,7 +28,7 @@ class TokenBucket:
         self._paused_until = max(self._paused_until, self.clock() + seconds)
         self._tokens = 0.0
 
-    async def acquire(self) -> None:
+    async def acquire(self, cost: float = 1.0) -> None:
         async with self._lock:  # first come, first served
             while True:
                 now = self.clock()
@@ -37,24 +37,28 @@ class TokenBucket:
                     continue
                 self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
                 self._updated = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                if self._tokens >= cost:
+                    self._tokens -= cost
                     return
-                await self.sleep((1 - self._tokens) / self.rate)
+                await self.sleep((cost - self._tokens) / self.rate)
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Per platform: a global rate, and a rate per target channel (defaults: PLATFORM_FACTS.md)."""
+    """Per platform: a global rate, and a rate per target channel (defaults: PLATFORM_FACTS.md).
+
+    ``dm_cost`` is how many requests a direct message takes (Discord: open the DM, then post)."""
 
     rate: float
     burst: float
     per_target_rate: float
     per_target_burst: float
+    dm_cost: float = 1.0
 
 
 DEFAULT_LIMITS = {
-    "slack": Limits(rate=50.0, burst=50.0, per_target_rate=1.0, per_target_burst=1.0),  # ~1 msg/s per channel
-    "discord": Limits(rate=50.0, burst=50.0, per_target_rate=1.0, per_target_burst=5.0),  # 5 per 5 s per channel
+    # Paced a little under the limits, with small bursts, so that the platform's own window never overflows.
+    "slack": Limits(rate=48.0, burst=2.0, per_target_rate=1.0, per_target_burst=1.0),  # ~1 msg/s per channel
+    "discord": Limits(rate=48.0, burst=2.0, per_target_rate=1.0, per_target_burst=5.0, dm_cost=2.0),  # 5 per 5 s
     "console": Limits(rate=1000.0, burst=1000.0, per_target_rate=1000.0, per_target_burst=1000.0),
 }

@@ -62,17 +62,20 @@ class DiscordSender:
 
     async def send_to_channel(self, workspace: str, channel_id: str, reply: Reply, *, delivery_key: str | None = None) -> str:
         try:
-            channel = self.client.get_channel(int(channel_id)) or await self.client.fetch_channel(int(channel_id))
+            # A partial messageable needs no GET of the channel first: one request per message.
+            channel = self.client.get_channel(int(channel_id)) or self.client.get_partial_messageable(int(channel_id))
         except ValueError:
             raise PermanentError(f"discord: bad channel id {channel_id!r}") from None
-        except Exception as error:  # noqa: BLE001
-            raise classify(error) from None
         return await self._send(channel, reply, delivery_key)  # type: ignore[arg-type]
 
     async def send_to_member(self, member: MemberRef, reply: Reply, *, delivery_key: str | None = None) -> str:
         try:
-            user = self.client.get_user(int(member.user_id)) or await self.client.fetch_user(int(member.user_id))
-            channel = user.dm_channel or await user.create_dm()
+            user = self.client.get_user(int(member.user_id))
+            if user is not None:
+                channel = user.dm_channel or await user.create_dm()
+            else:  # not cached: open the DM directly (one request, instead of fetching the user first)
+                data = await self.client.http.start_private_message(int(member.user_id))
+                channel = self.client.get_partial_messageable(int(data["id"]))
         except ValueError:
             raise PermanentError(f"discord: bad user id {member.user_id!r}") from None
         except Exception as error:  # noqa: BLE001
