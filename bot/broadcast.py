@@ -100,12 +100,15 @@ class BroadcastWorker:
 
     async def _deliver(self, platform: str, sender: PlatformSender, item: tuple, reply: object) -> None:
         row_id, key, kind, workspace, target, attempts, _announcement, unknown = item
-        if unknown:
+        # After a crash, or a failed try whose request may still have gone through (timeout, reset),
+        # ask the platform whether the key already arrived before sending again.
+        if unknown or attempts > 1:
             check = getattr(sender, "was_delivered", None)
             delivered = await check(kind, workspace, target, key) if check else None
             if delivered:
                 await self._finish(row_id, OutboxStatus.SENT)
                 return
+        logger.debug("deliver %s attempts=%s unknown=%s", key, attempts, unknown)
         per_platform, per_target = self._bucket(platform, target)
         await per_target.acquire()
         await per_platform.acquire(self.limits.get(platform, DEFAULT_LIMITS["console"]).dm_cost if kind == "dm" else 1.0)

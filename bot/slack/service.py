@@ -9,7 +9,6 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
@@ -24,11 +23,11 @@ logger = logging.getLogger(__name__)
 def web_client(runtime: Runtime) -> AsyncWebClient:
     settings = runtime.settings.slack
     base_url = settings.api_url if settings.api_url.endswith("/") else settings.api_url + "/"
-    # 429s are retried after Slack's Retry-After (not a default handler: PLATFORM_FACTS.md).
+    # 429s are retried after Slack's Retry-After (not a default handler: PLATFORM_FACTS.md). Connection
+    # errors are NOT retried here: the POST may have gone through, and a blind retry posts twice; the
+    # broadcast worker retries them itself after checking whether the message arrived.
     return AsyncWebClient(
-        token=settings.bot_token,
-        base_url=base_url,
-        retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=2), AsyncRateLimitErrorRetryHandler(max_retry_count=5)],
+        token=settings.bot_token, base_url=base_url, retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=5)]
     )
 
 

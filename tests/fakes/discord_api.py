@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,13 @@ class FakeDiscord:
     _ids: itertools.count = field(default_factory=lambda: itertools.count(100000000000000001))
     _nonces: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
+    # Optional rate limits (benchmarks): requests a second overall, and messages per 5 s per channel.
+    global_per_second: int | None = None
+    channel_per_5s: int | None = None
+    too_many: int = 0
+    created: Counter[str] = field(default_factory=Counter)  # messages actually created, per channel
+    _recent: list[float] = field(default_factory=list)
+    _recent_by_channel: dict[str, list[float]] = field(default_factory=dict)
 
     async def start(self) -> FakeDiscord:
         app = web.Application()
@@ -164,10 +172,32 @@ class FakeDiscord:
             elif request.content_type.startswith("multipart"):
                 form = await request.post()
                 body = json.loads(str(form.get("payload_json", "{}")))
+        limited = self._over_limit(path, request.method)
+        if limited is not None:
+            self.too_many += 1
+            payload = json.dumps({"message": "You are being rate limited.", "retry_after": limited, "global": False}).encode()
+            return web.Response(body=payload, status=429, headers={"Content-Type": "application/json", "Retry-After": f"{limited:.3f}"})
         self.calls.append(Recorded(request.method, path, body))
         # Exactly "application/json", as Discord sends it: discord.py compares the header verbatim.
         payload = json.dumps(self._answer(request.method, path, body or {})).encode()
         return web.Response(body=payload, status=200, headers={"Content-Type": "application/json"})
+
+    def _over_limit(self, path: str, method: str) -> float | None:
+        """Seconds to wait when a limit is exceeded, else None."""
+        if self.global_per_second is None or path.startswith(("/gateway", "/users/@me", "/oauth2")) and method == "GET":
+            return None
+        now = asyncio.get_running_loop().time()
+        self._recent = [t for t in self._recent if now - t < 1.0]
+        if len(self._recent) >= self.global_per_second:
+            return round(1.0 - (now - self._recent[0]), 3) or 0.01
+        parts = path.strip("/").split("/")
+        if self.channel_per_5s and parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
+            window = [t for t in self._recent_by_channel.get(parts[1], []) if now - t < 5.0]
+            if len(window) >= self.channel_per_5s:
+                return round(5.0 - (now - window[0]), 3) or 0.01
+            self._recent_by_channel[parts[1]] = [*window, now]
+        self._recent.append(now)
+        return None
 
     def _answer(self, method: str, path: str, body: dict[str, Any]) -> Any:
         parts = path.strip("/").split("/")
@@ -199,6 +229,7 @@ class FakeDiscord:
             if nonce and body.get("enforce_nonce") and (parts[1], nonce) in self._nonces:
                 return self._nonces[(parts[1], nonce)]  # Discord returns the message already sent
             message = self.message(parts[1], body)
+            self.created[parts[1]] += 1
             if nonce:
                 self._nonces[(parts[1], nonce)] = message
             return message

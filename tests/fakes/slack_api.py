@@ -30,12 +30,18 @@ class FakeSlack:
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     rate_limits: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After values to answer first
     url: str = ""
+    # Optional enforcement of chat.postMessage limits (benchmarks): per workspace and per channel, a second.
+    workspace_per_second: int | None = None
+    channel_per_second: int | None = None
+    too_many: int = 0
+    _recent: list[float] = field(default_factory=list)
+    _recent_by_channel: dict[str, float] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     async def start(self) -> FakeSlack:
         app = web.Application()
-        app.router.add_post("/api/{method}", self._api)
+        app.router.add_route("*", "/api/{method}", self._api)  # slack_sdk reads some methods with GET
         app.router.add_post("/response/{token}", self._response)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -78,6 +84,9 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await self._params(request)
+        if method == "chat.postMessage" and self._over_limit(str(params.get("channel", ""))):
+            self.too_many += 1
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
         pending = self.rate_limits.get(method)
         if pending:
             retry_after = pending.pop(0)
@@ -85,6 +94,20 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(retry_after)})
         self.calls.append(Call(method, params))
         return web.json_response(self._answer(method, params))
+
+    def _over_limit(self, channel: str) -> bool:
+        if self.workspace_per_second is None:
+            return False
+        now = asyncio.get_running_loop().time()
+        self._recent = [t for t in self._recent if now - t < 1.0]
+        last = self._recent_by_channel.get(channel)
+        if len(self._recent) >= self.workspace_per_second or (
+            self.channel_per_second and last is not None and now - last < 1.0 / self.channel_per_second
+        ):
+            return True
+        self._recent.append(now)
+        self._recent_by_channel[channel] = now
+        return False
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
