@@ -36,7 +36,8 @@ async def help_command(ctx: Context, request: Request, session: AsyncSession) ->
             items=items,
             footer=_("`/hrc help COMMAND` shows examples. Options are written key: value."),
         )
-    specs = [COMMANDS[name]] if name in COMMANDS else groups().get(name, [])
+    # "days" is both a command and the first word of "days add" / "days remove": show them all.
+    specs = ([COMMANDS[name]] if name in COMMANDS else []) + groups().get(name, [])
     if not specs:
         close = suggest(name, [*COMMANDS, *groups()], n=1)
         hint = _("Did you mean “{choice}”?").format(choice=close[0]) if close else _("`/hrc help` lists every command.")

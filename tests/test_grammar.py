@@ -80,3 +80,10 @@ def test_every_command_has_usage_summary_and_an_example_that_parses() -> None:
             parsed = parse(example, _)
             assert parsed.name == spec.name, example
             validate(spec, parsed, _)
+
+
+async def test_help_for_a_word_that_is_a_command_and_a_group_lists_both(chat) -> None:  # type: ignore[no-untyped-def]
+    from bot.render_text import render_text
+
+    text = render_text(await chat.say("sec", "/hrc help days"))
+    assert "/hrc days [MONTH]" in text and "/hrc days add name:" in text and "/hrc days remove NAME" in text
