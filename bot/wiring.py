@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.notify import NoticeRouter
 from bot.settings import Settings
+from handlers.cache import ReplyCache
 from handlers.context import Context
 from handlers.dispatch import handle, handle_text, parse_or_none
 from handlers.registry import COMMANDS
@@ -63,5 +64,6 @@ def build_runtime(settings: Settings, *, database: Database | None = None) -> Ru
         timezone=settings.timezone,
         prompt_hour=settings.prompt_hour,
         lead_days=settings.lead_days,
+        cache=ReplyCache(),
     )
     return Runtime(settings=settings, db=db, ctx=ctx, notices=NoticeRouter())

@@ -184,7 +184,9 @@ async def profile(ctx: Context, request: Request, session: AsyncSession) -> Repl
     footer = _("Demo data: loaded by `hrc-bot seed-demo`, not a real registration.") if city.is_demo else None
     if city.status == CityStatus.REJECTED and city.reject_reason:
         footer = _("Reason given: {reason}").format(reason=city.reject_reason)
-    return Reply(title=city.name, fields=_card_fields(city, count, request.locale, _), footer=footer)
+    # A verified city's card, asked for by name, is the same for everyone; one's own or a pending one is not.
+    shareable = bool(request.command.main) and city.status == CityStatus.VERIFIED
+    return Reply(title=city.name, fields=_card_fields(city, count, request.locale, _), footer=footer, shareable=shareable)
 
 
 async def _edit_themes(ctx: Context, request: Request, session: AsyncSession, add: bool) -> Reply:

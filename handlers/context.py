@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from handlers.cache import ReplyCache
 from handlers.types import Actor
 from storage.session import Database
 
@@ -22,6 +23,7 @@ class Context:
     timezone: str = "UTC"  # default for channels and members without their own
     prompt_hour: int = 9  # local hour of UN-day prompts
     lead_days: int = 7  # days before a UN day that the secretariat is reminded
+    cache: ReplyCache | None = None  # shared replies; None disables caching (tests use a real clock-free path)
 
     def is_secretariat(self, actor: Actor) -> bool:
         return actor.secretariat_role or actor.key in self.secretariat

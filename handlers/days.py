@@ -115,10 +115,10 @@ async def days(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     if theme:
         title += " · " + _(theme.name)
     if not found and not irregular:
-        return Reply(text=_("No day matches."), footer=_("Try `/hrc days` or `/hrc days theme: housing`."))
+        return Reply(text=_("No day matches."), footer=_("Try `/hrc days` or `/hrc days theme: housing`."), shareable=True)
     items = tuple(day_item(when, day, request.locale, _) for when, day in found)
     items += tuple(day_item(None, day, request.locale, _) for day in irregular)
-    return Reply(title=title, items=items, footer=_("`/hrc day NAME` tells more about one day."))
+    return Reply(title=title, items=items, footer=_("`/hrc day NAME` tells more about one day."), shareable=True)
 
 
 def find_observance(query: str, observances: list[Observance], _: Translate) -> Observance:
@@ -178,6 +178,7 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         footer=_("Does your city act on this? Share it: `/hrc share title: … themes: {theme} summary: …`").format(
             theme=first_theme
         ),
+        shareable=True,
     )
 
 

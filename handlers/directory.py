@@ -39,6 +39,7 @@ async def themes(ctx: Context, request: Request, session: AsyncSession) -> Reply
         title=_("Campaign themes"),
         items=items,
         footer=_("Ask `/hrc who THEME` to meet the cities working on one."),
+        shareable=True,
     )
 
 
@@ -63,6 +64,7 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         return Reply(
             text=_("No verified city works on {theme}{where} yet.").format(theme=_(theme.name), where=where),
             footer=_("Does yours? `/hrc theme add {slug}`").format(slug=theme.slug),
+            shareable=True,
         )
     by_region: dict[str, list[str]] = {}
     for city in shown:
@@ -82,6 +84,7 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         text=_("Verified cities: {count}.").format(count=total),
         fields=fields,
         footer=footer,
+        shareable=True,
     )
 
 
@@ -126,4 +129,5 @@ async def progress(ctx: Context, request: Request, session: AsyncSession) -> Rep
             Field(_("By year joined"), year_lines or "—"),
             Field(_("Awaiting verification"), str(by_status.get(CityStatus.PENDING, 0))),
         ),
+        shareable=True,
     )

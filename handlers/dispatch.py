@@ -7,6 +7,7 @@ import secrets
 
 from sqlalchemy.exc import IntegrityError
 
+from handlers.cache import ReplyCache
 from handlers.context import Context
 from handlers.errors import PermissionDenied, UserError
 from handlers.grammar import parse, usage_line, validate
@@ -61,7 +62,16 @@ async def handle(ctx: Context, request: Request) -> Reply:
             )
         _check_permission(ctx, spec, request.actor, _)
         validate(spec, request.command, _)
+        cache_key = ReplyCache.key(request.command, request.locale)
+        cached = ctx.cache.get(cache_key) if ctx.cache is not None and not spec.writes else None
+        if cached is not None:
+            return cached
         reply = await _run_in_transaction(ctx, spec, request)
+        if ctx.cache is not None:
+            if spec.writes and not reply.is_error:
+                ctx.cache.clear()  # something changed: no stale directory answer from this process
+            elif reply.shareable and not reply.is_error:
+                ctx.cache.put(cache_key, reply)
     except UserError as error:
         if error.usage_of is None and spec is not None and not isinstance(error, PermissionDenied):
             error.usage_of = spec.name

@@ -147,6 +147,7 @@ class Reply:
     is_error: bool = False
     usage: str | None = None
     error_field: str | None = None  # with is_error: the option at fault, for inline form errors
+    shareable: bool = False  # the same whoever asks: may be served from handlers.cache
 
     def is_empty(self) -> bool:
         return not (self.text or self.title or self.fields or self.items)
