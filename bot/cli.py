@@ -94,6 +94,7 @@ async def _upgrade(settings: Settings) -> None:
 
 async def _console(settings: Settings, user: str, secretariat: bool) -> int:
     from bot.broadcast import BroadcastWorker
+    from bot.cache_watch import CacheWatch
     from bot.console import run_console
     from bot.scheduler import PromptScheduler
     from bot.wiring import build_runtime
@@ -102,12 +103,14 @@ async def _console(settings: Settings, user: str, secretariat: bool) -> int:
     runtime = build_runtime(settings)
     scheduler = PromptScheduler(runtime)
     broadcasts = BroadcastWorker(runtime)
+    cache_watch = CacheWatch(runtime).start()
     try:
         # Announcements go out right after the command that confirms them, so a piped session shows them too.
         return await run_console(
             runtime, user, secretariat=secretariat, on_ready=scheduler.start, after_command=broadcasts.run_once
         )
     finally:
+        await cache_watch.stop()
         scheduler.stop()
         await runtime.close()
 

@@ -52,6 +52,7 @@ def enabled_platforms(settings: Settings) -> list[tuple[str, Serve]]:
 
 async def run_platforms(settings: Settings, *, runtime: Runtime | None = None) -> int:
     from bot.broadcast import start_broadcasts
+    from bot.cache_watch import CacheWatch
     from bot.scheduler import PromptScheduler
 
     runtime = runtime or build_runtime(settings)
@@ -62,9 +63,11 @@ async def run_platforms(settings: Settings, *, runtime: Runtime | None = None) -
     scheduler = PromptScheduler(runtime)
     scheduler.start()
     broadcasts = start_broadcasts(runtime)
+    cache_watch = CacheWatch(runtime).start()
     try:
         await asyncio.gather(*(supervise(name, serve, runtime) for name, serve in services))
     finally:
+        await cache_watch.stop()
         broadcasts.cancel()
         scheduler.stop()
         await runtime.close()

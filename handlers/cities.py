@@ -25,7 +25,7 @@ from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.registry import command
 from handlers.text import fold
-from handlers.types import Action, Field, Notice, NoticeTarget, Reply, Request, Visibility
+from handlers.types import Action, Field, Notice, NoticeTarget, ParsedCommand, Reply, Request, Visibility
 from handlers.vocab import find_region, find_size, region_name, size_name, theme_name
 from storage.models import City, CityStatus, FocalStatus, Member
 from storage.queries import cities as city_queries
@@ -181,12 +181,35 @@ async def profile(ctx: Context, request: Request, session: AsyncSession) -> Repl
     if not can_see(ctx, request, city):
         raise UserError(_("I can't find the city “{name}” in the directory.").format(name=request.command.main))
     count = await city_queries.practices_count(session, city.id)
+    # A verified city's card, asked for by a name no other city carries (or by #ID), is the same for
+    # everyone; one's own, a pending one, or one whose name is ambiguous to some callers is not.
+    shareable = city.status == CityStatus.VERIFIED and (
+        (main := request.command.main).startswith("#") and main[1:].isdigit()
+        or bool(main)
+        and (await city_queries.name_keys_in_use(session, [city.name_key])).get(city.name_key) == 1
+    )
+    return card_reply(city, count, request.locale, _, shareable=shareable)
+
+
+def card_reply(city: City, practices: int, locale: str, _: Translate, *, shareable: bool = False) -> Reply:
     footer = _("Demo data: loaded by `hrc-bot seed-demo`, not a real registration.") if city.is_demo else None
     if city.status == CityStatus.REJECTED and city.reject_reason:
         footer = _("Reason given: {reason}").format(reason=city.reject_reason)
-    # A verified city's card, asked for by name, is the same for everyone; one's own or a pending one is not.
-    shareable = bool(request.command.main) and city.status == CityStatus.VERIFIED
-    return Reply(title=city.name, fields=_card_fields(city, count, request.locale, _), footer=footer, shareable=shareable)
+    return Reply(title=city.name, fields=_card_fields(city, practices, locale, _), footer=footer, shareable=shareable)
+
+
+async def shared_city_cards(session: AsyncSession, locale: str = "en") -> list[tuple[ParsedCommand, Reply]]:
+    """`profile NAME` for every verified city whose name is unambiguous, as the handler would answer it:
+    to fill the reply cache in one query instead of one per city on first ask."""
+    _ = translator(locale)
+    cities = await city_queries.verified_cities_with_details(session)
+    counts = await city_queries.practice_counts(session)
+    in_use = await city_queries.name_keys_in_use(session)
+    return [
+        (ParsedCommand("profile", main=city.name), card_reply(city, counts.get(city.id, 0), locale, _, shareable=True))
+        for city in cities
+        if in_use.get(city.name_key) == 1
+    ]
 
 
 async def _edit_themes(ctx: Context, request: Request, session: AsyncSession, add: bool) -> Reply:

@@ -115,10 +115,10 @@ async def days(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     if theme:
         title += " · " + _(theme.name)
     if not found and not irregular:
-        return Reply(text=_("No day matches."), footer=_("Try `/hrc days` or `/hrc days theme: housing`."), shareable=True)
+        return Reply(text=_("No day matches."), footer=_("Try `/hrc days` or `/hrc days theme: housing`."), shareable=True, timely=True)
     items = tuple(day_item(when, day, request.locale, _) for when, day in found)
     items += tuple(day_item(None, day, request.locale, _) for day in irregular)
-    return Reply(title=title, items=items, footer=_("`/hrc day NAME` tells more about one day."), shareable=True)
+    return Reply(title=title, items=items, footer=_("`/hrc day NAME` tells more about one day."), shareable=True, timely=True)
 
 
 def find_observance(query: str, observances: list[Observance], _: Translate) -> Observance:
@@ -179,6 +179,7 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
             theme=first_theme
         ),
         shareable=True,
+        timely=True,
     )
 
 

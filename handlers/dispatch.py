@@ -62,16 +62,17 @@ async def handle(ctx: Context, request: Request) -> Reply:
             )
         _check_permission(ctx, spec, request.actor, _)
         validate(spec, request.command, _)
-        cache_key = ReplyCache.key(request.command, request.locale)
-        cached = ctx.cache.get(cache_key) if ctx.cache is not None and not spec.writes else None
-        if cached is not None:
-            return cached
+        cache = ctx.cache if not spec.writes else None
+        if cache is not None:
+            cache_key = ReplyCache.key(request.command, request.locale)
+            if (cached := cache.get(cache_key)) is not None:
+                return cached
+            generation = cache.generation  # read before the query: a write meanwhile makes this reply stale
         reply = await _run_in_transaction(ctx, spec, request)
-        if ctx.cache is not None:
-            if spec.writes and not reply.is_error:
-                ctx.cache.clear()  # something changed: no stale directory answer from this process
-            elif reply.shareable and not reply.is_error:
-                ctx.cache.put(cache_key, reply)
+        if cache is not None:
+            cache.put(cache_key, reply, generation=generation)
+        elif spec.writes and ctx.cache is not None and not reply.is_error:
+            ctx.cache.clear()  # something changed: no stale shared answer from this process
     except UserError as error:
         if error.usage_of is None and spec is not None and not isinstance(error, PermissionDenied):
             error.usage_of = spec.name

@@ -296,3 +296,13 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
     message_id: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DataVersion(Base):
+    """One row whose counter goes up with every commit that changes what shared replies show (cities,
+    themes, focal points, members, practices, campaign dates): each instance's reply cache watches it."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)

@@ -15,6 +15,8 @@ from sqlalchemy import event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+import storage.queries.versions  # noqa: F401  (registers the data-version bump on every session)
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 

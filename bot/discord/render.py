@@ -6,6 +6,8 @@ footer 2,048, 6,000 characters across a message's embeds.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import discord
 
 from bot.render_text import plain_mentions
@@ -47,6 +49,17 @@ def allowed(mentioned: set[int]) -> discord.AllowedMentions:
 
 
 def render(reply: Reply) -> tuple[discord.Embed, discord.AllowedMentions]:
+    """The embed and the mentions it may ping. A shareable reply (served again and again from the
+    reply cache) is rendered once; callers must not mutate what they get."""
+    return _render_shared(reply) if reply.shareable else _render(reply)
+
+
+@lru_cache(maxsize=512)
+def _render_shared(reply: Reply) -> tuple[discord.Embed, discord.AllowedMentions]:
+    return _render(reply)
+
+
+def _render(reply: Reply) -> tuple[discord.Embed, discord.AllowedMentions]:
     mentioned: set[int] = set()
     description = with_mentions(reply.text, mentioned) if reply.text else ""
     item_lines: list[str] = []

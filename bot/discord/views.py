@@ -48,7 +48,7 @@ class CommandButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hrc:(?
         if reply.is_error or interaction.message is None:
             await send_reply(interaction, reply)
             return
-        embeds = list(interaction.message.embeds) or [render(reply)[0]]
+        embeds = list(interaction.message.embeds) or [render(reply)[0].copy()]  # copied: we add a field below
         decision, _allowed = render(reply)
         embeds[0].add_field(name="Decision", value=f"{decision.description or ''} ({interaction.user.mention})"[:1024], inline=False)
         await interaction.edit_original_response(embeds=embeds, view=None, allowed_mentions=discord.AllowedMentions.none())

@@ -1,12 +1,14 @@
 """The Bolt app: `/hrc`, modals, secretariat buttons and App Home, each listener thin.
 
-Slack wants every command, action and view submission acknowledged within 3 s: listeners ack()
-first (view submissions ack with their inline errors, which the core decides in milliseconds),
-then answer through respond()/the Web API.
+Slack wants every command, action and view submission acknowledged within 3 s. A slash command's
+answer rides on the ack itself when the core has it within ``ANSWER_WITHIN`` (nearly always: one
+HTTP answer, no response_url round trip); otherwise the listener acks empty and answers through
+respond() when the work is done. View submissions ack with their inline errors; buttons ack first.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -24,12 +26,14 @@ from bot.slack.modals import (
     share_modal,
     submitted_command,
 )
-from bot.slack.render import blocks_for, context, escape, fallback_text
+from bot.slack.render import blocks_for, context, escape, fallback_text, rendered
 from bot.wiring import Runtime
 from handlers.dispatch import parse_or_none
 from handlers.types import Actor, Place, Reply, Request, Visibility
 
 logger = logging.getLogger(__name__)
+# Slack shows "operation_timeout" to a command not acked within 3 s; past this we ack and answer later.
+ANSWER_WITHIN = 2.0
 FORM_COMMANDS = {"register": register_modal, "share": share_modal}
 
 
@@ -37,13 +41,18 @@ def actor_of(team_id: str, user_id: str, name: str) -> Actor:
     return Actor(platform="slack", workspace=team_id, user_id=user_id, display_name=name or user_id)
 
 
+def message_of(reply: Reply, team_id: str) -> dict[str, Any]:
+    """The message for the caller: an ack body or a response_url payload."""
+    text, blocks = rendered(reply, team_id)
+    return {
+        "text": text,
+        "blocks": blocks,
+        "response_type": "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral",
+    }
+
+
 async def _respond(respond: Any, reply: Reply, team_id: str) -> None:
-    await respond(
-        text=fallback_text(reply),
-        blocks=blocks_for(reply, team_id),
-        response_type="in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral",
-        replace_original=False,
-    )
+    await respond(**message_of(reply, team_id), replace_original=False)
 
 
 def build_app(runtime: Runtime, client: AsyncWebClient) -> AsyncApp:
@@ -52,19 +61,30 @@ def build_app(runtime: Runtime, client: AsyncWebClient) -> AsyncApp:
 
     @app.command("/hrc")
     async def hrc_command(ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
-        await ack()
         team_id, text = body.get("team_id", ""), body.get("text", "")
         actor = actor_of(team_id, body.get("user_id", ""), body.get("user_name", ""))
         place = Place("slack", team_id, body.get("channel_id", ""), name=body.get("channel_name", ""))
         form = FORM_COMMANDS.get(text.strip().lower())
         if form is not None:  # `/hrc register` alone opens the form
+            await ack()
             view = form() | {"private_metadata": json.dumps({"channel": place.channel_id})}
             await client.views_open(trigger_id=body["trigger_id"], view=view)
             return
-        reply = await runtime.answer_text_once(actor, place, text, key=f"slack-command:{body.get('trigger_id', '')}")
+        work = asyncio.ensure_future(
+            runtime.answer_text_once(actor, place, text, key=f"slack-command:{body.get('trigger_id', '')}")
+        )
+        done, _pending = await asyncio.wait({work}, timeout=ANSWER_WITHIN)
+        if not done:
+            await ack()  # slow work: Slack gets its ack now, the caller the answer through response_url
+        reply = await work
         if reply is None:  # a retry of a command already applied
+            if done:
+                await ack()
             return
-        await _respond(respond, reply, team_id)
+        if done:
+            await ack(**message_of(reply, team_id))
+        else:
+            await _respond(respond, reply, team_id)
         await runtime.deliver_notices(reply)
 
     @app.view(REGISTER_ID)

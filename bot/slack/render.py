@@ -6,6 +6,7 @@ section (2,000 characters each), 150 characters a header, 75 characters a button
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from bot.render_text import render_text
@@ -73,6 +74,19 @@ def action_buttons(reply: Reply, block_id: str = "hrc_actions") -> dict[str, Any
             button["style"] = action.style
         buttons.append(button)
     return {"type": "actions", "block_id": block_id, "elements": buttons}
+
+
+@lru_cache(maxsize=512)
+def _rendered_shared(reply: Reply, team_id: str | None) -> tuple[str, list[dict[str, Any]]]:
+    return fallback_text(reply), blocks_for(reply, team_id)
+
+
+def rendered(reply: Reply, team_id: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """Fallback text and blocks. A shareable reply (served again and again from the reply cache) is
+    rendered once per workspace; callers must not mutate what they get."""
+    if reply.shareable:
+        return _rendered_shared(reply, team_id)
+    return fallback_text(reply), blocks_for(reply, team_id)
 
 
 def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool = True) -> list[dict[str, Any]]:

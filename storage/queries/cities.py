@@ -165,3 +165,22 @@ async def who_works_on(
         if user_id is not None:
             entry[3].append((platform, workspace, user_id, display_name))
     return [CityLine(n, c, r, tuple(fps)) for n, c, r, fps in lines.values()], total
+
+
+async def verified_cities_with_details(session: AsyncSession) -> Sequence[City]:
+    """Every verified city with its themes and focal points, in one round trip (to warm the card cache)."""
+    stmt = _with_details(select(City).where(City.status == CityStatus.VERIFIED).order_by(City.id))
+    return (await session.execute(stmt)).unique().scalars().all()
+
+
+async def practice_counts(session: AsyncSession) -> dict[int, int]:
+    stmt = select(Practice.city_id, func.count()).group_by(Practice.city_id)
+    return {city_id: count for city_id, count in (await session.execute(stmt)).all()}
+
+
+async def name_keys_in_use(session: AsyncSession, name_keys: Sequence[str] | None = None) -> dict[str, int]:
+    """How many cities (any status) carry each folded name: a name shared by two is ambiguous to someone."""
+    stmt = select(City.name_key, func.count()).group_by(City.name_key)
+    if name_keys is not None:
+        stmt = stmt.where(City.name_key.in_(name_keys))
+    return {key: count for key, count in (await session.execute(stmt)).all()}

@@ -59,10 +59,13 @@ class SlackBot:
         })
 
     async def command(self, text: str, **kwargs: Any) -> dict[str, Any]:
-        """Run a slash command and return what the bot answered through response_url."""
+        """Run a slash command and return the bot's answer: in the ack's body when it was ready in
+        time, otherwise what it posted to response_url."""
         before = len(self.fake.responses)
-        status, _body = await self.post(self.command_body(text, **kwargs))
+        status, body = await self.post(self.command_body(text, **kwargs))
         assert status == 200
+        if body:
+            return json.loads(body)
         await self.fake.wait_for(lambda: len(self.fake.responses) > before)
         return self.fake.responses[before]
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
+from bot.slack import app as slack_app
 from tests.slack.conftest import SlackBot, block_texts, sign
 
 REGISTER = "register city: Quilmes country: Argentina region: Latin America themes: water"
@@ -65,9 +68,10 @@ async def test_bad_signature_and_stale_timestamp_are_rejected_and_change_nothing
 
 async def test_a_retried_request_is_applied_once(slack: SlackBot) -> None:
     body = slack.command_body(REGISTER, trigger="trigger.same")
-    assert (await slack.post(body))[0] == 200
-    assert (await slack.post(body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}))[0] == 200
-    await slack.fake.wait_for(lambda: slack.fake.responses)
+    status, first = await slack.post(body)
+    assert status == 200 and "Quilmes is registered" in json.loads(first)["text"]
+    status, again = await slack.post(body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    assert (status, again) == (200, "")  # acked, applied nothing, said nothing
     answer = await slack.command("pending", user="USEC", name="sec")
     assert block_texts(answer["blocks"]).count("Quilmes (Argentina") == 1
     assert len([p for p in slack.fake.called("chat.postMessage") if p["channel"] == "CSEC"]) == 1
@@ -78,6 +82,26 @@ async def test_rate_limited_post_is_retried_and_delivered_once(slack: SlackBot) 
     await slack.command(REGISTER)
     await slack.fake.wait_for(lambda: [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "CSEC"])
     assert len([c for c in slack.fake.calls if c.method == "chat.postMessage:429"]) == 1
+    assert len([p for p in slack.fake.called("chat.postMessage") if p["channel"] == "CSEC"]) == 1
+
+
+async def test_the_answer_rides_on_the_ack_when_ready_in_time(slack: SlackBot) -> None:
+    status, body = await slack.post(slack.command_body("themes"))
+    answer = json.loads(body)
+    assert status == 200 and answer["response_type"] == "ephemeral"
+    assert "Campaign themes" in block_texts(answer["blocks"]) and answer["text"]
+    assert slack.fake.responses == []  # one HTTP answer, no response_url round trip
+
+
+async def test_slow_work_acks_at_once_then_answers_through_response_url(slack: SlackBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(slack_app, "ANSWER_WITHIN", 0)  # as if the database were slow: never ready in time
+    status, body = await slack.post(slack.command_body(REGISTER))
+    assert (status, body) == (200, "")
+    answer = await slack.fake.wait_for(lambda: slack.fake.responses)
+    assert "Quilmes is registered" in block_texts(answer[0]["blocks"]) and answer[0]["response_type"] == "ephemeral"
+    assert answer[0]["replace_original"] is False
+    # Notices still follow the caller's answer: the secretariat gets its card once.
+    await slack.fake.wait_for(lambda: [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "CSEC"])
     assert len([p for p in slack.fake.called("chat.postMessage") if p["channel"] == "CSEC"]) == 1
 
 

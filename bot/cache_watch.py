@@ -1,0 +1,72 @@
+"""Keep this instance's reply cache true to the database, and warm it.
+
+Every ``every`` seconds, read the data version (one indexed single-row read). When it moved (a write
+here, on another instance, or by a CLI command), drop every cached reply and fill the city cards
+again in one query, so `profile CITY` is answered from memory from the first ask. Writes made by
+this process's own commands already cleared its cache; the poll is what reaches the other instances.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from bot.wiring import Runtime
+from handlers.cache import ReplyCache
+from handlers.cities import shared_city_cards
+from storage.queries import versions
+
+logger = logging.getLogger(__name__)
+CHECK_EVERY_SECONDS = 2.0
+
+
+class CacheWatch:
+    def __init__(self, runtime: Runtime, *, every: float = CHECK_EVERY_SECONDS) -> None:
+        self.runtime = runtime
+        self.every = every
+        self.seen: int | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def check(self) -> bool:
+        """Clear and warm the cache if the data changed since the last check; True when it did."""
+        cache = self.runtime.ctx.cache
+        if cache is None:
+            return False
+        async with self.runtime.db.transaction(write=False) as session:
+            version = await versions.current(session)
+            if version == self.seen:
+                return False
+            cache.clear()
+            generation = cache.generation
+            cards = await shared_city_cards(session)
+        kept = cache.put_many(((ReplyCache.key(command, "en"), reply) for command, reply in cards), generation=generation)
+        # A write during the warm-up cleared the cache again: leave `seen` so the next check warms anew.
+        if kept or not cards:
+            self.seen = version
+        logger.debug("reply cache: data version %s, %d city cards warmed", version, kept)
+        return True
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.check()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 - a database hiccup must not stop the watch
+                logger.warning("reply cache check failed (%s); clearing it", type(error).__name__)
+                if self.runtime.ctx.cache is not None:
+                    self.runtime.ctx.cache.clear()
+                self.seen = None
+            await asyncio.sleep(self.every)
+
+    def start(self) -> CacheWatch:
+        self._task = asyncio.get_running_loop().create_task(self._loop(), name="hrc-cache-watch")
+        return self
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
