@@ -5,7 +5,7 @@ discord.py client (directory of 1,000 cities); beside it, a bare client whose co
 constant. Prints interactions/s and p50/p99 time from dispatch to the interaction callback, the
 ratio, the start-up time to ready (Slack HTTP + Discord + scheduler, against the fakes) and peak RSS.
 
-    .venv/bin/python -m bench.discord_commands [--interactions 1000] [--concurrency 20]
+    .venv/bin/python -m bench.discord_commands [--interactions 1000] [--concurrency 20] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import contextlib
 import random
+import statistics
 import time
 
 import discord
@@ -22,7 +23,9 @@ import yarl
 from discord import app_commands
 
 from bench.directory import THEME_SLUGS, directory_db, peak_rss_mb, percentile
+from bot.cache_watch import CacheWatch
 from bot.discord.service import serve, use_api
+from bot.platforms import freeze_startup_heap
 from bot.scheduler import PromptScheduler
 from bot.settings import DiscordSettings, Settings, SlackSettings
 from bot.slack.service import start_http
@@ -49,7 +52,7 @@ class BareClient(discord.Client):
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
 
 
-async def measure(fake: FakeDiscord, count: int, concurrency: int, seed: int) -> tuple[float, list[float]]:
+async def measure(fake: FakeDiscord, socket: int, count: int, concurrency: int, seed: int) -> tuple[float, list[float]]:
     rng = random.Random(seed)
     latencies: list[float] = []
     pending = list(range(count))
@@ -60,9 +63,10 @@ async def measure(fake: FakeDiscord, count: int, concurrency: int, seed: int) ->
             n = pending.pop()
             theme = THEME_BY_SLUG[rng.choice(THEME_SLUGS)].name
             payload = interaction(2, slash(["who"], {"theme": theme}), interaction_id=str(base + n))
+            arrived = fake.first_callback(payload["id"])
             start = time.perf_counter()
-            await fake.dispatch("INTERACTION_CREATE", payload)
-            await fake.wait_for(lambda p=payload: fake.callbacks(p["id"]), within=60)
+            await fake.dispatch("INTERACTION_CREATE", payload, socket=socket)
+            await asyncio.wait_for(arrived, 60)
             latencies.append(time.perf_counter() - start)
 
     began = time.perf_counter()
@@ -70,25 +74,17 @@ async def measure(fake: FakeDiscord, count: int, concurrency: int, seed: int) ->
     return time.perf_counter() - began, latencies
 
 
-async def main(count: int, concurrency: int) -> None:
-    results = {}
-    # The bare client first, on its own fake.
-    fake = await FakeDiscord().start()
+async def main(count: int, concurrency: int, rounds: int) -> None:
+    # Both clients on one fake Discord (discord.py's REST base is process-wide), each on its own
+    # gateway connection: the bare client's is socket 0, the bot's socket 1.
+    fake, slack_fake = await FakeDiscord().start(), await FakeSlack().start()
     use_api(f"{fake.url}/api/v10")
     bare = BareClient()
-    task = asyncio.create_task(bare.start("bench-token"))
+    bare_task = asyncio.create_task(bare.start("bench-token"))
     await asyncio.wait_for(fake.ready.wait(), 15)
-    await measure(fake, 50, 5, 1)
-    wall, latencies = await measure(fake, count, concurrency, 2)
-    results["bare discord.py"] = (count / wall, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000)
-    await bare.close()
-    task.cancel()
-    with contextlib.suppress(BaseException):
-        await task
-    await fake.stop()
+    fake.ready.clear()
 
-    # The bot: Slack (HTTP) + Discord + scheduler against the fakes, timed to ready.
-    fake, slack_fake = await FakeDiscord().start(), await FakeSlack().start()
+    # The bot: Slack (HTTP) + Discord + scheduler + cache watch against the fakes, timed to ready.
     db = await directory_db(1000, platform="discord", workspace=GUILD_ID)
     settings = Settings(
         slack=SlackSettings(bot_token="xoxb-bench", signing_secret="s", api_url=f"{slack_fake.url}/api/"),
@@ -99,23 +95,45 @@ async def main(count: int, concurrency: int) -> None:
     runner, _port = await start_http(runtime, "127.0.0.1", 0)
     scheduler = PromptScheduler(runtime)
     scheduler.start()
+    watch = CacheWatch(runtime).start()
     task = asyncio.create_task(serve(runtime))
     await asyncio.wait_for(fake.ready.wait(), 15)
     await fake.wait_for(lambda: "discord" in runtime.notices.senders)
     startup = time.perf_counter() - started
-    await measure(fake, 50, 5, 3)
-    wall, latencies = await measure(fake, count, concurrency, 4)
-    results["hrc bot"] = (count / wall, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000)
+    freeze_startup_heap()  # as `hrc-bot run` does once started
+
+    sockets = {"bare discord.py": 0, "hrc bot": 1}
+    for socket in sockets.values():
+        await measure(fake, socket, 50, 5, 1 + socket)  # warm-up
+    # Alternate the two clients over several rounds (a machine's speed drifts within a run): throughput
+    # is the median round's, latencies are pooled over every round.
+    rates: dict[str, list[float]] = {name: [] for name in sockets}
+    pooled: dict[str, list[float]] = {name: [] for name in sockets}
+    for round_ in range(rounds):
+        order = list(sockets.items()) if round_ % 2 == 0 else list(reversed(sockets.items()))
+        for name, socket in order:
+            wall, latencies = await measure(fake, socket, count, concurrency, 10 + 2 * round_ + socket)
+            rates[name].append(count / wall)
+            pooled[name] += latencies
+    results = {
+        name: (statistics.median(rates[name]), percentile(pooled[name], 0.5) * 1000, percentile(pooled[name], 0.99) * 1000)
+        for name in sockets
+    }
+
+    await watch.stop()
     scheduler.stop()
-    task.cancel()
-    with contextlib.suppress(BaseException):
-        await task
+    for running in (task, bare_task):
+        running.cancel()
+        with contextlib.suppress(BaseException):
+            await running
+    await bare.close()
     await runner.cleanup()
     await fake.stop()
     await slack_fake.stop()
     await db.dispose()
 
-    print(f"{count} INTERACTION_CREATE `/hrc who THEME` per client, {concurrency} in flight, 1,000 cities")
+    print(f"{count * rounds} INTERACTION_CREATE `/hrc who THEME` per client in {rounds} alternating rounds, "
+          f"{concurrency} in flight, 1,000 cities")
     for name, (rate, p50, p99) in results.items():
         print(f"{name:16s} {rate:8.0f} interactions/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms")
     ratio = results["hrc bot"][0] / results["bare discord.py"][0]
@@ -128,5 +146,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--interactions", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per client, alternating")
     args = parser.parse_args()
-    asyncio.run(main(args.interactions, args.concurrency))
+    asyncio.run(main(args.interactions, args.concurrency, args.rounds))

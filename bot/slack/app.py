@@ -55,6 +55,29 @@ async def _respond(respond: Any, reply: Reply, team_id: str) -> None:
     await respond(**message_of(reply, team_id), replace_original=False)
 
 
+class AckDeadline:
+    """Acks empty once ``seconds`` pass without an answer, so that Slack's 3-second limit holds on every
+    path; until then the answer can still ride on the ack. A timer, not a task per command: the
+    common case (answer ready in milliseconds) costs next to nothing."""
+
+    def __init__(self, ack: Any, seconds: float) -> None:
+        self._ack = ack
+        self._empty_ack: asyncio.Future[Any] | None = None
+        self._timer = asyncio.get_running_loop().call_later(seconds, self._expire)
+
+    def _expire(self) -> None:
+        self._empty_ack = asyncio.ensure_future(self._ack())
+
+    async def finish(self, **message: Any) -> bool:
+        """Ack with ``message`` if still in time (True); otherwise the empty ack went out (False)."""
+        self._timer.cancel()
+        if self._empty_ack is None:
+            await self._ack(**message)
+            return True
+        await self._empty_ack
+        return False
+
+
 def build_app(runtime: Runtime, client: AsyncWebClient) -> AsyncApp:
     settings = runtime.settings.slack
     app = AsyncApp(client=client, signing_secret=settings.signing_secret or None, process_before_response=False)
@@ -70,20 +93,12 @@ def build_app(runtime: Runtime, client: AsyncWebClient) -> AsyncApp:
             view = form() | {"private_metadata": json.dumps({"channel": place.channel_id})}
             await client.views_open(trigger_id=body["trigger_id"], view=view)
             return
-        work = asyncio.ensure_future(
-            runtime.answer_text_once(actor, place, text, key=f"slack-command:{body.get('trigger_id', '')}")
-        )
-        done, _pending = await asyncio.wait({work}, timeout=ANSWER_WITHIN)
-        if not done:
-            await ack()  # slow work: Slack gets its ack now, the caller the answer through response_url
-        reply = await work
+        deadline = AckDeadline(ack, ANSWER_WITHIN)
+        reply = await runtime.answer_text_once(actor, place, text, key=f"slack-command:{body.get('trigger_id', '')}")
         if reply is None:  # a retry of a command already applied
-            if done:
-                await ack()
+            await deadline.finish()
             return
-        if done:
-            await ack(**message_of(reply, team_id))
-        else:
+        if not await deadline.finish(**message_of(reply, team_id)):
             await _respond(respond, reply, team_id)
         await runtime.deliver_notices(reply)
 

@@ -40,7 +40,10 @@ class DiscordBot:
         first = self.fake.callbacks(interaction_id)[0]
         if first["type"] == 4:
             return first["data"]
-        return (await self.fake.wait_for(lambda: self.fake.posted(f"token-{interaction_id}")))[0]
+        return (await self.fake.wait_for(lambda: self.followups(interaction_id)))[0]
+
+    def followups(self, interaction_id: str) -> list[Any]:
+        return [c.body for c in self.fake.calls if c.method == "POST" and c.path.startswith("/webhooks/") and f"token-{interaction_id}" in c.path]
 
 
 @pytest.fixture

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.discord import interactions
 from tests.discord.conftest import SECRETARIAT_CHANNEL, DiscordBot, embed_text
 from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, slash
 
@@ -111,3 +114,21 @@ async def test_days_and_day_on_discord(discord_bot: DiscordBot) -> None:
     assert "Human Rights Day" in embed_text(days) and len(days["embeds"][0]["description"]) <= 4096
     iid, _ = await discord_bot.send(2, slash(["day"], {"name": "world water day"}), user_id=ANA)
     assert "A/RES/47/193" in embed_text(await discord_bot.answer(iid))
+
+
+async def test_slow_work_is_deferred_then_answered_in_a_followup(discord_bot: DiscordBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    bot = discord_bot
+    monkeypatch.setattr(interactions, "ANSWER_WITHIN", 0)  # as if the database were slow: never ready in time
+    iid, first = await bot.send(2, slash(["register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america", "themes": "water"}), user_id=ANA)
+    assert first["type"] == 5 and first["data"]["flags"] & 64  # deferred ("thinking…"), ephemeral
+    followup = await bot.answer(iid)
+    assert "Quilmes is registered" in embed_text(followup)
+    assert len(bot.fake.callbacks(iid)) == 1  # one callback only: the answer came as a followup, not a second callback
+    await bot.fake.wait_for(lambda: bot.fake.posted(f"/channels/{SECRETARIAT_CHANNEL}/messages"))
+    assert len(bot.fake.posted(f"/channels/{SECRETARIAT_CHANNEL}/messages")) == 1
+
+
+async def test_quick_answers_are_the_interaction_response_itself(discord_bot: DiscordBot) -> None:
+    iid, first = await discord_bot.send(2, slash(["themes"], {}), user_id=ANA)
+    assert first["type"] == 4 and "Campaign themes" in embed_text(first["data"])
+    assert discord_bot.followups(iid) == []  # no followup needed

@@ -44,6 +44,7 @@ class FakeDiscord:
     _seq: itertools.count = field(default_factory=lambda: itertools.count(1))
     _ids: itertools.count = field(default_factory=lambda: itertools.count(100000000000000001))
     _nonces: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    _callback_waiters: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     # Optional rate limits (benchmarks): requests a second overall, and messages per 5 s per channel.
     global_per_second: int | None = None
@@ -81,6 +82,11 @@ class FakeDiscord:
     def callbacks(self, interaction_id: str) -> list[Any]:
         return self.posted(f"/interactions/{interaction_id}/")
 
+    def first_callback(self, interaction_id: str) -> asyncio.Future[Any]:
+        """Resolves with the first callback for an interaction dispatched after this call (benchmarks:
+        no polling, so the waiting costs nothing and the time is exact)."""
+        return self._callback_waiters.setdefault(interaction_id, asyncio.get_running_loop().create_future())
+
     async def wait_for(self, predicate: Callable[[], Any], within: float = 10.0) -> Any:
         deadline = asyncio.get_running_loop().time() + within
         while True:
@@ -91,9 +97,10 @@ class FakeDiscord:
                 raise AssertionError("the fake Discord never saw the expected call")
             await asyncio.sleep(0.01)
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+    async def dispatch(self, event: str, data: dict[str, Any], *, socket: int = -1) -> None:
+        """Send a gateway event to the latest connection (or the ``socket``-th, when several clients share this fake)."""
         await self.wait_for(lambda: self._sockets)
-        await self._sockets[-1].send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
+        await self._sockets[socket].send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
 
     async def drop_gateway(self) -> None:
         """Close the gateway connection as a network failure would (the client should come back)."""
@@ -178,6 +185,9 @@ class FakeDiscord:
             payload = json.dumps({"message": "You are being rate limited.", "retry_after": limited, "global": False}).encode()
             return web.Response(body=payload, status=429, headers={"Content-Type": "application/json", "Retry-After": f"{limited:.3f}"})
         self.calls.append(Recorded(request.method, path, body))
+        if path.startswith("/interactions/") and (waiter := self._callback_waiters.pop(path.split("/")[2], None)):
+            if not waiter.done():
+                waiter.set_result(body)
         # Exactly "application/json", as Discord sends it: discord.py compares the header verbatim.
         payload = json.dumps(self._answer(request.method, path, body or {})).encode()
         return web.Response(body=payload, status=200, headers={"Content-Type": "application/json"})
