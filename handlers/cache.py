@@ -3,7 +3,7 @@
 Directory reads dominate and writes are rare. Entries stay until the data they show changes:
 a command that writes clears this process's cache at once, and ``bot.cache_watch`` clears it when
 the data version in the database moves (a write by another instance or a CLI command). Replies that
-also depend on the date (`days`, `progress`) are kept at most ``timely_ttl`` seconds.
+also depend on the date (`days`, `day`) are kept at most ``timely_ttl`` seconds.
 
 Only replies a handler marks ``shareable`` are kept, so nothing that depends on who asks (a pending
 city's card, the secretariat's lists) is ever served to someone else.

@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from aiohttp import web
+from aiohttp import ClientConnectorError, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.app import build_app
@@ -20,14 +24,38 @@ from bot.wiring import Runtime
 logger = logging.getLogger(__name__)
 
 
+# Web API methods that change nothing when applied twice.
+IDEMPOTENT_METHODS = frozenset({
+    "auth.test", "chat.update", "views.publish", "views.update", "conversations.open", "conversations.info",
+    "conversations.history", "users.info",
+})
+
+
+class SafeConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):
+    """Retry a connection error only when repeating the call cannot post twice: the connection was never
+    made (nothing was sent), or the method is idempotent. A chat.postMessage cut off mid-answer may
+    have gone through, so it is not retried blindly: the broadcast worker retries it itself after
+    checking the channel's history for the message's delivery key."""
+
+    async def _can_retry_async(
+        self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None, error: Exception | None = None
+    ) -> bool:
+        if isinstance(error, ClientConnectorError):
+            return True
+        method = request.url.rstrip("/").rsplit("/", 1)[-1]
+        return method in IDEMPOTENT_METHODS and await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
 def web_client(runtime: Runtime) -> AsyncWebClient:
     settings = runtime.settings.slack
     base_url = settings.api_url if settings.api_url.endswith("/") else settings.api_url + "/"
-    # 429s are retried after Slack's Retry-After (not a default handler: PLATFORM_FACTS.md). Connection
-    # errors are NOT retried here: the POST may have gone through, and a blind retry posts twice; the
-    # broadcast worker retries them itself after checking whether the message arrived.
+    # 429s are retried after Slack's Retry-After (not a default handler: PLATFORM_FACTS.md).
     return AsyncWebClient(
-        token=settings.bot_token, base_url=base_url, retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=5)]
+        token=settings.bot_token,
+        base_url=base_url,
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=5), SafeConnectionErrorRetryHandler(max_retry_count=2)],
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CampaignDate
@@ -25,4 +25,8 @@ async def add_campaign_date(session: AsyncSession, row: CampaignDate) -> Campaig
 
 
 async def remove_campaign_date(session: AsyncSession, row_id: int) -> None:
-    await session.execute(delete(CampaignDate).where(CampaignDate.id == row_id))
+    # Through the ORM, not a Core DELETE: the data-version hook (queries/versions.py) sees ORM deletes only.
+    row = await session.get(CampaignDate, row_id)
+    if row is not None:
+        await session.delete(row)
+        await session.flush()

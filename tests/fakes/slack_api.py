@@ -29,6 +29,7 @@ class FakeSlack:
     responses: list[dict[str, Any]] = field(default_factory=list)  # response_url POSTs
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     rate_limits: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After values to answer first
+    drops: dict[str, int] = field(default_factory=dict)  # method -> connections to cut first
     url: str = ""
     # Optional enforcement of chat.postMessage limits (benchmarks): per workspace and per channel, a second.
     workspace_per_second: int | None = None
@@ -56,6 +57,11 @@ class FakeSlack:
 
     def rate_limit(self, method: str, *retry_after: int) -> None:
         self.rate_limits.setdefault(method, []).extend(retry_after)
+
+    def drop(self, method: str, times: int = 1) -> None:
+        """Cut the connection of the next ``times`` calls to ``method`` after reading them (the call may
+        have been applied, as far as the client can tell): the client sees a server disconnect."""
+        self.drops[method] = self.drops.get(method, 0) + times
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == method]
@@ -87,6 +93,12 @@ class FakeSlack:
         if method == "chat.postMessage" and self._over_limit(str(params.get("channel", ""))):
             self.too_many += 1
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
+        if self.drops.get(method):
+            self.drops[method] -= 1
+            self.calls.append(Call(method + ":dropped", params))
+            assert request.transport is not None
+            request.transport.close()
+            raise asyncio.CancelledError  # nothing more to answer on a closed connection
         pending = self.rate_limits.get(method)
         if pending:
             retry_after = pending.pop(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+import aiohttp
 import pytest
 
 from bot.slack import app as slack_app
@@ -192,3 +193,17 @@ async def test_days_and_day_in_slack(slack: SlackBot) -> None:
     assert "Human Rights Day" in block_texts(days["blocks"]) and len(days["blocks"]) <= 50
     day = await slack.command("day world water day")
     assert "World Water Day" in block_texts(day["blocks"]) and "A/RES/47/193" in block_texts(day["blocks"])
+
+
+async def test_connection_errors_are_retried_only_where_repeating_is_safe(slack: SlackBot) -> None:
+    from bot.slack.service import web_client
+
+    client = web_client(slack.runtime)
+    slack.fake.drop("views.publish")  # idempotent: retried, and the view is published
+    await client.views_publish(user_id="UANA", view={"type": "home", "blocks": []})
+    assert [c.method for c in slack.fake.calls if c.method.startswith("views.publish")] == ["views.publish:dropped", "views.publish"]
+
+    slack.fake.drop("chat.postMessage")  # may have been posted: never blindly posted again
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await client.chat_postMessage(channel="CGEN", text="hello")
+    assert [c.method for c in slack.fake.calls if c.method.startswith("chat.postMessage")] == ["chat.postMessage:dropped"]
