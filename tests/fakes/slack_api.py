@@ -1,7 +1,9 @@
 """An in-process fake of the Slack Web API (and of response_url) on 127.0.0.1, port 0.
 
 It records every call the bot makes, answers like Slack does for the methods the bot uses, and
-can be told to answer 429 with Retry-After a number of times.
+can be told to answer 429 with Retry-After a number of times. It also speaks Socket Mode:
+`apps.connections.open` hands out a websocket on this server, which says hello and delivers the
+envelopes a test sends; the bot's acknowledgements come back to the test.
 """
 
 from __future__ import annotations
@@ -39,11 +41,15 @@ class FakeSlack:
     _recent_by_channel: dict[str, float] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _acks: dict[str, asyncio.Future[dict[str, Any]]] = field(default_factory=dict)
+    _envelopes: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)  # slack_sdk reads some methods with GET
         app.router.add_post("/response/{token}", self._response)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -52,6 +58,8 @@ class FakeSlack:
         return self
 
     async def stop(self) -> None:
+        for ws in list(self.sockets):
+            await ws.close()
         if self._runner:
             await self._runner.cleanup()
 
@@ -121,7 +129,34 @@ class FakeSlack:
         self._recent_by_channel[channel] = now
         return False
 
+    async def envelope(self, kind: str, payload: dict[str, Any], within: float = 10.0) -> dict[str, Any]:
+        """Deliver a Socket Mode envelope (``slash_commands``, ``interactive``, ``events_api``) to the
+        connected bot and return its acknowledgement (``{"envelope_id": …, "payload": …}``)."""
+        await self.wait_for(lambda: [ws for ws in self.sockets if not ws.closed], within)
+        envelope_id = f"env-{next(self._envelopes)}"
+        acked = self._acks[envelope_id] = asyncio.get_running_loop().create_future()
+        await self.sockets[-1].send_json({
+            "envelope_id": envelope_id, "type": kind, "payload": payload,
+            "accepts_response_payload": kind != "events_api", "retry_attempt": 0, "retry_reason": "",
+        })
+        return await asyncio.wait_for(acked, within)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"},
+                            "debug_info": {"host": "fake", "approximate_connection_time": 3600}})
+        async for message in ws:
+            data = json.loads(message.data)
+            waiter = self._acks.pop(data.get("envelope_id", ""), None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(data)
+        return ws
+
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"}
         if method == "auth.test":
             return {"ok": True, "url": "https://hrc.slack.test/", "team": "HRC", "user": "hrcbot",
                     "team_id": self.team_id, "user_id": "UBOT", "bot_id": "BBOT"}
