@@ -20,6 +20,7 @@ from bot.render_text import render_text
 from bot.settings import Settings
 from bot.wiring import Runtime, build_runtime
 from handlers.cache import ReplyCache
+from handlers.cities import shared_city_cards
 from handlers.dispatch import handle_text
 from handlers.text import fold
 from handlers.types import ParsedCommand, Reply
@@ -402,3 +403,15 @@ def test_keys_and_bound() -> None:
     for key in keys:
         cache.put(key, SHARED, generation=cache.generation)
     assert len(cache) == 2 and cache.get(keys[0]) is None and cache.get(keys[2]) is SHARED
+
+
+async def test_cards_are_warmed_page_by_page_without_losing_any(sqlite_db: Database) -> None:
+    runtime = make_runtime(sqlite_db)
+    names = ["Grenoble", "Gwangju", "Montreal", "Rosario", "Utrecht"]
+    for n, name in enumerate(names):
+        await verified_city(runtime, f"user{n}", name, f"Country {n}")
+    async with sqlite_db.transaction(write=False) as session:
+        in_one = await shared_city_cards(session, page=100)
+        in_pages_of_two = await shared_city_cards(session, page=2)
+    assert [c.main for c, _reply in in_pages_of_two] == [c.main for c, _reply in in_one] == names
+    assert [r for _c, r in in_pages_of_two] == [r for _c, r in in_one]

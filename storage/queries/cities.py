@@ -167,9 +167,12 @@ async def who_works_on(
     return [CityLine(n, c, r, tuple(fps)) for n, c, r, fps in lines.values()], total
 
 
-async def verified_cities_with_details(session: AsyncSession) -> Sequence[City]:
-    """Every verified city with its themes and focal points, in one round trip (to warm the card cache)."""
-    stmt = _with_details(select(City).where(City.status == CityStatus.VERIFIED).order_by(City.id))
+async def verified_cities_after(session: AsyncSession, after_id: int, limit: int) -> Sequence[City]:
+    """The next ``limit`` verified cities by id, with their themes and focal points (to warm the card cache
+    page by page: between pages the event loop serves commands)."""
+    stmt = _with_details(
+        select(City).where(City.status == CityStatus.VERIFIED, City.id > after_id).order_by(City.id).limit(limit)
+    )
     return (await session.execute(stmt)).unique().scalars().all()
 
 
