@@ -2,7 +2,7 @@
 
 Every ``every`` seconds, read the data version (one indexed single-row read). When it moved (a write
 here, on another instance, or by a CLI command), drop every cached reply and fill the city cards
-again in one query, so `profile CITY` is answered from memory from the first ask. Writes made by
+again (100 a query), so `profile CITY` is answered from memory from the first ask. Writes made by
 this process's own commands already cleared its cache; the poll is what reaches the other instances.
 """
 

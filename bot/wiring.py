@@ -22,6 +22,9 @@ class Runtime:
     db: Database
     ctx: Context
     notices: NoticeRouter
+    # Slack and Discord drop a command not acknowledged within 3 s: an answer not ready by then goes
+    # out as "acknowledged" (Slack) or "thinking…" (Discord) first, and follows when done.
+    answer_within: float = 2.0
 
     async def answer(self, request: Request) -> Reply:
         """The reply for the caller; send it, then call ``deliver_notices`` so others hear after the caller."""

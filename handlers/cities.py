@@ -183,10 +183,10 @@ async def profile(ctx: Context, request: Request, session: AsyncSession) -> Repl
     count = await city_queries.practices_count(session, city.id)
     # A verified city's card, asked for by a name no other city carries (or by #ID), is the same for
     # everyone; one's own, a pending one, or one whose name is ambiguous to some callers is not.
-    shareable = city.status == CityStatus.VERIFIED and (
-        (main := request.command.main).startswith("#") and main[1:].isdigit()
-        or bool(main)
-        and (await city_queries.name_keys_in_use(session, [city.name_key])).get(city.name_key) == 1
+    main = request.command.main
+    by_id = main.startswith("#") and main[1:].isdigit()
+    shareable = city.status == CityStatus.VERIFIED and bool(main) and (
+        by_id or (await city_queries.name_keys_in_use(session, [city.name_key])).get(city.name_key) == 1
     )
     return card_reply(city, count, request.locale, _, shareable=shareable)
 

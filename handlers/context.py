@@ -23,7 +23,7 @@ class Context:
     timezone: str = "UTC"  # default for channels and members without their own
     prompt_hour: int = 9  # local hour of UN-day prompts
     lead_days: int = 7  # days before a UN day that the secretariat is reminded
-    cache: ReplyCache | None = None  # shared replies; None disables caching (tests use a real clock-free path)
+    cache: ReplyCache | None = None  # replies shared by every caller (handlers/cache.py); None: no caching
 
     def is_secretariat(self, actor: Actor) -> bool:
         return actor.secretariat_role or actor.key in self.secretariat

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
+from bot.deadline import Deadline
 from bot.discord.render import render
 from handlers.types import Actor, ParsedCommand, Place, Reply, Request, Visibility
 
 if TYPE_CHECKING:
     from bot.wiring import Runtime
-
-# Discord kills an interaction not answered within 3 s; past this we defer and follow up.
-ANSWER_WITHIN = 2.0
 
 
 def runtime_of(interaction: discord.Interaction) -> Runtime:
@@ -75,33 +72,14 @@ async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
         await interaction.followup.send(embed=embed, allowed_mentions=allowed, ephemeral=ephemeral, **extra)
 
 
-class DeferDeadline:
-    """Defers once ``seconds`` pass without an answer (Discord's 3-second window); until then the answer
-    can be the interaction's first response. A timer, not a task per interaction."""
-
-    def __init__(self, interaction: discord.Interaction, seconds: float) -> None:
-        self._interaction = interaction
-        self._deferred: asyncio.Future[Any] | None = None
-        self._timer = asyncio.get_running_loop().call_later(seconds, self._expire)
-
-    def _expire(self) -> None:
-        self._deferred = asyncio.ensure_future(self._interaction.response.defer(ephemeral=True, thinking=True))
-
-    async def settle(self) -> None:
-        """Stop the timer; if the defer went out, wait for it so the answer becomes a followup."""
-        self._timer.cancel()
-        if self._deferred is not None:
-            await self._deferred
-
-
 async def answer(interaction: discord.Interaction, command: ParsedCommand) -> Reply | None:
     """Run the command; answer directly when quick, otherwise defer first (Discord's 3-second window)."""
     runtime = runtime_of(interaction)
-    deadline = DeferDeadline(interaction, ANSWER_WITHIN)
+    deadline = Deadline(runtime.answer_within, lambda: interaction.response.defer(ephemeral=True, thinking=True))
     try:
         reply = await runtime.answer_once(request_of(interaction, command), key=f"discord-interaction:{interaction.id}")
     finally:
-        await deadline.settle()
+        await deadline.settle()  # after a defer, send_reply answers with a followup
     if reply is None:  # the same interaction delivered twice
         return None
     await send_reply(interaction, reply)

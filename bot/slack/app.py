@@ -1,14 +1,13 @@
 """The Bolt app: `/hrc`, modals, secretariat buttons and App Home, each listener thin.
 
 Slack wants every command, action and view submission acknowledged within 3 s. A slash command's
-answer rides on the ack itself when the core has it within ``ANSWER_WITHIN`` (nearly always: one
+answer rides on the ack itself when the core has it within ``runtime.answer_within`` (nearly always: one
 HTTP answer, no response_url round trip); otherwise the listener acks empty and answers through
 respond() when the work is done. View submissions ack with their inline errors; buttons ack first.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -17,6 +16,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.deadline import Deadline
 from bot.slack.home import home_view
 from bot.slack.modals import (
     REGISTER_ID,
@@ -32,8 +32,6 @@ from handlers.dispatch import parse_or_none
 from handlers.types import Actor, Place, Reply, Request, Visibility
 
 logger = logging.getLogger(__name__)
-# Slack shows "operation_timeout" to a command not acked within 3 s; past this we ack and answer later.
-ANSWER_WITHIN = 2.0
 FORM_COMMANDS = {"register": register_modal, "share": share_modal}
 
 
@@ -55,29 +53,6 @@ async def _respond(respond: Any, reply: Reply, team_id: str) -> None:
     await respond(**message_of(reply, team_id), replace_original=False)
 
 
-class AckDeadline:
-    """Acks empty once ``seconds`` pass without an answer, so that Slack's 3-second limit holds on every
-    path; until then the answer can still ride on the ack. A timer, not a task per command: the
-    common case (answer ready in milliseconds) costs next to nothing."""
-
-    def __init__(self, ack: Any, seconds: float) -> None:
-        self._ack = ack
-        self._empty_ack: asyncio.Future[Any] | None = None
-        self._timer = asyncio.get_running_loop().call_later(seconds, self._expire)
-
-    def _expire(self) -> None:
-        self._empty_ack = asyncio.ensure_future(self._ack())
-
-    async def finish(self, **message: Any) -> bool:
-        """Ack with ``message`` if still in time (True); otherwise the empty ack went out (False)."""
-        self._timer.cancel()
-        if self._empty_ack is None:
-            await self._ack(**message)
-            return True
-        await self._empty_ack
-        return False
-
-
 def build_app(runtime: Runtime, client: AsyncWebClient) -> AsyncApp:
     settings = runtime.settings.slack
     app = AsyncApp(client=client, signing_secret=settings.signing_secret or None, process_before_response=False)
@@ -93,13 +68,17 @@ def build_app(runtime: Runtime, client: AsyncWebClient) -> AsyncApp:
             view = form() | {"private_metadata": json.dumps({"channel": place.channel_id})}
             await client.views_open(trigger_id=body["trigger_id"], view=view)
             return
-        deadline = AckDeadline(ack, ANSWER_WITHIN)
+        deadline = Deadline(runtime.answer_within, ack)  # past it: ack empty, answer through response_url
         reply = await runtime.answer_text_once(actor, place, text, key=f"slack-command:{body.get('trigger_id', '')}")
+        acked = await deadline.settle()
         if reply is None:  # a retry of a command already applied
-            await deadline.finish()
+            if not acked:
+                await ack()
             return
-        if not await deadline.finish(**message_of(reply, team_id)):
+        if acked:
             await _respond(respond, reply, team_id)
+        else:
+            await ack(**message_of(reply, team_id))
         await runtime.deliver_notices(reply)
 
     @app.view(REGISTER_ID)
