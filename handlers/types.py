@@ -133,6 +133,21 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file that goes with a reply: a chart, a calendar, an export.
+
+    Adapters upload it (Slack ``files_upload_v2``, a Discord attachment; the console saves it and prints
+    the path). ``alt_text`` says in words what the file shows, for screen readers and for platforms
+    where the upload is not possible.
+    """
+
+    filename: str  # e.g. "progress.png"; no directory part
+    content: bytes
+    mime_type: str  # e.g. "image/png", "text/calendar", "text/csv"
+    alt_text: str = ""
+
+
+@dataclass(frozen=True)
 class Reply:
     """What a handler returns; each adapter renders it in its platform's own format."""
 
@@ -144,6 +159,7 @@ class Reply:
     visibility: Visibility = Visibility.CALLER
     actions: tuple[Action, ...] = ()
     notices: tuple[Notice, ...] = ()
+    attachments: tuple[Attachment, ...] = ()  # files uploaded with the reply
     is_error: bool = False
     usage: str | None = None
     error_field: str | None = None  # with is_error: the option at fault, for inline form errors
