@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from handlers.types import MENTION_RE, Reply, parse_mention
+from handlers.types import MENTION_RE, Reply, inert_markers, parse_mention
+
+
+def _plain(token: str) -> str:
+    member = parse_mention(token)
+    return inert_markers(token) if member is None else "@" + member.display_name
 
 
 def plain_mentions(text: str) -> str:
-    """Mention tokens become ``@Name``."""
-    return MENTION_RE.sub(lambda m: "@" + parse_mention(m.group(1)).display_name, text)
+    """Mention tokens become ``@Name``; anything that is not a well-formed token stays inert text."""
+    return inert_markers(MENTION_RE.sub(lambda m: _plain(m.group(1)), text))
 
 
 def render_text(reply: Reply) -> str:

@@ -11,11 +11,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
+
+from handlers.zones import UnknownZone, canonical_zone
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/hrc.db"
 
@@ -113,10 +114,9 @@ def _secretariat(env: Mapping[str, str]) -> frozenset[str]:
 def _timezone(env: Mapping[str, str], name: str, default: str) -> str:
     raw = env.get(name, "").strip() or default
     try:
-        ZoneInfo(raw)
-    except (ZoneInfoNotFoundError, ValueError):
+        return canonical_zone(raw)
+    except UnknownZone:
         raise SettingsError(name, f"unknown time zone {raw!r} (use an IANA name such as Europe/Madrid)") from None
-    return raw
 
 
 def _guild_ids(env: Mapping[str, str]) -> tuple[int, ...]:

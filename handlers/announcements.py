@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +20,7 @@ from handlers.practices import parse_link
 from handlers.registry import command
 from handlers.types import Action, Field, Item, Reply, Request, Visibility
 from handlers.vocab import find_region, find_theme, region_name, theme_name
+from handlers.zones import get_zone
 from storage.models import Announcement, AnnouncementStatus, OutboxStatus
 from storage.queries import announcements as queries
 
@@ -42,7 +42,7 @@ def parse_at(value: str, ctx: Context, _: Translate) -> datetime:
     match = _AT.match(value.strip())
     if not match:
         raise UserError(_("“{value}” is not a time: write at: YYYY-MM-DD HH:MM [time zone], e.g. 2026-12-10 09:00 Europe/Madrid.").format(value=value), field="at")
-    zone = ZoneInfo(parse_timezone(match.group(6), _) if match.group(6) else ctx.timezone)
+    zone = get_zone(parse_timezone(match.group(6), _) if match.group(6) else ctx.timezone)
     try:
         local = datetime(*(int(match.group(i)) for i in range(1, 6)), tzinfo=zone)
     except ValueError:

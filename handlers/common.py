@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -15,6 +14,7 @@ from handlers.i18n import Translate
 from handlers.text import fold, split_list, suggest
 from handlers.types import MemberRef, Request
 from handlers.vocab import Term, find_theme
+from handlers.zones import UnknownZone, canonical_zone
 from storage.models import City, CityStatus, FocalPoint, FocalStatus, Member
 from storage.queries import cities as city_queries
 from storage.queries.members import find_member, upsert_member
@@ -117,15 +117,14 @@ def parse_themes(value: str, _: Translate, *, limit: int = MAX_THEMES, field: st
 
 def parse_timezone(value: str, _: Translate) -> str:
     try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+        return canonical_zone(value)
+    except UnknownZone:
         raise UserError(
             _("“{value}” is not a time zone I know. Use an IANA name such as Europe/Madrid or America/Bogota.").format(
                 value=value
             ),
             field="timezone",
         ) from None
-    return value
 
 
 def parse_languages(value: str, _: Translate) -> list[str]:

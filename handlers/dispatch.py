@@ -14,6 +14,7 @@ from handlers.grammar import parse, usage_line, validate
 from handlers.i18n import Translate, translator
 from handlers.registry import COMMANDS, CommandSpec, load_all
 from handlers.types import Actor, ParsedCommand, Place, Reply, Request, Visibility
+from storage.types import ValueTooLong
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,17 @@ def error_reply(error: UserError, _: Translate) -> Reply:
     if error.hint:
         text = f"{text}\n{error.hint}"
     return Reply(text=text, usage=usage, is_error=True, visibility=Visibility.CALLER, error_field=error.field)
+
+
+def _too_long(error: ValueTooLong, spec: CommandSpec | None, _: Translate) -> UserError:
+    """A value longer than its column once stored (a folded search key can be longer than what was typed:
+    "&" is stored as "and", "ﷺ" as 18 letters), as a field-level message on every engine."""
+    return UserError(
+        _("“{field}” is too long to store: at most {limit} characters, and some signs count as several "
+          "(“&” is stored as “and”). Please shorten it; nothing was changed.").format(field=error.field, limit=error.limit),
+        usage_of=spec.name if spec else None,
+        field=error.field,
+    )
 
 
 def _check_permission(ctx: Context, spec: CommandSpec, actor: Actor, _: Translate) -> None:
@@ -73,6 +85,8 @@ async def handle(ctx: Context, request: Request) -> Reply:
             cache.put(cache_key, reply, generation=generation)
         elif spec.writes and ctx.cache is not None and not reply.is_error:
             ctx.cache.clear()  # something changed: no stale shared answer from this process
+    except ValueTooLong as too_long:
+        return error_reply(_too_long(too_long, spec, _), _)
     except UserError as error:
         if error.usage_of is None and spec is not None and not isinstance(error, PermissionDenied):
             error.usage_of = spec.name

@@ -21,6 +21,7 @@ from handlers.days import all_observances, cities_on_themes
 from handlers.i18n import Translate, translator
 from handlers.types import Field, MemberRef, Reply, Visibility
 from handlers.vocab import THEME_BY_SLUG, theme_name
+from handlers.zones import UnknownZone, get_zone
 from storage.models import ChannelPurpose
 from storage.queries import channels as channel_queries
 
@@ -38,9 +39,9 @@ class Due:
 
 def _zone(name: str | None, fallback: str) -> ZoneInfo:
     try:
-        return ZoneInfo(name or fallback)
-    except Exception:
-        return ZoneInfo(fallback)
+        return get_zone(name or fallback)
+    except UnknownZone:
+        return get_zone(fallback)
 
 
 def _is_prompt_day(day: Observance) -> bool:

@@ -8,17 +8,37 @@ from dataclasses import dataclass, field
 
 # A mention is carried inside reply text as a token between two private-use characters, so that
 # adapters can turn it into a real platform mention while every other character stays inert text.
-# User input never contains these characters: ``clean_input`` strips them, so text typed by a user
-# can never forge a mention.
+# No user text ever contains these characters: every inbound string is cleaned by ``clean_input`` when
+# it becomes an Actor, a Place or a ParsedCommand (the one inbound boundary), stored text is cleaned
+# again when read back (storage.types), and renderers accept only well-formed tokens (``parse_mention``).
 MENTION_OPEN = "\ue000"
 MENTION_CLOSE = "\ue001"
 MENTION_RE = re.compile(f"{MENTION_OPEN}([^{MENTION_CLOSE}]*){MENTION_CLOSE}")
-_CONTROL_RE = re.compile(f"[{MENTION_OPEN}{MENTION_CLOSE}\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# What inbound text may not carry, and why:
+# - private-use characters (U+E000–U+F8FF and planes 15–16): the core's own mention markers live there;
+# - NUL and the other C0/C1 control characters except tab and newline: PostgreSQL refuses NUL, the
+#   others garble chat formatting and terminals;
+# - lone surrogates (U+D800–U+DFFF, which JSON can carry): not encodable as UTF-8, so unstorable;
+# - bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder the
+#   text around them (the "Trojan Source" trick), e.g. the rest of a shared `who` line.
+# Unicode sources: UAX #9 (bidi controls), Unicode chapter 23.5 (private use).
+_FORBIDDEN_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ue000-\uf8ff"
+    "\U000f0000-\U0010ffff]"
+)
+_NEWLINES_RE = re.compile("\r\n?|[\u2028\u2029]")
 
 
 def clean_input(text: str) -> str:
-    """Drop control and reserved characters from user input (everything else is kept as typed)."""
-    return _CONTROL_RE.sub("", text)
+    """The inbound sanitiser: ``text`` with forbidden characters removed and line breaks made ``\n``.
+
+    Everything else (letters of every script, emoji, zero-width joiners) is kept as typed. Idempotent,
+    so applying it to already-clean text changes nothing.
+    """
+    if not text:
+        return text
+    return _FORBIDDEN_RE.sub("", _NEWLINES_RE.sub("\n", text))
 
 
 class Visibility(enum.StrEnum):
@@ -36,6 +56,10 @@ class Actor:
     display_name: str
     secretariat_role: bool = False  # granted by the platform (console --secretariat, a Discord role)
 
+    def __post_init__(self) -> None:
+        for name in ("workspace", "user_id", "display_name"):
+            object.__setattr__(self, name, clean_input(getattr(self, name)))
+
     @property
     def key(self) -> str:
         return f"{self.platform}:{self.user_id}"
@@ -50,6 +74,10 @@ class Place:
     channel_id: str
     is_direct: bool = False
     name: str = ""  # the channel's display name, when the platform gives it
+
+    def __post_init__(self) -> None:
+        for name in ("workspace", "channel_id", "name"):
+            object.__setattr__(self, name, clean_input(getattr(self, name)))
 
 
 @dataclass(frozen=True)
@@ -66,9 +94,34 @@ class MemberRef:
         return f"{MENTION_OPEN}{self.platform}|{self.workspace}|{self.user_id}|{safe_name}{MENTION_CLOSE}"
 
 
-def parse_mention(token: str) -> MemberRef:
-    platform, workspace, user_id, name = token.split("|", 3)
+# What a real member id looks like on each platform: anything else in a token is not ours.
+_MEMBER_ID = {
+    "slack": re.compile(r"[UW][A-Z0-9]{2,30}"),
+    "discord": re.compile(r"[0-9]{15,21}"),
+    "console": re.compile(r"[\w.@-]{1,64}"),
+}
+_WORKSPACE_ID = re.compile(r"[\w.-]{1,64}")
+
+
+def parse_mention(token: str) -> MemberRef | None:
+    """The member a mention token names, or None when the token is not well formed.
+
+    ``token`` is the text between MENTION_OPEN and MENTION_CLOSE, ``platform|workspace|user id|name``.
+    Renderers show a None as inert text: a forged or damaged token can never become a ping.
+    """
+    parts = token.split("|", 3)
+    if len(parts) != 4:
+        return None
+    platform, workspace, user_id, name = parts
+    pattern = _MEMBER_ID.get(platform)
+    if pattern is None or not pattern.fullmatch(user_id) or not _WORKSPACE_ID.fullmatch(workspace):
+        return None
     return MemberRef(platform, workspace, user_id, name)
+
+
+def inert_markers(text: str) -> str:
+    """``text`` with any stray mention marker removed (what is left of a token that did not parse)."""
+    return text.replace(MENTION_OPEN, "").replace(MENTION_CLOSE, "")
 
 
 @dataclass(frozen=True)
@@ -78,6 +131,11 @@ class ParsedCommand:
     name: str
     main: str = ""
     options: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", clean_input(self.name))
+        object.__setattr__(self, "main", clean_input(self.main))
+        object.__setattr__(self, "options", {clean_input(k): clean_input(v) for k, v in self.options.items()})
 
     def opt(self, key: str) -> str:
         return self.options.get(key, "").strip()

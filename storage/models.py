@@ -6,8 +6,10 @@ import datetime as dt
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, types
+from sqlalchemy import Date, DateTime, ForeignKey, Index, MetaData, UniqueConstraint, types
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import CleanString, CleanText
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -59,10 +61,10 @@ class Member(Base):
     __table_args__ = (UniqueConstraint("platform", "workspace", "user_id", name="uq_members_identity"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform: Mapped[str] = mapped_column(String(16))
-    workspace: Mapped[str] = mapped_column(String(64))
-    user_id: Mapped[str] = mapped_column(String(64))
-    display_name: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(CleanString(16))
+    workspace: Mapped[str] = mapped_column(CleanString(64))
+    user_id: Mapped[str] = mapped_column(CleanString(64))
+    display_name: Mapped[str] = mapped_column(CleanString(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     focal_point: Mapped[FocalPoint | None] = relationship(back_populates="member", uselist=False)
@@ -75,16 +77,16 @@ class City(Base):
     __table_args__ = (UniqueConstraint("name_key", "country_key", name="uq_cities_name_country"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    name_key: Mapped[str] = mapped_column(String(100), index=True)
-    country: Mapped[str] = mapped_column(String(80))
-    country_key: Mapped[str] = mapped_column(String(80))
-    region: Mapped[str] = mapped_column(String(32), index=True)
-    size: Mapped[str | None] = mapped_column(String(32))
-    timezone: Mapped[str | None] = mapped_column(String(64))
-    languages: Mapped[str] = mapped_column(String(64), default="")
-    status: Mapped[str] = mapped_column(String(16), default=CityStatus.PENDING, index=True)
-    reject_reason: Mapped[str | None] = mapped_column(String(500))
+    name: Mapped[str] = mapped_column(CleanString(100), info={"field": "city"})
+    name_key: Mapped[str] = mapped_column(CleanString(100), index=True, info={"field": "city"})
+    country: Mapped[str] = mapped_column(CleanString(80))
+    country_key: Mapped[str] = mapped_column(CleanString(80))
+    region: Mapped[str] = mapped_column(CleanString(32), index=True)
+    size: Mapped[str | None] = mapped_column(CleanString(32))
+    timezone: Mapped[str | None] = mapped_column(CleanString(64))
+    languages: Mapped[str] = mapped_column(CleanString(64), default="")
+    status: Mapped[str] = mapped_column(CleanString(16), default=CityStatus.PENDING, index=True)
+    reject_reason: Mapped[str | None] = mapped_column(CleanString(500))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_demo: Mapped[bool] = mapped_column(default=False)
@@ -103,7 +105,7 @@ class CityTheme(Base):
     __tablename__ = "city_themes"
 
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"), primary_key=True)
-    theme: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    theme: Mapped[str] = mapped_column(CleanString(40), primary_key=True, index=True)
 
     city: Mapped[City] = relationship(back_populates="themes")
 
@@ -116,7 +118,7 @@ class FocalPoint(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), unique=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default=FocalStatus.PENDING)
+    status: Mapped[str] = mapped_column(CleanString(16), default=FocalStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     member: Mapped[Member] = relationship(back_populates="focal_point")
@@ -131,10 +133,10 @@ class Practice(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
-    title: Mapped[str] = mapped_column(String(150))
-    summary: Mapped[str] = mapped_column(Text)
-    link: Mapped[str | None] = mapped_column(String(500))
-    search_text: Mapped[str] = mapped_column(Text)  # folded title + summary, for accent-insensitive search
+    title: Mapped[str] = mapped_column(CleanString(150))
+    summary: Mapped[str] = mapped_column(CleanText())
+    link: Mapped[str | None] = mapped_column(CleanString(500))
+    search_text: Mapped[str] = mapped_column(CleanText())  # folded title + summary, for accent-insensitive search
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
 
@@ -152,7 +154,7 @@ class PracticeTheme(Base):
     __tablename__ = "practice_themes"
 
     practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id", ondelete="CASCADE"), primary_key=True)
-    theme: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    theme: Mapped[str] = mapped_column(CleanString(40), primary_key=True, index=True)
 
     practice: Mapped[Practice] = relationship(back_populates="themes")
 
@@ -163,7 +165,7 @@ class Subscription(Base):
     __tablename__ = "subscriptions"
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
-    theme: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    theme: Mapped[str] = mapped_column(CleanString(40), primary_key=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -192,11 +194,11 @@ class Delivery(Base):
     __tablename__ = "deliveries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(255), unique=True)
-    kind: Mapped[str] = mapped_column(String(32), index=True)
-    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING, index=True)
+    key: Mapped[str] = mapped_column(CleanString(255), unique=True)
+    kind: Mapped[str] = mapped_column(CleanString(32), index=True)
+    status: Mapped[str] = mapped_column(CleanString(16), default=DeliveryStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(String(500))
+    last_error: Mapped[str | None] = mapped_column(CleanString(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -215,12 +217,12 @@ class Channel(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform: Mapped[str] = mapped_column(String(16))
-    workspace: Mapped[str] = mapped_column(String(64))
-    channel_id: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(200), default="")
-    purpose: Mapped[str] = mapped_column(String(32), index=True)
-    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    platform: Mapped[str] = mapped_column(CleanString(16))
+    workspace: Mapped[str] = mapped_column(CleanString(64))
+    channel_id: Mapped[str] = mapped_column(CleanString(64))
+    name: Mapped[str] = mapped_column(CleanString(200), default="")
+    purpose: Mapped[str] = mapped_column(CleanString(32), index=True)
+    timezone: Mapped[str] = mapped_column(CleanString(64), default="UTC")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -231,10 +233,10 @@ class CampaignDate(Base):
     __tablename__ = "campaign_dates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(120), unique=True)
-    name: Mapped[str] = mapped_column(String(150))
+    slug: Mapped[str] = mapped_column(CleanString(120), unique=True)
+    name: Mapped[str] = mapped_column(CleanString(150))
     date: Mapped[dt.date] = mapped_column(Date, index=True)
-    themes: Mapped[str] = mapped_column(String(600), default="")  # ";"-separated theme slugs
+    themes: Mapped[str] = mapped_column(CleanString(600), default="")  # ";"-separated theme slugs
     created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -253,13 +255,13 @@ class Announcement(Base):
     __tablename__ = "announcements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(150))
-    text: Mapped[str] = mapped_column(Text)
-    link: Mapped[str | None] = mapped_column(String(500))
-    region: Mapped[str | None] = mapped_column(String(32))
-    theme: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(CleanString(150))
+    text: Mapped[str] = mapped_column(CleanText())
+    link: Mapped[str | None] = mapped_column(CleanString(500))
+    region: Mapped[str | None] = mapped_column(CleanString(32))
+    theme: Mapped[str | None] = mapped_column(CleanString(40))
     dm: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(16), default=AnnouncementStatus.DRAFT, index=True)
+    status: Mapped[str] = mapped_column(CleanString(16), default=AnnouncementStatus.DRAFT, index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     send_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
@@ -284,17 +286,17 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"), index=True)
-    key: Mapped[str] = mapped_column(String(255), unique=True)
-    platform: Mapped[str] = mapped_column(String(16))
-    workspace: Mapped[str] = mapped_column(String(64))
-    target_kind: Mapped[str] = mapped_column(String(8))  # "channel" | "dm"
-    target_id: Mapped[str] = mapped_column(String(64))
-    target_name: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
+    key: Mapped[str] = mapped_column(CleanString(255), unique=True)
+    platform: Mapped[str] = mapped_column(CleanString(16))
+    workspace: Mapped[str] = mapped_column(CleanString(64))
+    target_kind: Mapped[str] = mapped_column(CleanString(8))  # "channel" | "dm"
+    target_id: Mapped[str] = mapped_column(CleanString(64))
+    target_name: Mapped[str] = mapped_column(CleanString(200), default="")
+    status: Mapped[str] = mapped_column(CleanString(16), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(String(300))
-    message_id: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(CleanString(300))
+    message_id: Mapped[str | None] = mapped_column(CleanString(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 import discord
 
 from bot.render_text import plain_mentions
-from handlers.types import MENTION_RE, Reply, parse_mention
+from handlers.types import MENTION_RE, Reply, inert_markers, parse_mention
 
 TITLE_MAX, DESCRIPTION_MAX, FIELDS_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FOOTER_MAX, TOTAL_MAX = 256, 4096, 25, 256, 1024, 2048, 6000
 PLATFORM_NAMES = {"slack": "Slack", "console": "console", "discord": "Discord"}
@@ -24,7 +24,7 @@ def cut(text: str, limit: int) -> str:
 
 def inert(text: str) -> str:
     """User text as data: markdown escaped and @mentions defused (AllowedMentions is the real guard)."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(inert_markers(text)))
 
 
 def with_mentions(text: str, mentioned: set[int]) -> str:
@@ -32,7 +32,9 @@ def with_mentions(text: str, mentioned: set[int]) -> str:
     for match in MENTION_RE.finditer(text):
         out.append(inert(text[last : match.start()]))
         member = parse_mention(match.group(1))
-        if member.platform == "discord" and member.user_id.isdigit():
+        if member is None:  # not a token the core made: shown as the inert text it is
+            out.append(inert(match.group(1)))
+        elif member.platform == "discord":
             out.append(f"<@{member.user_id}>")
             mentioned.add(int(member.user_id))
         else:

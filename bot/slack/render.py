@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.render_text import render_text
-from handlers.types import MENTION_RE, Reply, parse_mention
+from handlers.types import MENTION_RE, Reply, inert_markers, parse_mention
 
 MAX_BLOCKS = 50
 SECTION_MAX = 3000
@@ -29,14 +29,16 @@ def mrkdwn(text: str, team_id: str | None = None) -> str:
     """Escape user text; mention tokens become real Slack mentions when they are Slack members."""
     out, last = [], 0
     for match in MENTION_RE.finditer(text):
-        out.append(escape(text[last : match.start()]))
+        out.append(escape(inert_markers(text[last : match.start()])))
         member = parse_mention(match.group(1))
-        if member.platform == "slack" and (team_id is None or member.workspace == team_id):
+        if member is None:  # not a token the core made: shown as the inert text it is
+            out.append(escape(inert_markers(match.group(1))))
+        elif member.platform == "slack" and (team_id is None or member.workspace == team_id):
             out.append(f"<@{member.user_id}>")
         else:
             out.append(escape(f"{member.display_name} ({PLATFORM_NAMES.get(member.platform, member.platform)})"))
         last = match.end()
-    out.append(escape(text[last:]))
+    out.append(escape(inert_markers(text[last:])))
     return "".join(out)
 
 

@@ -1,0 +1,47 @@
+"""IANA time zones, from the ``tzdata`` package the project declares, never from the host.
+
+A host's ``/usr/share/zoneinfo`` may be years old (a host with tzdata 2025b put Casablanca an hour off),
+so the search path is emptied and ``zoneinfo`` falls back to the ``tzdata`` package (PEP 615). Names are
+checked against the package's list: ``Europe`` is a directory there, not a zone, and opening it raises
+an OSError rather than ``ZoneInfoNotFoundError``.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+zoneinfo.reset_tzpath(to=())
+ZoneInfo.clear_cache()
+
+
+class UnknownZone(ValueError):
+    """``name`` is not an IANA time zone in the tzdata package."""
+
+
+@lru_cache(maxsize=1)
+def zone_names() -> frozenset[str]:
+    """Every IANA zone name of the tzdata package (about 600), e.g. ``America/Bogota``."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+@lru_cache(maxsize=1)
+def _by_folded() -> dict[str, str]:
+    return {name.casefold(): name for name in zone_names()}
+
+
+def canonical_zone(name: str) -> str:
+    """The IANA spelling of ``name`` (case-insensitive: ``europe/madrid`` -> ``Europe/Madrid``).
+
+    Raises UnknownZone for anything else (``Europe``, ``Mars/Base``, ``../etc``).
+    """
+    found = _by_folded().get(name.strip().casefold())
+    if found is None:
+        raise UnknownZone(name)
+    return found
+
+
+def get_zone(name: str) -> ZoneInfo:
+    """The ZoneInfo of an IANA name; raises UnknownZone when it is not one."""
+    return ZoneInfo(canonical_zone(name))
