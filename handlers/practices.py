@@ -15,7 +15,7 @@ from handlers.text import fold, shorten, words
 from handlers.types import Field, Item, Reply, Request, Visibility
 from handlers.vocab import find_theme, theme_name
 from storage.models import CityStatus, FocalStatus, Practice, PracticeTheme
-from storage.queries.practices import add_practice, find_practices
+from storage.queries.practices import add_practice, find_practices, search_practices
 
 TITLE_MAX, SUMMARY_MAX, LINK_MAX = 150, 2000, 500
 PAGE = 10
@@ -86,19 +86,6 @@ async def share(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     )
 
 
-def _score(practice: Practice, query: list[str]) -> int:
-    title = fold(practice.title)
-    score = 0
-    for word in query:
-        if word in title:
-            score += 3
-        if word in practice.search_text:
-            score += 1
-    if len(query) > 1 and " ".join(query) in practice.search_text:
-        score += 2
-    return score
-
-
 @command(
     "practices",
     summary=N_("Find practices, best match first"),
@@ -109,17 +96,17 @@ def _score(practice: Practice, query: list[str]) -> int:
     limits=(("main", 200), ("theme", 80), ("city", 100)),
 )
 async def practices(ctx: Context, request: Request, session: AsyncSession) -> Reply:
-    """Search by words in title and summary (accent- and case-insensitive), else newest first."""
+    """Search by words in title and summary (accent- and case-insensitive, the last word as a prefix),
+    best match first; with no words, the newest first."""
     _ = translator(request.locale)
     args = request.command
     theme = find_theme(args.opt("theme"), _) if args.opt("theme") else None
     city = await resolve_city(ctx, request, session, args.opt("city"), "", _) if args.opt("city") else None
     query = [w for w in words(args.main) if w not in STOP_WORDS] or words(args.main)
     if query:
-        found, total = await find_practices(
-            session, any_words=query, theme=theme.slug if theme else None, city_id=city.id if city else None
+        ranked, total = await search_practices(
+            session, query, theme=theme.slug if theme else None, city_id=city.id if city else None, limit=PAGE
         )
-        ranked = sorted(found, key=lambda p: (-_score(p, query), -p.created_at.timestamp(), -p.id))[:PAGE]
     else:
         ranked, total = await find_practices(
             session, theme=theme.slug if theme else None, city_id=city.id if city else None, limit=PAGE

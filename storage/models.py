@@ -43,6 +43,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# The practices' full-text index is built by migration (0005_scale) outside the models: an FTS5 table (and
+# its shadow tables) on SQLite, a generated column and its GIN index on PostgreSQL.
+SEARCH_INDEX_NAMES = frozenset({"search_vector", "ix_practices_search_vector"})
+
+
+def in_models(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic ``include_name`` hook: ``False`` for database objects the models do not describe."""
+    return not (name and (name in SEARCH_INDEX_NAMES or (type_ == "table" and name.startswith("practices_fts"))))
+
+
 class CityStatus(enum.StrEnum):
     PENDING = "pending"
     VERIFIED = "verified"
@@ -126,7 +136,11 @@ class FocalPoint(Base):
 
 
 class Practice(Base):
-    """A local practice shared by a city."""
+    """A local practice shared by a city.
+
+    Its full-text index follows every write by itself (SQLite triggers, a PostgreSQL generated column).
+    A SQLite batch migration that recreates this table drops those triggers: recreate them after it.
+    """
 
     __tablename__ = "practices"
 

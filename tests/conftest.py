@@ -44,11 +44,11 @@ class FakeClock:
         self.now += timedelta(**kwargs)
 
 
-async def make_database(kind: str, tmp_path: Path) -> tuple[Database, object]:
-    """A fresh, migrated database; returns it and a cleanup coroutine function."""
+async def make_database(kind: str, tmp_path: Path, revision: str = "head") -> tuple[Database, object]:
+    """A fresh database migrated to ``revision``; returns it and a cleanup coroutine function."""
     if kind == "sqlite":
         db = Database(f"sqlite:///{tmp_path / 'hrc.db'}")
-        await upgrade(db)
+        await upgrade(db, revision)
 
         async def cleanup() -> None:
             await db.dispose()
@@ -61,7 +61,7 @@ async def make_database(kind: str, tmp_path: Path) -> tuple[Database, object]:
     async with admin.engine.begin() as conn:
         await conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
     db = Database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
-    await upgrade(db)
+    await upgrade(db, revision)
 
     async def cleanup() -> None:
         await db.dispose()

@@ -1,14 +1,25 @@
-"""Practices shared by cities, and their search."""
+"""Practices shared by cities, and their full-text search.
+
+The search indexes are built by migration ``0005_scale``: FTS5 (``practices_fts``) on SQLite, a
+generated ``search_vector`` column with a GIN index on PostgreSQL. Neither is in the ORM model; this
+module is the only place that queries them.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, column, func, literal_column, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.models import Practice, PracticeTheme
+
+_TOKEN = re.compile(r"[^\W_]+")  # letters and digits: what both engines' tokenizers keep as words
+_FTS = table("practices_fts", column("rowid"), column("rank"))
+_VECTOR = literal_column("practices.search_vector")
+MAX_TERMS = 12
 
 
 async def add_practice(session: AsyncSession, practice: Practice) -> Practice:
@@ -17,33 +28,104 @@ async def add_practice(session: AsyncSession, practice: Practice) -> Practice:
     return practice
 
 
-async def find_practices(
-    session: AsyncSession,
-    *,
-    any_words: Sequence[str] = (),
-    theme: str | None = None,
-    city_id: int | None = None,
-    limit: int | None = None,
-) -> tuple[Sequence[Practice], int]:
-    """Practices matching the filters (newest first) and how many match in all.
-
-    ``any_words`` are folded words; a practice matches when its folded text contains at least one.
-    Ranking by relevance is the caller's job (it needs the text anyway).
-    """
-    stmt = select(Practice).options(selectinload(Practice.city), selectinload(Practice.themes))
-    count = select(func.count()).select_from(Practice)
-    filters = []
-    if any_words:
-        filters.append(or_(*(Practice.search_text.contains(w, autoescape=True) for w in any_words)))
+def _filters(theme: str | None, city_id: int | None) -> list[ColumnElement[bool]]:
+    filters: list[ColumnElement[bool]] = []
     if theme:
         filters.append(Practice.id.in_(select(PracticeTheme.practice_id).where(PracticeTheme.theme == theme)))
     if city_id is not None:
         filters.append(Practice.city_id == city_id)
-    if filters:
-        stmt = stmt.where(*filters)
-        count = count.where(*filters)
-    stmt = stmt.order_by(Practice.created_at.desc(), Practice.id.desc())
+    return filters
+
+
+async def _load(session: AsyncSession, ids: Sequence[int]) -> list[Practice]:
+    """The practices with these ids, with city and themes, in the order given."""
+    if not ids:
+        return []
+    stmt = select(Practice).where(Practice.id.in_(ids)).options(selectinload(Practice.city), selectinload(Practice.themes))
+    by_id = {p.id: p for p in (await session.execute(stmt)).scalars()}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+async def find_practices(
+    session: AsyncSession,
+    *,
+    theme: str | None = None,
+    city_id: int | None = None,
+    limit: int | None = None,
+) -> tuple[Sequence[Practice], int]:
+    """Practices matching the filters, newest first (at most ``limit``), and how many match in all."""
+    filters = _filters(theme, city_id)
+    stmt = select(Practice.id).where(*filters).order_by(Practice.created_at.desc(), Practice.id.desc())
     if limit is not None:
         stmt = stmt.limit(limit)
-    total = int((await session.execute(count)).scalar_one())
-    return (await session.execute(stmt)).scalars().all(), total
+    total = int((await session.execute(select(func.count()).select_from(Practice).where(*filters))).scalar_one())
+    ids = list((await session.execute(stmt)).scalars())
+    return await _load(session, ids), total
+
+
+def search_terms(words: Sequence[str]) -> list[str]:
+    """The words both engines index: letters and digits only, so no query syntax can get through."""
+    return [t for w in words for t in _TOKEN.findall(w.casefold())][:MAX_TERMS]
+
+
+def _sqlite_query(terms: Sequence[str], every: bool) -> str:
+    quoted = [f'"{t}"' for t in terms]
+    quoted[-1] += "*"
+    return (" AND " if every else " OR ").join(quoted)
+
+
+def _postgresql_query(terms: Sequence[str], every: bool) -> str:
+    parts = list(terms)
+    parts[-1] += ":*"
+    return (" & " if every else " | ").join(parts)
+
+
+def _ranked(
+    dialect: str, terms: Sequence[str], every: bool, filters: list[ColumnElement[bool]], limit: int
+) -> tuple[Select[tuple[int]], Select[tuple[int]]]:
+    """(ids of the best matches, best first; the count of all matches) for one engine."""
+    newest = (Practice.created_at.desc(), Practice.id.desc())
+    if dialect == "sqlite":
+        match = literal_column("practices_fts").op("MATCH")(bindparam("q", _sqlite_query(terms, every)))
+        # rank is bm25 with the title weighted 4 to 1 (set in the migration); lower is better.
+        ids = (
+            select(Practice.id).join(_FTS, _FTS.c.rowid == Practice.id).where(match, *filters)
+            .order_by(_FTS.c.rank, *newest).limit(limit)
+        )
+        count = select(func.count()).select_from(_FTS)
+        if filters:
+            count = count.join(Practice, _FTS.c.rowid == Practice.id)
+        return ids, count.where(match, *filters)
+    tsquery = func.to_tsquery(literal_column("'hrc_search'::regconfig"), bindparam("q", _postgresql_query(terms, every)))
+    match = _VECTOR.op("@@")(tsquery)
+    ids = select(Practice.id).where(match, *filters).order_by(func.ts_rank(_VECTOR, tsquery).desc(), *newest).limit(limit)
+    return ids, select(func.count()).select_from(Practice).where(match, *filters)
+
+
+async def search_practices(
+    session: AsyncSession,
+    words: Sequence[str],
+    *,
+    theme: str | None = None,
+    city_id: int | None = None,
+    limit: int = 10,
+) -> tuple[Sequence[Practice], int]:
+    """Practices matching ``words`` in title or summary, best first (at most ``limit``), and the match count.
+
+    Case and accents are ignored; the last word also matches as a prefix (``budg`` finds "budget").
+    Practices holding every word are returned; when none does, those holding any of them. Ranking is
+    BM25 on SQLite and ``ts_rank`` on PostgreSQL, a title match weighing more than a summary match;
+    ties go to the newest. ``words`` with no letter or digit match nothing: ``([], 0)``.
+    """
+    terms = search_terms(words)
+    if not terms:
+        return [], 0
+    dialect = session.get_bind().dialect.name
+    filters = _filters(theme, city_id)
+    for every in (True, False) if len(terms) > 1 else (True,):
+        ids_stmt, count_stmt = _ranked(dialect, terms, every, filters, limit)
+        ids = list((await session.execute(ids_stmt)).scalars())
+        if ids:
+            total = len(ids) if len(ids) < limit else int((await session.execute(count_stmt)).scalar_one())
+            return await _load(session, ids), total
+    return [], 0

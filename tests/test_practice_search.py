@@ -1,0 +1,134 @@
+"""Full-text practice search on both engines: ranking, accents, prefixes, staying in step, the migration."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from storage.migrate import upgrade
+from storage.models import City, CityStatus, Practice, PracticeTheme
+from storage.queries.practices import search_practices
+from storage.session import Database
+from tests.conftest import Chat, make_database
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+PRACTICES = [
+    # (title, summary, themes)
+    ("Presupuesto participativo de vivienda", "Los vecinos deciden cada año el 5 % del presupuesto.", ["housing"]),
+    ("Accès à l'eau potable", "Des fontaines publiques gratuites dans chaque quartier.", ["water"]),
+    ("Water kiosks", "Kiosks in every district sell clean water at cost.", ["water"]),
+    ("Youth council", "Young people advise the council on water, parks and transport budgets.", ["youth"]),
+    ("Budget participatif", "Les habitants décident de l'accès au logement social.", ["housing"]),
+]
+
+
+async def _add_city(db: Database, name: str = "Grenoble") -> int:
+    async with db.transaction() as session:
+        city = City(name=name, name_key=name.lower(), country="France", country_key="france", region="europe",
+                    status=CityStatus.VERIFIED, registered_at=T0, joined_at=T0, languages="fr")
+        session.add(city)
+        await session.flush()
+        return city.id
+
+
+async def _add_practices(db: Database, city_id: int, rows: list[tuple[str, str, list[str]]]) -> None:
+    async with db.transaction() as session:
+        for n, (title, summary, themes) in enumerate(rows):
+            session.add(Practice(city_id=city_id, title=title, summary=summary, search_text="",
+                                 created_at=T0 + timedelta(days=n), themes=[PracticeTheme(theme=t) for t in themes]))
+
+
+async def _titles(db: Database, *words: str, **filters: object) -> tuple[list[str], int]:
+    async with db.transaction(write=False) as session:
+        found, total = await search_practices(session, list(words), **filters)  # type: ignore[arg-type]
+        return [p.title for p in found], total
+
+
+@pytest.fixture
+async def searchable(db: Database) -> Database:
+    await _add_practices(db, await _add_city(db), PRACTICES)
+    return db
+
+
+async def test_accents_and_case_are_ignored_both_ways(searchable: Database) -> None:
+    assert (await _titles(searchable, "acces"))[0] == ["Accès à l'eau potable", "Budget participatif"]
+    assert (await _titles(searchable, "ACCÈS", "eau"))[0] == ["Accès à l'eau potable"]
+    assert (await _titles(searchable, "ano"))[0] == ["Presupuesto participativo de vivienda"]  # año
+
+
+async def test_a_title_match_ranks_above_a_summary_match(searchable: Database) -> None:
+    titles, total = await _titles(searchable, "water")
+    assert total == 2
+    assert titles == ["Water kiosks", "Youth council"]  # the youth council is newer but says water only in passing
+
+
+async def test_the_last_word_matches_as_a_prefix_the_others_whole(searchable: Database) -> None:
+    assert (await _titles(searchable, "kiosk"))[0] == ["Water kiosks"]
+    assert (await _titles(searchable, "budg"))[0] == ["Budget participatif", "Youth council"]
+    assert (await _titles(searchable, "budg", "participatif"))[0] == ["Budget participatif"]
+    assert (await _titles(searchable, "particip"))[1] == 2
+    # Not last, "budg" must be a whole word: nothing holds both words, so either will do.
+    assert (await _titles(searchable, "budg", "council"))[0] == ["Youth council"]
+
+
+async def test_every_word_first_then_any_word(searchable: Database) -> None:
+    assert (await _titles(searchable, "water", "kiosks"))[0] == ["Water kiosks"]
+    titles, total = await _titles(searchable, "agua", "fontaines")  # nothing has both: either will do
+    assert (titles, total) == (["Accès à l'eau potable"], 1)
+
+
+async def test_filters_narrow_the_search(searchable: Database) -> None:
+    assert (await _titles(searchable, "water", theme="youth"))[0] == ["Youth council"]
+    other = await _add_city(searchable, "Lyon")
+    await _add_practices(searchable, other, [("Water fountains", "Drinking water in parks.", ["water"])])
+    assert (await _titles(searchable, "water", city_id=other)) == (["Water fountains"], 1)
+    assert (await _titles(searchable, "water"))[1] == 3
+
+
+async def test_query_syntax_in_the_words_is_only_text(searchable: Database) -> None:
+    for hostile in ('"', "water*", "NEAR(water kiosks)", "water & !kiosks", "a:*", "title:water", "-", "')"):
+        titles, _total = await _titles(searchable, hostile)
+        assert isinstance(titles, list)
+    assert (await _titles(searchable, "title:water"))[0][0] == "Water kiosks"
+    assert await _titles(searchable, "¿?") == ([], 0)
+
+
+async def test_the_index_follows_updates_and_deletes(searchable: Database) -> None:
+    async with searchable.transaction() as session:
+        await session.execute(update(Practice).where(Practice.title == "Water kiosks").values(title="Solar kiosks"))
+    assert (await _titles(searchable, "solar"))[0] == ["Solar kiosks"]
+    assert sorted((await _titles(searchable, "water"))[0]) == ["Solar kiosks", "Youth council"]  # in its summary
+    async with searchable.transaction() as session:
+        await session.execute(delete(Practice).where(Practice.title == "Solar kiosks"))
+    assert (await _titles(searchable, "kiosks"))[0] == []
+    async with searchable.transaction() as session:
+        await session.execute(delete(City))  # the practices go with their city (ON DELETE CASCADE)
+    assert await _titles(searchable, "budget") == ([], 0)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+async def test_the_migration_indexes_practices_already_there(kind: str, tmp_path: Path) -> None:
+    db, cleanup = await make_database(kind, tmp_path, revision="0004")
+    try:
+        await _add_practices(db, await _add_city(db), PRACTICES)
+        await upgrade(db)
+        assert (await _titles(db, "fontaine"))[0] == ["Accès à l'eau potable"]
+        assert (await _titles(db, "presupuesto"))[0] == ["Presupuesto participativo de vivienda"]
+    finally:
+        await cleanup()  # type: ignore[operator]
+
+
+async def test_share_then_search_through_the_command(chat: Chat) -> None:
+    await chat.say("ana", "/hrc register city: Grenoble country: France region: Europe")
+    await chat.say("sec", "/hrc verify Grenoble")
+    await chat.say("ana", "/hrc share title: Régie de l'eau themes: water summary: Une régie publique de l'eau.")
+    await chat.say("ana", "/hrc share title: Housing first themes: housing summary: Homes before anything else.")
+    found = await chat.say("bob", "/hrc practices regie")
+    assert [i.title for i in found.items] == ["Régie de l'eau (Grenoble)"]
+    found = await chat.say("bob", "/hrc practices the hous")  # stop words dropped, the last word a prefix
+    assert [i.title for i in found.items] == ["Housing first (Grenoble)"]
+    async with chat.ctx.db.transaction(write=False) as session:
+        assert len((await session.execute(select(Practice))).scalars().all()) == 2
