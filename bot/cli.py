@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot import cli_data
 from bot.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger("hrc_bot")
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     days.add_argument("--year", type=int, required=True, help="the year, e.g. 2027")
     days.add_argument("--format", choices=("table", "csv"), default="table", help="table (default) or csv")
+    cli_data.add_parsers(sub)
     return parser
 
 
@@ -174,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "seed-demo":
             return asyncio.run(_seed(settings))
+        if args.command == "progress":
+            return asyncio.run(cli_data.run_progress(settings, args.chart, args.locale))
         if args.command == "console":
             return asyncio.run(_console(settings, args.user or _default_user(), args.secretariat))
         return asyncio.run(_run(settings))

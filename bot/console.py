@@ -15,7 +15,7 @@ from typing import TextIO
 
 from bot.render_text import plain_mentions, render_text
 from bot.wiring import Runtime
-from handlers.types import Actor, MemberRef, Place, Reply
+from handlers.types import Actor, Attachment, MemberRef, Place, Reply
 
 WORKSPACE = "local"
 HISTORY_FILE = Path.home() / ".hrc_bot_history"
@@ -40,6 +40,31 @@ class ConsoleSender:
 
     async def send_to_secretariat(self, reply: Reply) -> None:
         self.out.write(f"→ secretariat channel:\n{_indent(render_text(reply))}\n")
+
+
+def save_attachment(folder: Path, attachment: Attachment) -> Path:
+    """Write one file of a reply into ``folder`` (created when missing) and return its path. The name
+    is the attachment's own, without any directory part; an existing file is never overwritten
+    (``progress-2.png``, ``progress-3.png``…)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = Path(attachment.filename).name or "file"
+    stem, suffix = Path(name).stem, Path(name).suffix
+    path, n = folder / name, 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}{suffix}"
+    path.write_bytes(attachment.content)
+    return path
+
+
+def attachment_lines(folder: Path, reply: Reply) -> str:
+    """Save the reply's files and say where they are, with their alt text ("" when there are none)."""
+    lines = []
+    for attachment in reply.attachments:
+        path = save_attachment(folder, attachment)
+        lines.append(f"📎 {path.resolve()}")
+        lines += [f"  {line}" for line in attachment.alt_text.splitlines() if line]
+    return "\n".join(lines)
 
 
 def _indent(text: str) -> str:
@@ -110,7 +135,8 @@ async def run_console(
                 if line.lstrip().startswith("#"):
                     continue
             reply = await runtime.answer_text(actor, place, line.rstrip("\n"), locale)
-            out.write(render_text(reply) + "\n\n")
+            saved = await asyncio.to_thread(attachment_lines, Path(runtime.settings.files_dir), reply)
+            out.write(render_text(reply) + ("\n" + saved if saved else "") + "\n\n")
             await runtime.deliver_notices(reply)
             if after_command is not None:
                 await after_command()

@@ -67,6 +67,7 @@ class Settings:
     host: str = "0.0.0.0"
     port: int = 3000
     log_level: str = "INFO"
+    files_dir: str = "./data/files"  # where the console saves the files that come with replies
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
 
@@ -169,6 +170,7 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: str | Path | N
         host=env.get("HOST", "").strip() or "0.0.0.0",
         port=_int(env, "PORT", 3000, 0, 65535),
         log_level=log_level,
+        files_dir=env.get("HRC_FILES_DIR", "").strip() or "./data/files",
         slack=slack,
         discord=discord,
     )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.chart import ProgressData, alt_text, render_png
 from handlers.context import Context
 from handlers.i18n import N_, translator
 from handlers.registry import command
-from handlers.types import Field, Item, MemberRef, Reply, Request
+from handlers.types import Attachment, Field, Item, MemberRef, Reply, Request
 from handlers.vocab import REGIONS, THEMES, find_region, find_theme, region_name
 from storage.models import CityStatus
 from storage.queries import cities as city_queries
@@ -100,10 +102,13 @@ def _bar(value: int, target: int, width: int = 20) -> str:
     examples=("/hrc progress",),
 )
 async def progress(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    """Counts toward each milestone, by region and by year, with the chart as a PNG attachment
+    (``progress.png``, alt text with the same numbers)."""
     _ = translator(request.locale)
     by_region = await city_queries.verified_counts_by_region(session)
     by_status = await city_queries.city_count_by_status(session)
-    years = Counter(moment.year for moment in await city_queries.verified_join_dates(session))
+    joined = await city_queries.verified_join_dates(session)
+    years = Counter(moment.year for moment in joined)
     total = sum(by_region.values())
     reached = [m for m in MILESTONES if total >= m]
     target = next((m for m in MILESTONES if total < m), MILESTONES[-1])
@@ -121,6 +126,14 @@ async def progress(ctx: Context, request: Request, session: AsyncSession) -> Rep
         if by_region.get(r.slug)
     )
     year_lines = "\n".join(f"{year}: {count}" for year, count in sorted(years.items()))
+    data = ProgressData(
+        joined=joined,
+        regions=[(_(r.name), by_region.get(r.slug, 0)) for r in REGIONS],
+        pending=by_status.get(CityStatus.PENDING, 0),
+    )
+    # Drawing takes about a tenth of a second: in a thread, so other commands are served meanwhile.
+    png = await asyncio.to_thread(render_png, data, MILESTONES, _)
+    chart = Attachment("progress.png", png, "image/png", alt_text=alt_text(data, MILESTONES, _))
     return Reply(
         title=_("10, 100, 1000 Human Rights Cities & Territories by 2030"),
         text=text + "\n" + "\n".join(lines),
@@ -129,5 +142,6 @@ async def progress(ctx: Context, request: Request, session: AsyncSession) -> Rep
             Field(_("By year joined"), year_lines or "—"),
             Field(_("Awaiting verification"), str(by_status.get(CityStatus.PENDING, 0))),
         ),
+        attachments=(chart,),
         shareable=True,
     )

@@ -112,3 +112,21 @@ def test_days_cli_prints_a_year_as_csv(tmp_path: Path) -> None:
     assert "vesak,\"Vesak, the Day of the Full Moon\",,yes" in lines
     assert "idahobit,\"International Day against Homophobia, Biphobia and Transphobia (IDAHOBIT)\",2027-05-17,no" in lines
     assert len(lines) == 1 + 248 - 1  # World Statistics Day is not observed in 2027
+
+
+def test_console_saves_a_replys_file_and_prints_its_path(tmp_path: Path) -> None:
+    result = hrc_bot(["console", "--user", "ana"], tmp_path, "/hrc progress\n/hrc progress\n")
+    assert result.returncode == 0, result.stderr
+    first, second = tmp_path / "data" / "files" / "progress.png", tmp_path / "data" / "files" / "progress-2.png"
+    assert f"📎 {first}" in result.stdout and f"📎 {second}" in result.stdout  # never overwrites
+    assert first.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert "Chart of verified local and regional governments: 0." in result.stdout  # its alt text
+
+
+def test_progress_chart_from_the_command_line(tmp_path: Path) -> None:
+    result = hrc_bot(["progress", "--chart", "report.png"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Verified local and regional governments: 0." in result.stdout
+    assert (tmp_path / "report.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    wrong = hrc_bot(["progress", "--chart", "report.jpg"], tmp_path)
+    assert wrong.returncode == 2 and "must name a .png file" in wrong.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
 import discord
@@ -61,11 +62,33 @@ def buttons(reply: Reply) -> discord.ui.View | None:
     return view
 
 
+ALT_TEXT_MAX = 1024  # an attachment's description (Discord's alt text)
+
+
+def files_of(reply: Reply, embed: discord.Embed) -> tuple[discord.Embed, list[discord.File]]:
+    """The reply's attachments as discord.py files sent with the embed (one multipart request); the
+    first image is shown inside the embed. ``embed`` may be shared (render's cache): it is copied."""
+    if not reply.attachments:
+        return embed, []
+    files = [
+        discord.File(io.BytesIO(a.content), filename=a.filename, description=a.alt_text[:ALT_TEXT_MAX] or None)
+        for a in reply.attachments
+    ]
+    image = next((a for a in reply.attachments if a.mime_type.startswith("image/")), None)
+    if image is not None:
+        embed = embed.copy()
+        embed.set_image(url=f"attachment://{files[reply.attachments.index(image)].filename}")
+    return embed, files
+
+
 async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
     embed, allowed = render(reply)
+    embed, files = files_of(reply, embed)
     ephemeral = reply.visibility is not Visibility.CHANNEL or reply.is_error
     view = buttons(reply)
-    extra = {"view": view} if view is not None else {}
+    extra: dict[str, object] = {"view": view} if view is not None else {}
+    if files:
+        extra["files"] = files
     if not interaction.response.is_done():
         await interaction.response.send_message(embed=embed, allowed_mentions=allowed, ephemeral=ephemeral, **extra)
     else:

@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deadline import Deadline
+from bot.slack.files import upload_attachments, upload_note
 from bot.slack.home import home_view
 from bot.slack.modals import (
     REGISTER_ID,
@@ -39,9 +40,11 @@ def actor_of(team_id: str, user_id: str, name: str) -> Actor:
     return Actor(platform="slack", workspace=team_id, user_id=user_id, display_name=name or user_id)
 
 
-def message_of(reply: Reply, team_id: str) -> dict[str, Any]:
-    """The message for the caller: an ack body or a response_url payload."""
+def message_of(reply: Reply, team_id: str, locale: str = "en") -> dict[str, Any]:
+    """The message for the caller: an ack body or a response_url payload (files follow it: bot.slack.files)."""
     text, blocks = rendered(reply, team_id)
+    if note := upload_note(reply, locale):
+        blocks = [*blocks, context(escape(note))]
     return {
         "text": text,
         "blocks": blocks,
@@ -79,6 +82,7 @@ def build_app(runtime: Runtime, client: AsyncWebClient) -> AsyncApp:
             await _respond(respond, reply, team_id)
         else:
             await ack(**message_of(reply, team_id))
+        await upload_attachments(client, reply, channel_id=place.channel_id, user_id=actor.user_id)
         await runtime.deliver_notices(reply)
 
     @app.view(REGISTER_ID)

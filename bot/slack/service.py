@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 IDEMPOTENT_METHODS = frozenset({
     "auth.test", "chat.update", "views.publish", "views.update", "conversations.open", "conversations.info",
     "conversations.history", "users.info",
+    "files.getUploadURLExternal",  # a second upload slot that is never completed shares nothing
 })
 
 

@@ -2,7 +2,8 @@
 
 The gateway speaks the real protocol (HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME)
 and dispatches the INTERACTION_CREATE payloads a test gives it; REST records every call (interaction
-callbacks, followups, channel messages) and deduplicates channel messages by nonce, like Discord.
+callbacks, followups, channel messages, with the files of multipart requests under ``_files``) and
+deduplicates channel messages by nonce, like Discord.
 """
 
 from __future__ import annotations
@@ -179,6 +180,13 @@ class FakeDiscord:
             elif request.content_type.startswith("multipart"):
                 form = await request.post()
                 body = json.loads(str(form.get("payload_json", "{}")))
+                # Files ride as parts files[0], files[1]…; kept under "_files" of the message they go
+                # with (an interaction callback's "data", or the followup / channel message itself).
+                message = body["data"] if isinstance(body.get("data"), dict) else body
+                message["_files"] = [
+                    {"name": key, "filename": part.filename, "content_type": part.content_type, "content": part.file.read()}
+                    for key, part in form.items() if key.startswith("files[") and isinstance(part, web.FileField)
+                ]
         limited = self._over_limit(path, request.method)
         if limited is not None:
             self.too_many += 1

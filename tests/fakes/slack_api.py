@@ -1,7 +1,9 @@
 """An in-process fake of the Slack Web API (and of response_url) on 127.0.0.1, port 0.
 
 It records every call the bot makes, answers like Slack does for the methods the bot uses, and
-can be told to answer 429 with Retry-After a number of times. It also speaks Socket Mode:
+can be told to answer 429 with Retry-After a number of times. Files go through the three steps of
+``files_upload_v2`` (getUploadURLExternal, a POST of the bytes to the upload URL, completeUploadExternal),
+and ``uploads`` keeps each completed file's name, bytes, alt text and channel. It also speaks Socket Mode:
 `apps.connections.open` hands out a websocket on this server, which says hello and delivers the
 envelopes a test sends; the bot's acknowledgements come back to the test.
 """
@@ -32,6 +34,7 @@ class FakeSlack:
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     rate_limits: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After values to answer first
     drops: dict[str, int] = field(default_factory=dict)  # method -> connections to cut first
+    fail: dict[str, str] = field(default_factory=dict)  # method -> Slack error code to answer (ok: false)
     url: str = ""
     # Optional enforcement of chat.postMessage limits (benchmarks): per workspace and per channel, a second.
     workspace_per_second: int | None = None
@@ -44,11 +47,14 @@ class FakeSlack:
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _acks: dict[str, asyncio.Future[dict[str, Any]]] = field(default_factory=dict)
     _envelopes: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _pending_files: dict[str, dict[str, Any]] = field(default_factory=dict)  # file id -> name, alt text, bytes
+    uploads: list[dict[str, Any]] = field(default_factory=list)  # completed: filename, content, alt_txt, channel, title
 
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)  # slack_sdk reads some methods with GET
         app.router.add_post("/response/{token}", self._response)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -113,6 +119,8 @@ class FakeSlack:
             self.calls.append(Call(method + ":429", params))
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(retry_after)})
         self.calls.append(Call(method, params))
+        if method in self.fail:
+            return web.json_response({"ok": False, "error": self.fail[method]})
         return web.json_response(self._answer(method, params))
 
     def _over_limit(self, channel: str) -> bool:
@@ -171,9 +179,34 @@ class FakeSlack:
             return {"ok": True, "messages": self.history.get(params.get("channel", ""), [])[: int(params.get("limit", 100))]}
         if method in ("views.open", "views.publish", "views.update"):
             return {"ok": True, "view": {"id": "V1", **(params.get("view") or {})}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts)}"
+            self._pending_files[file_id] = {"filename": params.get("filename"), "alt_txt": params.get("alt_txt"),
+                                            "length": int(params.get("length", 0)), "content": None}
+            return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            done = []
+            for entry in json.loads(params.get("files", "[]")):
+                pending = self._pending_files.pop(entry["id"], None)
+                if pending is None or pending["content"] is None:
+                    return {"ok": False, "error": "file_not_found"}
+                self.uploads.append({**pending, "id": entry["id"], "title": entry.get("title"),
+                                     "channel": params.get("channel_id"), "initial_comment": params.get("initial_comment")})
+                done.append({"id": entry["id"], "name": pending["filename"], "title": entry.get("title")})
+            return {"ok": True, "files": done}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{next(self._ts)}.000200"}
         return {"ok": True}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        pending = self._pending_files.get(request.match_info["file_id"])
+        if pending is None:
+            return web.Response(status=404, text="unknown upload url")
+        content = await request.read()
+        if len(content) != pending["length"]:
+            return web.Response(status=400, text="length differs from files.getUploadURLExternal")
+        pending["content"] = content
+        return web.Response(text="OK - " + str(len(content)))
 
     async def _response(self, request: web.Request) -> web.Response:
         self.responses.append(await request.json())
