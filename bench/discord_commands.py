@@ -39,13 +39,10 @@ class BareClient(discord.Client):
     def __init__(self) -> None:
         super().__init__(intents=discord.Intents(guilds=True))
         self.tree = app_commands.CommandTree(self)
-        group = app_commands.Group(name="hrc", description="bare")
 
-        @group.command(name="who", description="constant")
+        @self.tree.command(name="who", description="constant")
         async def who(interaction: discord.Interaction, theme: str) -> None:
             await interaction.response.send_message("ok", ephemeral=True)
-
-        self.tree.add_command(group)
 
     async def setup_hook(self) -> None:
         _shards, url, _limits = await self.http.get_bot_gateway()

@@ -1,4 +1,4 @@
-"""The command table: every `/hrc` command, its options, usage, examples and handler.
+"""The command table: every `/hrc` command, its options, usage, examples, handler and place in the tree.
 
 Handler modules register their commands with ``@command(...)``; the parser, ``help`` and the
 platform adapters (Discord's typed options, Slack's modals) all read this one table.
@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from handlers.i18n import N_
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +39,63 @@ class CommandSpec:
 
     def limit_of(self, key: str) -> int | None:
         return dict(self.limits).get(key)
+
+    @property
+    def place(self) -> tuple[str, ...]:
+        """Where the command sits in a command tree (Discord): ``("secretariat", "announce", "send")``.
+
+        Raises KeyError for a command missing from ``PLACES``.
+        """
+        return PLACES[self.name]
+
+
+# Each command's place in a nested command tree: (top-level command, [group,] subcommand), or just the
+# top-level command. Discord shows this tree; Slack and the console keep the grammar's `/hrc NAME`.
+# Discord's limits (25 subcommands or groups under one command, one level of groups) are checked by
+# ``handlers.tree.check``; the tree keeps at most 20 so that there is room to grow.
+PLACES: dict[str, tuple[str, ...]] = {
+    "help": ("help",),
+    "who": ("who",),
+    "register": ("city", "register"),
+    "profile": ("city", "profile"),
+    "theme add": ("city", "theme", "add"),
+    "theme remove": ("city", "theme", "remove"),
+    "share": ("practices", "share"),
+    "practices": ("practices", "search"),
+    "days": ("calendar", "days"),
+    "day": ("calendar", "day"),
+    "subscribe": ("subscriptions", "add"),
+    "unsubscribe": ("subscriptions", "remove"),
+    "progress": ("campaign", "progress"),
+    "themes": ("campaign", "themes"),
+    "channels": ("campaign", "channels"),
+    "pending": ("secretariat", "pending"),
+    "verify": ("secretariat", "verify"),
+    "reject": ("secretariat", "reject"),
+    "announce": ("secretariat", "announce", "new"),
+    "announce confirm": ("secretariat", "announce", "send"),
+    "announce cancel": ("secretariat", "announce", "cancel"),
+    "announce status": ("secretariat", "announce", "status"),
+    "announcements": ("secretariat", "announce", "list"),
+    "days add": ("secretariat", "dates", "add"),
+    "days remove": ("secretariat", "dates", "remove"),
+    "channel set": ("secretariat", "channel", "set"),
+    "channel unset": ("secretariat", "channel", "unset"),
+}
+
+# Descriptions of the tree's top-level commands and groups (N_-marked, at most 100 characters).
+BRANCHES: dict[tuple[str, ...], str] = {
+    ("city",): N_("Your city: register it, see a city's card, change its themes"),
+    ("city", "theme"): N_("Add or remove your city's themes"),
+    ("practices",): N_("Local practices: search them, share one of your city"),
+    ("calendar",): N_("UN international days and campaign dates"),
+    ("subscriptions",): N_("Get a direct message on the days of a theme"),
+    ("campaign",): N_("The campaign: progress, themes, channels"),
+    ("secretariat",): N_("For the campaign secretariat: verifications, announcements, dates, channels"),
+    ("secretariat", "announce"): N_("Broadcasts to every announcement channel"),
+    ("secretariat", "dates"): N_("Campaign dates in the calendar"),
+    ("secretariat", "channel"): N_("Channels that get UN-day prompts or announcements"),
+}
 
 
 COMMANDS: dict[str, CommandSpec] = {}

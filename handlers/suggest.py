@@ -1,33 +1,187 @@
-"""Suggestions for autocomplete (Discord), platform-neutral: themes, cities, commands by prefix."""
+"""Suggestions while someone types an option (Discord autocomplete), platform-neutral.
+
+``suggestions(ctx, source, text, locale)`` answers one ``handlers.options.Source`` with at most
+``LIMIT`` (label, value) pairs: the label is shown, the value is what the command receives. The
+caller passes text already cleaned with ``handlers.types.clean_input``. Labels and values are cut
+to ``MAX_CHARS`` (Discord's limits for a choice's name and value).
+"""
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from babel import Locale, UnknownLocaleError
+
+from handlers.calendar import un_days
 from handlers.context import Context
 from handlers.i18n import translator
-from handlers.registry import COMMANDS
-from handlers.text import fold
+from handlers.options import Source
+from handlers.text import fold, shorten
 from handlers.vocab import THEMES
-from storage.queries.cities import city_names_starting
+from storage.models import AnnouncementStatus, CityStatus
+from storage.queries import days as day_queries
+from storage.queries import suggestions as queries
 
 LIMIT = 25  # Discord shows at most 25 choices
+MAX_CHARS = 100  # a choice's name and value: 1 to 100 characters
 
 
-async def theme_names(ctx: Context, prefix: str, locale: str = "en") -> list[str]:
-    _ = translator(locale)
-    key = fold(prefix)
-    names = [_(t.name) for t in THEMES]
+@dataclass(frozen=True)
+class Suggestion:
+    label: str
+    value: str
+
+
+def _pair(label: str, value: str) -> Suggestion:
+    return Suggestion(shorten(label, MAX_CHARS), value[:MAX_CHARS])
+
+
+def rank(text: str, candidates: list[tuple[str, ...]], limit: int = LIMIT) -> list[int]:
+    """Indexes of ``candidates`` (each a tuple of spellings, the first the name) matching ``text``:
+    a spelling starting with it, then a word of one starting with it, then containing it, then close
+    to it (typos: ``housng`` -> Housing). Comparison is folded (case, accents, punctuation)."""
+    key = fold(text)
     if not key:
-        return names[:LIMIT]
-    starts = [n for n in names if fold(n).startswith(key)]
-    inside = [n for n in names if key in fold(n) and n not in starts]
-    synonyms = [_(t.name) for t in THEMES if any(fold(s).startswith(key) for s in t.synonyms)]
-    return list(dict.fromkeys(starts + inside + synonyms))[:LIMIT]
+        return list(range(min(limit, len(candidates))))
+    folded = [[fold(s) for s in spellings] for spellings in candidates]
+    tiers: list[list[int]] = [[], [], [], []]
+    for index, spellings in enumerate(folded):
+        if any(s.startswith(key) for s in spellings):
+            tiers[0].append(index)
+        elif any(w.startswith(key) for s in spellings for w in s.split()):
+            tiers[1].append(index)
+        elif any(key in s for s in spellings):
+            tiers[2].append(index)
+        elif any(difflib.SequenceMatcher(None, key, s[: len(key) + 2]).ratio() >= 0.75 for s in spellings):
+            tiers[3].append(index)
+    return [i for tier in tiers for i in tier][:limit]
 
 
-async def city_names(ctx: Context, prefix: str) -> list[str]:
+def theme_suggestions(text: str, locale: str, *, listed: bool = False) -> list[Suggestion]:
+    """Themes by name or synonym, in the caller's language. ``listed``: the text is a comma-separated
+    list; the last entry is completed and the ones before it are kept in the value."""
+    _ = translator(locale)
+    head, last = "", text
+    if listed and "," in text:
+        before, _sep, last = text.rpartition(",")
+        head = ", ".join(part.strip() for part in before.split(",") if part.strip())
+        head = f"{head}, " if head else ""
+    names = [_(t.name) for t in THEMES]
+    spellings = [(name, t.name, t.slug.replace("-", " "), *t.synonyms) for name, t in zip(names, THEMES, strict=True)]
+    return [_pair(head + names[i], head + names[i]) for i in rank(last, spellings)]
+
+
+@lru_cache(maxsize=1)
+def _zones() -> tuple[tuple[str, ...], ...]:
+    # "America/Argentina/Buenos_Aires" is found by "buenos", "argentina" or "america/arg".
+    names = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    return tuple((z, z.rsplit("/", 1)[1].replace("_", " "), *z.replace("_", " ").split("/")[1:-1]) for z in names)
+
+
+def timezone_suggestions(text: str) -> list[Suggestion]:
+    """IANA time zones; "Bogota" -> America/Bogota (the label shows the name the grammar expects)."""
+    zones = _zones()
+    return [_pair(zones[i][0], zones[i][0]) for i in rank(text.replace(" ", "_") if "/" in text else text, list(zones))]
+
+
+@lru_cache(maxsize=8)
+def _territories(locale: str) -> tuple[str, ...]:
+    try:
+        names = Locale.parse(locale.replace("-", "_")).territories
+    except (UnknownLocaleError, ValueError):
+        names = Locale("en").territories
+    # Two-letter codes are countries and territories; three digits are world regions ("001" World).
+    return tuple(sorted((name for code, name in names.items() if len(code) == 2 and code.isalpha()), key=fold))
+
+
+async def country_suggestions(ctx: Context, text: str, locale: str) -> list[Suggestion]:
+    """Countries as the directory spells them first, then every country's name in the caller's language."""
     async with ctx.db.transaction(write=False) as session:
-        return list(await city_names_starting(session, fold(prefix), LIMIT))
+        known = await queries.countries_like(session, fold(text), LIMIT)
+    territories = list(_territories(locale))
+    names = list(dict.fromkeys([*known, *(territories[i] for i in rank(text, [(t,) for t in territories]))]))
+    return [_pair(n, n) for n in names[:LIMIT]]
 
 
-async def command_names(ctx: Context, prefix: str) -> list[str]:
-    return [name for name in COMMANDS if name.startswith(prefix.lower().strip())][:LIMIT]
+async def city_suggestions(ctx: Context, text: str, locale: str, *, waiting_only: bool = False) -> list[Suggestion]:
+    """Verified cities (or, ``waiting_only``, the ones waiting for the secretariat) as "Córdoba — Spain";
+    the value ``#ID`` names exactly that city, so two cities of one name never make picking ambiguous."""
+    _ = translator(locale)
+    async with ctx.db.transaction(write=False) as session:
+        rows = await queries.cities_like(session, fold(text), LIMIT, waiting_only=waiting_only)
+    result = []
+    for row in rows:
+        label = f"{row.name} — {row.country}"
+        if waiting_only:
+            label += " " + (_("(new city)") if row.status == CityStatus.PENDING else _("(new focal point)"))
+        result.append(_pair(label, f"#{row.id}"))
+    return result
+
+
+async def day_suggestions(ctx: Context, text: str, *, campaign_only: bool = False) -> list[Suggestion]:
+    """UN days and campaign dates by name; the value is the day's slug, which ``day`` finds exactly."""
+    async with ctx.db.transaction(write=False) as session:
+        rows = await day_queries.all_campaign_dates(session)
+    days = [(row.name, row.slug) for row in rows]
+    if not campaign_only:
+        days += [(day.name, day.slug) for day in un_days()]
+    return [_pair(days[i][0], days[i][1]) for i in rank(text, [(name, slug.replace("-", " ")) for name, slug in days])]
+
+
+_ANNOUNCEMENT_STATUSES = {
+    Source.DRAFT: (AnnouncementStatus.DRAFT,),
+    Source.CANCELLABLE: (AnnouncementStatus.DRAFT, AnnouncementStatus.QUEUED, AnnouncementStatus.SENDING),
+    Source.ANNOUNCEMENT: tuple(AnnouncementStatus),
+}
+
+
+async def announcement_suggestions(ctx: Context, source: Source, text: str, locale: str) -> list[Suggestion]:
+    """Announcements as "#12 · Title (draft)", newest first; the value is the number (an integer option)."""
+    _ = translator(locale)
+    async with ctx.db.transaction(write=False) as session:
+        rows = await queries.announcements_by_status(session, _ANNOUNCEMENT_STATUSES[source], 200)
+    labels = [(f"#{row.id} · {row.title}", str(row.id), row.status) for row in rows]
+    key = text.strip().lstrip("#")
+    if key.isdigit():
+        picked = [entry for entry in labels if entry[1].startswith(key)]
+    else:
+        picked = [labels[i] for i in rank(text, [(label.split(" · ", 1)[1],) for label, _id, _s in labels])]
+    status_names = {
+        AnnouncementStatus.DRAFT: _("draft"), AnnouncementStatus.QUEUED: _("scheduled"),
+        AnnouncementStatus.SENDING: _("sending"), AnnouncementStatus.DONE: _("sent"),
+        AnnouncementStatus.CANCELLED: _("cancelled"),
+    }
+    return [
+        Suggestion(shorten(label, MAX_CHARS - 16) + f" ({status_names.get(status, status)})", value)
+        for label, value, status in picked[:LIMIT]
+    ]
+
+
+def command_suggestions(text: str, paths: list[tuple[str, ...]]) -> list[Suggestion]:
+    """Commands by their path in the tree (``secretariat announce send``), for help."""
+    names = [" ".join(path) for path in paths]
+    return [_pair("/" + names[i], names[i]) for i in rank(text.removeprefix("/"), [(n, n.split()[-1]) for n in names])]
+
+
+async def suggestions(ctx: Context, source: Source, text: str, locale: str = "en") -> list[Suggestion]:
+    """At most ``LIMIT`` suggestions for ``text`` typed into an option whose suggestions come from ``source``."""
+    if source in (Source.THEME, Source.THEMES):
+        return theme_suggestions(text, locale, listed=source is Source.THEMES)
+    if source is Source.TIMEZONE:
+        return timezone_suggestions(text)
+    if source is Source.COUNTRY:
+        return await country_suggestions(ctx, text, locale)
+    if source in (Source.CITY, Source.PENDING_CITY):
+        return await city_suggestions(ctx, text, locale, waiting_only=source is Source.PENDING_CITY)
+    if source in (Source.DAY, Source.CAMPAIGN_DATE):
+        return await day_suggestions(ctx, text, campaign_only=source is Source.CAMPAIGN_DATE)
+    if source in _ANNOUNCEMENT_STATUSES:
+        return await announcement_suggestions(ctx, source, text, locale)
+    if source is Source.COMMAND:
+        from handlers.tree import leaves  # the tree reads the whole command table, loaded by then
+
+        return command_suggestions(text, sorted(leaf.path for leaf in leaves()))
+    raise ValueError(f"no suggestions for {source!r}")

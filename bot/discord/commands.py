@@ -1,122 +1,146 @@
-"""The `/hrc` application command group, generated from the core's command table.
+"""Discord's application commands, generated from the core's command tree (``handlers.tree``).
 
-Every grammar command becomes a subcommand with typed options named like the grammar's keys;
-two-word commands become a nested group (`/hrc theme add`), or a hyphenated name when the first
-word is itself a command (`/hrc days-add`, since Discord forbids a subcommand and a group with
-the same name). Discord limits: ≤ 25 subcommands per group, one nesting level, ≤ 25 choices.
+Top-level commands by domain (``/who``, ``/city register``, ``/secretariat announce send``), each a
+discord.py ``Command`` or ``Group``; every option is typed through a ``Transformer`` built from
+``handlers.options`` (integers, booleans, choices, a channel, suggestions from the database) that
+turns the value back into the grammar's text, so the core runs the same ``ParsedCommand`` as on Slack.
+Names and descriptions are ``locale_str`` so a ``app_commands.Translator`` can localise them.
+``/secretariat`` is guild-only with Manage Server as its default permission: Discord hides it from
+members; the core still checks who may run it.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+import logging
 from typing import Any
 
 import discord
 from discord import app_commands
+from discord.app_commands import locale_str
 
 from bot.discord.interactions import answer, runtime_of
 from bot.discord.modals import CommandModal, needs_form
-from handlers.registry import COMMANDS, CommandSpec
-from handlers.suggest import city_names, command_names, theme_names
-from handlers.types import ParsedCommand
-from handlers.vocab import REGIONS, SIZES
+from handlers.options import PLACE_KEY, Kind
+from handlers.suggest import suggestions
+from handlers.tree import Branch, Leaf, TreeOption, build
+from handlers.types import ParsedCommand, clean_input
 
-CHOICES: dict[str, list[app_commands.Choice[str]]] = {
-    "region": [app_commands.Choice(name=r.name, value=r.slug) for r in REGIONS],
-    "size": [app_commands.Choice(name=s.name, value=s.slug) for s in SIZES],
-    "what": [app_commands.Choice(name="UN-day prompts", value="days"), app_commands.Choice(name="announcements", value="announcements")],
+logger = logging.getLogger(__name__)
+
+SECRETARIAT = "secretariat"
+# Who sees /secretariat until a server admin grants it (Server Settings → Integrations): Manage Server.
+SECRETARIAT_PERMISSIONS = discord.Permissions(manage_guild=True)
+_TYPES = {
+    Kind.TEXT: discord.AppCommandOptionType.string,
+    Kind.CHOICE: discord.AppCommandOptionType.string,
+    Kind.INTEGER: discord.AppCommandOptionType.integer,
+    Kind.BOOLEAN: discord.AppCommandOptionType.boolean,
+    Kind.CHANNEL: discord.AppCommandOptionType.channel,
 }
-DESCRIPTIONS = {
-    "city": "City or territory", "country": "Country", "region": "UCLG world region", "themes": "Themes, comma-separated",
-    "theme": "A campaign theme", "size": "Kind of local government", "timezone": "IANA time zone, e.g. Europe/Madrid",
-    "languages": "Language codes, e.g. en, es", "title": "Title (150 characters at most)",
-    "summary": "Summary (2,000 characters at most)", "link": "A full https:// link", "reason": "Why (shown to the registrant)",
-    "words": "Words to search in titles and summaries", "command": "A command", "month": "A month (name or number)",
-    "name": "Name", "date": "YYYY-MM-DD", "what": "What this channel gets",
-}
 
 
-def param_name(label: str) -> str:
-    return {"day name": "name"}.get(label, label.replace(" ", "_"))
+class OptionTransformer(app_commands.Transformer):
+    """One option of the tree as Discord's typed option; ``transform`` gives back the grammar's text
+    (a channel option gives the channel itself, which becomes the request's place)."""
+
+    def __init__(self, option: TreeOption) -> None:
+        self.option = option
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return _TYPES[self.option.info.kind]
+
+    @property
+    def choices(self) -> list[app_commands.Choice[str]] | None:
+        if self.option.info.kind is not Kind.CHOICE:
+            return None
+        return [app_commands.Choice(name=locale_str(label), value=value) for label, value in self.option.info.choices]
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return [discord.ChannelType.text, discord.ChannelType.news]
+
+    @property
+    def min_value(self) -> int | None:
+        return self.option.info.min_value
+
+    @property
+    def max_value(self) -> int | None:
+        # For a string option, discord.py sends these as min_length / max_length.
+        return self.option.max_length if self.option.info.kind is Kind.TEXT else None
+
+    async def transform(self, interaction: discord.Interaction, value: Any, /) -> Any:
+        if self.option.info.kind is Kind.BOOLEAN:
+            return "yes" if value else "no"
+        if self.option.info.kind is Kind.CHANNEL:
+            return value
+        return str(value)
 
 
-async def _autocomplete(interaction: discord.Interaction, current: str, source: Callable[..., Awaitable[list[str]]]) -> list[app_commands.Choice[str]]:
-    names = await source(runtime_of(interaction).ctx, current)
-    return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names[:25]]
+class SuggestingTransformer(OptionTransformer):
+    """An option with suggestions from the database, answered within Discord's 3-second window."""
+
+    async def autocomplete(self, interaction: discord.Interaction, value: int | float | str, /) -> list[app_commands.Choice[Any]]:
+        source = self.option.info.source
+        assert source is not None
+        text = clean_input(str(value or ""))[:200]
+        found = await suggestions(runtime_of(interaction).ctx, source, text, str(interaction.locale))
+        if self.option.info.kind is Kind.INTEGER:
+            return [app_commands.Choice(name=s.label, value=int(s.value)) for s in found if s.value.isdigit()]
+        return [app_commands.Choice(name=s.label, value=s.value) for s in found]
 
 
-async def complete_theme(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    # For comma-separated lists, complete the last entry and keep the ones before it.
-    head, _, last = current.rpartition(",")
-    prefix = f"{head}, " if head else ""
-    return [app_commands.Choice(name=(prefix + c.value)[:100], value=(prefix + c.value)[:100]) for c in await _autocomplete(interaction, last.strip(), theme_names)]
+def transformer(option: TreeOption) -> OptionTransformer:
+    return SuggestingTransformer(option) if option.info.source is not None else OptionTransformer(option)
 
 
-async def complete_city(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    return await _autocomplete(interaction, current, city_names)
+def build_command(leaf: Leaf) -> app_commands.Command[Any, ..., None]:
+    """The leaf as a discord.py command whose options are the leaf's typed options."""
+    spec = leaf.spec
+    # register/share open a form when required options are missing, so none is required on Discord's side.
+    relaxed = spec.name in ("register", "share")
 
-
-async def complete_command(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    return await _autocomplete(interaction, current, command_names)
-
-
-AUTOCOMPLETE = {"theme": complete_theme, "themes": complete_theme, "city": complete_city, "command": complete_command}
-
-
-def _parameters(spec: CommandSpec) -> list[tuple[str, str, bool]]:
-    """(option name, grammar key or "" for the main argument, required)."""
-    params = []
-    if spec.main is not None:
-        params.append((param_name(spec.main), "", spec.main_required))
-    params += [(key, key, key in spec.required) for key in spec.keys]
-    return params
-
-
-def build_command(spec: CommandSpec, name: str) -> app_commands.Command[Any, ..., None]:
-    params = _parameters(spec)
-
-    async def callback(interaction: discord.Interaction, **values: str | None) -> None:
-        main = next((values.get(p) or "" for p, key, _r in params if key == ""), "")
-        options = {key: str(values[p]) for p, key, _r in params if key and values.get(p)}
+    async def callback(interaction: discord.Interaction, **values: Any) -> None:
+        main, options, channel = "", {}, None
+        for option in leaf.options:
+            value = values.get(option.name)
+            if value is None or value == "":
+                continue
+            if option.key == PLACE_KEY:
+                channel = value
+            elif option.key == "":
+                main = value
+            else:
+                options[option.key] = value
         if needs_form(spec.name, options):
             await interaction.response.send_modal(CommandModal(spec.name, options))
             return
-        await answer(interaction, ParsedCommand(spec.name, main=str(main), options=options))
+        await answer(interaction, ParsedCommand(spec.name, main=main, options=options), channel=channel)
 
-    signature = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction)]
-    for option, _key, required in params:
-        # register/share open a form when options are missing, so none is required on Discord's side.
-        hard = required and spec.name not in ("register", "share")
-        signature.append(inspect.Parameter(
-            option, inspect.Parameter.KEYWORD_ONLY, annotation=str if hard else str | None,
-            default=inspect.Parameter.empty if hard else None,
+    parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction)]
+    for option in leaf.options:
+        required = option.required and not relaxed
+        parameters.append(inspect.Parameter(
+            option.name, inspect.Parameter.KEYWORD_ONLY, annotation=transformer(option),
+            default=inspect.Parameter.empty if required else None,
         ))
-    callback.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
-    command = app_commands.Command(name=name, description=spec.summary[:100], callback=callback)
-    for option, _key, _required in params:
-        parameter = command._params[option]
-        parameter.description = DESCRIPTIONS.get(option, option)[:100]
-        if option in CHOICES:
-            parameter.choices = CHOICES[option]
-        elif option in AUTOCOMPLETE:
-            command.autocomplete(option)(AUTOCOMPLETE[option])
-    return command
+    callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    described = app_commands.describe(**{o.name: locale_str(o.info.description) for o in leaf.options})(callback)
+    return app_commands.Command(name=locale_str(leaf.name), description=locale_str(spec.summary), callback=described)
 
 
-def build_group() -> app_commands.Group:
-    group = app_commands.Group(name="hrc", description="Human Rights Cities campaign")
-    nested: dict[str, app_commands.Group] = {}
-    for spec in COMMANDS.values():
-        if spec.name.startswith("test-"):
-            continue
-        first, _, second = spec.name.partition(" ")
-        if not second:
-            group.add_command(build_command(spec, first))
-        elif first in COMMANDS:
-            group.add_command(build_command(spec, f"{first}-{second}"))
-        else:
-            if first not in nested:
-                nested[first] = app_commands.Group(name=first, description=f"/hrc {first} …", parent=group)
-            nested[first].add_command(build_command(spec, second))
+def build_group(branch: Branch) -> app_commands.Group:
+    extra: dict[str, Any] = {}
+    if branch.path == (SECRETARIAT,):
+        extra = {"guild_only": True, "allowed_contexts": app_commands.AppCommandContext(guild=True),
+                 "default_permissions": SECRETARIAT_PERMISSIONS}
+    group = app_commands.Group(name=locale_str(branch.name), description=locale_str(branch.description), **extra)
+    for child in branch.children.values():
+        group.add_command(build_group(child) if isinstance(child, Branch) else build_command(child))
     return group
+
+
+def build_commands() -> list[app_commands.Command[Any, ..., None] | app_commands.Group]:
+    """Every top-level command of the tree, ready for ``CommandTree.add_command``."""
+    return [build_group(node) if isinstance(node, Branch) else build_command(node) for node in build().values()]

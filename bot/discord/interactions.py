@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -95,12 +96,19 @@ async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
         await interaction.followup.send(embed=embed, allowed_mentions=allowed, ephemeral=ephemeral, **extra)
 
 
-async def answer(interaction: discord.Interaction, command: ParsedCommand) -> Reply | None:
-    """Run the command; answer directly when quick, otherwise defer first (Discord's 3-second window)."""
+async def answer(interaction: discord.Interaction, command: ParsedCommand, *, channel: Any = None) -> Reply | None:
+    """Run the command; answer directly when quick, otherwise defer first (Discord's 3-second window).
+
+    ``channel``: the channel a command acts on when it is not the one it was typed in (a channel option).
+    """
     runtime = runtime_of(interaction)
+    request = request_of(interaction, command)
+    if channel is not None:
+        place = replace(request.place, channel_id=str(channel.id), name=getattr(channel, "name", "") or "")
+        request = replace(request, place=place)
     deadline = Deadline(runtime.answer_within, lambda: interaction.response.defer(ephemeral=True, thinking=True))
     try:
-        reply = await runtime.answer_once(request_of(interaction, command), key=f"discord-interaction:{interaction.id}")
+        reply = await runtime.answer_once(request, key=f"discord-interaction:{interaction.id}")
     finally:
         await deadline.settle()  # after a defer, send_reply answers with a followup
     if reply is None:  # the same interaction delivered twice

@@ -1,4 +1,4 @@
-"""Run Discord: one client with the `/hrc` tree, persistent buttons and a sender for notices."""
+"""Run Discord: one client with the command tree, persistent buttons and a sender for notices."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import discord.gateway
 import yarl
 from discord import app_commands
 
-from bot.discord.commands import build_group
+from bot.discord.commands import build_commands
 from bot.discord.sender import DiscordSender
 from bot.discord.views import CommandButton
 from bot.wiring import Runtime
@@ -28,7 +28,8 @@ class HrcClient(discord.Client):
         super().__init__(intents=intents())
         self.hrc_runtime = runtime
         self.tree = app_commands.CommandTree(self)
-        self.tree.add_command(build_group())
+        for command in build_commands():
+            self.tree.add_command(command)
 
     async def setup_hook(self) -> None:
         # setup_hook runs once per process; on_ready can fire again after a reconnect.

@@ -1,4 +1,4 @@
-"""`/hrc` on Discord through the real discord.py client: commands, autocomplete, buttons, modals, mentions."""
+"""Discord through the real discord.py client: commands, autocomplete, buttons, modals, mentions."""
 
 from __future__ import annotations
 
@@ -10,16 +10,13 @@ SEC = "500000000000000002"
 
 
 async def test_commands_are_synced_to_the_guild(discord_bot: DiscordBot) -> None:
-    synced = discord_bot.fake.posted("/commands", method="PUT")
-    hrc = synced[0][0]
-    names = {o["name"] for o in hrc["options"]}
-    assert hrc["name"] == "hrc" and {"register", "who", "theme", "days-add", "verify"} <= names
-    assert len(hrc["options"]) <= 25
+    synced = discord_bot.fake.posted("/commands", method="PUT")[0]
+    assert {"who", "city", "practices", "calendar", "campaign", "secretariat", "help"} <= {c["name"] for c in synced}
 
 
 async def test_register_verify_with_the_button_then_who_with_autocomplete(discord_bot: DiscordBot) -> None:
     bot = discord_bot
-    iid, first = await bot.send(2, slash(["register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america", "themes": "water"}), user_id=ANA)
+    iid, first = await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america", "themes": "water"}), user_id=ANA)
     registered = await bot.answer(iid)
     assert "Quilmes is registered" in embed_text(registered)
     assert registered.get("flags", 0) & 64  # only the registrant sees it
@@ -49,9 +46,9 @@ async def test_register_verify_with_the_button_then_who_with_autocomplete(discor
 
 async def test_share_with_missing_options_opens_a_modal_and_its_submission_is_stored(discord_bot: DiscordBot) -> None:
     bot = discord_bot
-    await bot.send(2, slash(["register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america"}), user_id=ANA)
-    await bot.send(2, slash(["verify"], {"city": "Quilmes"}), user_id=SEC, roles=[SECRETARIAT_ROLE_ID])
-    _iid, modal = await bot.send(2, slash(["share"], {"title": "Water kiosks"}), user_id=ANA)
+    await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america"}), user_id=ANA)
+    await bot.send(2, slash(["secretariat", "verify"], {"city": "Quilmes"}), user_id=SEC, roles=[SECRETARIAT_ROLE_ID])
+    _iid, modal = await bot.send(2, slash(["practices", "share"], {"title": "Water kiosks"}), user_id=ANA)
     assert modal["type"] == 9
     inputs = [c for row in modal["data"]["components"] for c in row["components"]]
     assert inputs[0]["value"] == "Water kiosks"
@@ -63,13 +60,13 @@ async def test_share_with_missing_options_opens_a_modal_and_its_submission_is_st
     iid, _ = await bot.send(5, submitted, user_id=ANA)
     shared = await bot.answer(iid)
     assert "Water kiosks" in embed_text(shared) and not shared.get("flags", 0) & 64  # shown to the channel
-    iid, _ = await bot.send(2, slash(["practices"], {"words": "kiosks"}), user_id=SEC)
+    iid, _ = await bot.send(2, slash(["practices", "search"], {"words": "kiosks"}), user_id=SEC)
     assert "Water kiosks (Quilmes)" in embed_text(await bot.answer(iid))
 
 
 async def test_invalid_modal_input_is_answered_with_the_field(discord_bot: DiscordBot) -> None:
     bot = discord_bot
-    _iid, modal = await bot.send(2, slash(["register"], {}), user_id=ANA)
+    _iid, modal = await bot.send(2, slash(["city", "register"], {}), user_id=ANA)
     inputs = [c for row in modal["data"]["components"] for c in row["components"]]
     values = ["Grenoble", "France", "Europe", "", "Europe/Nowhere"]
     submitted = {"custom_id": modal["data"]["custom_id"], "components": [
@@ -81,7 +78,7 @@ async def test_invalid_modal_input_is_answered_with_the_field(discord_bot: Disco
 
 
 async def test_user_typed_everyone_never_pings(discord_bot: DiscordBot) -> None:
-    iid, _ = await discord_bot.send(2, slash(["register"], {"city": "@everyone @here <@&600000000000000001>", "country": "France", "region": "europe"}), user_id=ANA)
+    iid, _ = await discord_bot.send(2, slash(["city", "register"], {"city": "@everyone @here <@&600000000000000001>", "country": "France", "region": "europe"}), user_id=ANA)
     answer = await discord_bot.answer(iid)
     allowed = answer["allowed_mentions"]
     # No everyone/here/role ping; only the user the bot itself names (the registrant, as focal point).
@@ -90,10 +87,10 @@ async def test_user_typed_everyone_never_pings(discord_bot: DiscordBot) -> None:
 
 
 async def test_secretariat_command_refused_for_a_member(discord_bot: DiscordBot) -> None:
-    iid, _ = await discord_bot.send(2, slash(["pending"], {}), user_id=ANA)
+    iid, _ = await discord_bot.send(2, slash(["secretariat", "pending"], {}), user_id=ANA)
     answer = await discord_bot.answer(iid)
     assert "for the campaign secretariat" in embed_text(answer) and answer.get("flags", 0) & 64
-    iid, _ = await discord_bot.send(2, slash(["pending"], {}), user_id=SEC, roles=[SECRETARIAT_ROLE_ID])
+    iid, _ = await discord_bot.send(2, slash(["secretariat", "pending"], {}), user_id=SEC, roles=[SECRETARIAT_ROLE_ID])
     assert "Nothing is waiting" in embed_text(await discord_bot.answer(iid))
 
 
@@ -101,22 +98,22 @@ async def test_reconnects_after_the_gateway_drops_and_still_answers(discord_bot:
     await discord_bot.fake.drop_gateway()
     await discord_bot.fake.wait_for(lambda: discord_bot.fake.ready.is_set(), within=30)
     assert discord_bot.fake.resumes + discord_bot.fake.identifies >= 2
-    iid, _ = await discord_bot.send(2, slash(["themes"], {}), user_id=ANA)
+    iid, _ = await discord_bot.send(2, slash(["campaign", "themes"], {}), user_id=ANA)
     assert "Campaign themes" in embed_text(await discord_bot.answer(iid))
 
 
 async def test_days_and_day_on_discord(discord_bot: DiscordBot) -> None:
-    iid, _ = await discord_bot.send(2, slash(["days"], {"month": "december"}), user_id=ANA)
+    iid, _ = await discord_bot.send(2, slash(["calendar", "days"], {"month": "12"}), user_id=ANA)
     days = await discord_bot.answer(iid)
     assert "Human Rights Day" in embed_text(days) and len(days["embeds"][0]["description"]) <= 4096
-    iid, _ = await discord_bot.send(2, slash(["day"], {"name": "world water day"}), user_id=ANA)
+    iid, _ = await discord_bot.send(2, slash(["calendar", "day"], {"name": "world water day"}), user_id=ANA)
     assert "A/RES/47/193" in embed_text(await discord_bot.answer(iid))
 
 
 async def test_slow_work_is_deferred_then_answered_in_a_followup(discord_bot: DiscordBot) -> None:
     bot = discord_bot
     bot.runtime.answer_within = 0  # a deployment whose every command outlasts the deadline
-    iid, first = await bot.send(2, slash(["register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america", "themes": "water"}), user_id=ANA)
+    iid, first = await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america", "themes": "water"}), user_id=ANA)
     assert first["type"] == 5 and first["data"]["flags"] & 64  # deferred ("thinking…"), ephemeral
     followup = await bot.answer(iid)
     assert "Quilmes is registered" in embed_text(followup)
@@ -126,6 +123,6 @@ async def test_slow_work_is_deferred_then_answered_in_a_followup(discord_bot: Di
 
 
 async def test_quick_answers_are_the_interaction_response_itself(discord_bot: DiscordBot) -> None:
-    iid, first = await discord_bot.send(2, slash(["themes"], {}), user_id=ANA)
+    iid, first = await discord_bot.send(2, slash(["campaign", "themes"], {}), user_id=ANA)
     assert first["type"] == 4 and "Campaign themes" in embed_text(first["data"])
     assert discord_bot.followups(iid) == []  # no followup needed

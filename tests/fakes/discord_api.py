@@ -273,10 +273,33 @@ def interaction(kind: int, data: dict[str, Any], *, user_id: str = "500000000000
     return payload
 
 
-def slash(path: list[str], options: dict[str, str], focused: str | None = None) -> dict[str, Any]:
-    """`data` of `/hrc <path…> option: value` (type 1 subcommand, type 2 subcommand group)."""
-    leaf = [{"name": k, "type": 3, "value": v, **({"focused": True} if k == focused else {})} for k, v in options.items()]
-    node: list[dict[str, Any]] = [{"name": path[-1], "type": 1, "options": leaf}]
-    if len(path) == 2:
-        node = [{"name": path[0], "type": 2, "options": node}]
-    return {"id": "300000000000000001", "name": "hrc", "type": 1, "guild_id": GUILD_ID, "options": node}
+def slash(path: list[str], options: dict[str, Any], focused: str | None = None,
+          resolved: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`data` of `/<path…> option: value`: path[0] the top-level command, then a subcommand (type 1), or a
+    group (type 2) and its subcommand. Option types follow the values: str 3, bool 5, int 4; a
+    ``Channel`` is type 7, resolved as Discord does."""
+    leaf = []
+    resolved = dict(resolved or {})
+    for key, value in options.items():
+        kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 7 if isinstance(value, Channel) else 3
+        if isinstance(value, Channel):
+            resolved.setdefault("channels", {})[value.id] = {"id": value.id, "name": value.name, "type": 0, "permissions": "2147483647"}
+            value = value.id
+        leaf.append({"name": key, "type": kind, "value": value, **({"focused": True} if key == focused else {})})
+    node: list[dict[str, Any]] = leaf
+    if len(path) >= 2:
+        node = [{"name": path[-1], "type": 1, "options": leaf}]
+    if len(path) == 3:
+        node = [{"name": path[1], "type": 2, "options": node}]
+    data = {"id": "300000000000000001", "name": path[0], "type": 1, "guild_id": GUILD_ID, "options": node}
+    if resolved:
+        data["resolved"] = resolved
+    return data
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A channel option's value in ``slash``."""
+
+    id: str
+    name: str = "channel"

@@ -1,0 +1,112 @@
+"""What each command option is, platform-neutrally: its kind, a one-line description, where suggestions come from.
+
+The grammar treats every option as text (``key: value``). Platforms with typed options (Discord's
+application commands) read this table to offer integers, yes/no, fixed choices, channels and
+suggestions while the value still reaches the core as the same text. An option is named by its
+grammar key; a command's free words (its main argument) are named by ``CommandSpec.main``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from handlers.i18n import N_
+from handlers.vocab import REGIONS, SIZES
+
+# The Discord channel a command acts on (``channel set``): on Slack and the console it is always the
+# channel the command was typed in, so it is not a grammar key; typed platforms may offer it.
+PLACE_KEY = "@channel"
+
+MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
+          N_("August"), N_("September"), N_("October"), N_("November"), N_("December"))
+
+
+class Kind(enum.StrEnum):
+    TEXT = "text"
+    INTEGER = "integer"  # reaches the grammar as its decimal digits
+    BOOLEAN = "boolean"  # reaches the grammar as "yes" / "no"
+    CHOICE = "choice"  # one of ``choices``; the value reaches the grammar
+    CHANNEL = "channel"  # a channel of the server (only with PLACE_KEY)
+
+
+class Source(enum.StrEnum):
+    """Where typed platforms take suggestions from (``handlers.suggest`` answers each)."""
+
+    THEME = "theme"  # one theme
+    THEMES = "themes"  # a comma-separated list of themes: the last entry is completed
+    CITY = "city"  # cities the caller may see, with their country; the value identifies the city (#ID)
+    PENDING_CITY = "pending city"  # cities (or new focal points) waiting for the secretariat
+    DAY = "day"  # UN days and campaign dates
+    CAMPAIGN_DATE = "campaign date"  # campaign dates only (the ones that can be removed)
+    TIMEZONE = "timezone"  # IANA names, matched on the city part as well
+    COUNTRY = "country"
+    ANNOUNCEMENT = "announcement"  # any announcement, newest first
+    DRAFT = "draft"  # announcements previewed and not sent yet
+    CANCELLABLE = "cancellable"  # announcements not yet done: drafts, scheduled, sending
+    COMMAND = "command"  # command names, for help
+
+
+@dataclass(frozen=True)
+class OptionInfo:
+    """One option's kind and description (``description`` is N_-marked, at most 100 characters)."""
+
+    description: str
+    kind: Kind = Kind.TEXT
+    source: Source | None = None
+    choices: tuple[tuple[str, str], ...] = ()  # (N_-marked label, value), at most 25
+    min_value: int | None = None
+
+
+def _terms(terms: tuple) -> tuple[tuple[str, str], ...]:
+    return tuple((t.name, t.slug) for t in terms)
+
+
+BY_KEY: dict[str, OptionInfo] = {
+    "city": OptionInfo(N_("City or territory"), source=Source.CITY),
+    "country": OptionInfo(N_("Country"), source=Source.COUNTRY),
+    "region": OptionInfo(N_("UCLG world region"), Kind.CHOICE, choices=_terms(REGIONS)),
+    "size": OptionInfo(N_("Kind of local government"), Kind.CHOICE, choices=_terms(SIZES)),
+    "theme": OptionInfo(N_("A campaign theme"), source=Source.THEME),
+    "themes": OptionInfo(N_("Themes, comma-separated"), source=Source.THEMES),
+    "timezone": OptionInfo(N_("IANA time zone, e.g. Europe/Madrid"), source=Source.TIMEZONE),
+    "languages": OptionInfo(N_("Language codes, e.g. en, es")),
+    "title": OptionInfo(N_("Title")),
+    "summary": OptionInfo(N_("Summary")),
+    "text": OptionInfo(N_("The text members will read")),
+    "link": OptionInfo(N_("A full https:// link")),
+    "reason": OptionInfo(N_("Why (shown to the registrant)")),
+    "words": OptionInfo(N_("Words to search in titles and summaries")),
+    "command": OptionInfo(N_("A command"), source=Source.COMMAND),
+    "month": OptionInfo(N_("A month"), Kind.CHOICE, choices=tuple((m, str(i)) for i, m in enumerate(MONTHS, 1))),
+    "name": OptionInfo(N_("Name")),
+    "day name": OptionInfo(N_("A UN day or campaign date"), source=Source.DAY),
+    "date": OptionInfo(N_("Date, YYYY-MM-DD")),
+    "at": OptionInfo(N_("When to send: YYYY-MM-DD HH:MM and a time zone")),
+    "dm": OptionInfo(N_("Also a direct message to every verified focal point"), Kind.BOOLEAN),
+    "id": OptionInfo(N_("The announcement's number"), Kind.INTEGER, source=Source.ANNOUNCEMENT, min_value=1),
+    "what": OptionInfo(N_("What the channel gets"), Kind.CHOICE,
+                       choices=((N_("UN-day prompts"), "days"), (N_("announcements"), "announcements"))),
+    PLACE_KEY: OptionInfo(N_("The channel (this one when left out)"), Kind.CHANNEL),
+}
+
+# Where one command's option differs from the key's general meaning.
+BY_COMMAND: dict[tuple[str, str], OptionInfo] = {
+    ("verify", "city"): OptionInfo(N_("A city waiting for verification"), source=Source.PENDING_CITY),
+    ("reject", "city"): OptionInfo(N_("A city waiting for verification"), source=Source.PENDING_CITY),
+    ("register", "city"): OptionInfo(N_("Your city or territory")),
+    ("theme add", "theme"): OptionInfo(N_("Themes, comma-separated"), source=Source.THEMES),
+    ("theme remove", "theme"): OptionInfo(N_("Themes, comma-separated"), source=Source.THEMES),
+    ("days add", "name"): OptionInfo(N_("Name of the campaign date")),
+    ("announce confirm", "id"): OptionInfo(N_("A previewed announcement"), Kind.INTEGER, Source.DRAFT, min_value=1),
+    ("announce cancel", "id"): OptionInfo(N_("An announcement not sent yet"), Kind.INTEGER, Source.CANCELLABLE, min_value=1),
+    ("days remove", "name"): OptionInfo(N_("A campaign date"), source=Source.CAMPAIGN_DATE),
+}
+
+
+def option_info(command: str, key: str) -> OptionInfo:
+    """The option ``key`` (a grammar key or a main-argument label) of ``command``.
+
+    Raises KeyError when the option is in neither table: every option must be described.
+    """
+    return BY_COMMAND.get((command, key)) or BY_KEY[key]

@@ -1,0 +1,74 @@
+"""Small, indexed look-ups for suggestions while someone types (Discord autocomplete): cities, countries,
+announcements. Each returns at most ``limit`` rows, so an answer stays well within Discord's 3 s."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Announcement, City, CityStatus, FocalPoint, FocalStatus
+
+
+@dataclass(frozen=True)
+class CityRow:
+    id: int
+    name: str
+    country: str
+    status: str
+    waiting: bool  # a focal point waits for the secretariat
+
+
+def _matching(stmt: Select, folded: str, limit: int) -> tuple[Select, ...]:
+    """Names starting with ``folded``, then names containing it elsewhere (all names when it is empty)."""
+    if not folded:
+        return (stmt.limit(limit),)
+    starts = stmt.where(City.name_key.startswith(folded, autoescape=True)).limit(limit)
+    inside = stmt.where(
+        City.name_key.contains(folded, autoescape=True), ~City.name_key.startswith(folded, autoescape=True)
+    ).limit(limit)
+    return starts, inside
+
+
+async def cities_like(session: AsyncSession, folded: str, limit: int, *, waiting_only: bool = False,
+                      statuses: Sequence[str] = (CityStatus.VERIFIED,)) -> list[CityRow]:
+    """Cities whose folded name starts with (then contains) ``folded``, by name then country.
+
+    ``waiting_only``: only pending cities and verified ones with a pending focal point (what
+    ``verify``/``reject`` act on); otherwise cities in ``statuses``.
+    """
+    waiting = exists().where(FocalPoint.city_id == City.id, FocalPoint.status == FocalStatus.PENDING)
+    stmt = select(City.id, City.name, City.country, City.status, waiting.label("waiting"))
+    if waiting_only:
+        stmt = stmt.where((City.status == CityStatus.PENDING) | ((City.status == CityStatus.VERIFIED) & waiting))
+    else:
+        stmt = stmt.where(City.status.in_(list(statuses)))
+    stmt = stmt.order_by(City.name_key, City.country_key, City.id)
+    rows: list[CityRow] = []
+    for part in _matching(stmt, folded, limit):
+        rows += [CityRow(*row) for row in (await session.execute(part)).all()]
+    return rows[:limit]
+
+
+async def countries_like(session: AsyncSession, folded: str, limit: int) -> list[str]:
+    """Country names as the directory spells them, whose folded form starts with ``folded``."""
+    stmt = select(City.country, City.country_key).distinct().order_by(City.country_key).limit(limit)
+    if folded:
+        stmt = stmt.where(City.country_key.startswith(folded, autoescape=True))
+    seen: dict[str, str] = {}
+    for country, key in (await session.execute(stmt)).all():
+        seen.setdefault(key, country)
+    return list(seen.values())
+
+
+async def announcements_by_status(session: AsyncSession, statuses: Sequence[str], limit: int) -> Sequence[Announcement]:
+    """Announcements in ``statuses``, newest first."""
+    stmt = (
+        select(Announcement)
+        .where(Announcement.status.in_(list(statuses)))
+        .order_by(Announcement.id.desc())
+        .limit(limit)
+    )
+    return (await session.execute(stmt)).scalars().all()
