@@ -21,9 +21,9 @@ logger = logging.getLogger(__name__)
 load_all()
 
 
-def error_reply(error: UserError, _: Translate) -> Reply:
+def error_reply(error: UserError, _: Translate, platform: str = "") -> Reply:
     spec = COMMANDS.get(error.usage_of or "")
-    usage = usage_line(spec, _) if spec else None
+    usage = usage_line(spec, _, platform) if spec else None
     text = error.message
     if error.hint:
         text = f"{text}\n{error.hint}"
@@ -90,7 +90,7 @@ async def handle(ctx: Context, request: Request) -> Reply:
     except UserError as error:
         if error.usage_of is None and spec is not None and not isinstance(error, PermissionDenied):
             error.usage_of = spec.name
-        return error_reply(error, _)
+        return error_reply(error, _, request.actor.platform)
     except Exception:
         incident = secrets.token_hex(4)
         logger.exception("command %r failed (incident %s)", request.command.name, incident)

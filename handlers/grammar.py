@@ -14,6 +14,7 @@ from handlers.errors import UserError
 from handlers.i18n import Translate
 from handlers.registry import COMMANDS, CommandSpec, groups
 from handlers.text import suggest
+from handlers.tree import discord_usage
 from handlers.types import ParsedCommand, clean_input
 
 ENTRY = "/hrc"
@@ -34,7 +35,11 @@ def _all_keys() -> set[str]:
     return {key for spec in COMMANDS.values() for key in spec.keys}
 
 
-def usage_line(spec: CommandSpec, _: Translate) -> str:
+def usage_line(spec: CommandSpec, _: Translate, platform: str = "") -> str:
+    """How to write the command: the grammar's ``/hrc who THEME [region: REGION]``, or on Discord its
+    place in the command tree with its options, ``/who theme: [region:]``."""
+    if platform == "discord":
+        return discord_usage(spec)
     return f"{ENTRY} {_(spec.usage)}"
 
 

@@ -1,4 +1,9 @@
-"""`/hrc help`: the list of commands, or one command's usage with examples."""
+"""`/hrc help`: the list of commands, or one command's usage with examples.
+
+On Discord, commands are written as the command tree shows them (``/secretariat announce send id:``),
+so help lists them that way, accepts a place in the tree (``calendar``, ``secretariat announce``) as
+well as a grammar name, and lists each command's options.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.context import Context
 from handlers.errors import UserError
 from handlers.grammar import ENTRY, usage_line
-from handlers.i18n import N_, translator
-from handlers.registry import COMMANDS, command, groups
+from handlers.i18n import N_, Translate, translator
+from handlers.registry import COMMANDS, CommandSpec, command, groups
 from handlers.text import suggest
+from handlers.tree import describe_options, find, leaves
 from handlers.types import Field, Item, Reply, Request
+
+DISCORD = "discord"
 
 
 @command(
@@ -25,6 +33,8 @@ async def help_command(ctx: Context, request: Request, session: AsyncSession) ->
     _ = translator(request.locale)
     name = " ".join(request.command.main.lower().split()).removeprefix(ENTRY).strip()
     is_secretariat = ctx.is_secretariat(request.actor)
+    if request.actor.platform == DISCORD:
+        return _tree_help(name, is_secretariat, _)
     if not name:
         items = tuple(
             Item(title=usage_line(spec, _), text=_(spec.summary) + (" " + _("(secretariat)") if spec.secretariat else ""))
@@ -37,7 +47,7 @@ async def help_command(ctx: Context, request: Request, session: AsyncSession) ->
             footer=_("`/hrc help COMMAND` shows examples. Options are written key: value."),
         )
     # "days" is both a command and the first word of "days add" / "days remove": show them all.
-    specs = ([COMMANDS[name]] if name in COMMANDS else []) + groups().get(name, [])
+    specs = _specs_named(name)
     if not specs:
         close = suggest(name, [*COMMANDS, *groups()], n=1)
         hint = _("Did you mean “{choice}”?").format(choice=close[0]) if close else _("`/hrc help` lists every command.")
@@ -50,3 +60,39 @@ async def help_command(ctx: Context, request: Request, session: AsyncSession) ->
         lines += [_("Example: {example}").format(example=e) for e in spec.examples]
         fields.append(Field(usage_line(spec, _), "\n".join(lines), inline=False))
     return Reply(title=_("Help: {name}").format(name=name), fields=tuple(fields))
+
+
+def _tree_help(name: str, is_secretariat: bool, _: Translate) -> Reply:
+    """Help in the command tree's syntax: every command, or the ones at or under a place of the tree."""
+    if not name:
+        items = tuple(
+            Item(title=usage_line(leaf.spec, _, DISCORD),
+                 text=_(leaf.spec.summary) + (" " + _("(secretariat)") if leaf.spec.secretariat else ""))
+            for leaf in sorted(leaves(), key=lambda leaf: leaf.path)
+            if is_secretariat or not leaf.spec.secretariat
+        )
+        return Reply(
+            title=_("Human Rights Cities bot: commands"),
+            items=items,
+            footer=_("`/help command:` shows a command's options."),
+        )
+    specs = [leaf.spec for leaf in find(name)] or _specs_named(name)
+    if not specs:
+        paths = [" ".join(leaf.path) for leaf in leaves()]
+        close = suggest(name.removeprefix("/"), [*paths, *COMMANDS], n=1)
+        hint = _("Did you mean “{choice}”?").format(choice=close[0]) if close else _("`/help` lists every command.")
+        raise UserError(_("There is no command “{name}”.").format(name=name), hint=hint)
+    fields = []
+    for spec in specs:
+        lines = [_(spec.summary)]
+        if spec.secretariat:
+            lines.append(_("For the campaign secretariat."))
+        if options := describe_options(spec, _):
+            lines.append(options)
+        fields.append(Field(usage_line(spec, _, DISCORD), "\n".join(lines), inline=False))
+    return Reply(title=_("Help: {name}").format(name="/" + name.removeprefix("/")), fields=tuple(fields))
+
+
+def _specs_named(name: str) -> list[CommandSpec]:
+    """A grammar name (``announce confirm``) or group (``days``), for those who know Slack's syntax."""
+    return ([COMMANDS[name]] if name in COMMANDS else []) + groups().get(name, [])

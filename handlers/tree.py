@@ -159,14 +159,14 @@ def discord_usage(spec: CommandSpec) -> str:
 
 
 def describe_options(spec: CommandSpec, _: Translate) -> str:
-    """One line per option: ``region:`` its description, and whether it is required (for help)."""
+    """One line per option: ``region:``, its description, and whether it is required (for help)."""
     lines = []
     for option in leaf_of(spec).options:
         note = _("required") if option.required else _("optional")
         if option.info.kind is Kind.CHOICE:
             values = ", ".join(_(label) for label, _value in option.info.choices)
             note += "; " + _("one of: {values}").format(values=values)
-        lines.append(f"`{option.name}:` {_(option.info.description)} ({note})")
+        lines.append(f"{option.name}: {_(option.info.description)} ({note})")
     return "\n".join(lines)
 
 
@@ -175,7 +175,8 @@ def markdown_table() -> str:
     rows = ["| Slack / console | Discord | who |", "|---|---|---|"]
     for leaf in sorted(leaves(), key=lambda leaf: leaf.path):
         who = "secretariat" if leaf.spec.secretariat else "all"
-        rows.append(f"| `/hrc {leaf.spec.name}` | `{discord_usage(leaf.spec)}` | {who} |")
+        grammar = f"/hrc {leaf.spec.usage}".replace("|", r"\|")  # a pipe would end the table's cell
+        rows.append(f"| `{grammar}` | `{discord_usage(leaf.spec)}` | {who} |")
     return "\n".join(rows)
 
 
