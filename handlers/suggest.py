@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from functools import lru_cache
-from zoneinfo import available_timezones
 
 from babel import Locale, UnknownLocaleError
 
@@ -21,6 +20,7 @@ from handlers.i18n import translator
 from handlers.options import Source
 from handlers.text import fold, shorten
 from handlers.vocab import THEMES
+from handlers.zones import zone_names
 from storage.models import AnnouncementStatus, CityStatus
 from storage.queries import days as day_queries
 from storage.queries import suggestions as queries
@@ -77,7 +77,7 @@ def theme_suggestions(text: str, locale: str, *, listed: bool = False) -> list[S
 @lru_cache(maxsize=1)
 def _zones() -> tuple[tuple[str, ...], ...]:
     # "America/Argentina/Buenos_Aires" is found by "buenos", "argentina" or "america/arg".
-    names = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    names = sorted(z for z in zone_names() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
     return tuple((z, z.rsplit("/", 1)[1].replace("_", " "), *z.replace("_", " ").split("/")[1:-1]) for z in names)
 
 
