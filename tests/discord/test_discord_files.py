@@ -10,7 +10,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 async def test_progress_chart_is_attached_to_the_embed(discord_bot: DiscordBot) -> None:
     bot = discord_bot
-    iid, _first = await bot.send(2, slash(["progress"], {}))
+    iid, _first = await bot.send(2, slash(["campaign", "progress"], {}))
     message = await bot.answer(iid)
     assert "Verified local and regional governments: 0." in embed_text(message)
     files = message["_files"]
@@ -25,8 +25,8 @@ async def test_progress_chart_is_attached_to_the_embed(discord_bot: DiscordBot) 
 
 async def test_the_cached_embed_is_not_changed_by_attaching(discord_bot: DiscordBot) -> None:
     bot = discord_bot
-    first_id, _ = await bot.send(2, slash(["progress"], {}))
-    second_id, _ = await bot.send(2, slash(["progress"], {}))
+    first_id, _ = await bot.send(2, slash(["campaign", "progress"], {}))
+    second_id, _ = await bot.send(2, slash(["campaign", "progress"], {}))
     first, second = await bot.answer(first_id), await bot.answer(second_id)
     assert first["embeds"] == second["embeds"]
     assert len(second["_files"]) == 1 and second["_files"][0]["content"] == first["_files"][0]["content"]
