@@ -1,4 +1,4 @@
-"""The Bolt app: `/hrc`, modals, secretariat buttons and App Home, each listener thin.
+"""The Bolt app: `/hrc`, modals, shortcuts, buttons, App Home and direct messages, each listener thin.
 
 Slack wants every command, action and view submission acknowledged within 3 s. A slash command's
 answer rides on the ack itself when the core has it within ``runtime.answer_within`` (nearly always: one
@@ -14,40 +14,60 @@ import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deadline import Deadline
 from bot.slack.files import upload_attachments, upload_note
 from bot.slack.home import home_view
 from bot.slack.modals import (
+    FORMS,
     REGISTER_ID,
     SHARE_ID,
+    TIMEZONE_ACTION,
     field_errors,
     register_modal,
-    share_modal,
     submitted_command,
+    zone_option,
 )
 from bot.slack.render import blocks_for, context, escape, fallback_text, rendered
+from bot.slack.sharing import CANNOT_POST, register_sharing, with_share_button
+from bot.slack.shortcuts import plain_message_text, register_shortcuts
+from bot.slack.users import SlackUsers
 from bot.wiring import Runtime
 from handlers.dispatch import parse_or_none
-from handlers.types import Actor, Place, Reply, Request, Visibility
+from handlers.registry import COMMANDS
+from handlers.suggest import timezone_suggestions
+from handlers.types import ParsedCommand, Place, Reply, Request, Visibility, clean_input
 
 logger = logging.getLogger(__name__)
-FORM_COMMANDS = {"register": register_modal, "share": share_modal}
 
 
-def actor_of(team_id: str, user_id: str, name: str) -> Actor:
-    return Actor(platform="slack", workspace=team_id, user_id=user_id, display_name=name or user_id)
+def form_values(command: ParsedCommand | None) -> dict[str, str] | None:
+    """The typed options to pre-fill a form with, when ``command`` is a form command missing a required
+    option (``register city: Quito``); None when it should run as typed. Free words fill the first
+    required option (the city, the title)."""
+    if command is None or command.name not in FORMS:
+        return None
+    spec = COMMANDS[command.name]
+    values = dict(command.options)
+    if command.main and spec.required and not values.get(spec.required[0]):
+        values[spec.required[0]] = command.main
+    if all(command.opt(key) for key in spec.required) and not command.main:
+        return None
+    return values
 
 
-def message_of(reply: Reply, team_id: str, locale: str = "en") -> dict[str, Any]:
-    """The message for the caller: an ack body or a response_url payload (files follow it: bot.slack.files)."""
-    text, blocks = rendered(reply, team_id)
+def message_of(reply: Reply, team_id: str, command: ParsedCommand | None = None, text: str = "",
+               locale: str = "en") -> dict[str, Any]:
+    """The message for the caller: an ack body or a response_url payload (files follow it: bot.slack.files).
+    ``command`` and ``text`` are what was typed: shareable answers get a "Share in channel" button."""
+    fallback, blocks = rendered(reply, team_id)
     if note := upload_note(reply, locale):
         blocks = [*blocks, context(escape(note))]
     return {
-        "text": text,
-        "blocks": blocks,
+        "text": fallback,
+        "blocks": with_share_button(command, text, reply, blocks),
         "response_type": "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral",
     }
 
@@ -56,41 +76,54 @@ async def _respond(respond: Any, reply: Reply, team_id: str) -> None:
     await respond(**message_of(reply, team_id), replace_original=False)
 
 
-def build_app(runtime: Runtime, client: AsyncWebClient) -> AsyncApp:
+def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None = None) -> AsyncApp:
+    """The Bolt app with every listener. ``users`` is the users.info cache (one per process; made here
+    when not given)."""
     settings = runtime.settings.slack
     app = AsyncApp(client=client, signing_secret=settings.signing_secret or None, process_before_response=False)
+    users = users or SlackUsers(client)
+    register_shortcuts(app)
+    register_sharing(app, runtime, users)
 
     @app.command("/hrc")
     async def hrc_command(ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
         team_id, text = body.get("team_id", ""), body.get("text", "")
-        actor = actor_of(team_id, body.get("user_id", ""), body.get("user_name", ""))
         place = Place("slack", team_id, body.get("channel_id", ""), name=body.get("channel_name", ""))
-        form = FORM_COMMANDS.get(text.strip().lower())
-        if form is not None:  # `/hrc register` alone opens the form
+        command = parse_or_none(text)
+        values = form_values(command)
+        if command is not None and values is not None:  # `/hrc register [some options]` opens the form
             await ack()
-            view = form() | {"private_metadata": json.dumps({"channel": place.channel_id})}
+            view = FORMS[command.name](values, private_metadata=json.dumps({"channel": place.channel_id}))
             await client.views_open(trigger_id=body["trigger_id"], view=view)
             return
         deadline = Deadline(runtime.answer_within, ack)  # past it: ack empty, answer through response_url
+        actor = await users.actor(team_id, body.get("user_id", ""), body.get("user_name", ""))
         reply = await runtime.answer_text_once(actor, place, text, key=f"slack-command:{body.get('trigger_id', '')}")
         acked = await deadline.settle()
         if reply is None:  # a retry of a command already applied
             if not acked:
                 await ack()
             return
+        message = message_of(reply, team_id, command, clean_input(text))
         if acked:
-            await _respond(respond, reply, team_id)
+            await respond(**message, replace_original=False)
         else:
-            await ack(**message_of(reply, team_id))
+            await ack(**message)
         await upload_attachments(client, reply, channel_id=place.channel_id, user_id=actor.user_id)
         await runtime.deliver_notices(reply)
+
+    @app.options(TIMEZONE_ACTION)
+    async def timezone_options(ack: Any, body: dict[str, Any]) -> None:
+        now = runtime.ctx.now()
+        found = timezone_suggestions(clean_input(body.get("value", "")))
+        await ack(options=[zone_option(s.value, now).to_dict() for s in found])
 
     @app.view(REGISTER_ID)
     @app.view(SHARE_ID)
     async def form_submitted(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
         team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
         user = body.get("user", {})
-        actor = actor_of(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
+        actor = await users.actor(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
         channel = json.loads(view.get("private_metadata") or "{}").get("channel", "")
         command = submitted_command(view["callback_id"], view)
         request = Request(actor=actor, place=Place("slack", team_id, channel), command=command)
@@ -102,10 +135,17 @@ def build_app(runtime: Runtime, client: AsyncWebClient) -> AsyncApp:
             await ack(response_action="errors", errors=field_errors(view["callback_id"], reply.error_field, reply.text))
             return
         await ack()
+        text, blocks = fallback_text(reply), blocks_for(reply, team_id)
+        posted = False
         if reply.visibility is Visibility.CHANNEL and channel:
-            await client.chat_postMessage(channel=channel, text=fallback_text(reply), blocks=blocks_for(reply, team_id))
-        else:
-            await client.chat_postMessage(channel=actor.user_id, text=fallback_text(reply), blocks=blocks_for(reply, team_id))
+            try:
+                await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+                posted = True
+            except SlackApiError as error:  # a form opened from a channel the bot is not in
+                if error.response.get("error") not in CANNOT_POST:
+                    raise
+        if not posted:
+            await client.chat_postMessage(channel=actor.user_id, text=text, blocks=blocks)
         await runtime.deliver_notices(reply)
 
     @app.action({"action_id": "hrc_open_register"})
@@ -118,7 +158,7 @@ def build_app(runtime: Runtime, client: AsyncWebClient) -> AsyncApp:
         await ack()
         team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
         user = body.get("user", {})
-        actor = actor_of(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
+        actor = await users.actor(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
         channel = body.get("channel", {}).get("id") or body.get("container", {}).get("channel_id", "")
         message = body.get("message") or {}
         command = parse_or_none(action.get("value", ""))
@@ -142,11 +182,22 @@ def build_app(runtime: Runtime, client: AsyncWebClient) -> AsyncApp:
         if event.get("tab", "home") != "home":
             return
         team_id = body.get("team_id", "")
-        actor = actor_of(team_id, event.get("user", ""), "")
+        actor = await users.actor(team_id, event.get("user", ""))
         await client.views_publish(user_id=actor.user_id, view=await home_view(runtime, actor, team_id))
 
     @app.event("message")
-    async def ignore_messages() -> None:  # direct messages to the bot: nothing to do, but acknowledged
-        return None
+    async def direct_message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+        """A command typed in the bot's Messages tab (``who housing``, ``/hrc help``), answered there."""
+        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype") or not event.get("text"):
+            return  # the bot's own messages, edits, joins: nothing to answer
+        team_id = body.get("team_id", "")
+        actor = await users.actor(team_id, event.get("user", ""))
+        place = Place("slack", team_id, event.get("channel", ""), is_direct=True)
+        key = f"slack-dm:{team_id}:{event.get('channel', '')}:{event.get('ts', '')}"
+        reply = await runtime.answer_text_once(actor, place, plain_message_text(event["text"]), key=key)
+        if reply is None:
+            return
+        await client.chat_postMessage(channel=place.channel_id, text=fallback_text(reply), blocks=blocks_for(reply, team_id))
+        await runtime.deliver_notices(reply)
 
     return app

@@ -1,85 +1,160 @@
-"""The register and share modals: typed inputs, and the submission turned back into the grammar's options."""
+"""The register and share modals, built with slack_sdk's Block Kit models (validated at build time).
+
+Each form can open pre-filled with whatever options were typed (``/hrc register city: Quito``), and its
+submission is turned back into the grammar's ``key: value`` options, so a form and a typed command go
+through the same validation. Links use ``url_text_input``; the time zone is an ``external_select`` whose
+options the bot loads as the person types (``TIMEZONE_ACTION``, answered in ``bot.slack.app``).
+Limits (Block Kit reference): 100 blocks a modal, title 24 characters, option text 75, initial_value of
+a plain_text_input within its max_length.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from slack_sdk.models.blocks import (
+    ExternalDataSelectElement,
+    InputBlock,
+    InputInteractiveElement,
+    Option,
+    PlainTextInputElement,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+    UrlInputElement,
+)
+from slack_sdk.models.views import View
+
+from handlers.errors import UserError
 from handlers.i18n import translator
+from handlers.suggest import timezone_suggestions
+from handlers.text import fold, split_list
 from handlers.types import ParsedCommand
-from handlers.vocab import REGIONS, SIZES, THEMES
+from handlers.vocab import REGIONS, SIZES, THEMES, Term, find_region, find_size, find_theme
+from handlers.zones import UnknownZone, canonical_zone, get_zone
 
 _ = translator("en")
 REGISTER_ID, SHARE_ID = "hrc_register", "hrc_share"
+TIMEZONE_ACTION = "hrc_timezone"
+TITLE_MAX, SUMMARY_MAX, LINK_MAX = 150, 2000, 500
 
 
-def _option(slug: str, name: str) -> dict[str, Any]:
-    return {"text": {"type": "plain_text", "text": name[:75]}, "value": slug}
+def _option(slug: str, name: str) -> Option:
+    return Option(value=slug, text=name[:75])
 
 
-def _text_input(block_id: str, label: str, max_length: int, *, optional: bool = False, multiline: bool = False, hint: str = "") -> dict[str, Any]:
-    block: dict[str, Any] = {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": {"type": "plain_text", "text": label},
-        "element": {"type": "plain_text_input", "action_id": "value", "max_length": max_length, "multiline": multiline},
-    }
-    if hint:
-        block["hint"] = {"type": "plain_text", "text": hint}
-    return block
+def _terms(value: str, finder: Any) -> list[Term]:
+    """The vocabulary terms named in a typed value; unknown words are left for the person to pick."""
+    found: list[Term] = []
+    for word in split_list(value):
+        try:
+            term = finder(word, _)
+        except UserError:
+            continue
+        if term not in found:
+            found.append(term)
+    return found
 
 
-def _select(block_id: str, label: str, terms: tuple[Any, ...], *, optional: bool = False, multi: bool = False) -> dict[str, Any]:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": {"type": "plain_text", "text": label},
-        "element": {
-            "type": "multi_static_select" if multi else "static_select",
-            "action_id": "value",
-            "options": [_option(t.slug, _(t.name)) for t in terms],
-        },
-    }
+def _input(block_id: str, label: str, element: InputInteractiveElement, *, optional: bool = False, hint: str = "") -> InputBlock:
+    return InputBlock(block_id=block_id, label=label, element=element, optional=optional, hint=hint or None)
 
 
-def _modal(callback_id: str, title: str, submit: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": callback_id,
-        "title": {"type": "plain_text", "text": title},
-        "submit": {"type": "plain_text", "text": submit},
-        "close": {"type": "plain_text", "text": _("Cancel")},
-        "blocks": blocks,
-    }
+def _text(block_id: str, label: str, max_length: int, values: Mapping[str, str], *, optional: bool = False,
+          multiline: bool = False, hint: str = "") -> InputBlock:
+    initial = values.get(block_id, "")[:max_length] or None
+    element = PlainTextInputElement(action_id="value", max_length=max_length, multiline=multiline, initial_value=initial)
+    return _input(block_id, label, element, optional=optional, hint=hint)
 
 
-def register_modal() -> dict[str, Any]:
+def _select(block_id: str, label: str, terms: tuple[Term, ...], values: Mapping[str, str], finder: Any, *,
+            optional: bool = False, multi: bool = False) -> InputBlock:
+    options = [_option(t.slug, _(t.name)) for t in terms]
+    chosen = [_option(t.slug, _(t.name)) for t in _terms(values.get(block_id, ""), finder)]
+    element: InputInteractiveElement
+    if multi:
+        element = StaticMultiSelectElement(action_id="value", options=options, initial_options=chosen or None)
+    else:
+        element = StaticSelectElement(action_id="value", options=options, initial_option=chosen[0] if chosen else None)
+    return _input(block_id, label, element, optional=optional)
+
+
+def _timezone(values: Mapping[str, str], now: datetime) -> InputBlock:
+    typed = values.get("timezone", "")
+    known = typed_zone(typed) if typed else None
+    initial = zone_option(known, now) if known else None
+    element = ExternalDataSelectElement(
+        action_id=TIMEZONE_ACTION, min_query_length=2, initial_option=initial,
+        placeholder=_("Type a city: Bogota, Madrid…"),
+    )
+    return _input("timezone", _("Time zone"), element, optional=True, hint=_("Search by a city in your time zone"))
+
+
+def typed_zone(text: str) -> str | None:
+    """The zone a typed value names outright: an IANA name in any case, or a zone's city (``bogota``)."""
+    try:
+        return canonical_zone(text)
+    except UnknownZone:
+        pass
+    found = timezone_suggestions(text)
+    if found and fold(found[0].value.rsplit("/", 1)[-1].replace("_", " ")) == fold(text):
+        return found[0].value
+    return None
+
+
+def zone_option(name: str, now: datetime) -> Option:
+    """``America/Bogota (UTC-05:00)``: the zone with its offset at ``now`` (an aware datetime)."""
+    offset = now.astimezone(get_zone(name)).strftime("%z")
+    label = f"{name} (UTC{offset[:3]}:{offset[3:]})" if offset else name
+    return Option(value=name, text=label[:75])
+
+
+def _modal(callback_id: str, title: str, submit: str, blocks: list[InputBlock], private_metadata: str) -> dict[str, Any]:
+    view = View(
+        type="modal", callback_id=callback_id, title=title, submit=submit, close=_("Cancel"), blocks=blocks,
+        private_metadata=private_metadata or None,
+    )
+    view.validate_json()
+    return view.to_dict()
+
+
+def register_modal(values: Mapping[str, str] | None = None, *, private_metadata: str = "",
+                   now: datetime | None = None) -> dict[str, Any]:
+    """The register form as a ``views.open`` view; ``values`` are typed options (``city``, ``region``…)."""
+    values = values or {}
     return _modal(REGISTER_ID, _("Register your city"), _("Register"), [
-        _text_input("city", _("City or territory"), 100),
-        _text_input("country", _("Country"), 80),
-        _select("region", _("UCLG region"), REGIONS),
-        _select("size", _("Size"), SIZES, optional=True),
-        _select("themes", _("Themes your city works on"), THEMES, optional=True, multi=True),
-        _text_input("timezone", _("Time zone"), 64, optional=True, hint=_("An IANA name such as Europe/Madrid")),
-        _text_input("languages", _("Languages"), 80, optional=True, hint=_("Codes such as en, es, fr")),
-    ])
+        _text("city", _("City or territory"), 100, values),
+        _text("country", _("Country"), 80, values),
+        _select("region", _("UCLG region"), REGIONS, values, find_region),
+        _select("size", _("Size"), SIZES, values, find_size, optional=True),
+        _select("themes", _("Themes your city works on"), THEMES, values, find_theme, optional=True, multi=True),
+        _timezone(values, now or datetime.now().astimezone()),
+        _text("languages", _("Languages"), 80, values, optional=True, hint=_("Codes such as en, es, fr")),
+    ], private_metadata)
 
 
-def share_modal() -> dict[str, Any]:
+def share_modal(values: Mapping[str, str] | None = None, *, private_metadata: str = "") -> dict[str, Any]:
+    """The share form as a ``views.open`` view; ``values`` are typed options (``title``, ``summary``…)."""
+    values = values or {}
+    link = values.get("link", "").strip()
+    link_element = UrlInputElement(action_id="value", initial_value=link[:LINK_MAX] if link.startswith(("https://", "http://")) else None)
     return _modal(SHARE_ID, _("Share a practice"), _("Share"), [
-        _text_input("title", _("Title"), 150),
-        _select("themes", _("Themes"), THEMES, multi=True),
-        _text_input("summary", _("Summary"), 2000, multiline=True),
-        _text_input("link", _("Link"), 500, optional=True, hint=_("A full address starting with https://")),
-    ])
+        _text("title", _("Title"), TITLE_MAX, values),
+        _select("themes", _("Themes"), THEMES, values, find_theme, multi=True),
+        _text("summary", _("Summary"), SUMMARY_MAX, values, multiline=True),
+        _input("link", _("Link"), link_element, optional=True, hint=_("A full address starting with https://")),
+    ], private_metadata)
+
+
+FORMS = {"register": register_modal, "share": share_modal}
 
 
 def submitted_command(callback_id: str, view: dict[str, Any]) -> ParsedCommand:
-    """The view's state as the grammar's ``key: value`` options."""
+    """The view's state as the grammar's ``key: value`` options (one element per input block)."""
     options: dict[str, str] = {}
     for block_id, actions in view.get("state", {}).get("values", {}).items():
-        element = actions.get("value", {})
+        element = next(iter(actions.values()), {}) if actions else {}
         if element.get("selected_options"):
             options[block_id] = ", ".join(o["value"] for o in element["selected_options"])
         elif element.get("selected_option"):

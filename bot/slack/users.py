@@ -1,0 +1,85 @@
+"""Who a Slack user is, as Slack shows them: display name and language, from ``users.info``, cached.
+
+Slack deprecated the ``user_name`` field of slash commands and payloads (it is the old handle, not the
+name people see), so the name shown for a person comes from ``users.info``: the profile's display name,
+else the real name. ``include_locale`` adds the person's Slack language (``es-ES``), for translation.
+``users.info`` is Web API tier 4 (about 100 calls a minute, PLATFORM_FACTS.md): each person is looked
+up once a day at most (``REFRESH``), and a failed lookup is not retried for ``RETRY_FAILED``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from handlers.types import Actor
+
+logger = logging.getLogger(__name__)
+REFRESH = 24 * 3600.0  # seconds a looked-up profile is kept
+RETRY_FAILED = 600.0  # seconds before a failed lookup (missing scope, outage) is tried again
+MAX_ENTRIES = 20_000
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    """A person as Slack shows them. ``locale`` is Slack's (``en-US``, ``es-ES``), None when unknown."""
+
+    user_id: str
+    display_name: str
+    locale: str | None = None
+
+
+def _name_of(user: dict[str, object]) -> str:
+    profile = user.get("profile") if isinstance(user.get("profile"), dict) else {}
+    assert isinstance(profile, dict)
+    for candidate in (profile.get("display_name"), profile.get("real_name"), user.get("real_name"), user.get("name")):
+        if isinstance(candidate, str) and candidate.strip():
+            return candidate.strip()
+    return ""
+
+
+class SlackUsers:
+    """A per-process cache of ``users.info`` answers, keyed by (team id, user id).
+
+    ``clock`` returns seconds (monotonic); tests pass their own. ``get`` never raises: when Slack cannot
+    tell (error, missing ``users:read``), the fallback name is used and the locale is None.
+    """
+
+    def __init__(self, client: AsyncWebClient, clock: Callable[[], float] = time.monotonic) -> None:
+        self.client = client
+        self.clock = clock
+        self._entries: dict[tuple[str, str], tuple[float, SlackUser | None]] = {}
+
+    async def get(self, team_id: str, user_id: str, fallback_name: str = "") -> SlackUser:
+        now = self.clock()
+        entry = self._entries.get((team_id, user_id))
+        if entry is None or entry[0] <= now:
+            entry = await self._lookup(team_id, user_id, now)
+        user = entry[1]
+        if user is None:
+            return SlackUser(user_id, fallback_name or user_id)
+        return user
+
+    async def _lookup(self, team_id: str, user_id: str, now: float) -> tuple[float, SlackUser | None]:
+        try:
+            answer = await self.client.users_info(user=user_id, include_locale=True)
+            data = answer.get("user") or {}
+            name = _name_of(data)
+            user = SlackUser(user_id, name or user_id, data.get("locale") or None) if data else None
+        except Exception as error:  # noqa: BLE001 - a name is a nicety; never fail a command for it
+            logger.warning("slack: users.info failed for %s: %s", user_id, type(error).__name__)
+            user = None
+        entry = (now + (REFRESH if user is not None else RETRY_FAILED), user)
+        if len(self._entries) >= MAX_ENTRIES:
+            self._entries.clear()
+        self._entries[(team_id, user_id)] = entry
+        return entry
+
+    async def actor(self, team_id: str, user_id: str, fallback_name: str = "") -> Actor:
+        """The ``Actor`` for a Slack user, named as Slack shows them."""
+        user = await self.get(team_id, user_id, fallback_name)
+        return Actor(platform="slack", workspace=team_id, user_id=user_id, display_name=user.display_name)
