@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from handlers.types import MENTION_RE, Reply, inert_markers, parse_mention
+from handlers.types import MENTION_RE, ChannelRef, Reply, inert_markers, parse_token
 
 
 def _plain(token: str) -> str:
-    member = parse_mention(token)
-    return inert_markers(token) if member is None else "@" + member.display_name
+    ref = parse_token(token)
+    if ref is None:
+        return inert_markers(token)
+    return ref.plain() if isinstance(ref, ChannelRef) else "@" + ref.display_name
 
 
 def plain_mentions(text: str) -> str:
-    """Mention tokens become ``@Name``; anything that is not a well-formed token stays inert text."""
+    """Mention tokens become ``@Name``, channel tokens ``#name``; anything that is not a well-formed token stays inert text."""
     return inert_markers(MENTION_RE.sub(lambda m: _plain(m.group(1)), text))
 
 

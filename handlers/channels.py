@@ -9,7 +9,7 @@ from handlers.context import Context
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.registry import command
-from handlers.types import Item, Reply, Request
+from handlers.types import ChannelRef, Item, Reply, Request
 from storage.models import Channel, ChannelPurpose
 from storage.queries import channels as channel_queries
 
@@ -99,7 +99,7 @@ async def channels(ctx: Context, request: Request, session: AsyncSession) -> Rep
         return Reply(text=_("No channel gets prompts or announcements yet."), footer=_("Run `/hrc channel set days` in one."))
     items = tuple(
         Item(
-            title=f"{row.platform} · {('#' + row.name) if row.name else row.channel_id}",
+            title=f"{row.platform} · {ChannelRef(row.platform, row.workspace, row.channel_id, row.name).link()}",
             text=f"{_describe(ChannelPurpose(row.purpose), _)} · {row.timezone}",
         )
         for row in rows

@@ -119,6 +119,43 @@ def parse_mention(token: str) -> MemberRef | None:
     return MemberRef(platform, workspace, user_id, name)
 
 
+@dataclass(frozen=True)
+class ChannelRef:
+    """A channel to link to, on its own platform (Slack shows ``<#C…>`` as a live channel link)."""
+
+    platform: str
+    workspace: str
+    channel_id: str
+    name: str = ""
+
+    def link(self) -> str:
+        """A token like ``MemberRef.mention``'s, marked with ``#``; adapters render it (never a ping)."""
+        safe_name = clean_input(self.name).replace("|", "/")
+        return f"{MENTION_OPEN}#{self.platform}|{self.workspace}|{self.channel_id}|{safe_name}{MENTION_CLOSE}"
+
+    def plain(self) -> str:
+        return f"#{self.name or self.channel_id}"
+
+
+# What a real channel id looks like on each platform (Slack: C public, G private, D direct).
+_CHANNEL_ID = {"slack": re.compile(r"[CGD][A-Z0-9]{2,30}"), "discord": re.compile(r"[0-9]{15,21}")}
+
+
+def parse_token(token: str) -> MemberRef | ChannelRef | None:
+    """What a token between MENTION_OPEN and MENTION_CLOSE names: a member (``parse_mention``), a
+    channel (``ChannelRef.link``: ``#platform|workspace|channel id|name``), or None when not well formed."""
+    if not token.startswith("#"):
+        return parse_mention(token)
+    parts = token[1:].split("|", 3)
+    if len(parts) != 4:
+        return None
+    platform, workspace, channel_id, name = parts
+    pattern = _CHANNEL_ID.get(platform)
+    if not _WORKSPACE_ID.fullmatch(workspace) or (pattern is not None and not pattern.fullmatch(channel_id)):
+        return None
+    return ChannelRef(platform, workspace, channel_id, name)
+
+
 def inert_markers(text: str) -> str:
     """``text`` with any stray mention marker removed (what is left of a token that did not parse)."""
     return text.replace(MENTION_OPEN, "").replace(MENTION_CLOSE, "")

@@ -11,7 +11,7 @@ from functools import lru_cache
 import discord
 
 from bot.render_text import plain_mentions
-from handlers.types import MENTION_RE, Reply, inert_markers, parse_mention
+from handlers.types import MENTION_RE, ChannelRef, Reply, inert_markers, parse_token
 
 TITLE_MAX, DESCRIPTION_MAX, FIELDS_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FOOTER_MAX, TOTAL_MAX = 256, 4096, 25, 256, 1024, 2048, 6000
 PLATFORM_NAMES = {"slack": "Slack", "console": "console", "discord": "Discord"}
@@ -31,9 +31,12 @@ def with_mentions(text: str, mentioned: set[int]) -> str:
     out, last = [], 0
     for match in MENTION_RE.finditer(text):
         out.append(inert(text[last : match.start()]))
-        member = parse_mention(match.group(1))
+        member = parse_token(match.group(1))
         if member is None:  # not a token the core made: shown as the inert text it is
             out.append(inert(match.group(1)))
+        elif isinstance(member, ChannelRef):  # a channel link never pings
+            here = member.platform == "discord"
+            out.append(f"<#{member.channel_id}>" if here else inert(f"{member.plain()} ({PLATFORM_NAMES.get(member.platform, member.platform)})"))
         elif member.platform == "discord":
             out.append(f"<@{member.user_id}>")
             mentioned.add(int(member.user_id))

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.render_text import render_text
-from handlers.types import MENTION_RE, Reply, inert_markers, parse_mention
+from handlers.types import MENTION_RE, ChannelRef, Reply, inert_markers, parse_token
 
 MAX_BLOCKS = 50
 SECTION_MAX = 3000
@@ -26,17 +26,21 @@ def escape(text: str) -> str:
 
 
 def mrkdwn(text: str, team_id: str | None = None) -> str:
-    """Escape user text; mention tokens become real Slack mentions when they are Slack members."""
+    """Escape user text; mention tokens become real Slack mentions when they are Slack members, channel
+    tokens ``<#C…>`` links when they are channels of this workspace."""
     out, last = [], 0
     for match in MENTION_RE.finditer(text):
         out.append(escape(inert_markers(text[last : match.start()])))
-        member = parse_mention(match.group(1))
-        if member is None:  # not a token the core made: shown as the inert text it is
+        ref = parse_token(match.group(1))
+        here = ref is not None and ref.platform == "slack" and (team_id is None or ref.workspace == team_id)
+        if ref is None:  # not a token the core made: shown as the inert text it is
             out.append(escape(inert_markers(match.group(1))))
-        elif member.platform == "slack" and (team_id is None or member.workspace == team_id):
-            out.append(f"<@{member.user_id}>")
+        elif isinstance(ref, ChannelRef):
+            out.append(f"<#{ref.channel_id}>" if here else escape(f"{ref.plain()} ({PLATFORM_NAMES.get(ref.platform, ref.platform)})"))
+        elif here:
+            out.append(f"<@{ref.user_id}>")
         else:
-            out.append(escape(f"{member.display_name} ({PLATFORM_NAMES.get(member.platform, member.platform)})"))
+            out.append(escape(f"{ref.display_name} ({PLATFORM_NAMES.get(ref.platform, ref.platform)})"))
         last = match.end()
     out.append(escape(inert_markers(text[last:])))
     return "".join(out)

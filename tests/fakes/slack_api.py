@@ -32,6 +32,8 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)  # response_url POSTs
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)  # users.info answers by user id
+    outside: set[str] = field(default_factory=set)  # channels the bot is not a member of
     rate_limits: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After values to answer first
     drops: dict[str, int] = field(default_factory=dict)  # method -> connections to cut first
     fail: dict[str, str] = field(default_factory=dict)  # method -> Slack error code to answer (ok: false)
@@ -168,6 +170,14 @@ class FakeSlack:
         if method == "auth.test":
             return {"ok": True, "url": "https://hrc.slack.test/", "team": "HRC", "user": "hrcbot",
                     "team_id": self.team_id, "user_id": "UBOT", "bot_id": "BBOT"}
+        if method == "chat.postMessage" and params.get("channel") in self.outside:
+            return {"ok": False, "error": "not_in_channel"}
+        if method == "users.info":
+            user = self.users.get(str(params.get("user", "")))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "chat.getPermalink":
+            ts = str(params.get("message_ts", "")).replace(".", "")
+            return {"ok": True, "channel": params.get("channel"), "permalink": f"https://hrc.slack.test/archives/{params.get('channel')}/p{ts}"}
         if method == "chat.postMessage":
             ts = f"{next(self._ts)}.000100"
             message = {"ts": ts, "text": params.get("text", ""), "metadata": params.get("metadata")}

@@ -1,0 +1,213 @@
+"""Slack-native touches through the real Bolt stack: pre-filled forms, the time zone search, shortcuts,
+"Share in channel", names from users.info, channel links and commands typed in the Messages tab."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from bot.slack.service import web_client
+from bot.slack.users import REFRESH, SlackUsers
+from tests.slack.conftest import SlackBot, block_texts
+
+REGISTER = "register city: Quilmes country: Argentina region: Latin America themes: water"
+ANA = {"id": "UANA", "name": "ana", "real_name": "Ana María Pérez", "locale": "es-ES",
+       "profile": {"display_name": "Ana María", "real_name": "Ana María Pérez"}}
+
+
+def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    return next(b for b in view["blocks"] if b.get("block_id") == block_id)
+
+
+def user(user_id: str = "UANA") -> dict[str, str]:
+    return {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": "T1"}
+
+
+async def opened_view(slack: SlackBot, before: int = 0) -> dict[str, Any]:
+    return (await slack.fake.wait_for(lambda: slack.fake.called("views.open")[before:]))[0]["view"]
+
+
+async def test_partial_options_open_the_form_pre_filled_and_it_registers(slack: SlackBot) -> None:
+    status, body = await slack.post(slack.command_body("register city: Quito region: latin america themes: water, housing timezone: America/Guayaquil"))
+    assert (status, body) == (200, "")  # no error answer: the form opens instead
+    view = await opened_view(slack)
+    assert block(view, "city")["element"]["initial_value"] == "Quito"
+    assert "initial_value" not in block(view, "country")["element"]
+    assert block(view, "region")["element"]["initial_option"]["value"] == "latin-america"
+    assert [o["value"] for o in block(view, "themes")["element"]["initial_options"]] == ["water-sanitation", "housing"]
+    timezone = block(view, "timezone")["element"]
+    assert timezone["type"] == "external_select" and timezone["initial_option"]["value"] == "America/Guayaquil"
+    assert json.loads(view["private_metadata"]) == {"channel": "CGEN"}
+
+    values = {
+        "city": {"value": {"type": "plain_text_input", "value": "Quito"}},
+        "country": {"value": {"type": "plain_text_input", "value": "Ecuador"}},
+        "region": {"value": {"type": "static_select", "selected_option": {"value": "latin-america"}}},
+        "timezone": {"hrc_timezone": {"type": "external_select", "selected_option": {"value": "America/Guayaquil"}}},
+    }
+    status, body = await slack.interact(slack.submission(view, values))
+    assert (status, body) == (200, "")
+    pending = await slack.command("pending", user="USEC", name="sec")
+    assert "Quito (Ecuador, Latin America)" in block_texts(pending["blocks"])
+
+
+async def test_free_words_fill_the_first_field_and_a_complete_command_runs_as_typed(slack: SlackBot) -> None:
+    await slack.post(slack.command_body("share Water kiosks"))
+    view = await opened_view(slack)
+    assert view["callback_id"] == "hrc_share" and block(view, "title")["element"]["initial_value"] == "Water kiosks"
+    assert block(view, "link")["element"]["type"] == "url_text_input"
+    answer = await slack.command(REGISTER)  # every required option given: answered, no form
+    assert "Quilmes is registered" in block_texts(answer["blocks"])
+    assert len(slack.fake.called("views.open")) == 1
+
+
+async def test_time_zone_options_are_searched_by_city(slack: SlackBot) -> None:
+    payload = {
+        "type": "block_suggestion", "team": {"id": "T1", "domain": "hrc"}, "user": user(), "api_app_id": "A1",
+        "token": "legacy", "container": {"type": "view", "view_id": "V1"}, "action_id": "hrc_timezone",
+        "block_id": "timezone", "value": "Bogotá\x00", "action_ts": str(time.time()),
+        "view": {"id": "V1", "type": "modal", "callback_id": "hrc_register"},
+    }
+    status, body = await slack.interact(payload)
+    options = json.loads(body)["options"]
+    assert status == 200 and options[0]["value"] == "America/Bogota"
+    assert options[0]["text"]["text"].startswith("America/Bogota (UTC-05:00")
+    status, body = await slack.interact({**payload, "value": "new york"})
+    assert json.loads(body)["options"][0]["value"] == "America/New_York"
+
+
+async def test_global_shortcut_opens_the_register_form(slack: SlackBot) -> None:
+    status, _ = await slack.interact({
+        "type": "shortcut", "token": "legacy", "action_ts": str(time.time()), "team": {"id": "T1", "domain": "hrc"},
+        "user": user(), "callback_id": "hrc_register_shortcut", "trigger_id": "t.shortcut",
+    })
+    assert status == 200
+    view = await opened_view(slack)
+    assert view["callback_id"] == "hrc_register"
+    assert slack.fake.called("views.open")[0]["trigger_id"] == "t.shortcut"
+
+
+async def test_message_shortcut_shares_the_message_as_a_practice(slack: SlackBot) -> None:
+    await slack.command(REGISTER)
+    await slack.command("verify Quilmes", user="USEC", name="sec")
+    text = "Water kiosks run by residents\nEvery district has one &amp; <https://example.org/k|the map>. <!channel>"
+    status, _ = await slack.interact({
+        "type": "message_action", "token": "legacy", "action_ts": str(time.time()), "team": {"id": "T1", "domain": "hrc"},
+        "user": user(), "callback_id": "hrc_share_message", "trigger_id": "t.msg", "message_ts": "1700000000.000200",
+        "response_url": f"{slack.fake.url}/response/msg", "channel": {"id": "CPRACTICES", "name": "practices"},
+        "message": {"type": "message", "user": "UBOB", "ts": "1700000000.000200", "text": text},
+    })
+    assert status == 200
+    view = await opened_view(slack)
+    assert view["callback_id"] == "hrc_share"
+    assert block(view, "title")["element"]["initial_value"] == "Water kiosks run by residents"
+    summary = block(view, "summary")["element"]["initial_value"]
+    assert "has one & the map (https://example.org/k). @channel" in summary and "<!channel>" not in summary
+    assert block(view, "link")["element"]["initial_value"] == "https://hrc.slack.test/archives/CPRACTICES/p1700000000000200"
+
+    values = {
+        "title": {"value": {"type": "plain_text_input", "value": block(view, "title")["element"]["initial_value"]}},
+        "themes": {"value": {"type": "multi_static_select", "selected_options": [{"value": "water-sanitation"}]}},
+        "summary": {"value": {"type": "plain_text_input", "value": summary}},
+        "link": {"value": {"type": "url_text_input", "value": block(view, "link")["element"]["initial_value"]}},
+    }
+    assert await slack.interact(slack.submission(view, values)) == (200, "")
+    posted = await slack.fake.wait_for(lambda: [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "CPRACTICES"])
+    assert "Water kiosks run by residents" in block_texts(posted[0]["blocks"])
+    assert "<!channel>" not in block_texts(posted[0]["blocks"], only_type="mrkdwn")
+
+
+def share_click(slack: SlackBot, answer: dict[str, Any], channel: str, message_ts: str) -> dict[str, Any]:
+    button = next(b for b in answer["blocks"] if b.get("block_id") == "hrc_share")["elements"][0]
+    return {
+        "type": "block_actions", "team": {"id": "T1", "domain": "hrc"}, "user": user("UBOB"),
+        "api_app_id": "A1", "token": "legacy", "trigger_id": "t.share",
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": True},
+        "channel": {"id": channel, "name": "somewhere"}, "response_url": f"{slack.fake.url}/response/share-{channel}",
+        "actions": [{**button, "block_id": "hrc_share", "action_ts": str(time.time())}],
+    }
+
+
+async def test_share_in_channel_posts_the_answer_where_the_bot_is_a_member(slack: SlackBot) -> None:
+    await slack.command(REGISTER)
+    await slack.command("verify Quilmes", user="USEC", name="sec")
+    who = await slack.command("who water", user="UBOB", name="bob", channel="CGEN")
+    assert who["response_type"] == "ephemeral"
+    click = share_click(slack, who, "CGEN", "9.000100")
+    assert click["actions"][0]["value"] == "who water"
+    assert (await slack.interact(click))[0] == 200
+    posted = await slack.fake.wait_for(lambda: [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "CGEN"])
+    assert "Quilmes (Argentina): <@UANA>" in block_texts(posted[0]["blocks"])
+    assert "Shared by <@UBOB>" in block_texts(posted[0]["blocks"])
+    assert not [b for b in posted[0]["blocks"] if b.get("block_id") == "hrc_share"]  # no button on the shared copy
+    await slack.fake.wait_for(lambda: [r for r in slack.fake.responses if r.get("delete_original")])
+    assert (await slack.interact(click))[0] == 200  # a double click posts once
+    assert len([p for p in slack.fake.called("chat.postMessage") if p["channel"] == "CGEN"]) == 1
+
+    for command in ("day human rights day", "profile Quilmes", "progress"):
+        answer = await slack.command(command, user="UBOB", name="bob")
+        assert any(b.get("block_id") == "hrc_share" for b in answer["blocks"]), command
+    assert not any(b.get("block_id") == "hrc_share" for b in (await slack.command("themes"))["blocks"])
+
+
+async def test_share_in_a_channel_without_the_bot_says_how_to_invite_it(slack: SlackBot) -> None:
+    slack.fake.outside.add("CELSE")
+    progress = await slack.command("progress", user="UBOB", name="bob", channel="CELSE")
+    click = share_click(slack, progress, "CELSE", "9.000200")
+    assert (await slack.interact(click))[0] == 200
+    told = await slack.fake.wait_for(lambda: slack.fake.responses)
+    assert "/invite @hrc" in told[0]["text"] and told[0]["response_type"] == "ephemeral"
+    assert "CELSE" not in slack.fake.history  # refused by Slack: nothing posted
+    slack.fake.outside.discard("CELSE")  # invited: the same button now works
+    assert (await slack.interact(click))[0] == 200
+    posted = await slack.fake.wait_for(lambda: slack.fake.history.get("CELSE"))
+    assert "10, 100, 1000" in posted[0]["text"]
+
+
+async def test_names_come_from_users_info_once(slack: SlackBot) -> None:
+    slack.fake.users["UANA"] = ANA
+    await slack.command(REGISTER, name="ana_old_handle")
+    await slack.command("verify Quilmes", user="USEC", name="sec")
+    who = await slack.command("who water", user="UANA", name="ana_old_handle")
+    assert "@Ana María" in who["text"] and "ana_old_handle" not in who["text"]
+    assert [c["user"] for c in slack.fake.called("users.info") if c["user"] == "UANA"] == ["UANA"]  # cached
+    assert slack.fake.called("users.info")[0]["include_locale"] in (True, "true", "1", 1)
+
+
+async def test_the_users_cache_refreshes_daily_and_returns_the_locale(slack: SlackBot) -> None:
+    now = [1000.0]
+    users = SlackUsers(web_client(slack.runtime), clock=lambda: now[0])
+    slack.fake.users["UANA"] = ANA
+    first = await users.get("T1", "UANA", "ana")
+    assert (first.display_name, first.locale) == ("Ana María", "es-ES")
+    slack.fake.users["UANA"] = {**ANA, "profile": {"display_name": "Ana", "real_name": "Ana María Pérez"}}
+    now[0] += REFRESH - 1
+    assert (await users.get("T1", "UANA")).display_name == "Ana María"
+    now[0] += 2
+    assert (await users.get("T1", "UANA")).display_name == "Ana"
+    assert len(slack.fake.called("users.info")) == 2
+    assert (await users.get("T1", "UNOBODY", "handle")).display_name == "handle"  # unknown: the fallback
+
+
+async def test_channels_are_listed_as_slack_channel_links(slack: SlackBot) -> None:
+    await slack.command("channel set days", user="USEC", name="sec", channel="CDAYS")
+    listing = await slack.command("channels")
+    assert "slack · <#CDAYS>" in block_texts(listing["blocks"], only_type="mrkdwn")
+    assert "#general" in listing["text"]  # the plain fallback names it
+
+
+async def test_a_command_typed_in_the_messages_tab_is_answered_there(slack: SlackBot) -> None:
+    def event(event_id: str, **fields: Any) -> str:
+        return json.dumps({
+            "token": "legacy", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+            "event_id": event_id, "event_time": int(time.time()),
+            "event": {"type": "message", "channel": "DUANA", "channel_type": "im", "user": "UANA", "ts": "5.000100", **fields},
+        })
+
+    assert (await slack.post(event("Ev1", text="themes"), headers={"Content-Type": "application/json"}))[0] == 200
+    answered = await slack.fake.wait_for(lambda: [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "DUANA"])
+    assert "Campaign themes" in block_texts(answered[0]["blocks"])
+    await slack.post(event("Ev2", text="themes", bot_id="BBOT", ts="5.000200"), headers={"Content-Type": "application/json"})
+    await slack.post(event("Ev3", text="help", ts="5.000300"), headers={"Content-Type": "application/json"})
+    await slack.fake.wait_for(lambda: len([p for p in slack.fake.called("chat.postMessage") if p["channel"] == "DUANA"]) == 2)
