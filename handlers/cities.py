@@ -21,6 +21,7 @@ from handlers.common import (
     with_field,
 )
 from handlers.context import Context
+from handlers.countries import country_name, find_country
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.registry import command
@@ -33,16 +34,17 @@ from storage.queries import cities as city_queries
 CITY_LIMITS = (("city", 100), ("country", 80), ("themes", 600), ("timezone", 64), ("languages", 80), ("size", 40), ("region", 60))
 
 
-def _registration_notice(city: City, member: Member, joining: bool, _: Translate) -> Notice:
+def _registration_notice(city: City, member: Member, joining: bool, locale: str, _: Translate) -> Notice:
     """Tell the secretariat channel(s), with buttons to decide."""
     who = member_ref(member).mention()
+    country = country_name(city.country, locale)
     if joining:
         text = _("{who} asks to join {city} ({country}) as a focal point.").format(
-            who=who, city=city.name, country=city.country
+            who=who, city=city.name, country=country
         )
     else:
         text = _("{who} registered {city} ({country}, {region}).").format(
-            who=who, city=city.name, country=city.country, region=region_name(city.region, _)
+            who=who, city=city.name, country=country, region=region_name(city.region, _)
         )
     fields = [Field(_("Themes"), ", ".join(theme_name(t, _) for t in city.theme_slugs) or "—", inline=False)]
     ref = f"#{city.id}"
@@ -79,7 +81,8 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
     """Registers the caller's city as pending, or asks to join an existing one; the secretariat is told."""
     _ = translator(request.locale)
     args = request.command
-    name, country = args.opt("city"), args.opt("country")
+    name = args.opt("city")
+    country = find_country(args.opt("country"), request.locale, _)
     try:
         region = find_region(args.opt("region"), _)
     except UserError as error:
@@ -91,11 +94,11 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
     themes = parse_themes(args.opt("themes"), _) if args.opt("themes") else []
     timezone = parse_timezone(args.opt("timezone"), _) if args.opt("timezone") else None
     languages = parse_languages(args.opt("languages"), _) if args.opt("languages") else []
-    if not fold(name) or not fold(country):
-        raise UserError(_("City and country need letters or digits."), field="city" if not fold(name) else "country")
+    if not fold(name):
+        raise UserError(_("A city's name needs letters or digits."), field="city")
 
     member = await caller(ctx, request, session)
-    existing = await city_queries.city_by_name_and_country(session, fold(name), fold(country))
+    existing = await city_queries.city_by_name_and_country(session, fold(name), country)
     if member.focal_point is not None:
         current = member.focal_point.city
         if existing is not None and current.id == existing.id:
@@ -114,18 +117,20 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
         return Reply(
             title=_("Request sent"),
             text=_("{city} ({country}) is already in the directory. You asked to join it as a focal point: "
-                   "the secretariat will confirm, and I will tell you.").format(city=existing.name, country=existing.country),
-            notices=(_registration_notice(existing, member, True, _),),
+                   "the secretariat will confirm, and I will tell you.").format(
+                city=existing.name, country=country_name(existing.country, request.locale)
+            ),
+            notices=(_registration_notice(existing, member, True, request.locale, _),),
         )
 
     if existing is not None:  # a rejected registration, submitted again
         city = existing
-        city.name, city.country, city.region = name, country, region.slug
+        city.name, city.name_key, city.country, city.region = name, fold(name), country, region.slug
         city.status, city.reject_reason, city.registered_at = CityStatus.PENDING, None, now
     else:
         city = await city_queries.add_city(
             session,
-            City(name=name, name_key=fold(name), country=country, country_key=fold(country), region=region.slug,
+            City(name=name, name_key=fold(name), country=country, country_key=country, region=region.slug,
                  status=CityStatus.PENDING, registered_at=now, languages=""),
         )
         await session.refresh(city, ["themes", "focal_points"])
@@ -141,14 +146,14 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
         text=_("{city} is pending until the campaign secretariat verifies it; I will tell you when they do. "
                "Meanwhile you can add themes with `/hrc theme add THEME`.").format(city=city.name),
         fields=_card_fields(city, 0, request.locale, _),
-        notices=(_registration_notice(city, member, False, _),),
+        notices=(_registration_notice(city, member, False, request.locale, _),),
     )
 
 
 def _card_fields(city: City, practices: int, locale: str, _: Translate) -> tuple[Field, ...]:
     languages = ", ".join(city.languages.split(",")) if city.languages else "—"
     return (
-        Field(_("Country"), city.country),
+        Field(_("Country"), country_name(city.country, locale)),
         Field(_("Region"), region_name(city.region, _)),
         Field(_("Size"), size_name(city.size, _)),
         Field(_("Status"), status_label(city.status, _)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from babel import Locale, UnknownLocaleError
@@ -9,6 +10,7 @@ from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Context
+from handlers.countries import country_code, country_name, find_country
 from handlers.errors import UserError
 from handlers.i18n import Translate
 from handlers.text import fold, split_list, suggest
@@ -55,26 +57,48 @@ async def resolve_city(
         if by_id is not None and can_see(ctx, request, by_id):
             return by_id
         raise UserError(_("I can't find the city “{name}” in the directory.").format(name=name))
-    matches = [c for c in await city_queries.cities_by_name_key(session, fold(name)) if can_see(ctx, request, c)]
+    key = fold(name)
+    visible = [c for c in await city_queries.cities_by_name_key(session, key) if can_see(ctx, request, c)]
+    matches = visible
     if country:
-        matches = [c for c in matches if c.country_key == fold(country)]
+        code = country_code(country)
+        if code is None and not any(c.country_key == fold(country) for c in visible):
+            find_country(country, request.locale, _)  # raises, with "did you mean" from real country names
+        matches = [c for c in visible if c.country_key in (code, fold(country))]
     if len(matches) == 1:
         return matches[0]
+    countries = ", ".join(sorted({country_name(c.country, request.locale) for c in (matches or visible)}))
     if len(matches) > 1:
-        countries = ", ".join(c.country for c in matches)
         raise UserError(
             _("There are several cities named “{name}” ({countries}). Add country: to say which.").format(
                 name=name, countries=countries
-            )
+            ),
+            hint=_("For example: `{name} country: {country}`").format(
+                name=name, country=country_name(matches[0].country, request.locale)
+            ),
         )
-    close = suggest(name, await city_queries.all_city_names(session), n=3, cutoff=0.6)
-    if close:
+    if visible:  # the name is known, in other countries than the one given
         raise UserError(
-            _("I can't find the city “{name}”. Did you mean {choices}?").format(
-                name=name, choices=_(" or ").join(f"“{c}”" for c in close)
+            _("There is no city named “{name}” in {country}; there is one in: {countries}.").format(
+                name=name, country=country_name(country_code(country) or country, request.locale), countries=countries
             )
         )
-    raise UserError(_("I can't find the city “{name}” in the directory.").format(name=name))
+    candidates = await city_queries.city_names(session, verified_only=not ctx.is_secretariat(request.actor))
+    raise unknown_city(ctx, request, name, candidates, _)
+
+
+def unknown_city(ctx: Context, request: Request, name: str, candidates: Sequence[str], _: Translate) -> UserError:
+    """The answer to a city name that matches nothing the caller may see: "did you mean" from ``candidates``
+    (only what the caller may see: verified cities, or every city for the secretariat), never the name typed."""
+    key = fold(name)
+    close = suggest(name, [c for c in candidates if fold(c) != key], n=3, cutoff=0.6)
+    if ctx.is_secretariat(request.actor):
+        message = _("I can't find the city “{name}” in the directory.").format(name=name)
+    else:
+        message = _("No verified city is named “{name}”.").format(name=name)
+    if close:
+        message += " " + _("Did you mean {choices}?").format(choices=_(" or ").join(f"“{c}”" for c in close))
+    return UserError(message)
 
 
 def own_focal_point(member: Member | None, _: Translate) -> FocalPoint:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.calendar import Observance, occurrences, un_days
 from handlers.common import caller, parse_themes
 from handlers.context import Context
+from handlers.countries import country_name
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.registry import command
@@ -141,8 +142,12 @@ def find_observance(query: str, observances: list[Observance], _: Translate) -> 
     raise UserError(_("I don't know a day called “{name}”.").format(name=query), hint=_("`/hrc days` lists the next ones."))
 
 
-async def cities_on_themes(session: AsyncSession, themes: tuple[str, ...], limit: int = 15) -> tuple[list[str], int]:
-    return await city_queries.verified_city_labels(session, themes, limit)
+async def cities_on_themes(
+    session: AsyncSession, themes: tuple[str, ...], limit: int = 15, locale: str = "en"
+) -> tuple[list[str], int]:
+    """``Name (Country)`` of the verified cities on any of ``themes`` (the first ``limit``), and their number."""
+    pairs, total = await city_queries.verified_cities_on(session, themes, limit)
+    return [f"{name} ({country_name(country, locale)})" for name, country in pairs], total
 
 
 @command(
@@ -158,7 +163,7 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
     found = find_observance(request.command.main, await all_observances(session), _)
     year = ctx.now().year
-    cities, total = await cities_on_themes(session, found.themes)
+    cities, total = await cities_on_themes(session, found.themes, locale=request.locale)
     city_text = ", ".join(cities) if cities else _("none yet")
     if total > len(cities):
         city_text += " " + _("…and {count} more").format(count=total - len(cities))

@@ -25,7 +25,7 @@ SECOND_WAVE = datetime(2023, 12, 10, tzinfo=UTC)
 @dataclass(frozen=True)
 class DemoCity:
     name: str
-    country: str
+    country: str  # ISO 3166-1 alpha-2
     region: str
     size: str
     timezone: str
@@ -35,17 +35,17 @@ class DemoCity:
 
 
 CITIES = (
-    DemoCity("Barcelona", "Spain", "europe", "metropolis", "Europe/Madrid", "ca,es", (), FOUNDED),
-    DemoCity("Grigny", "France", "europe", "small-town", "Europe/Paris", "fr", (), FOUNDED),
-    DemoCity("Gwangju", "Republic of Korea", "asia-pacific", "metropolis", "Asia/Seoul", "ko", ("peace-memory",), FOUNDED),
-    DemoCity("Mexico City", "Mexico", "latin-america", "metropolis", "America/Mexico_City", "es", (), FOUNDED),
-    DemoCity("Utrecht", "Netherlands", "europe", "intermediary-city", "Europe/Amsterdam", "nl", (), FOUNDED),
-    DemoCity("Vienna", "Austria", "europe", "metropolis", "Europe/Vienna", "de", (), FOUNDED),
-    DemoCity("Grenoble", "France", "europe", "intermediary-city", "Europe/Paris", "fr", ("participatory-democracy",), SECOND_WAVE),
-    DemoCity("Valparaíso", "Chile", "latin-america", "region", "America/Santiago", "es", ("water-sanitation",), SECOND_WAVE),
-    DemoCity("Quilmes", "Argentina", "latin-america", "intermediary-city", "America/Argentina/Buenos_Aires", "es", ("water-sanitation",), SECOND_WAVE),
-    DemoCity("Banjul", "Gambia", "africa", "small-town", "Africa/Banjul", "en", ("gender",), SECOND_WAVE),
-    DemoCity("Bogotá", "Colombia", "latin-america", "metropolis", "America/Bogota", "es", ("peace-memory", "human-rights"), SECOND_WAVE),
+    DemoCity("Barcelona", "ES", "europe", "metropolis", "Europe/Madrid", "ca,es", (), FOUNDED),
+    DemoCity("Grigny", "FR", "europe", "small-town", "Europe/Paris", "fr", (), FOUNDED),
+    DemoCity("Gwangju", "KR", "asia-pacific", "metropolis", "Asia/Seoul", "ko", ("peace-memory",), FOUNDED),
+    DemoCity("Mexico City", "MX", "latin-america", "metropolis", "America/Mexico_City", "es", (), FOUNDED),
+    DemoCity("Utrecht", "NL", "europe", "intermediary-city", "Europe/Amsterdam", "nl", (), FOUNDED),
+    DemoCity("Vienna", "AT", "europe", "metropolis", "Europe/Vienna", "de", (), FOUNDED),
+    DemoCity("Grenoble", "FR", "europe", "intermediary-city", "Europe/Paris", "fr", ("participatory-democracy",), SECOND_WAVE),
+    DemoCity("Valparaíso", "CL", "latin-america", "region", "America/Santiago", "es", ("water-sanitation",), SECOND_WAVE),
+    DemoCity("Quilmes", "AR", "latin-america", "intermediary-city", "America/Argentina/Buenos_Aires", "es", ("water-sanitation",), SECOND_WAVE),
+    DemoCity("Banjul", "GM", "africa", "small-town", "Africa/Banjul", "en", ("gender",), SECOND_WAVE),
+    DemoCity("Bogotá", "CO", "latin-america", "metropolis", "America/Bogota", "es", ("peace-memory", "human-rights"), SECOND_WAVE),
 )
 
 # (city, title, summary, themes): the campaign's own words (third-wave page; Committee page).
@@ -71,10 +71,10 @@ async def seed_demo(session: AsyncSession) -> tuple[int, int]:
     by_name: dict[str, City] = {}
     added_cities = 0
     for demo in CITIES:
-        city = await city_by_name_and_country(session, fold(demo.name), fold(demo.country))
+        city = await city_by_name_and_country(session, fold(demo.name), demo.country)
         if city is None:
             city = City(
-                name=demo.name, name_key=fold(demo.name), country=demo.country, country_key=fold(demo.country),
+                name=demo.name, name_key=fold(demo.name), country=demo.country, country_key=demo.country,
                 region=demo.region, size=demo.size, timezone=demo.timezone, languages=demo.languages,
                 status=CityStatus.VERIFIED, registered_at=demo.joined, joined_at=demo.joined, is_demo=True,
                 themes=[CityTheme(theme=t) for t in demo.themes],

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.chart import ProgressData, alt_text, render_png
 from handlers.context import Context
+from handlers.countries import country_name
 from handlers.i18n import N_, translator
 from handlers.registry import command
 from handlers.types import Attachment, Field, Item, MemberRef, Reply, Request
@@ -71,7 +72,7 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     by_region: dict[str, list[str]] = {}
     for city in shown:
         people = ", ".join(MemberRef(*fp).mention() for fp in city.focal_points) or "—"
-        line = f"{city.name} ({city.country}): {people}"
+        line = f"{city.name} ({country_name(city.country, request.locale)}): {people}"
         by_region.setdefault(city.region, []).append(line)
     order = [r.slug for r in REGIONS]
     fields = tuple(

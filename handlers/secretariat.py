@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common import member_ref, resolve_city, short_date
 from handlers.context import Context
+from handlers.countries import country_name
 from handlers.errors import UserError
 from handlers.i18n import N_, translator
 from handlers.registry import command
@@ -102,7 +103,7 @@ def _pending_item(city: City, _: object, locale: str) -> Item:
     who = ", ".join(member_ref(fp.member).mention() for fp in city.focal_points) or "—"
     themes = ", ".join(theme_name(s, t) for s in city.theme_slugs) or "—"
     return Item(
-        title=f"{city.name} ({city.country}, {region_name(city.region, t)})",
+        title=f"{city.name} ({country_name(city.country, locale)}, {region_name(city.region, t)})",
         text=t("Registered {date} by {who}. Themes: {themes}. `/hrc verify #{id}` or `/hrc reject #{id} reason: …`").format(
             date=short_date(city.registered_at, locale), who=who, themes=themes, id=city.id
         ),

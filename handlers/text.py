@@ -1,4 +1,4 @@
-"""Text helpers shared by handlers: folding for search, fuzzy suggestions, safe truncation."""
+"""Text helpers shared by handlers: matching keys, fuzzy suggestions, safe truncation."""
 
 from __future__ import annotations
 
@@ -7,16 +7,59 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from anyascii import anyascii
+
 _SPACES = re.compile(r"\s+")
-_NON_WORD = re.compile(r"[^\w\s]+")
+_NOT_KEY = re.compile(r"[^a-z0-9\s\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
+
+# Unicode's Default_Ignorable_Code_Point set (DerivedCoreProperties.txt, Unicode 15.1): characters that
+# render as nothing (soft hyphen, zero-width space/joiners, word joiner, BOM, variation selectors, Hangul
+# fillers, tags) plus the bidirectional marks, embeddings, overrides and isolates (U+200E/F, U+202A–U+202E,
+# U+2066–U+2069). Two names that differ only by these look the same, so they must get the same key.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff]"
+)
+
+
+def _is_han(ch: str) -> bool:
+    """CJK ideographs: kept as themselves in keys. Their romanisation drops tones, which would make
+    different places one (山西 Shanxi and 陕西 Shaanxi are both ``shanxi`` without tones)."""
+    code = ord(ch)
+    return 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the characters of ``INVISIBLE`` (zero-width, soft hyphen, bidi controls…)."""
+    return INVISIBLE.sub("", text)
+
+
+def _key_char(ch: str) -> str:
+    if _is_han(ch):
+        return ch
+    category = unicodedata.category(ch)
+    if category[0] in "LNM":
+        # Letters, digits and marks: transliterated to ASCII letters (ł → l, ø → o, ß → ss, Ж → zh),
+        # with whatever punctuation the transliteration adds dropped (Львів → lviv, not l viv).
+        return "".join(c for c in anyascii(ch) if c.isalnum())
+    return " and " if ch == "&" else " "
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents and punctuation, collapse spaces: ``Valparaíso `` -> ``valparaiso``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    no_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    no_marks = no_marks.replace("&", " and ")
-    return _SPACES.sub(" ", _NON_WORD.sub(" ", no_marks)).strip()
+    """The matching key of a name: what two spellings of the same name have in common.
+
+    Invisible characters are removed (``INVISIBLE``), the text is NFKC-normalised, every letter and digit
+    is transliterated to ASCII by ``anyascii`` (ISC licence; CJK ideographs excepted, see ``_is_han``)
+    and lower-cased; ``&`` reads as ``and``; punctuation, symbols and runs of spaces become one space.
+    ``Łódź`` → ``lodz``, ``Đà Nẵng`` → ``da nang``, ``Zü<U+200B>rich`` → ``zurich``.
+
+    The result holds only ``a-z``, ``0-9``, single spaces and CJK ideographs, so ``fold`` is idempotent.
+    It may be longer than ``text`` (``&`` → ``and``, ``ﷺ`` → 30 letters): storage checks key lengths.
+    """
+    normal = unicodedata.normalize("NFKC", strip_invisible(text))
+    key = "".join(_key_char(ch) for ch in normal).casefold()
+    return _SPACES.sub(" ", _NOT_KEY.sub(" ", key)).strip()
 
 
 def words(text: str) -> list[str]:

@@ -81,7 +81,7 @@ async def test_second_focal_point_joins_after_confirmation(chat: Chat) -> None:
 
 
 async def test_reject_frees_the_registrant_and_tells_why(chat: Chat) -> None:
-    await chat.say("ana", "/hrc register city: Atlantis country: Ocean region: Europe")
+    await chat.say("ana", "/hrc register city: Atlantis country: Greece region: Europe")
     rejected = await chat.say("sec", "/hrc reject Atlantis reason: not a local government")
     assert "declined" in rejected.text
     assert "not a local government" in rejected.notices[0].reply.text

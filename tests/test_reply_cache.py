@@ -21,6 +21,7 @@ from bot.settings import Settings
 from bot.wiring import Runtime, build_runtime
 from handlers.cache import ReplyCache
 from handlers.cities import shared_city_cards
+from handlers.countries import country_code
 from handlers.dispatch import handle_text
 from handlers.text import fold
 from handlers.types import ParsedCommand, Reply
@@ -76,7 +77,7 @@ async def verified_city(
 
 async def _city_id(db: Database, name: str, country: str) -> int:
     async with db.transaction(write=False) as session:
-        city = await city_queries.city_by_name_and_country(session, fold(name), fold(country))
+        city = await city_queries.city_by_name_and_country(session, fold(name), country_code(country) or "")
     assert city is not None
     return city.id
 
@@ -278,7 +279,7 @@ async def test_check_warms_the_cards_the_handler_would_give(db: Database) -> Non
     await verified_city(runtime, "tom", "Toledo", "Spain")
     await verified_city(runtime, "uma", "Toledo", "United States", region="North America")
     await ok(runtime, "dana", "/hrc register city: Lyon country: France region: Europe")  # pending
-    await ok(runtime, "sam", "/hrc register city: Atlantis country: Ocean region: Europe")
+    await ok(runtime, "sam", "/hrc register city: Atlantis country: Greece region: Europe")
     await ok(runtime, "sec", "/hrc reject Atlantis")
 
     assert await CacheWatch(runtime).check()
@@ -408,8 +409,8 @@ def test_keys_and_bound() -> None:
 async def test_cards_are_warmed_page_by_page_without_losing_any(sqlite_db: Database) -> None:
     runtime = make_runtime(sqlite_db)
     names = ["Grenoble", "Gwangju", "Montreal", "Rosario", "Utrecht"]
-    for n, name in enumerate(names):
-        await verified_city(runtime, f"user{n}", name, f"Country {n}")
+    for n, (name, country) in enumerate(zip(names, ["France", "Korea", "Canada", "Argentina", "Netherlands"], strict=True)):
+        await verified_city(runtime, f"user{n}", name, country)
     async with sqlite_db.transaction(write=False) as session:
         in_one = await shared_city_cards(session, page=100)
         in_pages_of_two = await shared_city_cards(session, page=2)

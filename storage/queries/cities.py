@@ -35,8 +35,12 @@ async def city_by_name_and_country(session: AsyncSession, name_key: str, country
     return (await session.execute(stmt)).unique().scalar_one_or_none()
 
 
-async def all_city_names(session: AsyncSession) -> Sequence[str]:
-    return (await session.execute(select(City.name).order_by(City.name))).scalars().all()
+async def city_names(session: AsyncSession, *, verified_only: bool) -> Sequence[str]:
+    """Every city's name (or only verified ones'), for "did you mean"."""
+    stmt = select(City.name).order_by(City.name)
+    if verified_only:
+        stmt = stmt.where(City.status == CityStatus.VERIFIED)
+    return (await session.execute(stmt)).scalars().all()
 
 
 async def add_city(session: AsyncSession, city: City) -> City:
@@ -118,15 +122,17 @@ async def city_names_starting(session: AsyncSession, folded_prefix: str, limit: 
     return (await session.execute(stmt)).scalars().all()
 
 
-async def verified_city_labels(session: AsyncSession, themes: Sequence[str], limit: int) -> tuple[list[str], int]:
-    """``Name (Country)`` of the verified cities working on any of ``themes`` (first ``limit``), and their number."""
+async def verified_cities_on(
+    session: AsyncSession, themes: Sequence[str], limit: int
+) -> tuple[list[tuple[str, str]], int]:
+    """``(name, country code)`` of the verified cities working on any of ``themes`` (first ``limit``), and their number."""
     if not themes:
         return [], 0
     ids = select(CityTheme.city_id).where(CityTheme.theme.in_(themes)).distinct()
     base = select(City).where(City.status == CityStatus.VERIFIED, City.id.in_(ids))
     total = int((await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one())
     rows = (await session.execute(base.order_by(City.name_key).limit(limit))).scalars().all()
-    return [f"{c.name} ({c.country})" for c in rows], total
+    return [(c.name, c.country) for c in rows], total
 
 
 @dataclass(frozen=True)
