@@ -1,4 +1,4 @@
-"""Migration 0005_names on a database written before it (SQLite and PostgreSQL): keys recomputed,
+"""Migration 0006_names on a database written before it (SQLite and PostgreSQL): keys recomputed,
 free-text countries turned into ISO codes, duplicates and unknown countries reported, nothing merged."""
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ parked under the key ``<key>#<id>`` (still found by ``#id``, by its focal points
 and each such pair is reported as a warning for the secretariat to merge by hand. A country that names
 no ISO country is kept as typed (shown as it is) and reported too.
 
-Revision ID: 0005_names
+Revision ID: 0006_names
 Revises: 0005_scale
 Create Date: 2026-12-02
 """
@@ -24,7 +24,7 @@ from alembic import op
 from handlers.countries import country_code
 from handlers.text import fold
 
-revision = "0005_names"
+revision = "0006_names"
 down_revision = "0005_scale"
 branch_labels = None
 depends_on = None
@@ -74,7 +74,7 @@ def rekey_cities(connection: sa.Connection) -> list[str]:
             sa.update(cities).where(cities.c.id == city_id).values(name_key=name_key, country=country, country_key=country_key)
         )
     for line in report:
-        logger.warning("migration 0005_names: %s", line)
+        logger.warning("migration 0006_names: %s", line)
     return report
 
 
