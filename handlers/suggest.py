@@ -12,10 +12,9 @@ import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from babel import Locale, UnknownLocaleError
-
 from handlers.calendar import un_days
 from handlers.context import Context
+from handlers.countries import INPUT_LOCALES, country_codes, country_name
 from handlers.i18n import translator
 from handlers.options import Source
 from handlers.text import fold, shorten
@@ -88,22 +87,26 @@ def timezone_suggestions(text: str) -> list[Suggestion]:
 
 
 @lru_cache(maxsize=8)
-def _territories(locale: str) -> tuple[str, ...]:
-    try:
-        names = Locale.parse(locale.replace("-", "_")).territories
-    except (UnknownLocaleError, ValueError):
-        names = Locale("en").territories
-    # Two-letter codes are countries and territories; three digits are world regions ("001" World).
-    return tuple(sorted((name for code, name in names.items() if len(code) == 2 and code.isalpha()), key=fold))
+def _countries(locale: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """``(code, name in locale, folded spellings: that name, the en/es/fr names, the code)`` of every
+    country, by name in ``locale``; folded once here so that each keystroke only compares."""
+    codes = sorted(country_codes(), key=lambda code: fold(country_name(code, locale)))
+    return tuple(
+        (code, country_name(code, locale),
+         tuple(dict.fromkeys(fold(n) for n in (country_name(code, locale), *(country_name(code, o) for o in INPUT_LOCALES), code))))
+        for code in codes
+    )
 
 
 async def country_suggestions(ctx: Context, text: str, locale: str) -> list[Suggestion]:
-    """Countries as the directory spells them first, then every country's name in the caller's language."""
+    """Countries by name in the caller's language (found by their English, Spanish or French name or ISO
+    code too), the ones the directory already has first; the value is the ISO code."""
     async with ctx.db.transaction(write=False) as session:
-        known = await queries.countries_like(session, fold(text), LIMIT)
-    territories = list(_territories(locale))
-    names = list(dict.fromkeys([*known, *(territories[i] for i in rank(text, [(t,) for t in territories]))]))
-    return [_pair(n, n) for n in names[:LIMIT]]
+        known = set(await queries.directory_countries(session))
+    countries = _countries(locale)
+    ranked = [countries[i] for i in rank(text, [spellings for _c, _n, spellings in countries], limit=len(countries))]
+    ranked.sort(key=lambda entry: entry[0] not in known)  # stable: the directory's countries first
+    return [_pair(name, code) for code, name, _spellings in ranked[:LIMIT]]
 
 
 async def city_suggestions(ctx: Context, text: str, locale: str, *, waiting_only: bool = False) -> list[Suggestion]:
@@ -114,7 +117,7 @@ async def city_suggestions(ctx: Context, text: str, locale: str, *, waiting_only
         rows = await queries.cities_like(session, fold(text), LIMIT, waiting_only=waiting_only)
     result = []
     for row in rows:
-        label = f"{row.name} — {row.country}"
+        label = f"{row.name} — {country_name(row.country, locale)}"
         if waiting_only:
             label += " " + (_("(new city)") if row.status == CityStatus.PENDING else _("(new focal point)"))
         result.append(_pair(label, f"#{row.id}"))

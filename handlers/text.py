@@ -6,6 +6,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -35,7 +36,10 @@ def strip_invisible(text: str) -> str:
     return INVISIBLE.sub("", text)
 
 
+@lru_cache(maxsize=8192)
 def _key_char(ch: str) -> str:
+    if ch.isascii():
+        return ch if ch.isalnum() else (" and " if ch == "&" else " ")
     if _is_han(ch):
         return ch
     category = unicodedata.category(ch)
@@ -58,7 +62,7 @@ def fold(text: str) -> str:
     It may be longer than ``text`` (``&`` → ``and``, ``ﷺ`` → 30 letters): storage checks key lengths.
     """
     normal = unicodedata.normalize("NFKC", strip_invisible(text))
-    key = "".join(_key_char(ch) for ch in normal).casefold()
+    key = "".join(map(_key_char, normal)).casefold()
     return _SPACES.sub(" ", _NOT_KEY.sub(" ", key)).strip()
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from bot.render_text import render_text
 from handlers.dispatch import handle_text
-from handlers.suggest import city_names
+from handlers.options import Source
+from handlers.suggest import suggestions
 from handlers.types import NoticeTarget
 from storage.models import City
 from tests.conftest import Chat, person
@@ -52,9 +53,13 @@ async def test_discord_style_prefix_finds_cities_whatever_their_letters(chat: Ch
     for user, city, country in (("ana", "Łódź", "PL"), ("bob", "Đà Nẵng", "VN"), ("cat", "Lodève", "FR")):
         await chat.say(user, f"/hrc register city: {city} country: {country} region: Europe")
         await chat.say("sec", f"/hrc verify {city}")
-    assert await city_names(chat.ctx, "Lod") == ["Lodève", "Łódź"]
-    assert await city_names(chat.ctx, "łódz") == ["Łódź"]
-    assert await city_names(chat.ctx, "da n") == ["Đà Nẵng"]
+    async def labels(text: str) -> list[str]:
+        return [s.label for s in await suggestions(chat.ctx, Source.CITY, text)]
+
+    assert await labels("Lod") == ["Lodève — France", "Łódź — Poland"]
+    assert await labels("łódz") == ["Łódź — Poland"]
+    assert await labels("da n") == ["Đà Nẵng — Vietnam"]
+    assert [s.value for s in await suggestions(chat.ctx, Source.COUNTRY, "pol")][:1] == ["PL"]
 
 
 async def test_a_right_to_left_override_is_neither_kept_apart_nor_in_who(chat: Chat) -> None:

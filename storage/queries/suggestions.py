@@ -52,15 +52,9 @@ async def cities_like(session: AsyncSession, folded: str, limit: int, *, waiting
     return rows[:limit]
 
 
-async def countries_like(session: AsyncSession, folded: str, limit: int) -> list[str]:
-    """Country names as the directory spells them, whose folded form starts with ``folded``."""
-    stmt = select(City.country, City.country_key).distinct().order_by(City.country_key).limit(limit)
-    if folded:
-        stmt = stmt.where(City.country_key.startswith(folded, autoescape=True))
-    seen: dict[str, str] = {}
-    for country, key in (await session.execute(stmt)).all():
-        seen.setdefault(key, country)
-    return list(seen.values())
+async def directory_countries(session: AsyncSession) -> list[str]:
+    """The countries (ISO codes) of the directory's cities, each once."""
+    return list((await session.execute(select(City.country).distinct())).scalars().all())
 
 
 async def announcements_by_status(session: AsyncSession, statuses: Sequence[str], limit: int) -> Sequence[Announcement]:
