@@ -11,6 +11,7 @@ from discord import app_commands
 
 from bot.discord.commands import build_commands
 from bot.discord.sender import DiscordSender
+from bot.discord.sync import sync_if_changed
 from bot.discord.views import CommandButton
 from bot.wiring import Runtime
 
@@ -42,11 +43,10 @@ class HrcClient(discord.Client):
             for guild_id in settings.guild_ids:
                 guild = discord.Object(guild_id)
                 self.tree.copy_global_to(guild=guild)
-                await self.tree.sync(guild=guild)  # guild commands appear at once
+                await sync_if_changed(self.tree, guild)  # guild commands appear at once
         else:
-            await self.tree.sync()
+            await sync_if_changed(self.tree)
         self.hrc_runtime.notices.register(DiscordSender(self, settings.secretariat_channel))
-        logger.info("discord: commands synced (%s)", ", ".join(map(str, settings.guild_ids)) or "global")
 
 
 def use_api(url: str) -> None:

@@ -51,6 +51,8 @@ class FakeDiscord:
     global_per_second: int | None = None
     channel_per_5s: int | None = None
     too_many: int = 0
+    commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # synced commands, by REST path
+    refuse_sync: bool = False  # answer command syncs with 400, as Discord does for an invalid tree
     created: Counter[str] = field(default_factory=Counter)  # messages actually created, per channel
     _recent: list[float] = field(default_factory=list)
     _recent_by_channel: dict[str, list[float]] = field(default_factory=dict)
@@ -193,6 +195,9 @@ class FakeDiscord:
             payload = json.dumps({"message": "You are being rate limited.", "retry_after": limited, "global": False}).encode()
             return web.Response(body=payload, status=429, headers={"Content-Type": "application/json", "Retry-After": f"{limited:.3f}"})
         self.calls.append(Recorded(request.method, path, body))
+        if self.refuse_sync and path.endswith("/commands") and request.method == "PUT":
+            payload = json.dumps({"code": 50035, "message": "Invalid Form Body", "errors": {}}).encode()
+            return web.Response(body=payload, status=400, headers={"Content-Type": "application/json"})
         if path.startswith("/interactions/") and (waiter := self._callback_waiters.pop(path.split("/")[2], None)):
             if not waiter.done():
                 waiter.set_result(body)
@@ -229,7 +234,9 @@ class FakeDiscord:
             return {"url": self.url.replace("http", "ws") + "/gateway", "shards": 1,
                     "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}
         if parts[0] == "applications" and parts[-1] == "commands":
-            return [{**c, "id": self.next_id(), "application_id": APP_ID, "version": "1"} for c in body] if method == "PUT" else []
+            if method == "PUT":  # Discord keeps the commands and answers them with ids
+                self.commands[path] = [{**c, "id": self.next_id(), "application_id": APP_ID, "version": "1"} for c in body]
+            return self.commands.get(path, [])
         if parts[0] == "interactions":
             return {"interaction": {"id": parts[1], "type": 2, "response_message_id": self.next_id(),
                                     "response_message_loading": body.get("type") == 5,
