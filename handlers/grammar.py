@@ -14,7 +14,7 @@ from handlers.errors import UserError
 from handlers.i18n import Translate
 from handlers.registry import COMMANDS, CommandSpec, groups
 from handlers.text import suggest
-from handlers.tree import discord_usage
+from handlers.tree import discord_usage, options_of
 from handlers.types import ParsedCommand, clean_input
 
 ENTRY = "/hrc"
@@ -142,3 +142,34 @@ def validate(spec: CommandSpec, parsed: ParsedCommand, _: Translate) -> None:
                 usage_of=spec.name,
                 field=key,
             )
+
+
+_QUOTED_COMMAND = re.compile(r"`(/hrc(?:[ \t][^`\n]*)?)`")
+
+
+def as_tree_syntax(text: str) -> str:
+    """Commands quoted in the bot's own text (```/hrc who housing```) as the command tree writes them
+    (```/who theme: housing```), for platforms that show the tree (Discord). A quote that does not
+    parse as a command is left as it is; usage-like quotes (with ``[…]``) become the tree's usage."""
+    return _QUOTED_COMMAND.sub(lambda match: f"`{_tree_command(match.group(1))}`", text)
+
+
+def _tree_command(quoted: str) -> str:
+    words = quoted.split()[1:]
+    if not words:
+        return "/help"
+    identity: Translate = str
+    try:
+        spec, used = find_spec(words, identity)
+        rest = quoted.split(None, used + 1)[used + 1] if len(quoted.split()) > used + 1 else ""
+        if "[" in rest:
+            return discord_usage(spec)
+        main, options = _split_options(spec, rest.strip(), identity)
+    except UserError:
+        return quoted
+    leaf = {option.key: option.name for option in options_of(spec)}
+    parts = ["/" + " ".join(spec.place)]
+    if main:
+        parts.append(f"{leaf.get('', 'main')}: {main}")
+    parts += [f"{leaf.get(key, key)}: {value}" for key, value in options.items()]
+    return " ".join(parts)

@@ -6,11 +6,13 @@ footer 2,048, 6,000 characters across a message's embeds.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 import discord
 
 from bot.render_text import plain_mentions
+from handlers.grammar import as_tree_syntax
 from handlers.types import MENTION_RE, ChannelRef, Reply, inert_markers, parse_token
 
 TITLE_MAX, DESCRIPTION_MAX, FIELDS_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FOOTER_MAX, TOTAL_MAX = 256, 4096, 25, 256, 1024, 2048, 6000
@@ -64,7 +66,19 @@ def _render_shared(reply: Reply) -> tuple[discord.Embed, discord.AllowedMentions
     return _render(reply)
 
 
+def in_tree_syntax(reply: Reply) -> Reply:
+    """The reply with the commands it quotes (```/hrc who housing```) written as Discord's tree has them."""
+    return replace(
+        reply,
+        text=as_tree_syntax(reply.text),
+        footer=as_tree_syntax(reply.footer) if reply.footer else reply.footer,
+        fields=tuple(replace(f, value=as_tree_syntax(f.value)) for f in reply.fields),
+        items=tuple(replace(i, text=as_tree_syntax(i.text)) for i in reply.items),
+    )
+
+
 def _render(reply: Reply) -> tuple[discord.Embed, discord.AllowedMentions]:
+    reply = in_tree_syntax(reply)
     mentioned: set[int] = set()
     description = with_mentions(reply.text, mentioned) if reply.text else ""
     item_lines: list[str] = []

@@ -129,3 +129,13 @@ async def test_help_on_discord_shows_discord_syntax_and_options(discord_bot: Dis
     assert "/calendar days [month:] [theme:]" in group and "/calendar day name:" in group and "one of: January" in group
     wrong = await run(bot, ["who"], {"theme": "nothing like a theme"}, user_id=ANA)
     assert "/who theme: [region:]" in embed_text(wrong) and "/hrc who" not in embed_text(wrong)
+
+
+async def test_commands_quoted_in_replies_are_written_as_on_discord(discord_bot: DiscordBot) -> None:
+    bot = discord_bot
+    themes = embed_text(await run(bot, ["campaign", "themes"], {}, user_id=ANA))
+    assert "/who theme: THEME" in themes and "/hrc" not in themes
+    preview = embed_text(await run(bot, ["secretariat", "announce", "new"], {"title": "Forum", "text": "Open"},
+                                   user_id=SEC, roles=[SECRETARIAT_ROLE_ID]))
+    assert "/secretariat announce send id: 1" in preview and "/secretariat announce cancel id: 1" in preview
+    assert "/hrc" not in preview
