@@ -10,6 +10,7 @@ import yarl
 from discord import app_commands
 
 from bot.discord.commands import build_commands
+from bot.discord.context_menus import build_context_menus
 from bot.discord.sender import DiscordSender
 from bot.discord.sync import sync_if_changed
 from bot.discord.views import CommandButton
@@ -29,7 +30,7 @@ class HrcClient(discord.Client):
         super().__init__(intents=intents())
         self.hrc_runtime = runtime
         self.tree = app_commands.CommandTree(self)
-        for command in build_commands():
+        for command in [*build_commands(), *build_context_menus()]:
             self.tree.add_command(command)
 
     async def setup_hook(self) -> None:

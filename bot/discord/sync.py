@@ -28,7 +28,7 @@ def canonical(value: Any) -> Any:
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            if key in _IGNORED or item in (None, False, [], {}):
+            if key in _IGNORED or item in (None, False, "", [], {}):
                 continue
             out[key] = int(item) if key == "default_member_permissions" else canonical(item)
         return out
@@ -75,8 +75,9 @@ async def sync_if_changed(tree: app_commands.CommandTree, guild: discord.abc.Sno
             logger.info("discord: commands unchanged (%s), not synced", where)
             return False
         await tree.sync(guild=guild)
-    except (discord.HTTPException, app_commands.AppCommandError, discord.ClientException) as error:
-        logger.error("discord: could not sync the commands (%s): %s; Discord's current copy stays in use", where, error)
+    except Exception as error:  # the commands Discord already has keep working: never stop the bot for this
+        logger.error("discord: could not sync the commands (%s): %s: %s; Discord's current copy stays in use",
+                     where, type(error).__name__, error)
         return None
     logger.info("discord: commands synced (%s)", where)
     return True

@@ -139,3 +139,28 @@ async def test_commands_quoted_in_replies_are_written_as_on_discord(discord_bot:
                                    user_id=SEC, roles=[SECRETARIAT_ROLE_ID]))
     assert "/secretariat announce send id: 1" in preview and "/secretariat announce cancel id: 1" in preview
     assert "/hrc" not in preview
+
+
+async def test_context_menus_city_card_and_share_as_practice(discord_bot: DiscordBot) -> None:
+    bot = discord_bot
+    menus = {c["name"]: c["type"] for c in bot.fake.posted("/commands", method="PUT")[0] if c["type"] != 1}
+    assert menus == {"City card": 2, "Share as practice": 3}
+    await register(bot, ANA, "Quilmes", "Argentina", "latin-america")
+    target = {"id": ANA, "username": "ana", "discriminator": "0", "global_name": "Ana", "avatar": None}
+    card_menu = {"id": "300000000000000002", "name": "City card", "type": 2, "target_id": ANA,
+                 "resolved": {"users": {ANA: target}}}
+    iid, _ = await bot.send(2, card_menu, user_id=SEC, roles=[SECRETARIAT_ROLE_ID])
+    assert "Quilmes" in embed_text(await bot.answer(iid))
+    nobody = {**card_menu, "target_id": BEN, "resolved": {"users": {BEN: {**target, "id": BEN, "global_name": "@everyone"}}}}
+    iid, _ = await bot.send(2, nobody, user_id=SEC)
+    answer = await bot.answer(iid)
+    assert "does not represent a city" in embed_text(answer) and answer["allowed_mentions"]["parse"] == []
+
+    message = {**bot.fake.message("700000000000000001", {"content": "Our water kiosks serve every district."}),
+               "author": target}
+    share_menu = {"id": "300000000000000003", "name": "Share as practice", "type": 3, "target_id": message["id"],
+                  "resolved": {"messages": {message["id"]: message}}}
+    _iid, modal = await bot.send(2, share_menu, user_id=ANA)
+    assert modal["type"] == 9
+    inputs = {c["label"]: c.get("value") for row in modal["data"]["components"] for c in row["components"]}
+    assert inputs["Summary"] == "Our water kiosks serve every district."

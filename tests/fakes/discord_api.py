@@ -235,7 +235,7 @@ class FakeDiscord:
                     "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}
         if parts[0] == "applications" and parts[-1] == "commands":
             if method == "PUT":  # Discord keeps the commands and answers them with ids
-                self.commands[path] = [{**c, "id": self.next_id(), "application_id": APP_ID, "version": "1"} for c in body]
+                self.commands[path] = [{"description": "", **c, "id": self.next_id(), "application_id": APP_ID, "version": "1"} for c in body]
             return self.commands.get(path, [])
         if parts[0] == "interactions":
             return {"interaction": {"id": parts[1], "type": 2, "response_message_id": self.next_id(),
