@@ -8,7 +8,7 @@ from bot.notify import NoticeRouter
 from bot.settings import Settings
 from handlers.cache import ReplyCache
 from handlers.context import Context
-from handlers.dispatch import handle, handle_text, parse_or_none
+from handlers.dispatch import failure_reply, handle, handle_text, parse_or_none
 from handlers.registry import COMMANDS
 from handlers.types import Actor, Place, Reply, Request
 from storage.models import DeliveryStatus
@@ -39,10 +39,19 @@ class Runtime:
             return await deliveries.claim(session, key, kind, self.ctx.now(), status=DeliveryStatus.SENT)
 
     async def answer_once(self, request: Request, key: str) -> Reply | None:
-        """Answer, unless this is a repeat of a request that changes something: then None (do nothing)."""
+        """Answer, unless this is a repeat of a request that changes something: then None (do nothing).
+
+        Never raises: the retry-ledger claim failing (database down or read-only) is answered like any
+        failure of the command itself (``handlers.dispatch.failure_reply``).
+        """
         spec = COMMANDS.get(request.command.name)
-        if spec is not None and spec.writes and not await self.first_time(key):
-            return None
+        if spec is not None and spec.writes:
+            try:
+                first = await self.first_time(key)
+            except Exception as error:  # noqa: BLE001 - becomes the caller's answer
+                return failure_reply(error, request.command.name, request.locale)
+            if not first:
+                return None
         return await self.answer(request)
 
     async def answer_text_once(self, actor: Actor, place: Place, text: str, key: str, locale: str = "en") -> Reply | None:

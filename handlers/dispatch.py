@@ -14,6 +14,7 @@ from handlers.grammar import parse, usage_line, validate
 from handlers.i18n import Translate, translator
 from handlers.registry import COMMANDS, CommandSpec, load_all
 from handlers.types import Actor, ParsedCommand, Place, Reply, Request, Visibility
+from storage.errors import describe, is_unavailable
 from storage.types import ValueTooLong
 
 logger = logging.getLogger(__name__)
@@ -91,18 +92,36 @@ async def handle(ctx: Context, request: Request) -> Reply:
         if error.usage_of is None and spec is not None and not isinstance(error, PermissionDenied):
             error.usage_of = spec.name
         return error_reply(error, _, request.actor.platform)
-    except Exception:
-        incident = secrets.token_hex(4)
-        logger.exception("command %r failed (incident %s)", request.command.name, incident)
-        return Reply(
-            text=_("Sorry, something went wrong on our side and nothing was changed. "
-                   "If it happens again, tell the secretariat the incident code {code}.").format(code=incident),
-            is_error=True,
-        )
+    except Exception as error:
+        return failure_reply(error, request.command.name, request.locale)
     if reply.is_empty():
         logger.error("command %r returned an empty reply", request.command.name)
         return Reply(text=_("Done."))
     return reply
+
+
+def failure_reply(error: Exception, command_name: str, locale: str = "en") -> Reply:
+    """The answer to a command that failed on our side, logged once with an incident code.
+
+    The database being unavailable (down, unreachable, read-only, disk full: ``storage.errors``) is
+    said as such, without a traceback: it is an outage to wait out, not a bug. Nothing was changed
+    either way, since every command's writes are one transaction.
+    """
+    _ = translator(locale)
+    incident = secrets.token_hex(4)
+    if is_unavailable(error):
+        logger.error("command %r: the database is unavailable (incident %s): %s", command_name, incident, describe(error))
+        return Reply(
+            text=_("Sorry, the database is unavailable, so nothing was changed. Please try again in a moment "
+                   "(incident {code}).").format(code=incident),
+            is_error=True,
+        )
+    logger.exception("command %r failed (incident %s)", command_name, incident)
+    return Reply(
+        text=_("Sorry, something went wrong on our side and nothing was changed. "
+               "If it happens again, tell the secretariat the incident code {code}.").format(code=incident),
+        is_error=True,
+    )
 
 
 def parse_or_none(text: str, locale: str = "en") -> ParsedCommand | None:

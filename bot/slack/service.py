@@ -20,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.app import build_app
 from bot.slack.sender import SlackSender
 from bot.wiring import Runtime
+from storage.health import database_state
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +66,8 @@ def http_app(bolt: AsyncApp, runtime: Runtime) -> web.Application:
         return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
 
     async def healthz(_request: web.Request) -> web.Response:
-        ok = await runtime.db.ping()
-        return web.json_response({"database": "ok" if ok else "unreachable"}, status=200 if ok else 503)
+        state = await database_state(runtime.db)  # "ok" only when a write goes through
+        return web.json_response({"database": state}, status=200 if state == "ok" else 503)
 
     application = web.Application()
     application.router.add_post("/slack/events", events)

@@ -24,6 +24,14 @@ async def claim(session: AsyncSession, key: str, kind: str, now: datetime, statu
     return bool(result.rowcount)
 
 
+async def touch(session: AsyncSession, key: str, kind: str, now: datetime) -> None:
+    """Insert the key, or move its ``updated_at`` to ``now``: a real write of one row (the health check)."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(Delivery).values(key=key, kind=kind, status=DeliveryStatus.SENT, attempts=0, created_at=now, updated_at=now)
+    await session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"updated_at": now}))
+
+
 async def claim_or_retry(session: AsyncSession, key: str, kind: str, now: datetime, max_attempts: int) -> bool:
     """Like ``claim``, but also takes back a key whose last try failed while attempts remain.
 
