@@ -8,6 +8,7 @@ respond() when the work is done. View submissions ack with their inline errors; 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -74,6 +75,17 @@ def message_of(reply: Reply, team_id: str, command: ParsedCommand | None = None,
 
 async def _respond(respond: Any, reply: Reply, team_id: str) -> None:
     await respond(**message_of(reply, team_id), replace_original=False)
+
+
+def action_key(team_id: str, user_id: str, message_ts: str, action: dict[str, Any]) -> str:
+    """The retry-ledger key of one button click: the same person clicking the same button (its command,
+    in ``value``) of the same message twice applies it once. Ephemeral messages come with no
+    ``message``: their ``container.message_ts`` names them; the command tells two previews apart even so."""
+    what = f"{action.get('action_id', '')}:{action.get('value', '')}"
+    key = f"slack-action:{team_id}:{user_id}:{message_ts}:{what}"
+    if len(key) > 200:  # the ledger's key column holds 255
+        key = f"slack-action:{team_id}:{user_id}:{message_ts}:" + hashlib.sha256(what.encode()).hexdigest()
+    return key
 
 
 def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None = None) -> AsyncApp:
@@ -159,17 +171,23 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
         user = body.get("user", {})
         actor = await users.actor(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
-        channel = body.get("channel", {}).get("id") or body.get("container", {}).get("channel_id", "")
+        container = body.get("container") or {}
+        channel = body.get("channel", {}).get("id") or container.get("channel_id", "")
         message = body.get("message") or {}
         command = parse_or_none(action.get("value", ""))
         if command is None:
             return
-        # The same person clicking the same button of the same message twice applies it once.
-        key = f"slack-action:{team_id}:{actor.user_id}:{message.get('ts', '')}:{action.get('action_id', '')}"
+        key = action_key(team_id, actor.user_id, message.get("ts") or container.get("message_ts", ""), action)
         reply = await runtime.answer_once(Request(actor=actor, place=Place("slack", team_id, channel), command=command), key)
         if reply is None:
             return
-        if reply.is_error or not message.get("ts"):
+        if not message.get("ts"):
+            # An ephemeral message (the announcement preview) comes with no `message`, and only its
+            # response_url can change it: the answer replaces it, so its buttons cannot be clicked again.
+            await respond(**message_of(reply, team_id), replace_original=not reply.is_error)
+            await runtime.deliver_notices(reply)
+            return
+        if reply.is_error:
             await _respond(respond, reply, team_id)
             return
         decided = [b for b in message.get("blocks", []) if b.get("type") != "actions"]
