@@ -1,10 +1,13 @@
 """The broadcast worker: delivers announcement outbox rows, exactly once, within each platform's limits.
 
-Per platform, independently (one platform down never holds the other back):
-claim due rows (status ``sending`` committed before any API call) → pace with token buckets →
-send with the row's delivery key → mark ``sent``, or reschedule (429: Retry-After; 5xx/network:
+Per platform, independently (one platform down never holds the other back), in up to ``concurrency``
+lanes: claim ONE due row just before its call (status ``sending`` committed first) → pace with token
+buckets → send with the row's delivery key → mark ``sent``, or reschedule (429: Retry-After; 5xx/network:
 exponential backoff), or give up after MAX_ATTEMPTS / on a permanent error, recording why.
-A row found still ``sending`` after a restart has an unknown outcome: the sender is asked whether
+The claim is renewed while the call runs (slack_sdk and discord.py wait out 429s inside one call) and
+the call is cut off when it cannot be renewed: no API call outlives its claim, so another instance
+never takes over a row that is still being sent.
+A row found still ``sending`` after its lease has an unknown outcome: the sender is asked whether
 the key already reached the target (Slack: message metadata), else the same key is re-sent
 (Discord: deterministic nonce with enforce_nonce).
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.outbound import DeliveryError, PermanentError, PlatformSender, RateLimited
@@ -22,14 +26,32 @@ from bot.wiring import Runtime
 from handlers.announcements import announcement_reply, status_reply
 from handlers.i18n import translator
 from handlers.types import MemberRef
+from storage.errors import describe
 from storage.models import AnnouncementStatus, OutboxStatus
 from storage.queries import announcements as queries
 from storage.queries import deliveries
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
-BATCH = 50
 LEASE = timedelta(seconds=60)
+
+
+class ClaimLost(Exception):
+    """This worker no longer holds the row it was sending."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One outbox row claimed for one try; ``attempts`` (after the claim) is its fencing token."""
+
+    row_id: int
+    key: str
+    kind: str  # "channel" | "dm"
+    workspace: str
+    target: str
+    attempts: int
+    announcement_id: int
+    unknown: bool  # found still ``sending`` after its lease: it may already have arrived
 
 
 class BroadcastWorker:
@@ -43,6 +65,8 @@ class BroadcastWorker:
         self._global: dict[str, TokenBucket] = {}
         self._per_target: dict[tuple[str, str], TokenBucket] = {}
         self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._tried: dict[int, bool] = {}  # row id -> its call may have reached the platform
         self.rate_limited = 0  # 429s received (for the benchmark's report)
 
     # --- one pass, for tests and for the loop ---------------------------------------------------
@@ -61,33 +85,53 @@ class BroadcastWorker:
                 logger.info("announcement %s: %s deliveries queued", announcement.id, created)
 
     async def drain(self, platform: str) -> None:
-        """Send every row of ``platform`` that is due now (rows rescheduled to later stay for later)."""
+        """Send every row of ``platform`` that is due now (rows rescheduled to later stay for later).
+
+        Up to ``concurrency`` lanes; each claims ONE row just before its call, so rows are never held
+        ahead of time (after a crash only the rows being sent wait for their lease). A lane that finds
+        work opens another, so an idle pass costs one claim query per platform.
+        """
         sender = self.runtime.notices.senders.get(platform)
         if sender is None:
             return
-        while True:
-            async with self.runtime.db.transaction() as session:
-                claimed = await queries.claim_due(session, platform, self.clock(), BATCH, self.lease)
-                # Read what we need now: the rows are used after this transaction ends.
-                work = [(row.id, row.key, row.target_kind, row.workspace, row.target_id, row.attempts, row.announcement_id, unknown)
-                        for row, unknown in claimed]
-            if not work:
-                return
-            await self._deliver_batch(platform, sender, work)
+        replies: dict[int, object] = {}
+        lanes = 0
 
-    async def _deliver_batch(self, platform: str, sender: PlatformSender, work: list[tuple]) -> None:
-        replies = await self._replies({item[6] for item in work})
-        limiter = asyncio.Semaphore(self.concurrency)
+        async def lane() -> None:
+            nonlocal lanes
+            try:
+                while not self._stopping.is_set():
+                    # A Retry-After pause is waited out before claiming, never while holding a claim.
+                    await self._bucket(platform, "")[0].unpaused()
+                    claim = await self._claim_next(platform)
+                    if claim is None:
+                        return
+                    if lanes < self.concurrency:
+                        spawn()
+                    if claim.announcement_id not in replies:
+                        replies[claim.announcement_id] = await self._reply(claim.announcement_id)
+                    await self._deliver(platform, sender, claim, replies[claim.announcement_id])
+            finally:
+                lanes -= 1
 
-        async def one(item: tuple) -> None:
-            async with limiter:
-                await self._deliver(platform, sender, item, replies[item[6]])
+        async with asyncio.TaskGroup() as group:
+            def spawn() -> None:
+                nonlocal lanes
+                lanes += 1
+                group.create_task(lane())
 
-        await asyncio.gather(*(one(item) for item in work))
+            spawn()
 
-    async def _replies(self, ids: set[int]) -> dict[int, object]:
+    async def _claim_next(self, platform: str) -> Claim | None:
+        async with self.runtime.db.transaction() as session:
+            claimed = await queries.claim_due(session, platform, self.clock(), 1, self.lease)
+            # Read what we need now: the row is used after this transaction ends.
+            return next((Claim(row.id, row.key, row.target_kind, row.workspace, row.target_id, row.attempts,
+                               row.announcement_id, unknown) for row, unknown in claimed), None)
+
+    async def _reply(self, announcement_id: int) -> object:
         async with self.runtime.db.transaction(write=False) as session:
-            return {i: announcement_reply(await queries.get(session, i)) for i in ids}  # type: ignore[arg-type]
+            return announcement_reply(await queries.get(session, announcement_id))  # type: ignore[arg-type]
 
     def _bucket(self, platform: str, target: str) -> tuple[TokenBucket, TokenBucket]:
         limits = self.limits.get(platform, DEFAULT_LIMITS["console"])
@@ -98,49 +142,107 @@ class BroadcastWorker:
             self._per_target[key] = TokenBucket(limits.per_target_rate, limits.per_target_burst)
         return self._global[platform], self._per_target[key]
 
-    async def _deliver(self, platform: str, sender: PlatformSender, item: tuple, reply: object) -> None:
-        row_id, key, kind, workspace, target, attempts, _announcement, unknown = item
+    async def _deliver(self, platform: str, sender: PlatformSender, claim: Claim, reply: object) -> None:
+        """Pace, send and record one claimed row; the claim is renewed for as long as this takes, and
+        the API call is cut off if the claim cannot be renewed (it must never outlive its claim)."""
+        held = self._hold(claim)
+        work = asyncio.ensure_future(self._attempt(platform, sender, claim, reply))
+        holder = asyncio.ensure_future(held)
+        try:
+            done, _ = await asyncio.wait({work, holder}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:  # shutdown: stop the call, give the row back
+            work.cancel()
+            holder.cancel()
+            await asyncio.gather(work, holder, return_exceptions=True)
+            await self._release(claim, tried=self._tried.pop(claim.row_id, False))
+            raise
+        if work in done:
+            holder.cancel()
+            await asyncio.gather(holder, return_exceptions=True)
+            work.result()
+            return
+        # The claim was lost (taken over after it expired, or the database cannot be written): stop the call.
+        work.cancel()
+        await asyncio.gather(work, return_exceptions=True)
+        self._tried.pop(claim.row_id, None)
+        logger.warning("delivery %s: claim lost (%s); call cut off, left to whoever holds the row", claim.key, holder.exception())
+
+    async def _hold(self, claim: Claim) -> None:
+        """Renew the claim every third of the lease; raise ClaimLost when it is no longer ours, or when it
+        could not be renewed before it expires (database unavailable)."""
+        loop = asyncio.get_running_loop()
+        lease = self.lease.total_seconds()
+        expires = loop.time() + lease * 0.8  # a margin for clocks and a slow commit
+        while True:
+            await asyncio.sleep(min(lease / 3, max(expires - loop.time(), 0.0)))
+            if loop.time() >= expires:
+                raise ClaimLost("could not renew the claim in time")
+            try:
+                async with self.runtime.db.transaction() as session:
+                    renewed = await queries.extend_claim(session, claim.row_id, claim.attempts, self.clock())
+            except Exception as error:  # noqa: BLE001 - retried until the claim would expire
+                logger.warning("delivery %s: claim not renewed (%s)", claim.key, describe(error))
+                continue
+            if not renewed:
+                raise ClaimLost("taken over by another worker")
+            expires = loop.time() + lease * 0.8
+
+    async def _attempt(self, platform: str, sender: PlatformSender, claim: Claim, reply: object) -> None:
+        kind, workspace, target, attempts = claim.kind, claim.workspace, claim.target, claim.attempts
         # After a crash, or a failed try whose request may still have gone through (timeout, reset),
         # ask the platform whether the key already arrived before sending again.
-        if unknown or attempts > 1:
+        if claim.unknown or attempts > 1:
             check = getattr(sender, "was_delivered", None)
-            delivered = await check(kind, workspace, target, key) if check else None
+            self._tried[claim.row_id] = True
+            delivered = await check(kind, workspace, target, claim.key) if check else None
             if delivered:
-                await self._finish(row_id, OutboxStatus.SENT)
+                await self._finish(claim, OutboxStatus.SENT)
                 return
-        logger.debug("deliver %s attempts=%s unknown=%s", key, attempts, unknown)
+        logger.debug("deliver %s attempts=%s unknown=%s", claim.key, attempts, claim.unknown)
         per_platform, per_target = self._bucket(platform, target)
         await per_target.acquire()
         await per_platform.acquire(self.limits.get(platform, DEFAULT_LIMITS["console"]).dm_cost if kind == "dm" else 1.0)
+        self._tried[claim.row_id] = True
         try:
             if kind == "dm":
-                message_id = await sender.send_to_member(MemberRef(platform, workspace, target, target), reply, delivery_key=key)  # type: ignore[arg-type]
+                message_id = await sender.send_to_member(MemberRef(platform, workspace, target, target), reply, delivery_key=claim.key)  # type: ignore[arg-type]
             else:
-                message_id = await sender.send_to_channel(workspace, target, reply, delivery_key=key)  # type: ignore[arg-type]
+                message_id = await sender.send_to_channel(workspace, target, reply, delivery_key=claim.key)  # type: ignore[arg-type]
         except RateLimited as error:
             self.rate_limited += 1
             wait = error.retry_after or 1.0
             per_platform.pause(wait)
-            await self._finish(row_id, OutboxStatus.PENDING, error=error.reason, retry_in=wait)
+            await self._finish(claim, OutboxStatus.PENDING, error=error.reason, retry_in=wait)
         except PermanentError as error:
-            await self._finish(row_id, OutboxStatus.FAILED, error=error.reason)
+            await self._finish(claim, OutboxStatus.FAILED, error=error.reason)
         except Exception as error:  # noqa: BLE001 - transient: back off and retry, up to MAX_ATTEMPTS
             reason = error.reason if isinstance(error, DeliveryError) else f"{type(error).__name__}: {error}"
             if attempts >= MAX_ATTEMPTS:
-                await self._finish(row_id, OutboxStatus.FAILED, error=f"gave up after {attempts} tries: {reason}")
+                await self._finish(claim, OutboxStatus.FAILED, error=f"gave up after {attempts} tries: {reason}")
             else:
-                await self._finish(row_id, OutboxStatus.PENDING, error=reason, retry_in=min(2.0 ** attempts, 300.0))
+                await self._finish(claim, OutboxStatus.PENDING, error=reason, retry_in=min(2.0 ** attempts, 300.0))
         else:
-            await self._finish(row_id, OutboxStatus.SENT, message_id=message_id)
+            await self._finish(claim, OutboxStatus.SENT, message_id=message_id)
 
-    async def _finish(self, row_id: int, status: str, *, error: str | None = None, retry_in: float | None = None,
+    async def _finish(self, claim: Claim, status: str, *, error: str | None = None, retry_in: float | None = None,
                       message_id: str | None = None) -> None:
+        self._tried.pop(claim.row_id, None)
         now = self.clock()
         retry_at = now + timedelta(seconds=retry_in) if retry_in is not None else None
         async with self.runtime.db.transaction() as session:
-            await queries.finish(session, row_id, status, now, error=error, message_id=message_id, retry_at=retry_at)
+            recorded = await queries.finish(session, claim.row_id, status, now, error=error, message_id=message_id,
+                                            retry_at=retry_at, attempts=claim.attempts)
+        if not recorded:
+            logger.warning("delivery %s: outcome %s not recorded, the claim had been taken over", claim.key, status)
         if retry_at is not None:
             self._wake.set()
+
+    async def _release(self, claim: Claim, *, tried: bool) -> None:
+        try:
+            async with self.runtime.db.transaction() as session:
+                await queries.release(session, claim.row_id, claim.attempts, self.clock(), tried=tried, lease=self.lease)
+        except Exception as error:  # noqa: BLE001 - the lease takes it back anyway
+            logger.warning("delivery %s: claim not released (%s); it expires with its lease", claim.key, describe(error))
 
     async def finish_done(self) -> None:
         """Close announcements with nothing left to send, and report to their author once."""

@@ -28,6 +28,11 @@ class TokenBucket:
         self._paused_until = max(self._paused_until, self.clock() + seconds)
         self._tokens = 0.0
 
+    async def unpaused(self) -> None:
+        """Return once no pause (Retry-After) is in force; takes no token."""
+        while (left := self._paused_until - self.clock()) > 0:
+            await self.sleep(left)
+
     async def acquire(self, cost: float = 1.0) -> None:
         async with self._lock:  # first come, first served
             while True:

@@ -103,7 +103,8 @@ async def due_to_start(session: AsyncSession, now: datetime) -> Sequence[Announc
 async def claim_due(
     session: AsyncSession, platform: str, now: datetime, limit: int, lease: timedelta
 ) -> list[tuple[OutboxMessage, bool]]:
-    """Claim up to ``limit`` rows to send now: (row, outcome_unknown).
+    """Claim up to ``limit`` rows to send now: (row, outcome_unknown). The worker claims one row just
+    before its call (``limit=1``), so a crash leaves at most one claimed row per lane waiting for its lease.
 
     A row left in ``sending`` longer than ``lease`` belongs to a worker that died mid-call: its
     outcome is unknown, so the caller checks before re-sending. The claim (status ``sending``) is
@@ -130,14 +131,44 @@ async def claim_due(
     return claimed
 
 
+def _held(row_id: int, attempts: int | None) -> list[object]:
+    """The claim is identified by the row and its attempt number (a fencing token): a worker whose
+    claim was taken over by another (it expired) can no longer extend, finish or release the row."""
+    where: list[object] = [OutboxMessage.id == row_id]
+    if attempts is not None:
+        where += [OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.attempts == attempts]
+    return where
+
+
+async def extend_claim(session: AsyncSession, row_id: int, attempts: int, now: datetime) -> bool:
+    """Renew a claim while its API call runs (``updated_at`` is what the lease is measured from).
+    False when the claim is no longer this worker's."""
+    result = await session.execute(update(OutboxMessage).where(*_held(row_id, attempts)).values(updated_at=now))
+    return bool(result.rowcount)
+
+
+async def release(session: AsyncSession, row_id: int, attempts: int, now: datetime, *, tried: bool, lease: timedelta) -> bool:
+    """Give a claim back on shutdown. Not tried yet: pending again, as if never claimed. Tried (the call
+    was cut off, its outcome unknown): left ``sending`` but expired, so the next worker checks whether it
+    arrived before sending again, without waiting out the lease."""
+    values: dict[str, object] = (
+        {"updated_at": now - lease} if tried
+        else {"status": OutboxStatus.PENDING, "attempts": attempts - 1, "next_attempt_at": now, "updated_at": now}
+    )
+    result = await session.execute(update(OutboxMessage).where(*_held(row_id, attempts)).values(**values))
+    return bool(result.rowcount)
+
+
 async def finish(session: AsyncSession, row_id: int, status: str, now: datetime, *, error: str | None = None,
-                 message_id: str | None = None, retry_at: datetime | None = None) -> None:
+                 message_id: str | None = None, retry_at: datetime | None = None, attempts: int | None = None) -> bool:
+    """Record the outcome of a try. With ``attempts`` (the claim's), only while the claim is still held."""
     values: dict[str, object] = {"status": status, "updated_at": now, "last_error": error[:300] if error else None}
     if message_id is not None:
         values["message_id"] = message_id
     if retry_at is not None:
         values["next_attempt_at"] = retry_at
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+    result = await session.execute(update(OutboxMessage).where(*_held(row_id, attempts)).values(**values))
+    return bool(result.rowcount)
 
 
 async def counts(session: AsyncSession, announcement_id: int) -> dict[tuple[str, str], int]:

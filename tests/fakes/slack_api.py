@@ -37,6 +37,7 @@ class FakeSlack:
     rate_limits: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After values to answer first
     drops: dict[str, int] = field(default_factory=dict)  # method -> connections to cut first
     fail: dict[str, str] = field(default_factory=dict)  # method -> Slack error code to answer (ok: false)
+    storms: dict[str, list[float]] = field(default_factory=dict)  # method -> [seconds, Retry-After, until]: 429s
     url: str = ""
     # Optional enforcement of chat.postMessage limits (benchmarks): per workspace and per channel, a second.
     workspace_per_second: int | None = None
@@ -73,6 +74,10 @@ class FakeSlack:
 
     def rate_limit(self, method: str, *retry_after: int) -> None:
         self.rate_limits.setdefault(method, []).extend(retry_after)
+
+    def storm(self, method: str, seconds: float, retry_after: int) -> None:
+        """Answer every call to ``method`` 429 (Retry-After ``retry_after``) for ``seconds`` from its next call."""
+        self.storms[method] = [seconds, retry_after, 0.0]
 
     def drop(self, method: str, times: int = 1) -> None:
         """Cut the connection of the next ``times`` calls to ``method`` after reading them (the call may
@@ -116,8 +121,11 @@ class FakeSlack:
             request.transport.close()
             raise asyncio.CancelledError  # nothing more to answer on a closed connection
         pending = self.rate_limits.get(method)
-        if pending:
-            retry_after = pending.pop(0)
+        storm = self.storms.get(method)
+        if storm and not storm[2]:
+            storm[2] = asyncio.get_running_loop().time() + storm[0]
+        if pending or (storm and asyncio.get_running_loop().time() < storm[2]):
+            retry_after = pending.pop(0) if pending else int(storm[1])  # type: ignore[index]
             self.calls.append(Call(method + ":429", params))
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(retry_after)})
         self.calls.append(Call(method, params))
