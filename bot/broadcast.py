@@ -66,6 +66,7 @@ class BroadcastWorker:
         self._per_target: dict[tuple[str, str], TokenBucket] = {}
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
         self._tried: dict[int, bool] = {}  # row id -> its call may have reached the platform
         self.rate_limited = 0  # 429s received (for the benchmark's report)
 
@@ -271,7 +272,7 @@ class BroadcastWorker:
     # --- production loop --------------------------------------------------------------------------
 
     async def run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 await self.run_once()
             except Exception:
@@ -282,6 +283,23 @@ class BroadcastWorker:
             except TimeoutError:
                 pass
 
+    def start(self) -> BroadcastWorker:
+        self._task = asyncio.get_running_loop().create_task(self.run(), name="broadcasts")
+        return self
 
-def start_broadcasts(runtime: Runtime) -> asyncio.Task[None]:
-    return asyncio.get_running_loop().create_task(BroadcastWorker(runtime).run(), name="broadcasts")
+    async def stop(self, grace: float = 5.0) -> None:
+        """Claim nothing more; let the calls in flight finish for up to ``grace`` seconds, then cut them
+        off and give their rows back (``queries.release``) so another instance takes them at once."""
+        self._stopping.set()
+        self._wake.set()
+        if self._task is None:
+            return
+        done, _ = await asyncio.wait({self._task}, timeout=grace)
+        if not done:
+            self._task.cancel()
+            await asyncio.wait({self._task}, timeout=2.0)
+        self._task = None
+
+
+def start_broadcasts(runtime: Runtime) -> BroadcastWorker:
+    return BroadcastWorker(runtime).start()

@@ -27,6 +27,7 @@ class CacheWatch:
         self.every = every
         self.seen: int | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     async def check(self) -> bool:
         """Clear and warm the cache if the data changed since the last check; True when it did."""
@@ -48,7 +49,7 @@ class CacheWatch:
         return True
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 await self.check()
             except asyncio.CancelledError:
@@ -58,15 +59,20 @@ class CacheWatch:
                 if self.runtime.ctx.cache is not None:
                     self.runtime.ctx.cache.clear()
                 self.seen = None
-            await asyncio.sleep(self.every)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.every)
 
     def start(self) -> CacheWatch:
         self._task = asyncio.get_running_loop().create_task(self._loop(), name="hrc-cache-watch")
         return self
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop after the check in progress (never cancelled mid-query: see bot/shutdown.py)."""
+        self._stopping.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            done, _ = await asyncio.wait({self._task}, timeout=grace)
+            if not done:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
             self._task = None

@@ -99,6 +99,7 @@ async def _console(settings: Settings, user: str, secretariat: bool) -> int:
     from bot.cache_watch import CacheWatch
     from bot.console import run_console
     from bot.scheduler import PromptScheduler
+    from bot.shutdown import GRACE_SECONDS, on_stop_signals, settle
     from bot.wiring import build_runtime
 
     await _upgrade(settings)
@@ -106,15 +107,21 @@ async def _console(settings: Settings, user: str, secretariat: bool) -> int:
     scheduler = PromptScheduler(runtime)
     broadcasts = BroadcastWorker(runtime)
     cache_watch = CacheWatch(runtime).start()
+    stop = asyncio.Event()
+    undo_signals = on_stop_signals(stop.set)  # SIGTERM / Ctrl-C: finish the command in hand, then stop
     try:
         # Announcements go out right after the command that confirms them, so a piped session shows them too.
         return await run_console(
-            runtime, user, secretariat=secretariat, on_ready=scheduler.start, after_command=broadcasts.run_once
+            runtime, user, secretariat=secretariat, on_ready=scheduler.start, after_command=broadcasts.run_once,
+            stop=stop,
         )
     finally:
-        await cache_watch.stop()
+        deadline = asyncio.get_running_loop().time() + GRACE_SECONDS
         scheduler.stop()
-        await runtime.close()
+        await cache_watch.stop(grace=GRACE_SECONDS / 2)
+        await settle(None, deadline)  # a scheduler tick still running: never cut off mid-query
+        await runtime.close()  # the engine last
+        undo_signals()
 
 
 async def _seed(settings: Settings) -> int:

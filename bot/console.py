@@ -7,8 +7,10 @@ notices for Slack or Discord members are shown as what would be sent.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
@@ -76,6 +78,46 @@ def console_actor(user: str, secretariat: bool) -> tuple[Actor, Place]:
     return actor, Place(platform="console", workspace=WORKSPACE, channel_id="console", is_direct=True)
 
 
+class LineReader:
+    """Lines from a blocking source (``input()``, a pipe), read one at a time on request in a daemon thread.
+
+    A thread blocked in ``readline`` cannot be cancelled, and ``asyncio.to_thread``'s pool is joined when
+    the event loop closes: a stop (SIGTERM, Ctrl-C) would then wait for the next line. A daemon thread
+    does not hold the exit. ``None`` means end of input.
+    """
+
+    def __init__(self, read: Callable[[], str]) -> None:
+        self._read = read
+        self._loop = asyncio.get_running_loop()
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        self._wanted = threading.Semaphore(0)
+        threading.Thread(target=self._run, name="hrc-console-input", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            self._wanted.acquire()  # read only when asked: a prompt never shows before the last answer
+            try:
+                line: str | None = self._read()
+            except (EOFError, OSError, ValueError):
+                line = None
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody is waiting
+                self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
+            if line is None:
+                return
+
+    async def next(self, stop: asyncio.Event) -> str | None:
+        """The next line, or None at end of input or once ``stop`` is set."""
+        self._wanted.release()
+        line = asyncio.ensure_future(self._lines.get())
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({line, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not line.done():
+            line.cancel()
+            return None
+        return line.result()
+
+
 def _setup_history() -> None:
     try:
         import readline
@@ -105,7 +147,10 @@ async def run_console(
     out: TextIO | None = None,
     on_ready: Callable[[], None] | None = None,
     after_command: Callable[[], Awaitable[None]] | None = None,
+    stop: asyncio.Event | None = None,
 ) -> int:
+    """Answer commands until end of input, ``exit``/``quit``, or ``stop`` being set (SIGTERM, Ctrl-C):
+    the command being answered is finished first. Returns the exit code, 0."""
     stdin = stdin or sys.stdin
     out = out or sys.stdout
     runtime.notices.register(ConsoleSender(out))
@@ -118,22 +163,28 @@ async def run_console(
         _setup_history()
         role = " (secretariat)" if secretariat else ""
         out.write(f"Human Rights Cities bot, local console as {user}{role}. Type /hrc help for commands, Ctrl-D to quit.\n")
+    stop = stop or asyncio.Event()
+
+    def read_line() -> str:
+        if interactive:
+            return input("hrc> ")
+        line = stdin.readline()
+        if not line:
+            raise EOFError
+        return line
+
+    lines = LineReader(read_line)
     try:
         while True:
-            if interactive:
-                try:
-                    line = await asyncio.to_thread(input, "hrc> ")
-                except EOFError:
+            line = await lines.next(stop)
+            if line is None:
+                if interactive:
                     out.write("\n")
-                    break
-                if line.strip() in ("exit", "quit"):
-                    break
-            else:
-                line = await asyncio.to_thread(stdin.readline)
-                if not line:
-                    break
-                if line.lstrip().startswith("#"):
-                    continue
+                break
+            if interactive and line.strip() in ("exit", "quit"):
+                break
+            if not interactive and line.lstrip().startswith("#"):
+                continue
             reply = await runtime.answer_text(actor, place, line.rstrip("\n"), locale)
             saved = await asyncio.to_thread(attachment_lines, Path(runtime.settings.files_dir), reply)
             out.write(render_text(reply) + ("\n" + saved if saved else "") + "\n\n")

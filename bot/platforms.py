@@ -8,6 +8,7 @@ is restarted with exponential backoff; it never stops the others.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import random
@@ -59,12 +60,17 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-async def run_platforms(settings: Settings, *, runtime: Runtime | None = None) -> int:
+async def run_platforms(settings: Settings, *, runtime: Runtime | None = None, stop: asyncio.Event | None = None) -> int:
+    """Serve every enabled platform until SIGTERM/SIGINT (or ``stop`` is set), then stop gracefully
+    (bot/shutdown.py) and return 0."""
     from bot.broadcast import start_broadcasts
     from bot.cache_watch import CacheWatch
     from bot.scheduler import PromptScheduler
+    from bot.shutdown import GRACE_SECONDS, on_stop_signals, settle
 
     runtime = runtime or build_runtime(settings)
+    stop = stop or asyncio.Event()
+    undo_signals = on_stop_signals(stop.set)
     services = enabled_platforms(settings)
     names = ", ".join(name for name, _ in services)
     logger.info("starting %s", names)
@@ -74,11 +80,26 @@ async def run_platforms(settings: Settings, *, runtime: Runtime | None = None) -
     broadcasts = start_broadcasts(runtime)
     cache_watch = CacheWatch(runtime).start()
     freeze_startup_heap()
+    serving = asyncio.gather(*(supervise(name, serve, runtime) for name, serve in services))
+    stopping = asyncio.ensure_future(stop.wait())
     try:
-        await asyncio.gather(*(supervise(name, serve, runtime) for name, serve in services))
+        await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        await cache_watch.stop()
-        broadcasts.cancel()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + GRACE_SECONDS
+        logger.info("stopping: finishing what is in hand (at most %.0f s)", GRACE_SECONDS)
+        stopping.cancel()
         scheduler.stop()
-        await runtime.close()
+        # Broadcasts first, while the platforms' clients can still finish the calls in flight.
+        await broadcasts.stop(grace=GRACE_SECONDS / 2)
+        await cache_watch.stop(grace=1.0)
+        serving.cancel()  # each platform stops listening and closes its connections
+        await asyncio.wait({serving}, timeout=max(deadline - loop.time() - 1.0, 0.1))
+        if serving.done():
+            with contextlib.suppress(BaseException):  # cancelled, as asked: retrieved so nothing is logged
+                serving.result()
+        await settle(None, deadline - 0.5)  # commands still being answered, a scheduler tick
+        await runtime.close()  # the engine last
+        undo_signals()
+        logger.info("stopped")
     return 0

@@ -79,7 +79,8 @@ async def start_http(runtime: Runtime, host: str, port: int) -> tuple[web.AppRun
     """Start Slack in HTTP mode; returns the runner and the port (useful with port 0)."""
     client = web_client(runtime)
     runtime.notices.register(SlackSender(client, runtime.settings.slack.secretariat_channel))
-    runner = web.AppRunner(http_app(build_app(runtime, client), runtime), access_log=None)
+    # On stop, requests in progress get a few seconds to finish (bot/shutdown.py's overall budget is 10 s).
+    runner = web.AppRunner(http_app(build_app(runtime, client), runtime), access_log=None, shutdown_timeout=3.0)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

@@ -37,6 +37,7 @@ class FakeSlack:
     rate_limits: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After values to answer first
     drops: dict[str, int] = field(default_factory=dict)  # method -> connections to cut first
     fail: dict[str, str] = field(default_factory=dict)  # method -> Slack error code to answer (ok: false)
+    stalls: set[str] = field(default_factory=set)  # methods whose calls are never answered
     storms: dict[str, list[float]] = field(default_factory=dict)  # method -> [seconds, Retry-After, until]: 429s
     url: str = ""
     # Optional enforcement of chat.postMessage limits (benchmarks): per workspace and per channel, a second.
@@ -114,6 +115,9 @@ class FakeSlack:
         if method == "chat.postMessage" and self._over_limit(str(params.get("channel", ""))):
             self.too_many += 1
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
+        if method in self.stalls:
+            self.calls.append(Call(method + ":stalled", params))
+            await asyncio.Event().wait()  # until the client gives up or the fake stops
         if self.drops.get(method):
             self.drops[method] -= 1
             self.calls.append(Call(method + ":dropped", params))
