@@ -38,6 +38,7 @@ class FakeSlack:
     drops: dict[str, int] = field(default_factory=dict)  # method -> connections to cut first
     fail: dict[str, str] = field(default_factory=dict)  # method -> Slack error code to answer (ok: false)
     stalls: set[str] = field(default_factory=set)  # methods whose calls are never answered
+    _unstalled: asyncio.Event = field(default_factory=asyncio.Event)
     storms: dict[str, list[float]] = field(default_factory=dict)  # method -> [seconds, Retry-After, until]: 429s
     url: str = ""
     # Optional enforcement of chat.postMessage limits (benchmarks): per workspace and per channel, a second.
@@ -68,6 +69,7 @@ class FakeSlack:
         return self
 
     async def stop(self) -> None:
+        self._unstalled.set()
         for ws in list(self.sockets):
             await ws.close()
         if self._runner:
@@ -117,7 +119,8 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
         if method in self.stalls:
             self.calls.append(Call(method + ":stalled", params))
-            await asyncio.Event().wait()  # until the client gives up or the fake stops
+            await self._unstalled.wait()  # until the fake stops
+            return web.json_response({"ok": False, "error": "fatal_error"}, status=500)
         if self.drops.get(method):
             self.drops[method] -= 1
             self.calls.append(Call(method + ":dropped", params))
