@@ -108,7 +108,7 @@ async def test_discord_commands_say_the_database_is_unavailable(
 ) -> None:
     _kind, db = broken
     use(discord_bot.runtime, db)
-    iid, _ = await discord_bot.send(2, slash(["register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america"}))
+    iid, _ = await discord_bot.send(2, slash(["city", "register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america"}))
     answer = embed_text(await discord_bot.answer(iid))
     assert UNAVAILABLE in answer
     assert_logged_once(caplog, answer)
