@@ -53,15 +53,17 @@ def _parser() -> argparse.ArgumentParser:
     days = sub.add_parser(
         "days",
         help="print every UN international day of a year (for reports)",
-        description="Print every UN international day of a year: slug, name, date. Irregular days have no date.",
+        description="Print every UN international day of a year: slug, name, date. Irregular days have no date. "
+        "With --format ics, an iCalendar file (RFC 5545) whose yearly events start in that year, for a calendar app.",
     )
     days.add_argument("--year", type=int, required=True, help="the year, e.g. 2027")
-    days.add_argument("--format", choices=("table", "csv"), default="table", help="table (default) or csv")
+    days.add_argument("--format", choices=("table", "csv", "ics"), default="table", help="table (default), csv or ics")
+    days.add_argument("--lang", default="en", help="with --format ics: language of the descriptions (en, es, fr)")
     cli_data.add_parsers(sub)
     return parser
 
 
-def _print_days(year: int, fmt: str) -> int:
+def _print_days(year: int, fmt: str, lang: str = "en") -> int:
     import csv
 
     from handlers.calendar import un_days, year_listing
@@ -69,6 +71,15 @@ def _print_days(year: int, fmt: str) -> int:
     if not 1900 <= year <= 2200:
         print("hrc-bot: --year must be between 1900 and 2200", file=sys.stderr)
         return 2
+    if fmt == "ics":
+        from datetime import UTC, datetime
+
+        from handlers.ics import build_calendar, clean_lang
+
+        sys.stdout.flush()
+        sys.stdout.buffer.write(build_calendar(un_days(), now=datetime.now(UTC), locale=clean_lang(lang), since_year=year))
+        sys.stdout.buffer.flush()
+        return 0
     rows = year_listing(un_days(), year)
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -172,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "days":
         try:
-            return _print_days(args.year, args.format)
+            return _print_days(args.year, args.format, args.lang)
         except BrokenPipeError:  # `hrc-bot days … | head`
             sys.stderr.close()
             return 0

@@ -14,6 +14,8 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 
+from aiohttp import web
+
 from bot.settings import Settings
 from bot.wiring import Runtime, build_runtime
 
@@ -60,6 +62,24 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
+async def start_own_web(runtime: Runtime) -> web.AppRunner | None:
+    """Serve ``/healthz`` and ``/calendar.ics`` on HOST:PORT unless Slack's HTTP mode serves them (with
+    ``/slack/events``) on that port already. A port in use is logged, not fatal: chat comes first."""
+    slack = runtime.settings.slack
+    if slack.enabled and not slack.socket_mode:
+        return None
+    from bot.web import start_web, web_app
+
+    try:
+        runner, port = await start_web(web_app(runtime), runtime.settings.host, runtime.settings.port)
+    except OSError as error:
+        logger.error("HTTP server not started on %s:%s (%s): no /healthz or /calendar.ics",
+                     runtime.settings.host, runtime.settings.port, error)
+        return None
+    logger.info("HTTP server on %s:%s (/healthz, /calendar.ics)", runtime.settings.host, port)
+    return runner
+
+
 async def run_platforms(settings: Settings, *, runtime: Runtime | None = None, stop: asyncio.Event | None = None) -> int:
     """Serve every enabled platform until SIGTERM/SIGINT (or ``stop`` is set), then stop gracefully
     (bot/shutdown.py) and return 0."""
@@ -79,6 +99,7 @@ async def run_platforms(settings: Settings, *, runtime: Runtime | None = None, s
     scheduler.start()
     broadcasts = start_broadcasts(runtime)
     cache_watch = CacheWatch(runtime).start()
+    web_runner = await start_own_web(runtime)
     freeze_startup_heap()
     serving = asyncio.gather(*(supervise(name, serve, runtime) for name, serve in services))
     stopping = asyncio.ensure_future(stop.wait())
@@ -99,6 +120,8 @@ async def run_platforms(settings: Settings, *, runtime: Runtime | None = None, s
             with contextlib.suppress(BaseException):  # cancelled, as asked: retrieved so nothing is logged
                 serving.result()
         await settle(None, deadline - 0.5)  # commands still being answered, a scheduler tick
+        if web_runner is not None:
+            await web_runner.cleanup()
         await runtime.close()  # the engine last
         undo_signals()
         logger.info("stopped")

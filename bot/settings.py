@@ -66,6 +66,7 @@ class Settings:
     lead_days: int = 7
     host: str = "0.0.0.0"
     port: int = 3000
+    public_url: str = ""  # where HOST:PORT is reached from outside, for the calendar feed's address
     log_level: str = "INFO"
     files_dir: str = "./data/files"  # where the console saves the files that come with replies
     slack: SlackSettings = SlackSettings()
@@ -169,6 +170,7 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: str | Path | N
         lead_days=_int(env, "HRC_LEAD_DAYS", 7, 0, 60),
         host=env.get("HOST", "").strip() or "0.0.0.0",
         port=_int(env, "PORT", 3000, 0, 65535),
+        public_url=_url(env, "HRC_PUBLIC_URL", "https://-").rstrip("/") if env.get("HRC_PUBLIC_URL", "").strip() else "",
         log_level=log_level,
         files_dir=env.get("HRC_FILES_DIR", "").strip() or "./data/files",
         slack=slack,

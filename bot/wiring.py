@@ -76,6 +76,7 @@ def build_runtime(settings: Settings, *, database: Database | None = None) -> Ru
         timezone=settings.timezone,
         prompt_hour=settings.prompt_hour,
         lead_days=settings.lead_days,
+        public_url=settings.public_url,
         cache=ReplyCache(),
     )
     return Runtime(settings=settings, db=db, ctx=ctx, notices=NoticeRouter())

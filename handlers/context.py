@@ -23,6 +23,7 @@ class Context:
     timezone: str = "UTC"  # default for channels and members without their own
     prompt_hour: int = 9  # local hour of UN-day prompts
     lead_days: int = 7  # days before a UN day that the secretariat is reminded
+    public_url: str = ""  # where the bot's HTTP server is reached (the calendar feed), "" when not public
     cache: ReplyCache | None = None  # replies shared by every caller (handlers/cache.py); None: no caching
 
     def is_secretariat(self, actor: Actor) -> bool:

@@ -135,6 +135,7 @@ def load_all() -> dict[str, CommandSpec]:
         cities,
         days,
         directory,
+        feeds,
         help,
         practices,
         secretariat,

@@ -19,8 +19,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.app import build_app
 from bot.slack.sender import SlackSender
+from bot.web import start_web, web_app
 from bot.wiring import Runtime
-from storage.health import database_state
 
 logger = logging.getLogger(__name__)
 
@@ -62,16 +62,13 @@ def web_client(runtime: Runtime) -> AsyncWebClient:
 
 
 def http_app(bolt: AsyncApp, runtime: Runtime) -> web.Application:
+    """The bot's HTTP application (``/healthz``, ``/calendar.ics``) plus Slack's ``/slack/events``."""
+
     async def events(request: web.Request) -> web.Response:
         return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
 
-    async def healthz(_request: web.Request) -> web.Response:
-        state = await database_state(runtime.db)  # "ok" only when a write goes through
-        return web.json_response({"database": state}, status=200 if state == "ok" else 503)
-
-    application = web.Application()
+    application = web_app(runtime)
     application.router.add_post("/slack/events", events)
-    application.router.add_get("/healthz", healthz)
     return application
 
 
@@ -80,12 +77,8 @@ async def start_http(runtime: Runtime, host: str, port: int) -> tuple[web.AppRun
     client = web_client(runtime)
     runtime.notices.register(SlackSender(client, runtime.settings.slack.secretariat_channel))
     # On stop, requests in progress get a few seconds to finish (bot/shutdown.py's overall budget is 10 s).
-    runner = web.AppRunner(http_app(build_app(runtime, client), runtime), access_log=None, shutdown_timeout=3.0)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
-    bound = runner.addresses[0][1] if runner.addresses else port
-    logger.info("slack: HTTP mode on %s:%s (/slack/events, /healthz)", host, bound)
+    runner, bound = await start_web(http_app(build_app(runtime, client), runtime), host, port, shutdown_timeout=3.0)
+    logger.info("slack: HTTP mode on %s:%s (/slack/events, /healthz, /calendar.ics)", host, bound)
     return runner, bound
 
 
