@@ -53,11 +53,10 @@ class PromptScheduler:
         sender = self.runtime.notices.senders[item.platform]
         status, error = DeliveryStatus.SENT, None
         try:
-            if item.kind == "prompt":
-                await sender.send_to_channel(item.workspace, item.target, item.reply, delivery_key=item.key)
-            elif item.kind == "personal":
-                assert item.member is not None
+            if item.member is not None:  # personal prompts, digests and reminders
                 await sender.send_to_member(item.member, item.reply, delivery_key=item.key)
+            elif item.target:  # a channel's prompt or digest
+                await sender.send_to_channel(item.workspace, item.target, item.reply, delivery_key=item.key)
             else:
                 await sender.send_to_secretariat(item.reply)
         except PermanentError as failure:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.common import caller, parse_timezone
+from handlers.common import caller, parse_themes, parse_timezone
 from handlers.context import Context
+from handlers.digests import parse_digest
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.registry import command
+from handlers.text import fold
 from handlers.types import ChannelRef, Item, Reply, Request
-from storage.models import Channel, ChannelPurpose
+from handlers.vocab import theme_name
+from storage.models import Channel, ChannelPurpose, Digest
 from storage.queries import channels as channel_queries
 
 PURPOSES = {p.value: p for p in ChannelPurpose}
+ALL_WORDS = ("all", "todos", "todas", "tous", "toutes")
 
 
 def parse_purpose(word: str, _: Translate) -> ChannelPurpose:
@@ -33,35 +37,70 @@ def _describe(purpose: ChannelPurpose, _: Translate) -> str:
 @command(
     "channel set",
     summary=N_("Have this channel receive UN-day prompts or announcements"),
-    usage=N_("channel set days|announcements [timezone: IANA]"),
-    examples=("/hrc channel set days timezone: America/Bogota", "/hrc channel set announcements"),
-    keys=("timezone",),
+    usage=N_("channel set days|announcements [timezone: IANA] [digest: daily|weekly|off] [themes: T1, T2|all]"),
+    examples=("/hrc channel set days timezone: America/Bogota", "/hrc channel set announcements",
+              "/hrc channel set days digest: weekly themes: water, housing"),
+    keys=("timezone", "digest", "themes"),
     main=N_("what"),
     main_required=True,
     secretariat=True,
     writes=True,
-    limits=(("main", 20), ("timezone", 64)),
+    limits=(("main", 20), ("timezone", 64), ("digest", 20), ("themes", 600)),
 )
 async def channel_set(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
-    purpose = parse_purpose(request.command.main, _)
-    timezone = parse_timezone(request.command.opt("timezone"), _) if request.command.opt("timezone") else None
+    opts = request.command
+    purpose = parse_purpose(opts.main, _)
+    timezone = parse_timezone(opts.opt("timezone"), _) if opts.opt("timezone") else None
+    if purpose is not ChannelPurpose.DAYS and (opts.opt("digest") or opts.opt("themes")):
+        raise UserError(_("digest: and themes: apply to UN-day prompts: `/hrc channel set days digest: weekly`."),
+                        field="digest" if opts.opt("digest") else "themes")
+    digest = parse_digest(opts.opt("digest"), _) if opts.opt("digest") else None
+    themes = None
+    if opts.opt("themes"):
+        themes = "" if fold(opts.opt("themes")) in ALL_WORDS else ";".join(t.slug for t in parse_themes(opts.opt("themes"), _))
     place = request.place
     existing = await channel_queries.find_channel(session, place.platform, place.workspace, place.channel_id, purpose)
     if existing is not None:
-        if timezone and timezone != existing.timezone:
-            existing.timezone = timezone
-            return Reply(text=_("This channel's time zone is now {tz}.").format(tz=timezone))
-        return Reply(text=_("This channel already gets {what} ({tz}).").format(what=_describe(purpose, _), tz=existing.timezone))
+        changed = _apply(existing, timezone, digest, themes)
+        if not changed:
+            return Reply(text=_("This channel already gets {what} ({tz}).").format(what=_describe(purpose, _), tz=existing.timezone)
+                         + ("\n" + days_settings(existing, ctx, _) if purpose is ChannelPurpose.DAYS else ""))
+        if purpose is ChannelPurpose.DAYS:
+            return Reply(text=_("Updated. {settings}").format(settings=days_settings(existing, ctx, _)))
+        return Reply(text=_("This channel's time zone is now {tz}.").format(tz=existing.timezone))
     member = await caller(ctx, request, session)
     channel = await channel_queries.add_channel(session, Channel(
         platform=place.platform, workspace=place.workspace, channel_id=place.channel_id, name=place.name[:200],
         purpose=purpose, timezone=timezone or ctx.timezone, created_by=member.id, created_at=ctx.now(),
+        digest=digest or Digest.OFF, themes=themes or "",
     ))
     if purpose is ChannelPurpose.DAYS:
-        when = _("at {hour:02d}:00 {tz}").format(hour=ctx.prompt_hour, tz=channel.timezone)
-        return Reply(text=_("This channel will get UN-day prompts {when}.").format(when=when))
+        return Reply(text=_("This channel will get UN-day prompts. {settings}").format(settings=days_settings(channel, ctx, _)))
     return Reply(text=_("This channel will get the secretariat's announcements."))
+
+
+def _apply(channel: Channel, timezone: str | None, digest: Digest | None, themes: str | None) -> bool:
+    """Set what was given on ``channel``; True when something changed."""
+    changed = False
+    for name, value in (("timezone", timezone), ("digest", digest), ("themes", themes)):
+        if value is not None and getattr(channel, name) != value:
+            setattr(channel, name, value)
+            changed = True
+    return changed
+
+
+def days_settings(channel: Channel, ctx: Context, _: Translate) -> str:
+    """"One post per day at 09:00 America/Bogota · themes: Water & sanitation, Housing" in words."""
+    when = _("at {hour:02d}:00 {tz}").format(hour=ctx.prompt_hour, tz=channel.timezone)
+    how = {
+        Digest.OFF: _("One post per day {when}"),
+        Digest.DAILY: _("One daily digest {when}"),
+        Digest.WEEKLY: _("One weekly digest on Mondays {when}"),
+    }[Digest(channel.digest or Digest.OFF)].format(when=when)
+    slugs = [t for t in (channel.themes or "").split(";") if t]
+    what = ", ".join(theme_name(t, _) for t in slugs) if slugs else _("all campaign themes")
+    return f"{how} · " + _("themes: {themes}").format(themes=what) + "."
 
 
 @command(
@@ -100,7 +139,8 @@ async def channels(ctx: Context, request: Request, session: AsyncSession) -> Rep
     items = tuple(
         Item(
             title=f"{row.platform} · {ChannelRef(row.platform, row.workspace, row.channel_id, row.name).link()}",
-            text=f"{_describe(ChannelPurpose(row.purpose), _)} · {row.timezone}",
+            text=days_settings(row, ctx, _) if row.purpose == ChannelPurpose.DAYS
+            else f"{_describe(ChannelPurpose(row.purpose), _)} · {row.timezone}",
         )
         for row in rows
     )

@@ -9,7 +9,8 @@ is planned, a bot that was down all day does not post yesterday's prompts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,12 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.calendar import Observance, occurrences
 from handlers.context import Context
 from handlers.days import all_observances, cities_on_themes
+from handlers.digests import digest_reply, stop_action
 from handlers.i18n import Translate, translator
 from handlers.types import Field, MemberRef, Reply, Visibility
 from handlers.vocab import THEME_BY_SLUG, theme_name
 from handlers.zones import UnknownZone, get_zone
-from storage.models import ChannelPurpose
+from storage.models import Channel, ChannelPurpose, Digest
 from storage.queries import channels as channel_queries
+from storage.queries.channels import Subscriber
 
 
 @dataclass(frozen=True)
@@ -80,18 +83,50 @@ async def day_prompt(session: AsyncSession, day: Observance, _: Translate) -> Re
     )
 
 
-def lead_reminder(day: Observance, when: date, lead_days: int, _: Translate) -> Reply:
+def lead_reminder(day: Observance, when: date, lead_days: int, _: Translate, *, personal: bool = False) -> Reply:
+    themes = ", ".join(theme_name(t, _) for t in day.themes) or "—"
+    if personal:
+        text = _("{name} is on {date}. Is your city preparing something on {themes}? Share it with `/hrc share`.")
+    else:
+        text = _("{name} is on {date}. Time to prepare communications and invite cities working on {themes} to share.")
+    title = _("Tomorrow: {name}") if lead_days == 1 else _("In {n} days: {name}")
     return Reply(
-        title=_("In {n} days: {name}").format(n=lead_days, name=day.name),
-        text=_("{name} is on {date}. Time to prepare communications and invite cities working on {themes} to share.").format(
-            name=day.name, date=when.isoformat(), themes=", ".join(theme_name(t, _) for t in day.themes) or "—"
-        ),
+        title=title.format(n=lead_days, name=day.name),
+        text=text.format(name=day.name, date=when.isoformat(), themes=themes),
         visibility=Visibility.CHANNEL,
     )
 
 
+def _channel_themes(channel: Channel) -> set[str] | None:
+    slugs = {t for t in (channel.themes or "").split(";") if t}
+    return slugs or None
+
+
+def _wanted(day: Observance, themes: set[str] | None) -> bool:
+    """A day passes a theme filter when linked to one of the themes; campaign dates with no theme always do."""
+    return themes is None or bool(themes.intersection(day.themes)) or (day.is_campaign and not day.themes)
+
+
+def _period(today: date, digest: Digest) -> tuple[date, date] | None:
+    """The dates a digest sent on ``today`` covers, or None when none is due today (weekly: Mondays only)."""
+    if digest is Digest.DAILY:
+        return today, today
+    if digest is Digest.WEEKLY and today.weekday() == 0:
+        return today, today + timedelta(days=6)
+    return None
+
+
+def _in_period(observances: list[Observance], start: date, end: date, themes: set[str] | None) -> list[tuple[date, Observance]]:
+    return [(w, d) for w, d in occurrences(observances, start, end) if _is_prompt_day(d) and _wanted(d, themes)]
+
+
 async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms: set[str]) -> list[Due]:
-    """Every delivery due at ``now`` for the connected ``platforms``."""
+    """Every delivery due at ``now`` for the connected ``platforms``.
+
+    Channels: one prompt per day, or (``digest``) one message a day / each Monday listing the period's days,
+    limited to the channel's themes. Members: the same for their subscribed themes (their ``digest``), a
+    reminder ``lead_days`` before each day, nothing while paused. Keys name the target and the local date, so
+    each is sent once however often this runs."""
     _ = translator("en")
     observances = await all_observances(session)
     prompt_cache: dict[str, Reply] = {}
@@ -108,26 +143,23 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
         today = _local_today(now, _zone(channel.timezone, ctx.timezone), ctx.prompt_hour)
         if today is None:
             continue
-        for day in _days_on(observances, today):
-            key = f"prompt:{day.slug}:{today.isoformat()}:{channel.platform}:{channel.workspace}:{channel.channel_id}"
-            due.append(Due(key, "prompt", channel.platform, await prompt_for(day), channel.workspace, channel.channel_id))
+        target = f"{channel.platform}:{channel.workspace}:{channel.channel_id}"
+        themes = _channel_themes(channel)
+        digest = Digest(channel.digest or Digest.OFF)
+        if digest is Digest.OFF:
+            for day in _days_on(observances, today):
+                if _wanted(day, themes):
+                    key = f"prompt:{day.slug}:{today.isoformat()}:{target}"
+                    due.append(Due(key, "prompt", channel.platform, await prompt_for(day), channel.workspace, channel.channel_id))
+            continue
+        period = _period(today, digest)
+        found = _in_period(observances, *period, themes) if period else []
+        if found:
+            key = f"digest:{digest.value}:{today.isoformat()}:{target}"
+            reply = digest_reply(found, digest, today, "en")
+            due.append(Due(key, "digest", channel.platform, reply, channel.workspace, channel.channel_id))
 
-    # Personal prompts: one message per member and day, whichever of their themes it matches.
-    candidate_days = {d.slug: d for when in _window(now) for d in _days_on(observances, when)}
-    themes = sorted({t for d in candidate_days.values() for t in d.themes})
-    seen: set[str] = set()
-    for sub in await channel_queries.subscribers(session, themes):
-        if sub.platform not in platforms:
-            continue
-        today = _local_today(now, _zone(sub.timezone, ctx.timezone), ctx.prompt_hour)
-        if today is None:
-            continue
-        for day in _days_on(observances, today):
-            key = f"personal:{day.slug}:{today.isoformat()}:{sub.platform}:{sub.workspace}:{sub.user_id}"
-            if sub.theme in day.themes and key not in seen:
-                seen.add(key)
-                member = MemberRef(sub.platform, sub.workspace, sub.user_id, sub.display_name)
-                due.append(Due(key, "personal", sub.platform, await prompt_for(day), sub.workspace, sub.user_id, member))
+    due.extend(await _personal(ctx, session, now, platforms, observances, prompt_for))
 
     # Lead reminders to the secretariat, in the default time zone.
     today = _local_today(now, _zone(ctx.timezone, "UTC"), ctx.prompt_hour)
@@ -138,6 +170,58 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
                 key = f"lead:{day.slug}:{ahead.isoformat()}:secretariat:{platform}"
                 due.append(Due(key, "lead", platform, lead_reminder(day, ahead, ctx.lead_days, _)))
     return due
+
+
+async def _personal(
+    ctx: Context, session: AsyncSession, now: datetime, platforms: set[str], observances: list[Observance],
+    prompt_for: Callable[[Observance], Awaitable[Reply]],
+) -> list[Due]:
+    """Personal prompts, digests and lead reminders: at most one message per member, day and kind."""
+    _ = translator("en")
+    by_member: dict[tuple[str, str, str], list[Subscriber]] = {}
+    for sub in await channel_queries.subscribers(session):
+        if sub.platform in platforms:
+            by_member.setdefault((sub.platform, sub.workspace, sub.user_id), []).append(sub)
+    due: list[Due] = []
+    for (platform, workspace, user_id), rows in by_member.items():
+        first = rows[0]
+        if first.paused_until is not None and first.paused_until > now:
+            continue
+        today = _local_today(now, _zone(first.timezone, ctx.timezone), ctx.prompt_hour)
+        if today is None:
+            continue
+        member = MemberRef(platform, workspace, user_id, first.display_name)
+        target = f"{platform}:{workspace}:{user_id}"
+        themes = {r.theme for r in rows}
+        digest = Digest(first.digest or Digest.OFF)
+        if digest is Digest.OFF:
+            for day in _days_on(observances, today):
+                matched = sorted(themes.intersection(day.themes))
+                if matched:
+                    reply = with_stop(await prompt_for(day), matched, _)
+                    due.append(Due(f"personal:{day.slug}:{today.isoformat()}:{target}", "personal", platform, reply,
+                                   workspace, user_id, member))
+        else:
+            period = _period(today, digest)
+            found = [(w, d) for w, d in _in_period(observances, *period, themes) if themes.intersection(d.themes)] if period else []
+            if found:
+                reply = with_stop(digest_reply(found, digest, today, "en"), sorted(themes), _)
+                due.append(Due(f"pdigest:{digest.value}:{today.isoformat()}:{target}", "personal", platform, reply,
+                               workspace, user_id, member))
+        if first.lead_days > 0:
+            ahead = today + timedelta(days=first.lead_days)
+            for day in _days_on(observances, ahead):
+                matched = sorted(themes.intersection(day.themes))
+                if matched:
+                    reply = with_stop(lead_reminder(day, ahead, first.lead_days, _, personal=True), matched, _)
+                    due.append(Due(f"plead:{day.slug}:{ahead.isoformat()}:{target}", "personal", platform, reply,
+                                   workspace, user_id, member))
+    return due
+
+
+def with_stop(reply: Reply, themes: list[str], _: Translate) -> Reply:
+    """The personal copy of a message: its "Stop these" button unsubscribes the themes that caused it."""
+    return replace(reply, actions=(*reply.actions, stop_action(themes, _)))
 
 
 def _window(now: datetime) -> list[date]:

@@ -1,16 +1,27 @@
-"""Personal prompts: members subscribe to themes to be told on the UN days linked to them."""
+"""Personal prompts: members subscribe to themes to be told on the UN days linked to them, choose a digest
+and a lead time, and stop them easily (`unsubscribe all`, `pause 2 weeks`, `resume`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.common import caller
+from handlers.common import caller, parse_themes
 from handlers.context import Context
-from handlers.i18n import N_, Translate, translator
+from handlers.digests import parse_digest, parse_lead, parse_pause, undo_action
+from handlers.errors import UserError
+from handlers.i18n import N_, Translate, translations, translator
 from handlers.registry import command
+from handlers.text import fold
 from handlers.types import Reply, Request
-from handlers.vocab import find_theme, theme_name
+from handlers.vocab import theme_name
+from storage.models import Digest, MemberPrefs
+from storage.queries import prefs as prefs_queries
 from storage.queries import subscriptions as subs
+
+_ALL = ("all", "todo", "todos", "todas", "tout", "tous", "toutes")
 
 
 def _listing(themes: list[str] | tuple[str, ...], _: Translate) -> str:
@@ -19,45 +30,137 @@ def _listing(themes: list[str] | tuple[str, ...], _: Translate) -> str:
     return _("Your subscriptions: {themes}.").format(themes=", ".join(theme_name(t, _) for t in themes))
 
 
+def _when_paused(until: datetime, locale: str) -> str:
+    try:
+        return format_date(until.date(), format="long", locale=locale.replace("-", "_"))
+    except Exception:
+        return until.date().isoformat()
+
+
+def _settings_line(prefs: MemberPrefs | None, now: datetime, locale: str) -> str:
+    catalogue = translations(locale)
+    _ = catalogue.gettext
+    parts = []
+    digest = Digest(prefs.digest) if prefs else Digest.OFF
+    parts.append({Digest.OFF: _("one message per day"), Digest.DAILY: _("a daily digest"),
+                  Digest.WEEKLY: _("a weekly digest on Mondays")}[digest])
+    if prefs and prefs.lead_days:
+        parts.append(catalogue.ngettext("a reminder {n} day before", "a reminder {n} days before",
+                                        prefs.lead_days).format(n=prefs.lead_days))
+    if prefs and prefs.paused_until and prefs.paused_until > now:
+        parts.append(_("paused until {date}").format(date=_when_paused(prefs.paused_until, locale)))
+    return _("Delivery: {how}.").format(how=", ".join(parts))
+
+
 @command(
     "subscribe",
     summary=N_("Get a personal prompt on UN days linked to a theme"),
-    usage=N_("subscribe THEME"),
-    examples=("/hrc subscribe water", "/hrc subscribe gender"),
+    usage=N_("subscribe THEME[, THEME…] [digest: daily|weekly|off] [lead: DAYS]"),
+    examples=("/hrc subscribe water", "/hrc subscribe gender digest: weekly", "/hrc subscribe housing lead: 3"),
+    keys=("digest", "lead"),
     main=N_("theme"),
-    main_required=True,
     writes=True,
-    limits=(("main", 80),),
+    limits=(("main", 600), ("digest", 20), ("lead", 10)),
 )
 async def subscribe(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
-    theme = find_theme(request.command.main, _)
+    opts = request.command
+    digest = parse_digest(opts.opt("digest"), _) if opts.opt("digest") else None
+    lead = parse_lead(opts.opt("lead"), _) if opts.opt("lead") else None
+    if not opts.main and digest is None and lead is None:
+        raise UserError(_("Tell me the theme."), field="main")
+    themes = parse_themes(opts.main, _, field="main") if opts.main else []
     member = await caller(ctx, request, session)
-    added = await subs.subscribe(session, member.id, theme.slug, ctx.now())
-    head = (
-        _("Subscribed to {theme}: I will write to you on the UN days linked to it.")
-        if added
-        else _("You were already subscribed to {theme}.")
-    ).format(theme=_(theme.name))
-    return Reply(text=head + "\n" + _listing(await subs.member_themes(session, member.id), _))
+    now = ctx.now()
+    lines = []
+    added = [t for t in themes if await subs.subscribe(session, member.id, t.slug, now)]
+    if added:
+        lines.append(_("Subscribed to {theme}: I will write to you on the UN days linked to it.").format(
+            theme=", ".join(_(t.name) for t in added)))
+    already = [t for t in themes if t not in added]
+    if already:
+        lines.append(_("You were already subscribed to {theme}.").format(theme=", ".join(_(t.name) for t in already)))
+    changes: dict[str, object] = {}
+    if digest is not None:
+        changes["digest"] = digest
+    if lead is not None:
+        changes["lead_days"] = lead
+    prefs = await prefs_queries.update_prefs(session, member.id, now, **changes) if changes else (
+        await prefs_queries.get_prefs(session, member.id))
+    lines.append(_listing(await subs.member_themes(session, member.id), _))
+    lines.append(_settings_line(prefs, now, request.locale))
+    return Reply(text="\n".join(lines), footer=_("Stop any time: `/hrc unsubscribe all` or `/hrc pause 2 weeks`."))
 
 
 @command(
     "unsubscribe",
-    summary=N_("Stop the prompts for a theme"),
-    usage=N_("unsubscribe THEME"),
-    examples=("/hrc unsubscribe water",),
+    summary=N_("Stop the prompts for a theme, or all of them"),
+    usage=N_("unsubscribe THEME[, THEME…]|all"),
+    examples=("/hrc unsubscribe water", "/hrc unsubscribe all"),
     main=N_("theme"),
     main_required=True,
     writes=True,
-    limits=(("main", 80),),
+    limits=(("main", 600),),
 )
 async def unsubscribe(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
-    theme = find_theme(request.command.main, _)
     member = await caller(ctx, request, session)
-    removed = await subs.unsubscribe(session, member.id, theme.slug)
-    head = (_("Unsubscribed from {theme}.") if removed else _("You were not subscribed to {theme}.")).format(
-        theme=_(theme.name)
+    if fold(request.command.main) in _ALL:
+        removed = await subs.unsubscribe_all(session, member.id)
+        if not removed:
+            return Reply(text=_("You have no subscriptions."))
+        return Reply(
+            text=_("Unsubscribed from everything ({themes}). No more personal prompts.").format(
+                themes=", ".join(theme_name(t, _) for t in removed)),
+            footer=_("Changed your mind? `/hrc subscribe {themes}`").format(themes=", ".join(removed)),
+            actions=undo_action(removed, _),
+        )
+    themes = parse_themes(request.command.main, _, field="main")
+    removed = [t.slug for t in themes if await subs.unsubscribe(session, member.id, t.slug)]
+    missing = [t for t in themes if t.slug not in removed]
+    lines = []
+    if removed:
+        lines.append(_("Unsubscribed from {theme}.").format(theme=", ".join(theme_name(t, _) for t in removed)))
+    if missing:
+        lines.append(_("You were not subscribed to {theme}.").format(theme=", ".join(_(t.name) for t in missing)))
+    lines.append(_listing(await subs.member_themes(session, member.id), _))
+    return Reply(text="\n".join(lines), actions=undo_action(removed, _))
+
+
+@command(
+    "pause",
+    summary=N_("Pause your personal prompts for a while"),
+    usage=N_("pause DURATION"),
+    examples=("/hrc pause 2 weeks", "/hrc pause 10 days"),
+    main=N_("duration"),
+    main_required=True,
+    writes=True,
+    limits=(("main", 30),),
+)
+async def pause(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    _ = translator(request.locale)
+    length = parse_pause(request.command.main, _)
+    member = await caller(ctx, request, session)
+    until = ctx.now() + length
+    await prefs_queries.update_prefs(session, member.id, ctx.now(), paused_until=until)
+    return Reply(
+        text=_("Paused: no personal prompts until {date}.").format(date=_when_paused(until, request.locale)),
+        footer=_("`/hrc resume` starts them again now."),
     )
-    return Reply(text=head + "\n" + _listing(await subs.member_themes(session, member.id), _))
+
+
+@command(
+    "resume",
+    summary=N_("Start your paused personal prompts again"),
+    usage=N_("resume"),
+    examples=("/hrc resume",),
+    writes=True,
+)
+async def resume(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    _ = translator(request.locale)
+    member = await caller(ctx, request, session)
+    prefs = await prefs_queries.get_prefs(session, member.id)
+    if prefs is None or prefs.paused_until is None or prefs.paused_until <= ctx.now():
+        return Reply(text=_("Your personal prompts were not paused."))
+    await prefs_queries.update_prefs(session, member.id, ctx.now(), paused_until=None)
+    return Reply(text=_("Resumed: your personal prompts start again."))

@@ -239,6 +239,27 @@ class Channel(Base):
     timezone: Mapped[str] = mapped_column(CleanString(64), default="UTC")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Days channels only: one post per day ("off"), or one digest a day / a week (Digest).
+    digest: Mapped[str] = mapped_column(String(8), default="off", server_default="off")
+    themes: Mapped[str] = mapped_column(String(600), default="", server_default="")  # ";"-slugs; "" = all themes
+
+
+class Digest(enum.StrEnum):
+    OFF = "off"  # one message per day
+    DAILY = "daily"  # one message listing the day's days
+    WEEKLY = "weekly"  # one message on Monday listing the week's days
+
+
+class MemberPrefs(Base):
+    """How a member wants their personal prompts: digest, lead reminder, pause. No row: the defaults."""
+
+    __tablename__ = "member_prefs"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(8), default=Digest.OFF)
+    lead_days: Mapped[int] = mapped_column(default=0)  # 0: no reminder before the day
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class CampaignDate(Base):

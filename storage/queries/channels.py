@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Channel, City, FocalPoint, Member, Subscription
+from storage.models import Channel, City, Digest, FocalPoint, Member, MemberPrefs, Subscription
 
 
 async def find_channel(session: AsyncSession, platform: str, workspace: str, channel_id: str, purpose: str) -> Channel | None:
@@ -44,21 +45,30 @@ class Subscriber:
     display_name: str
     theme: str
     timezone: str | None  # their city's, when they represent one
+    digest: str = Digest.OFF
+    lead_days: int = 0
+    paused_until: datetime | None = None
 
 
-async def subscribers(session: AsyncSession, themes: Sequence[str]) -> list[Subscriber]:
-    """Members subscribed to any of ``themes``, with their city's time zone when they have a city."""
-    if not themes:
+async def subscribers(session: AsyncSession, themes: Sequence[str] | None = None) -> list[Subscriber]:
+    """Members subscribed to any of ``themes`` (None: to any theme), one row per (member, theme), with
+    their city's time zone when they have a city and their preferences (``member_prefs``)."""
+    if themes is not None and not themes:
         return []
     stmt = (
-        select(Member, Subscription.theme, City.timezone)
+        select(Member, Subscription.theme, City.timezone, MemberPrefs)
         .join(Subscription, Subscription.member_id == Member.id)
         .outerjoin(FocalPoint, FocalPoint.member_id == Member.id)
         .outerjoin(City, City.id == FocalPoint.city_id)
-        .where(Subscription.theme.in_(themes))
+        .outerjoin(MemberPrefs, MemberPrefs.member_id == Member.id)
         .order_by(Member.id, Subscription.theme)
     )
+    if themes is not None:
+        stmt = stmt.where(Subscription.theme.in_(themes))
     return [
-        Subscriber(m.platform, m.workspace, m.user_id, m.display_name, theme, tz)
-        for m, theme, tz in (await session.execute(stmt)).all()
+        Subscriber(
+            m.platform, m.workspace, m.user_id, m.display_name, theme, tz,
+            prefs.digest if prefs else Digest.OFF, prefs.lead_days if prefs else 0, prefs.paused_until if prefs else None,
+        )
+        for m, theme, tz, prefs in (await session.execute(stmt)).all()
     ]

@@ -30,3 +30,11 @@ async def unsubscribe(session: AsyncSession, member_id: int, theme: str) -> bool
         delete(Subscription).where(Subscription.member_id == member_id, Subscription.theme == theme)
     )
     return bool(result.rowcount)
+
+
+async def unsubscribe_all(session: AsyncSession, member_id: int) -> list[str]:
+    """Remove every subscription of the member; returns the themes removed, sorted."""
+    themes = list(await member_themes(session, member_id))
+    if themes:
+        await session.execute(delete(Subscription).where(Subscription.member_id == member_id))
+    return themes

@@ -1,0 +1,108 @@
+"""Digests and the words around personal prompts: parsing ``digest:``, ``lead:`` and pause lengths, the digest
+message, and the "Stop these" button every personal message carries."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from handlers.calendar import Observance
+from handlers.errors import UserError
+from handlers.i18n import Translate, translations
+from handlers.text import fold
+from handlers.types import Action, Item, Reply, Visibility
+from handlers.vocab import theme_name
+from storage.models import Digest
+
+MAX_LEAD_DAYS = 30
+MAX_PAUSE_DAYS = 366
+# Units a pause may be given in, as people type them in the bot's three languages (input, not output).
+_UNITS = {
+    "day": 1, "days": 1, "d": 1, "dia": 1, "dias": 1, "jour": 1, "jours": 1, "j": 1,
+    "week": 7, "weeks": 7, "w": 7, "semana": 7, "semanas": 7, "semaine": 7, "semaines": 7, "sem": 7,
+    "month": 30, "months": 30, "mes": 30, "meses": 30, "mois": 30,
+}
+_DURATION = re.compile(r"^(\d{1,3})\s*([a-z]+)$")
+# Discord keeps a button's command in a 100-character custom id (bot/discord/views.py).
+MAX_BUTTON_COMMAND = 76
+
+
+def parse_digest(value: str, _: Translate, field: str = "digest") -> Digest:
+    """``daily`` | ``weekly`` | ``off`` (also ``diario``/``semanal``, ``quotidien``/``hebdomadaire``)."""
+    word = fold(value)
+    aliases = {"diario": "daily", "quotidien": "daily", "semanal": "weekly", "hebdomadaire": "weekly",
+               "no": "off", "none": "off", "non": "off"}
+    try:
+        return Digest(aliases.get(word, word))
+    except ValueError:
+        raise UserError(
+            _("“{value}” is not a digest: use daily, weekly or off.").format(value=value), field=field
+        ) from None
+
+
+def parse_lead(value: str, _: Translate) -> int:
+    """Days before a day for a reminder: 0 (none) to ``MAX_LEAD_DAYS``."""
+    word = value.strip()
+    if fold(word) in ("off", "no", "none"):
+        return 0
+    if not word.isdigit() or int(word) > MAX_LEAD_DAYS:
+        raise UserError(
+            _("“{value}” is not a lead time: give a number of days from 0 to {max}.").format(value=value, max=MAX_LEAD_DAYS),
+            field="lead",
+        )
+    return int(word)
+
+
+def parse_pause(value: str, _: Translate) -> timedelta:
+    """``2 weeks``, ``10 days``, ``1 month`` (30 days) -> a timedelta of at most ``MAX_PAUSE_DAYS``."""
+    match = _DURATION.match(fold(value))
+    unit = _UNITS.get(match.group(2)) if match else None
+    if not match or unit is None or int(match.group(1)) == 0:
+        raise UserError(_("“{value}” is not a length of time: write e.g. 2 weeks, 10 days or 1 month.").format(value=value),
+                        field="main")
+    days = int(match.group(1)) * unit
+    if days > MAX_PAUSE_DAYS:
+        raise UserError(_("At most a year: for longer, `/hrc unsubscribe all`."), field="main")
+    return timedelta(days=days)
+
+
+def stop_action(themes: list[str] | tuple[str, ...], _: Translate) -> Action:
+    """The "Stop these" button of a personal message: unsubscribes the themes that caused it."""
+    command = "unsubscribe " + ", ".join(themes)
+    if len(command) > MAX_BUTTON_COMMAND:
+        command = "unsubscribe all"
+    return Action(_("Stop these"), command, "danger", "stop")
+
+
+def undo_action(themes: list[str], _: Translate) -> tuple[Action, ...]:
+    """The "Undo" button after unsubscribing (none when the command would not fit in a button)."""
+    command = "subscribe " + ", ".join(themes)
+    return (Action(_("Undo"), command, "default", "undo"),) if themes and len(command) <= MAX_BUTTON_COMMAND else ()
+
+
+def digest_reply(found: list[tuple[date, Observance]], period: Digest, start: date, locale: str) -> Reply:
+    """One message listing ``found`` (date, day) pairs: "Today: 3 days" or "This week: 5 days"."""
+    from handlers.days import long_date
+
+    catalogue = translations(locale)
+    _ = catalogue.gettext
+    count = len(found)
+    if period is Digest.WEEKLY:
+        title = catalogue.ngettext("This week: {count} day", "This week: {count} days", count).format(count=count)
+    else:
+        title = catalogue.ngettext("Today: {count} day", "Today: {count} days", count).format(count=count)
+    items = tuple(
+        Item(
+            title=f"{long_date(when, locale, _)}: {day.name}",
+            text=", ".join(theme_name(t, _) for t in day.themes) or "—",
+            link=day.page or None,
+        )
+        for when, day in found
+    )
+    intro = (
+        _("The week of {date} on the campaign's calendar. Does your city act on one of them? Share it with `/hrc share`.")
+        if period is Digest.WEEKLY
+        else _("Today on the campaign's calendar. Does your city act on one of them? Share it with `/hrc share`.")
+    ).format(date=start.isoformat())
+    return Reply(title=title, text=intro, items=items, footer=_("`/hrc day NAME` tells more about one day."),
+                 visibility=Visibility.CHANNEL)

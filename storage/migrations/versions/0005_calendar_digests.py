@@ -1,0 +1,38 @@
+"""calendar: channel digests and theme filters, members' digest, lead time and pause
+
+Revision ID: 0005_calendar
+Revises: 0004
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0005_calendar'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('channels') as batch:
+        batch.add_column(sa.Column('digest', sa.String(length=8), server_default='off', nullable=False))
+        batch.add_column(sa.Column('themes', sa.String(length=600), server_default='', nullable=False))
+    op.create_table('member_prefs',
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('digest', sa.String(length=8), nullable=False),
+    sa.Column('lead_days', sa.Integer(), nullable=False),
+    sa.Column('paused_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_member_prefs_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('member_id', name=op.f('pk_member_prefs'))
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('member_prefs')
+    with op.batch_alter_table('channels') as batch:
+        batch.drop_column('themes')
+        batch.drop_column('digest')
