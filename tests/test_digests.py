@@ -1,0 +1,225 @@
+"""Digests, theme filters, lead reminders and opt-out, with an injected clock: local hours, DST, midnight,
+exactly once across restarts (also a crash after sending, before recording it)."""
+
+from __future__ import annotations
+
+from bot.scheduler import PromptScheduler
+from bot.settings import Settings
+from bot.wiring import Runtime, build_runtime
+from handlers.types import Place, Reply
+from storage.models import DeliveryStatus
+from storage.queries import deliveries
+from storage.session import Database
+from tests.conftest import Chat, FakeClock, person
+from tests.fakes.recording_sender import RecordingSender
+from tests.test_scheduler import HRD, at, runtime_on
+
+
+async def channel_set(runtime: Runtime, channel: str, options: str, platform: str = "slack") -> Reply:
+    actor, _ = person("sec", platform=platform)
+    reply = await runtime.answer_text(actor, Place(platform, "W1", channel), f"/hrc channel set days {options}")
+    assert not reply.is_error, reply.text
+    return reply
+
+
+def posts(sender: RecordingSender, kind: str, target: str) -> list[Reply]:
+    return [r for k, t, r, _ in sender.posts if k == kind and t == target]
+
+
+async def subscriber(runtime: Runtime, user: str, command: str, tz: str = "Europe/Madrid") -> None:
+    chat = Chat(runtime.ctx)
+    reply = await chat.say(user, f"/hrc register city: City {user} country: Spain region: Europe timezone: {tz}", platform="slack")
+    assert not reply.is_error, reply.text
+    await chat.say("sec", f"/hrc verify City {user}")
+    reply = await chat.say(user, command, platform="slack")
+    assert not reply.is_error, reply.text
+
+
+async def test_weekly_channel_digest_on_monday_once_across_restarts(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock, lead_days=0)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    reply = await channel_set(runtime, "MADRID", "timezone: Europe/Madrid digest: weekly")
+    assert "weekly digest on Mondays at 09:00 Europe/Madrid" in reply.text
+    scheduler = PromptScheduler(runtime)
+    clock.now = at("2026-12-07T07:59")  # Monday 08:59 in Madrid
+    assert await scheduler.tick() == []
+    clock.now = at("2026-12-07T08:00")
+    await scheduler.tick()
+    await scheduler.tick()
+    (digest,) = posts(slack, "channel", "MADRID")
+    assert digest.title and digest.title.startswith("This week:")
+    assert any("Human Rights Day" in item.title and "10 Dec 2026" in item.title for item in digest.items)
+    assert all("2026-12-07" <= key.split(":")[2] for *_, key in slack.posts if key)
+
+    restarted = build_runtime(Settings(lead_days=0), database=db.reopen())  # a new process on the same database
+    restarted.ctx.clock = clock
+    restarted.notices.register(slack)
+    clock.now = at("2026-12-07T20:00")
+    assert await PromptScheduler(restarted).tick() == []
+    clock.now = at("2026-12-10T08:00")  # Human Rights Day itself: no separate post
+    assert await PromptScheduler(restarted).tick() == []
+    assert len(posts(slack, "channel", "MADRID")) == 1 and HRD not in slack.titles("channel", "MADRID")
+    await restarted.db.dispose()
+
+
+async def test_weekly_digest_follows_dst_and_the_local_monday(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    await channel_set(runtime, "MADRID", "timezone: Europe/Madrid digest: weekly")
+    await channel_set(runtime, "AUCKLAND", "timezone: Pacific/Auckland digest: weekly")
+    scheduler = PromptScheduler(runtime)
+    clock.now = at("2026-10-26T07:30")  # the Monday after summer time ends: 08:30 CET, not yet
+    await scheduler.tick()
+    assert posts(slack, "channel", "MADRID") == []
+    clock.now = at("2026-10-26T08:00")  # 09:00 CET
+    await scheduler.tick()
+    assert len(posts(slack, "channel", "MADRID")) == 1
+    clock.now = at("2026-12-06T20:00")  # Sunday in UTC, Monday 09:00 in Auckland (UTC+13)
+    await scheduler.tick()
+    (auckland,) = [r for r in posts(slack, "channel", "AUCKLAND") if any("Human Rights Day" in i.title for i in r.items)]
+    assert auckland.title.startswith("This week:")  # type: ignore[union-attr]
+
+
+async def test_daily_digest_and_theme_filter(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    reply = await channel_set(runtime, "WATER", "timezone: UTC digest: daily themes: water, housing")
+    assert "Water & sanitation, Housing" in reply.text
+    await channel_set(runtime, "PERDAY", "timezone: UTC themes: water")
+    scheduler = PromptScheduler(runtime)
+    clock.now = at("2026-12-10T09:00")  # Human Rights Day: not a water or housing day
+    await scheduler.tick()
+    assert posts(slack, "channel", "WATER") == [] and posts(slack, "channel", "PERDAY") == []
+    clock.now = at("2027-03-22T09:00")  # World Water Day
+    await scheduler.tick()
+    await scheduler.tick()
+    (digest,) = posts(slack, "channel", "WATER")
+    assert digest.title == "Today: 1 day" and "World Water Day" in digest.items[0].title
+    assert slack.titles("channel", "PERDAY") == ["Today: World Water Day"]
+    # Back to every theme and one post per day.
+    reply = await channel_set(runtime, "WATER", "digest: off themes: all")
+    assert "One post per day" in reply.text and "all campaign themes" in reply.text
+
+
+async def test_restart_after_sending_before_recording_sends_nothing_twice(db: Database, clock: FakeClock) -> None:
+    class Crash(BaseException):
+        """The process dies right after the platform accepted the message."""
+
+    class CrashingSender(RecordingSender):
+        async def send_to_channel(self, *args: object, **kwargs: object) -> str:  # type: ignore[override]
+            await super().send_to_channel(*args, **kwargs)  # type: ignore[arg-type]
+            raise Crash
+
+    runtime = runtime_on(db, clock, lead_days=0)
+    crashing = CrashingSender("slack")
+    runtime.notices.register(crashing)
+    await channel_set(runtime, "MADRID", "timezone: Europe/Madrid digest: weekly")
+    clock.now = at("2026-12-07T08:00")
+    try:
+        await PromptScheduler(runtime).tick()
+    except Crash:
+        pass
+    restarted = build_runtime(Settings(lead_days=0), database=db.reopen())
+    restarted.ctx.clock = clock
+    slack = RecordingSender("slack")
+    restarted.notices.register(slack)
+    clock.now = at("2026-12-07T08:01")
+    assert await PromptScheduler(restarted).tick() == []
+    assert len(crashing.posts) == 1 and slack.posts == []
+    async with db.transaction(write=False) as session:
+        row = await deliveries.get(session, "digest:weekly:2026-12-07:slack:W1:MADRID")
+    assert row is not None and row.status == DeliveryStatus.SENDING  # may lose one, never sends two
+    await restarted.db.dispose()
+
+
+async def test_personal_weekly_digest_and_lead_reminder(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    await subscriber(runtime, "ana", "/hrc subscribe water, housing digest: weekly lead: 3")
+    scheduler = PromptScheduler(runtime)
+    clock.now = at("2027-03-19T07:59")  # Friday 08:59 in Madrid, three days before World Water Day
+    await scheduler.tick()
+    assert posts(slack, "dm", "ana") == []
+    clock.now = at("2027-03-19T08:00")
+    await scheduler.tick()
+    await scheduler.tick()
+    (lead,) = posts(slack, "dm", "ana")
+    assert lead.title == "In 3 days: World Water Day"
+    assert [a.command for a in lead.actions] == ["unsubscribe water-sanitation"]
+    clock.now = at("2027-03-22T08:00")  # Monday: the week's digest, no separate World Water Day message
+    await scheduler.tick()
+    await scheduler.tick()
+    digest = posts(slack, "dm", "ana")[-1]
+    assert digest.title.startswith("This week:") and any("World Water Day" in i.title for i in digest.items)  # type: ignore[union-attr]
+    assert digest.actions[-1].command == "unsubscribe housing, water-sanitation"
+    assert "Today: World Water Day" not in slack.titles("dm", "ana") and len(posts(slack, "dm", "ana")) == 2
+
+
+async def test_stop_these_then_undo_pause_resume_and_unsubscribe_all(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    await subscriber(runtime, "ana", "/hrc subscribe water", tz="UTC")
+    scheduler = PromptScheduler(runtime)
+    clock.now = at("2027-03-22T09:00")
+    await scheduler.tick()
+    (prompt,) = posts(slack, "dm", "ana")
+    (stop,) = prompt.actions
+    assert stop.label == "Stop these"
+    actor, place = person("ana", platform="slack")
+    stopped = await runtime.answer_text(actor, place, stop.command)  # what the button runs for the person who clicks
+    assert "Unsubscribed from Water & sanitation" in stopped.text
+    (undo,) = stopped.actions
+    undone = await runtime.answer_text(actor, place, undo.command)
+    assert "Subscribed to Water & sanitation" in undone.text
+
+    clock.now = at("2028-03-15T10:00")
+    paused = await runtime.answer_text(actor, place, "/hrc pause 2 weeks")
+    assert "Paused: no personal prompts until March 29, 2028" in paused.text
+    clock.now = at("2028-03-22T09:00")  # World Water Day while paused: nothing
+    await scheduler.tick()
+    assert len(posts(slack, "dm", "ana")) == 1
+    resumed = await runtime.answer_text(actor, place, "/hrc resume")
+    assert "Resumed" in resumed.text
+    assert "were not paused" in (await runtime.answer_text(actor, place, "/hrc resume")).text
+    await scheduler.tick()  # resumed the same day: today's prompt still goes out, once
+    await scheduler.tick()
+    assert slack.titles("dm", "ana") == ["Today: World Water Day"] * 2
+
+    everything = await runtime.answer_text(actor, place, "/hrc unsubscribe all")
+    assert "Unsubscribed from everything" in everything.text
+    assert everything.actions[0].command == "subscribe water-sanitation"
+    clock.now = at("2029-03-22T09:00")
+    await scheduler.tick()
+    assert len(posts(slack, "dm", "ana")) == 2
+
+
+async def test_bad_input_is_refused_kindly_and_stores_nothing(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock)
+    actor, place = person("ana", platform="slack")
+    cases = {
+        "/hrc subscribe water digest: monthly": "is not a digest",
+        "/hrc subscribe water lead: 99": "is not a lead time",
+        "/hrc pause forever": "is not a length of time",
+        "/hrc pause 5 years": "is not a length of time",
+        "/hrc pause 400 days": "At most a year",
+        "/hrc subscribe": "Tell me the theme",
+    }
+    for command, message in cases.items():
+        reply = await runtime.answer_text(actor, place, command)
+        assert reply.is_error and message in reply.text, (command, reply.text)
+    listing = await runtime.answer_text(actor, place, "/hrc unsubscribe all")
+    assert listing.text == "You have no subscriptions."  # the refused subscribe stored nothing
+    sec, _ = person("sec", platform="slack")
+    for command, message in {
+        "/hrc channel set days digest: hourly": "is not a digest",
+        "/hrc channel set announcements digest: weekly": "apply to UN-day prompts",
+        "/hrc channel set days themes: watr": "Did you mean",
+    }.items():
+        reply = await runtime.answer_text(sec, place, command)
+        assert reply.is_error and message in reply.text, (command, reply.text)
+    assert "No channel" in (await runtime.answer_text(sec, place, "/hrc channels")).text
