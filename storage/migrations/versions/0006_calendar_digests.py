@@ -1,7 +1,7 @@
 """calendar: channel digests and theme filters, members' digest, lead time and pause
 
-Revision ID: 0005_calendar
-Revises: 0004
+Revision ID: 0006_calendar
+Revises: 0005_scale
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005_calendar'
-down_revision = '0004'
+revision = '0006_calendar'
+down_revision = '0005_scale'
 branch_labels = None
 depends_on = None
 
