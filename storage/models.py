@@ -240,8 +240,8 @@ class Channel(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Days channels only: one post per day ("off"), or one digest a day / a week (Digest).
-    digest: Mapped[str] = mapped_column(String(8), default="off", server_default="off")
-    themes: Mapped[str] = mapped_column(String(600), default="", server_default="")  # ";"-slugs; "" = all themes
+    digest: Mapped[str] = mapped_column(CleanString(8), default="off", server_default="off")
+    themes: Mapped[str] = mapped_column(CleanString(600), default="", server_default="")  # ";"-slugs; "" = all themes
 
 
 class Digest(enum.StrEnum):
@@ -256,7 +256,7 @@ class MemberPrefs(Base):
     __tablename__ = "member_prefs"
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
-    digest: Mapped[str] = mapped_column(String(8), default=Digest.OFF)
+    digest: Mapped[str] = mapped_column(CleanString(8), default=Digest.OFF)
     lead_days: Mapped[int] = mapped_column(default=0)  # 0: no reminder before the day
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
