@@ -52,14 +52,19 @@ def request_of(interaction: discord.Interaction, command: ParsedCommand) -> Requ
     return Request(actor=actor_of(interaction), place=place_of(interaction), command=command, locale=str(interaction.locale))
 
 
-def buttons(reply: Reply) -> discord.ui.View | None:
+def buttons(reply: Reply, guild: str | None = None) -> discord.ui.View | None:
+    """The reply's actions as persistent buttons; with ``guild`` (a DM to a member of that server), buttons
+    that act as that server's member (``MemberButton``)."""
     if not reply.actions:
         return None
-    from bot.discord.views import CommandButton
+    from bot.discord.views import CommandButton, MemberButton
 
     view = discord.ui.View(timeout=None)
     for action in reply.actions[:5]:
-        view.add_item(CommandButton(action.command, label=action.label, style=action.style))
+        if guild and guild.isdigit():
+            view.add_item(MemberButton(guild, action.command, label=action.label, style=action.style))
+        else:
+            view.add_item(CommandButton(action.command, label=action.label, style=action.style))
     return view
 
 

@@ -48,9 +48,9 @@ class DiscordSender:
         self.client = client
         self.secretariat_channel = secretariat_channel
 
-    async def _send(self, target: discord.abc.Messageable, reply: Reply, delivery_key: str | None) -> str:
+    async def _send(self, target: discord.abc.Messageable, reply: Reply, delivery_key: str | None, guild: str | None = None) -> str:
         embed, allowed = render(reply)
-        view = buttons(reply)
+        view = buttons(reply, guild)
         kwargs = {"view": view} if view is not None else {}
         try:
             message = await target.send(
@@ -80,7 +80,7 @@ class DiscordSender:
             raise PermanentError(f"discord: bad user id {member.user_id!r}") from None
         except Exception as error:  # noqa: BLE001
             raise classify(error) from None
-        return await self._send(channel, reply, delivery_key)
+        return await self._send(channel, reply, delivery_key, member.workspace)
 
     async def send_to_secretariat(self, reply: Reply) -> None:
         if self.secretariat_channel:

@@ -13,7 +13,7 @@ from bot.discord.commands import build_commands
 from bot.discord.context_menus import build_context_menus
 from bot.discord.sender import DiscordSender
 from bot.discord.sync import sync_if_changed
-from bot.discord.views import CommandButton
+from bot.discord.views import CommandButton, MemberButton
 from bot.wiring import Runtime
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ class HrcClient(discord.Client):
         # The gateway URL comes from the REST API in use (DISCORD_API_URL), as /gateway/bot tells it.
         _shards, url, _limits = await self.http.get_bot_gateway()
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
-        self.add_dynamic_items(CommandButton)
+        self.add_dynamic_items(CommandButton, MemberButton)
         settings = self.hrc_runtime.settings.discord
         if settings.guild_ids:
             for guild_id in settings.guild_ids:

@@ -31,7 +31,7 @@ from bot.slack.modals import (
     submitted_command,
     zone_option,
 )
-from bot.slack.render import blocks_for, context, escape, fallback_text, rendered
+from bot.slack.render import action_buttons, blocks_for, context, escape, fallback_text, rendered
 from bot.slack.sharing import CANNOT_POST, register_sharing, with_share_button
 from bot.slack.shortcuts import plain_message_text, register_shortcuts
 from bot.slack.users import SlackUsers
@@ -192,6 +192,8 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
             return
         decided = [b for b in message.get("blocks", []) if b.get("type") != "actions"]
         decided.append(context(f"✅ {escape(reply.text)} (<@{actor.user_id}>)"))
+        if reply.actions:  # the outcome's own buttons (an "Undo") replace the old ones
+            decided.append(action_buttons(reply, block_id=f"hrc_actions_{len(decided)}"))
         await client.chat_update(channel=channel, ts=message["ts"], text=fallback_text(reply), blocks=decided)
         await runtime.deliver_notices(reply)
 
