@@ -47,6 +47,20 @@ def long_date(when: date | None, locale: str, _: Translate) -> str:
         return format_date(when, format="EEE d MMM y", locale="en")
 
 
+def date_text(day: Observance, year: int, locale: str, _: Translate) -> str:
+    """The day's date in ``year``; for a day not observed that year (29 February, every five years, not yet
+    begun, a campaign date of another year) the next year it is, rather than "no fixed date"."""
+    when = day.date_in(year)
+    if when is not None or day.is_irregular:
+        return long_date(when, locale, _)
+    if day.fixed_date is not None:
+        return _("only on {date}").format(date=long_date(day.fixed_date, locale, _))
+    upcoming = next((y for y in range(year + 1, year + 13) if day.date_in(y) is not None), None)
+    if upcoming is None:
+        return _("not observed")
+    return _("not observed this year (next: {year})").format(year=upcoming)
+
+
 def kind_label(day: Observance, _: Translate) -> str:
     if day.is_campaign:
         return _("campaign date")
@@ -168,8 +182,8 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     if total > len(cities):
         city_text += " " + _("…and {count} more").format(count=total - len(cities))
     fields = [
-        Field(str(year), long_date(found.date_in(year), request.locale, _)),
-        Field(str(year + 1), long_date(found.date_in(year + 1), request.locale, _)),
+        Field(str(year), date_text(found, year, request.locale, _)),
+        Field(str(year + 1), date_text(found, year + 1, request.locale, _)),
         Field(_("Kind"), kind_label(found, _) + (f" ({found.resolution})" if found.resolution else "")),
         Field(_("Themes"), ", ".join(theme_name(t, _) for t in found.themes) or "—", inline=False),
         Field(_("Verified cities on these themes"), city_text, inline=False),

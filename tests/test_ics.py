@@ -156,3 +156,12 @@ async def test_days_export_attaches_the_same_calendar(db: Database, chat: Chat) 
     assert "world-water-day" in slugs and "human-rights-day" not in slugs
     bad = await chat.say("ana", "/hrc days export theme: watr")
     assert bad.is_error and "Did you mean" in bad.text and not bad.attachments
+
+
+async def test_day_card_says_when_a_day_is_next_observed(db: Database, chat: Chat, clock: FakeClock) -> None:
+    clock.now = datetime(2027, 1, 5, 9, tzinfo=UTC)
+    stats = await chat.say("ana", "/hrc day world statistics day")
+    fields = {f.name: f.value for f in stats.fields}
+    assert fields["2027"] == "not observed this year (next: 2030)" and fields["2028"] == "not observed this year (next: 2030)"
+    vesak = await chat.say("ana", "/hrc day vesak")
+    assert {f.name: f.value for f in vesak.fields}["2027"] == "no fixed date (set each year)"
