@@ -205,19 +205,23 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
 @command(
     "days add",
     summary=N_("Add a campaign date to the calendar"),
-    usage=N_("days add name: TEXT date: YYYY-MM-DD [themes: T1, T2]"),
-    examples=("/hrc days add name: World Human Rights Cities Forum date: 2027-05-18 themes: human rights",),
-    keys=("name", "date", "themes"),
+    usage=N_("days add name: TEXT date: YYYY-MM-DD [themes: T1, T2] [event: yes]"),
+    examples=("/hrc days add name: World Human Rights Cities Forum date: 2027-05-18 themes: human rights event: yes",),
+    keys=("name", "date", "themes", "event"),
     required=("name", "date"),
     secretariat=True,
     writes=True,
-    limits=(("name", 150), ("date", 20), ("themes", 600)),
+    limits=(("name", 150), ("date", 20), ("themes", 600), ("event", 5)),
 )
 async def days_add(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
     name = request.command.opt("name")
     when = parse_iso_date(request.command.opt("date"), _)
     themes = parse_themes(request.command.opt("themes"), _) if request.command.opt("themes") else []
+    event_word = fold(request.command.opt("event"))
+    if event_word not in ("", "yes", "no", "si", "oui", "true", "false"):
+        raise UserError(_("event: takes yes or no."), field="event")
+    event = event_word in ("yes", "si", "oui", "true")
     slug = "campaign-" + "-".join(fold(name).split())[:100]
     if not fold(name):
         raise UserError(_("The name needs letters or digits."), field="name")
@@ -228,9 +232,12 @@ async def days_add(ctx: Context, request: Request, session: AsyncSession) -> Rep
     member = await caller(ctx, request, session)
     await day_queries.add_campaign_date(session, CampaignDate(
         slug=slug, name=name, date=when, themes=";".join(t.slug for t in themes), created_by=member.id,
-        created_at=ctx.now(),
+        created_at=ctx.now(), event=event,
     ))
-    return Reply(text=_("Added {name} on {date}.").format(name=name, date=long_date(when, request.locale, _)))
+    added = _("Added {name} on {date}.").format(name=name, date=long_date(when, request.locale, _))
+    if event:
+        added += " " + _("It will also appear as an event in the campaign's Discord server within a minute.")
+    return Reply(text=added)
 
 
 @command(

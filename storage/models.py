@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, MetaData, UniqueConstraint, types
+from sqlalchemy import Date, DateTime, ForeignKey, Index, MetaData, UniqueConstraint, false, types
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import CleanString, CleanText
@@ -274,6 +274,24 @@ class CampaignDate(Base):
     themes: Mapped[str] = mapped_column(CleanString(600), default="")  # ";"-separated theme slugs
     created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    event: Mapped[bool] = mapped_column(default=False, server_default=false())  # also a Discord Scheduled Event
+
+
+class DiscordEvent(Base):
+    """A Discord Scheduled Event mirroring a campaign date in one server. The row is written before the
+    event is created (``event_id`` still empty), so two instances never both create it; it outlives the
+    campaign date it mirrors until the event is deleted."""
+
+    __tablename__ = "discord_events"
+    __table_args__ = (UniqueConstraint("slug", "guild_id", name="uq_discord_events_slug_guild"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(CleanString(120))
+    guild_id: Mapped[str] = mapped_column(CleanString(32))
+    event_id: Mapped[str | None] = mapped_column(CleanString(32))
+    name: Mapped[str] = mapped_column(CleanString(150))
+    date: Mapped[dt.date] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class AnnouncementStatus(enum.StrEnum):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 import discord
@@ -11,6 +13,7 @@ from discord import app_commands
 
 from bot.discord.commands import build_commands
 from bot.discord.context_menus import build_context_menus
+from bot.discord.events import keep_in_sync
 from bot.discord.sender import DiscordSender
 from bot.discord.sync import sync_if_changed
 from bot.discord.views import CommandButton, MemberButton
@@ -48,6 +51,16 @@ class HrcClient(discord.Client):
         else:
             await sync_if_changed(self.tree)
         self.hrc_runtime.notices.register(DiscordSender(self, settings.secretariat_channel))
+        # Campaign dates added with `event: yes` become Scheduled Events in the campaign's servers.
+        self._events_task = asyncio.create_task(keep_in_sync(self.hrc_runtime, self.http))
+
+    async def close(self) -> None:
+        task = getattr(self, "_events_task", None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await super().close()
 
 
 def use_api(url: str) -> None:

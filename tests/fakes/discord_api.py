@@ -54,6 +54,7 @@ class FakeDiscord:
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # synced commands, by REST path
     refuse_sync: bool = False  # answer command syncs with 400, as Discord does for an invalid tree
     created: Counter[str] = field(default_factory=Counter)  # messages actually created, per channel
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)  # guild scheduled events by id
     _recent: list[float] = field(default_factory=list)
     _recent_by_channel: dict[str, list[float]] = field(default_factory=dict)
 
@@ -205,6 +206,21 @@ class FakeDiscord:
         payload = json.dumps(self._answer(request.method, path, body or {})).encode()
         return web.Response(body=payload, status=200, headers={"Content-Type": "application/json"})
 
+    def _scheduled_event(self, method: str, parts: list[str], body: dict[str, Any]) -> Any:
+        """Guild scheduled events: list, create, edit, delete (kept in ``self.events``)."""
+        if len(parts) == 3:
+            if method == "GET":
+                return [e for e in self.events.values() if e["guild_id"] == parts[1]]
+            event = {"id": self.next_id(), "guild_id": parts[1], "channel_id": None, "creator_id": BOT_ID,
+                     "status": 1, "entity_id": None, "image": None, "creator": BOT_USER, **body}
+            self.events[event["id"]] = event
+            return event
+        if method == "DELETE":
+            self.events.pop(parts[3], None)
+            return None
+        self.events[parts[3]].update(body)
+        return self.events[parts[3]]
+
     def _over_limit(self, path: str, method: str) -> float | None:
         """Seconds to wait when a limit is exceeded, else None."""
         if self.global_per_second is None or path.startswith(("/gateway", "/users/@me", "/oauth2")) and method == "GET":
@@ -224,6 +240,8 @@ class FakeDiscord:
 
     def _answer(self, method: str, path: str, body: dict[str, Any]) -> Any:
         parts = path.strip("/").split("/")
+        if parts[0] == "guilds" and len(parts) >= 3 and parts[2] == "scheduled-events":
+            return self._scheduled_event(method, parts, body)
         if path == "/users/@me":
             return BOT_USER
         if path == "/oauth2/applications/@me":
