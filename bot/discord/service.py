@@ -77,5 +77,6 @@ async def serve(runtime: Runtime) -> None:
 
 
 def invite_url(application_id: int) -> str:
-    permissions = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+    # create_events: campaign dates added with `event: yes` become Scheduled Events (bot/discord/events.py).
+    permissions = discord.Permissions(view_channel=True, send_messages=True, embed_links=True, create_events=True)
     return discord.utils.oauth_url(application_id, permissions=permissions, scopes=("bot", "applications.commands"))
