@@ -130,3 +130,13 @@ def test_progress_chart_from_the_command_line(tmp_path: Path) -> None:
     assert (tmp_path / "report.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     wrong = hrc_bot(["progress", "--chart", "report.jpg"], tmp_path)
     assert wrong.returncode == 2 and "must name a .png file" in wrong.stderr
+
+
+def test_console_saves_the_calendar_and_the_cli_prints_it(tmp_path: Path) -> None:
+    result = hrc_bot(["console", "--user", "ana"], tmp_path, "/hrc days export theme: housing\n")
+    assert result.returncode == 0, result.stderr
+    saved = tmp_path / "data" / "files" / "hrc-days.ics"
+    assert f"📎 {saved}" in result.stdout
+    assert b"UID:world-habitat-day@hrc-bot.human-rights-cities" in saved.read_bytes()
+    printed = hrc_bot(["days", "--year", "2027", "--format", "ics"], tmp_path)
+    assert printed.returncode == 0 and "DTSTART;VALUE=DATE:20271004" in printed.stdout

@@ -51,3 +51,14 @@ async def test_stop_these_in_a_dm_then_undo(slack: SlackBot) -> None:
     assert "Subscribed to Water &amp; sanitation" in block_texts(undone["blocks"])
     again = await slack.command("subscribe water")
     assert "already subscribed" in block_texts(again["blocks"])
+
+
+async def test_days_export_uploads_the_calendar_file(slack: SlackBot) -> None:
+    from icalendar import Calendar
+
+    answer = await slack.command("days export theme: water")
+    assert "hrc-days.ics" in block_texts(answer["blocks"])
+    (upload,) = await slack.fake.wait_for(lambda: slack.fake.uploads)
+    assert upload["filename"] == "hrc-days.ics" and upload["channel"] == "DUANA"
+    events = Calendar.from_ical(upload["content"]).walk("VEVENT")
+    assert "world-water-day@hrc-bot.human-rights-cities" in {str(e["uid"]) for e in events}
