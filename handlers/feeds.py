@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import OrderedDict
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -17,6 +19,8 @@ from handlers.types import Attachment, Reply, Request
 from handlers.vocab import theme_name
 
 FILENAME = "hrc-days.ics"
+BUILT_MAX = 32  # calendars kept (a theme filter and a language each), ~140 kB each at most
+_BUILT: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
 FEED_PATH = "/calendar.ics"
 
 
@@ -44,7 +48,19 @@ async def calendar_bytes(session: AsyncSession, now: datetime, locale: str, them
     name = ""
     if slugs:
         name = _("UN international days · {themes}").format(themes=", ".join(theme_name(s, _) for s in slugs))
-    return build_calendar(observances, now=now, locale=locale, name=name), slugs
+    campaign = tuple((d.slug, d.name, d.fixed_date, d.themes) for d in observances if d.is_campaign)
+    key = (tuple(sorted(slugs)), locale, now.year, campaign)
+    content = _BUILT.get(key)
+    if content is None:
+        # ~0.5 s of icalendar work for the whole calendar: off the event loop, and kept until the campaign
+        # dates or the year change (its DTSTAMP is then the time it was built).
+        content = await asyncio.to_thread(build_calendar, observances, now=now, locale=locale, name=name)
+        _BUILT[key] = content
+        while len(_BUILT) > BUILT_MAX:
+            _BUILT.popitem(last=False)
+    else:
+        _BUILT.move_to_end(key)
+    return content, slugs
 
 
 @command(
