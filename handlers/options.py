@@ -87,6 +87,11 @@ BY_KEY: dict[str, OptionInfo] = {
     "id": OptionInfo(N_("The announcement's number"), Kind.INTEGER, source=Source.ANNOUNCEMENT, min_value=1),
     "what": OptionInfo(N_("What the channel gets"), Kind.CHOICE,
                        choices=((N_("UN-day prompts"), "days"), (N_("announcements"), "announcements"))),
+    "digest": OptionInfo(N_("One message a day or a week instead of one per UN day"), Kind.CHOICE,
+                         choices=((N_("weekly (Mondays)"), "weekly"), (N_("daily"), "daily"), (N_("off: one per day"), "off"))),
+    "lead": OptionInfo(N_("Also a reminder this many days before (0: none)"), Kind.INTEGER, min_value=0),
+    "duration": OptionInfo(N_("How long, e.g. 2 weeks, 10 days, 1 month")),
+    "event": OptionInfo(N_("Also a Scheduled Event in the campaign's Discord server"), Kind.BOOLEAN),
     PLACE_KEY: OptionInfo(N_("The channel (this one when left out)"), Kind.CHANNEL),
 }
 
@@ -101,6 +106,10 @@ BY_COMMAND: dict[tuple[str, str], OptionInfo] = {
     ("announce confirm", "id"): OptionInfo(N_("A previewed announcement"), Kind.INTEGER, Source.DRAFT, min_value=1),
     ("announce cancel", "id"): OptionInfo(N_("An announcement not sent yet"), Kind.INTEGER, Source.CANCELLABLE, min_value=1),
     ("days remove", "name"): OptionInfo(N_("A campaign date"), source=Source.CAMPAIGN_DATE),
+    ("days export", "theme"): OptionInfo(N_("Only days of these themes, comma-separated"), source=Source.THEMES),
+    ("subscribe", "theme"): OptionInfo(N_("Themes, comma-separated"), source=Source.THEMES),
+    ("unsubscribe", "theme"): OptionInfo(N_("Themes, comma-separated, or all"), source=Source.THEMES),
+    ("channel set", "themes"): OptionInfo(N_("Only days of these themes (comma-separated), or all"), source=Source.THEMES),
 }
 
 
