@@ -1,7 +1,7 @@
 """calendar: channel digests and theme filters, members' digest, lead time and pause, Discord events
 
-Revision ID: 0006_calendar
-Revises: 0005_scale
+Revision ID: 0007_calendar
+Revises: 0006_names
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006_calendar'
-down_revision = '0005_scale'
+revision = '0007_calendar'
+down_revision = '0006_names'
 branch_labels = None
 depends_on = None
 
