@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot import cli_data
+from bot import cli_data, redact
 from bot.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger("hrc_bot")
@@ -172,9 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
     except SettingsError as error:
-        print(f"hrc-bot: bad setting {error}", file=sys.stderr)
+        print(redact.redact(f"hrc-bot: bad setting {error}"), file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact.install()
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.command == "discord-invite":
         from bot.discord.service import invite_url

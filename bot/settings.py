@@ -8,6 +8,7 @@ Secrets are kept out of ``repr`` so they never reach a log.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from dotenv import dotenv_values
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.redact import redact
 from handlers.zones import UnknownZone, canonical_zone
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/hrc.db"
@@ -34,6 +36,8 @@ class SlackSettings:
     app_token: str = field(default="", repr=False)
     api_url: str = "https://slack.com/api/"
     secretariat_channel: str = ""
+    # Workspaces (T…) and Enterprise Grid organisations (E…) served; empty: the bot token's own team.
+    team_ids: tuple[str, ...] = ()
 
     @property
     def enabled(self) -> bool:
@@ -89,7 +93,7 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
 def _url(env: Mapping[str, str], name: str, default: str) -> str:
     raw = env.get(name, "").strip() or default
     if not raw.startswith(("http://", "https://")):
-        raise SettingsError(name, f"expected an http(s) URL, got {raw!r}")
+        raise SettingsError(name, f"expected an http(s) URL, got {redact(raw)!r}")
     return raw
 
 
@@ -121,6 +125,25 @@ def _timezone(env: Mapping[str, str], name: str, default: str) -> str:
         raise SettingsError(name, f"unknown time zone {raw!r} (use an IANA name such as Europe/Madrid)") from None
 
 
+def _role_id(env: Mapping[str, str]) -> str:
+    raw = env.get("DISCORD_SECRETARIAT_ROLE", "").strip()
+    if raw and not raw.isdigit():
+        raise SettingsError(
+            "DISCORD_SECRETARIAT_ROLE",
+            f"expected the role's numeric id (Server Settings → Roles → ⋯ → Copy Role ID), got {raw!r}: "
+            "a role name would match a role of the same name in any server",
+        )
+    return raw
+
+
+def _team_ids(env: Mapping[str, str]) -> tuple[str, ...]:
+    ids = tuple(part.strip() for part in env.get("SLACK_TEAM_IDS", "").split(",") if part.strip())
+    for team in ids:
+        if not re.fullmatch(r"[TE][A-Z0-9]{2,30}", team):
+            raise SettingsError("SLACK_TEAM_IDS", f"expected comma-separated team (T…) or organisation (E…) ids, got {team!r}")
+    return ids
+
+
 def _guild_ids(env: Mapping[str, str]) -> tuple[int, ...]:
     ids = []
     for part in env.get("DISCORD_GUILD_IDS", "").split(","):
@@ -148,6 +171,7 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: str | Path | N
         app_token=env.get("SLACK_APP_TOKEN", "").strip(),
         api_url=_url(env, "SLACK_API_URL", "https://slack.com/api/"),
         secretariat_channel=env.get("SLACK_SECRETARIAT_CHANNEL", "").strip(),
+        team_ids=_team_ids(env),
     )
     if slack.bot_token and not slack.bot_token.startswith("xoxb-"):
         raise SettingsError("SLACK_BOT_TOKEN", "expected a bot token starting with xoxb-")
@@ -159,7 +183,7 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: str | Path | N
         token=env.get("DISCORD_TOKEN", "").strip(),
         guild_ids=_guild_ids(env),
         secretariat_channel=env.get("DISCORD_SECRETARIAT_CHANNEL", "").strip(),
-        secretariat_role=env.get("DISCORD_SECRETARIAT_ROLE", "").strip(),
+        secretariat_role=_role_id(env),
         api_url=_url(env, "DISCORD_API_URL", "https://discord.com/api/v10"),
     )
     return Settings(

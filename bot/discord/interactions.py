@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -10,19 +11,68 @@ import discord
 
 from bot.deadline import Deadline
 from bot.discord.render import render
+from handlers.i18n import translator
+from handlers.registry import COMMANDS
 from handlers.types import Actor, ParsedCommand, Place, Reply, Request, Visibility
 
 if TYPE_CHECKING:
     from bot.wiring import Runtime
+
+logger = logging.getLogger(__name__)
 
 
 def runtime_of(interaction: discord.Interaction) -> Runtime:
     return interaction.client.hrc_runtime  # type: ignore[attr-defined]
 
 
-def is_secretariat_role(user: discord.abc.User, role: str) -> bool:
-    roles = getattr(user, "roles", [])
-    return bool(role) and any(r.name == role or str(r.id) == role for r in roles)
+def served(interaction: discord.Interaction) -> bool:
+    """Whether the bot serves this interaction's server: one in DISCORD_GUILD_IDS when that is set, else
+    one the bot is a member of. Direct messages are served (read-only: see ``dm_refusal``)."""
+    return interaction.guild_id is None or serves_guild(interaction, interaction.guild_id)
+
+
+def serves_guild(interaction: discord.Interaction, guild_id: int) -> bool:
+    """Whether ``guild_id`` is a server the bot serves (DISCORD_GUILD_IDS, else the servers it is in)."""
+    guild_ids = runtime_of(interaction).settings.discord.guild_ids
+    if guild_ids:
+        return guild_id in guild_ids
+    return interaction.client.get_guild(guild_id) is not None
+
+
+def is_secretariat_role(interaction: discord.Interaction, role_id: str) -> bool:
+    """The caller holds the secretariat role, matched by id (a role's id exists in one guild only, so a
+    role merely *named* like it in another server grants nothing), in a server the bot serves."""
+    if not role_id or interaction.guild_id is None or not served(interaction):
+        return False
+    roles = getattr(interaction.user, "roles", [])
+    return any(str(r.id) == role_id for r in roles)
+
+
+async def refuse_unless_served(interaction: discord.Interaction) -> bool:
+    """Answer an interaction from a server the bot does not serve with a short refusal; True if served.
+
+    Nothing is run and nothing is stored for a refused interaction; autocomplete gets no choices.
+    """
+    if served(interaction):
+        return True
+    logger.info("discord: refused an interaction from guild %s (not served)", interaction.guild_id)
+    if interaction.type is discord.InteractionType.autocomplete:
+        await interaction.response.autocomplete([])
+    elif not interaction.response.is_done():
+        _ = translator(str(interaction.locale))
+        await interaction.response.send_message(
+            _("This bot serves only the campaign's own server. Nothing was changed."), ephemeral=True
+        )
+    return False
+
+
+def dm_refusal(interaction: discord.Interaction, command: ParsedCommand) -> Reply | None:
+    """In a direct message only read-only commands run (a DM has no server, so no member to write for)."""
+    spec = COMMANDS.get(command.name)
+    if interaction.guild_id is not None or spec is None or not spec.writes:
+        return None
+    _ = translator(str(interaction.locale))
+    return Reply(text=_("Please use /hrc in the campaign server for this: in a direct message I can only answer questions."), is_error=True)
 
 
 def actor_of(interaction: discord.Interaction) -> Actor:
@@ -33,7 +83,7 @@ def actor_of(interaction: discord.Interaction) -> Actor:
         workspace=str(interaction.guild_id or "dm"),
         user_id=str(user.id),
         display_name=user.display_name,
-        secretariat_role=is_secretariat_role(user, runtime.settings.discord.secretariat_role),
+        secretariat_role=is_secretariat_role(interaction, runtime.settings.discord.secretariat_role),
     )
 
 
@@ -107,6 +157,9 @@ async def answer(interaction: discord.Interaction, command: ParsedCommand, *, ch
     ``channel``: the channel a command acts on when it is not the one it was typed in (a channel option).
     """
     runtime = runtime_of(interaction)
+    if (refusal := dm_refusal(interaction, command)) is not None:
+        await send_reply(interaction, refusal)
+        return None
     request = request_of(interaction, command)
     if channel is not None:
         place = replace(request.place, channel_id=str(channel.id), name=getattr(channel, "name", "") or "")

@@ -14,6 +14,7 @@ from discord import app_commands
 from bot.discord.commands import build_commands
 from bot.discord.context_menus import build_context_menus
 from bot.discord.events import keep_in_sync
+from bot.discord.interactions import refuse_unless_served
 from bot.discord.sender import DiscordSender
 from bot.discord.sync import sync_if_changed
 from bot.discord.views import CommandButton, MemberButton
@@ -28,11 +29,18 @@ def intents() -> discord.Intents:
     return discord.Intents(guilds=True)
 
 
+class ServedTree(app_commands.CommandTree):
+    """The command tree, answering only in the servers the bot is set up for (autocomplete included)."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        return await refuse_unless_served(interaction)
+
+
 class HrcClient(discord.Client):
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(intents=intents())
         self.hrc_runtime = runtime
-        self.tree = app_commands.CommandTree(self)
+        self.tree = ServedTree(self)
         for command in [*build_commands(), *build_context_menus()]:
             self.tree.add_command(command)
 

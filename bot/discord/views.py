@@ -11,7 +11,15 @@ from dataclasses import replace
 
 import discord
 
-from bot.discord.interactions import buttons, request_of, runtime_of, send_reply
+from bot.discord.interactions import (
+    buttons,
+    dm_refusal,
+    refuse_unless_served,
+    request_of,
+    runtime_of,
+    send_reply,
+    serves_guild,
+)
 from bot.discord.render import render
 from handlers.dispatch import parse_or_none
 
@@ -32,6 +40,9 @@ class CommandButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hrc:(?
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
     ) -> CommandButton:
         return cls(match["command"], label=item.label or "…")
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await refuse_unless_served(interaction)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await run_button(interaction, self.command, None)
@@ -57,6 +68,9 @@ class MemberButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hrcm:(?
     ) -> MemberButton:
         return cls(match["guild"], match["command"], label=item.label or "…")
 
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await refuse_unless_served(interaction)
+
     async def callback(self, interaction: discord.Interaction) -> None:
         await run_button(interaction, self.command, self.guild)
 
@@ -65,6 +79,12 @@ async def run_button(interaction: discord.Interaction, text: str, guild: str | N
     """Run a button's command for the person who clicked; record the outcome on the message, with the
     reply's own buttons (an "Undo") in place of the old ones."""
     command = parse_or_none(text)
+    if command is not None and interaction.guild_id is None:
+        # In a DM a button acts for its server only when it names a server the bot serves.
+        refusal = dm_refusal(interaction, command) if not guild or not guild.isdigit() or not serves_guild(interaction, int(guild)) else None
+        if refusal is not None:
+            await send_reply(interaction, refusal)
+            return
     await interaction.response.defer()
     if command is None:
         return

@@ -37,6 +37,7 @@ from bot.slack.shortcuts import plain_message_text, register_shortcuts
 from bot.slack.users import SlackUsers
 from bot.wiring import Runtime
 from handlers.dispatch import parse_or_none
+from handlers.i18n import translator
 from handlers.registry import COMMANDS
 from handlers.suggest import timezone_suggestions
 from handlers.types import ParsedCommand, Place, Reply, Request, Visibility, clean_input
@@ -88,11 +89,39 @@ def action_key(team_id: str, user_id: str, message_ts: str, action: dict[str, An
     return key
 
 
+def is_served(context: Any, team_ids: tuple[str, ...]) -> bool:
+    """Whether a request comes from a workspace the bot serves.
+
+    ``team_ids`` (SLACK_TEAM_IDS) lists served workspaces (T…) and organisations (E…); when it is empty,
+    the bot token's own workspace (from ``auth.test``, which Bolt runs to authorise each request) is the
+    only one, and a request naming another Enterprise Grid organisation than the token's is refused.
+    """
+    team, enterprise = context.team_id, context.enterprise_id
+    if team_ids:
+        return (team is not None and team in team_ids) or (enterprise is not None and enterprise in team_ids)
+    own = context.authorize_result
+    if own is None or team is None or team != own.team_id:
+        return False
+    return enterprise is None or enterprise == own.enterprise_id
+
+
 def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None = None) -> AsyncApp:
     """The Bolt app with every listener. ``users`` is the users.info cache (one per process; made here
     when not given)."""
     settings = runtime.settings.slack
     app = AsyncApp(client=client, signing_secret=settings.signing_secret or None, process_before_response=False)
+
+    @app.use
+    async def only_served_workspaces(context: Any, body: dict[str, Any], ack: Any, next: Any) -> Any:  # noqa: A002
+        if is_served(context, settings.team_ids):
+            return await next()
+        logger.info("slack: refused a request from team %s / enterprise %s (not served)", context.team_id, context.enterprise_id)
+        if body.get("command"):
+            _ = translator("en")  # the caller's language is not known for a workspace we do not serve
+            return await ack(text=_("This bot serves only the campaign's own workspace. Nothing was changed."),
+                             response_type="ephemeral")
+        return await ack()  # Bolt answers Slack with what the middleware returns
+
     users = users or SlackUsers(client)
     register_shortcuts(app)
     register_sharing(app, runtime, users)

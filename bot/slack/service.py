@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections.abc import Mapping
+from urllib.parse import parse_qs
 
 from aiohttp import ClientConnectorError, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -61,10 +64,38 @@ def web_client(runtime: Runtime) -> AsyncWebClient:
     )
 
 
+def malformed(raw: bytes, headers: Mapping[str, str]) -> str | None:
+    """Why a request cannot be a Slack request, or None. Checked before Bolt sees it, so a garbled
+    request is a 400 and never a traceback (Bolt parses the timestamp with int() and the body as UTF-8)."""
+    if not headers.get("X-Slack-Request-Timestamp", "").isdigit():
+        return "missing or non-numeric X-Slack-Request-Timestamp"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "body is not UTF-8"
+    if "application/x-www-form-urlencoded" in headers.get("Content-Type", ""):
+        payload = parse_qs(text).get("payload")
+        if payload:
+            try:
+                json.loads(payload[0])
+            except ValueError:
+                return "payload is not JSON"
+    elif text:
+        try:
+            json.loads(text)
+        except ValueError:
+            return "body is not JSON"
+    return None
+
+
 def http_app(bolt: AsyncApp, runtime: Runtime) -> web.Application:
     """The bot's HTTP application (``/healthz``, ``/calendar.ics``) plus Slack's ``/slack/events``."""
 
     async def events(request: web.Request) -> web.Response:
+        raw = await request.read()
+        if (problem := malformed(raw, request.headers)) is not None:
+            logger.info("slack: refused a malformed request (%s)", problem)
+            return web.Response(status=400, text="bad request")
         return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
 
     application = web_app(runtime)

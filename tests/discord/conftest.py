@@ -15,7 +15,7 @@ from bot.discord.service import serve
 from bot.settings import DiscordSettings, Settings
 from bot.wiring import Runtime, build_runtime
 from storage.session import Database
-from tests.fakes.discord_api import GUILD_ID, FakeDiscord, interaction
+from tests.fakes.discord_api import GUILD_ID, SECRETARIAT_ROLE_ID, FakeDiscord, interaction
 
 SECRETARIAT_CHANNEL = "710000000000000001"
 
@@ -52,7 +52,7 @@ async def discord_bot(sqlite_db: Database) -> AsyncIterator[DiscordBot]:
     settings = Settings(
         secretariat=frozenset({"discord:500000000000000009"}),
         discord=DiscordSettings(token="test-token", guild_ids=(int(GUILD_ID),), secretariat_channel=SECRETARIAT_CHANNEL,
-                                secretariat_role="Secretariat", api_url=f"{fake.url}/api/v10"),
+                                secretariat_role=SECRETARIAT_ROLE_ID, api_url=f"{fake.url}/api/v10"),
     )
     runtime = build_runtime(settings, database=sqlite_db)
     task = asyncio.create_task(serve(runtime))

@@ -281,8 +281,8 @@ class FakeDiscord:
 
 def interaction(kind: int, data: dict[str, Any], *, user_id: str = "500000000000000001", name: str = "ana",
                 roles: list[str] | None = None, interaction_id: str | None = None, message: dict[str, Any] | None = None,
-                locale: str = "en-US") -> dict[str, Any]:
-    """An INTERACTION_CREATE payload shaped as Discord sends it in a guild channel."""
+                locale: str = "en-US", guild_id: str | None = GUILD_ID) -> dict[str, Any]:
+    """An INTERACTION_CREATE payload shaped as Discord sends it in a guild channel (``guild_id=None``: in a DM)."""
     iid = interaction_id or str(400000000000000000 + abs(hash((kind, json.dumps(data, sort_keys=True), user_id))) % 10**17)
     payload: dict[str, Any] = {
         "id": iid, "application_id": APP_ID, "type": kind, "token": f"token-{iid}", "version": 1,
@@ -293,6 +293,15 @@ def interaction(kind: int, data: dict[str, Any], *, user_id: str = "500000000000
         "data": data, "locale": locale, "guild_locale": "en-US", "app_permissions": "2147483647", "entitlements": [],
         "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0, "attachment_size_limit": 8388608,
     }
+    if guild_id is None:  # a direct message: a user instead of a member, a DM channel
+        for key in ("guild_id", "member", "guild_locale"):
+            payload.pop(key)
+        payload["user"] = user(user_id, name)
+        payload["channel"] = {"id": CHANNEL_ID, "type": 1}
+        payload["context"] = 1
+    elif guild_id != GUILD_ID:
+        payload["guild_id"] = payload["channel"]["guild_id"] = guild_id
+        payload["authorizing_integration_owners"] = {"0": guild_id}
     if message is not None:
         payload["message"] = message
     return payload
