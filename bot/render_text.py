@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from handlers.types import MENTION_RE, ChannelRef, Reply, inert_markers, parse_token
+from handlers.types import MENTION_RE, ChannelRef, Reply, inert_markers, parse_token, unparsed_label
 
 
 def _plain(token: str) -> str:
     ref = parse_token(token)
     if ref is None:
-        return inert_markers(token)
+        return unparsed_label(token)
     return ref.plain() if isinstance(ref, ChannelRef) else "@" + ref.display_name
 
 

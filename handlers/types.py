@@ -156,6 +156,12 @@ def parse_token(token: str) -> MemberRef | ChannelRef | None:
     return ChannelRef(platform, workspace, channel_id, name)
 
 
+def unparsed_label(token: str) -> str:
+    """What to show for a token ``parse_mention`` refused: its last part (where the name would be), as
+    plain text for the renderer to escape like any other user text."""
+    return inert_markers(token.rsplit("|", 1)[-1])
+
+
 def inert_markers(text: str) -> str:
     """``text`` with any stray mention marker removed (what is left of a token that did not parse)."""
     return text.replace(MENTION_OPEN, "").replace(MENTION_CLOSE, "")

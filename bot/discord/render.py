@@ -13,7 +13,7 @@ import discord
 
 from bot.render_text import plain_mentions
 from handlers.grammar import as_tree_syntax
-from handlers.types import MENTION_RE, ChannelRef, Reply, inert_markers, parse_token
+from handlers.types import MENTION_RE, ChannelRef, Reply, inert_markers, parse_token, unparsed_label
 
 TITLE_MAX, DESCRIPTION_MAX, FIELDS_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FOOTER_MAX, TOTAL_MAX = 256, 4096, 25, 256, 1024, 2048, 6000
 PLATFORM_NAMES = {"slack": "Slack", "console": "console", "discord": "Discord"}
@@ -35,7 +35,7 @@ def with_mentions(text: str, mentioned: set[int]) -> str:
         out.append(inert(text[last : match.start()]))
         member = parse_token(match.group(1))
         if member is None:  # not a token the core made: shown as the inert text it is
-            out.append(inert(match.group(1)))
+            out.append(inert(unparsed_label(match.group(1))))
         elif isinstance(member, ChannelRef):  # a channel link never pings
             here = member.platform == "discord"
             out.append(f"<#{member.channel_id}>" if here else inert(f"{member.plain()} ({PLATFORM_NAMES.get(member.platform, member.platform)})"))

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.render_text import render_text
-from handlers.types import MENTION_RE, ChannelRef, Reply, inert_markers, parse_token
+from handlers.types import MENTION_RE, ChannelRef, Reply, inert_markers, parse_token, unparsed_label
 
 MAX_BLOCKS = 50
 SECTION_MAX = 3000
@@ -34,7 +34,7 @@ def mrkdwn(text: str, team_id: str | None = None) -> str:
         ref = parse_token(match.group(1))
         here = ref is not None and ref.platform == "slack" and (team_id is None or ref.workspace == team_id)
         if ref is None:  # not a token the core made: shown as the inert text it is
-            out.append(escape(inert_markers(match.group(1))))
+            out.append(escape(unparsed_label(match.group(1))))
         elif isinstance(ref, ChannelRef):
             out.append(f"<#{ref.channel_id}>" if here else escape(f"{ref.plain()} ({PLATFORM_NAMES.get(ref.platform, ref.platform)})"))
         elif here:
