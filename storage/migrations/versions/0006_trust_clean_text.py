@@ -6,7 +6,7 @@ sanitiser as for inbound text (handlers.types.clean_input) is applied to every s
 table. Search keys are unaffected: folding already dropped these characters. Rows are kept.
 
 Revision ID: 0005_trust
-Revises: 0004
+Revises: 0005_scale
 Create Date: 2026-12-02
 """
 
@@ -20,17 +20,22 @@ from alembic import op
 from handlers.types import clean_input
 
 revision = '0005_trust'
-down_revision = '0004'
+down_revision = '0005_scale'
 branch_labels = None
 depends_on = None
 
 logger = logging.getLogger("alembic.runtime.migration")
 
+# The tables holding text people typed or platforms sent (not search indexes: FTS tables follow their
+# source rows through triggers).
+TABLES = ("members", "cities", "city_themes", "focal_points", "practices", "practice_themes", "subscriptions",
+          "channels", "campaign_dates", "announcements", "outbox", "deliveries")
+
 
 def upgrade() -> None:
     bind = op.get_bind()
     metadata = sa.MetaData()
-    metadata.reflect(bind)
+    metadata.reflect(bind, only=[t for t in TABLES if sa.inspect(bind).has_table(t)])
     cleaned = 0
     for table in metadata.sorted_tables:
         keys = list(table.primary_key.columns)
