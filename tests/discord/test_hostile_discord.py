@@ -26,8 +26,8 @@ def everything_sent(bot: DiscordBot) -> list[dict]:
 async def test_hostile_text_on_every_discord_path(discord_bot: DiscordBot, path: str, fields: dict[str, str]) -> None:
     bot = discord_bot
     if path == "options":
-        for data in (slash(["register"], {"city": fields["city"], "country": fields["country"], "region": "europe"}),
-                     slash(["practices"], {"words": fields["summary"]}), slash(["profile"], {"city": fields["city"]})):
+        for data in (slash(["city", "register"], {"city": fields["city"], "country": fields["country"], "region": "europe"}),
+                     slash(["practices", "search"], {"words": fields["summary"]}), slash(["city", "profile"], {"city": fields["city"]})):
             iid, first = await bot.send(2, data, user_id=ANA)
             if first["type"] != 9:  # a missing required option opens the form instead
                 assert "Traceback" not in embed_text(await bot.answer(iid))
@@ -35,7 +35,7 @@ async def test_hostile_text_on_every_discord_path(discord_bot: DiscordBot, path:
         _iid, answer = await bot.send(4, slash(["who"], {"theme": fields["summary"]}, focused="theme"), user_id=ANA)
         assert answer["type"] == 8
     elif path == "modal":
-        _iid, modal = await bot.send(2, slash(["register"], {}), user_id=ANA)
+        _iid, modal = await bot.send(2, slash(["city", "register"], {}), user_id=ANA)
         inputs = [c for row in modal["data"]["components"] for c in row["components"]]
         values = [fields["city"], fields["country"], "Europe", "", ""]
         submitted = {"custom_id": modal["data"]["custom_id"], "components": [
@@ -50,6 +50,6 @@ async def test_hostile_text_on_every_discord_path(discord_bot: DiscordBot, path:
         await bot.send(3, click, user_id=SEC, roles=[SECRETARIAT_ROLE_ID], message=message)
     for message in everything_sent(bot):
         assert not discord_pings(message, USERS), message
-    for data in (slash(["pending"], {}), slash(["practices"], {}), slash(["progress"], {})):
+    for data in (slash(["secretariat", "pending"], {}), slash(["practices", "search"], {}), slash(["campaign", "progress"], {})):
         iid, _ = await bot.send(2, data, user_id=SEC, roles=[SECRETARIAT_ROLE_ID])
         assert "something went wrong" not in embed_text(await bot.answer(iid))

@@ -9,9 +9,9 @@ from tests.log_capture import debug_log
 
 async def test_interaction_tokens_are_redacted_at_debug(discord_bot: DiscordBot) -> None:
     with debug_log() as log:
-        iid, _ = await discord_bot.send(2, slash(["themes"], {}))
+        iid, _ = await discord_bot.send(2, slash(["campaign", "themes"], {}))
         discord_bot.runtime.answer_within = 0  # deferred: the followup goes to /webhooks/APP/TOKEN
-        iid2, _ = await discord_bot.send(2, slash(["progress"], {}))
+        iid2, _ = await discord_bot.send(2, slash(["campaign", "progress"], {}))
         await discord_bot.answer(iid2)
     text = log.getvalue()
     assert "INTERACTION_CREATE" in text or "interactions" in text  # discord.py did log the traffic

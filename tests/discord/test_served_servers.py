@@ -21,10 +21,10 @@ async def cities(bot: DiscordBot) -> int:
 async def test_a_foreign_server_is_refused_and_changes_nothing(discord_bot: DiscordBot) -> None:
     bot = discord_bot
     attempts = [
-        slash(["register"], {"city": "Atlantis", "country": "France", "region": "europe"}),
-        slash(["verify"], {"city": "Atlantis"}),
-        slash(["pending"], {}),
-        slash(["announce"], {"title": "Forged", "text": "Hello everyone"}),
+        slash(["city", "register"], {"city": "Atlantis", "country": "France", "region": "europe"}),
+        slash(["secretariat", "verify"], {"city": "Atlantis"}),
+        slash(["secretariat", "pending"], {}),
+        slash(["secretariat", "announce", "new"], {"title": "Forged", "text": "Hello everyone"}),
     ]
     for data in attempts:
         # The foreign server has a role with the same id string shape and the same name: it grants nothing.
@@ -38,21 +38,21 @@ async def test_a_foreign_server_is_refused_and_changes_nothing(discord_bot: Disc
 
 async def test_a_button_pressed_in_a_foreign_server_is_refused(discord_bot: DiscordBot) -> None:
     bot = discord_bot
-    await bot.send(2, slash(["register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america"}), user_id=ANA)
+    await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america"}), user_id=ANA)
     card = (await bot.fake.wait_for(lambda: bot.fake.posted(f"/channels/{SECRETARIAT_CHANNEL}/messages")))[0]
     click = {"custom_id": "hrc:verify #1", "component_type": 2}
     message = {**bot.fake.message(SECRETARIAT_CHANNEL, card), "guild_id": FOREIGN_GUILD}
     _iid, callback = await bot.send(3, click, user_id=MALLORY, roles=[SECRETARIAT_ROLE_ID], message=message, guild_id=FOREIGN_GUILD)
     assert callback["type"] == 4 and "serves only" in callback["data"]["content"]
-    iid, _ = await bot.send(2, slash(["profile"], {"city": "Quilmes"}), user_id=ANA)
+    iid, _ = await bot.send(2, slash(["city", "profile"], {"city": "Quilmes"}), user_id=ANA)
     assert "pending" in embed_text(await bot.answer(iid)).lower()
 
 
 async def test_in_a_dm_questions_are_answered_and_writes_point_to_the_server(discord_bot: DiscordBot) -> None:
     bot = discord_bot
-    iid, _ = await bot.send(2, slash(["themes"], {}), user_id=ANA, guild_id=None)
+    iid, _ = await bot.send(2, slash(["campaign", "themes"], {}), user_id=ANA, guild_id=None)
     assert "Campaign themes" in embed_text(await bot.answer(iid))
-    iid, _ = await bot.send(2, slash(["register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america"}),
+    iid, _ = await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america"}),
                             user_id=ANA, guild_id=None)
     assert "use /hrc in the campaign server" in embed_text(await bot.answer(iid))
     assert await cities(bot) == 0
