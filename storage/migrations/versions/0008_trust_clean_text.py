@@ -5,8 +5,8 @@ mentions or broke listings (U+E000/U+E001 markers, NUL, bidi overrides, lone sur
 sanitiser as for inbound text (handlers.types.clean_input) is applied to every string column of every
 table. Search keys are unaffected: folding already dropped these characters. Rows are kept.
 
-Revision ID: 0005_trust
-Revises: 0005_scale
+Revision ID: 0008_trust
+Revises: 0007_calendar
 Create Date: 2026-12-02
 """
 
@@ -19,8 +19,8 @@ from alembic import op
 
 from handlers.types import clean_input
 
-revision = '0005_trust'
-down_revision = '0005_scale'
+revision = '0008_trust'
+down_revision = '0007_calendar'
 branch_labels = None
 depends_on = None
 
