@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.audit import record
 from handlers.common import caller, parse_timezone, short_date
 from handlers.context import Context
 from handlers.errors import UserError
@@ -59,6 +60,10 @@ def _id(request: Request, _: Translate) -> int:
     return int(word)
 
 
+def _subject(announcement: Announcement) -> str:
+    return f"announcement #{announcement.id}: {announcement.title}"
+
+
 async def _load(session: AsyncSession, request: Request, _: Translate) -> Announcement:
     found = await queries.get(session, _id(request, _))
     if found is None:
@@ -97,6 +102,9 @@ async def announce(ctx: Context, request: Request, session: AsyncSession) -> Rep
         raise UserError(_("region: and theme: choose which focal points get a direct message: add dm: yes."), field="dm")
     draft.author_id = (await caller(ctx, request, session)).id
     await queries.add(session, draft)
+    await record(ctx, request, session, subject=_subject(draft), after={
+        "title": draft.title, "text": draft.text, "link": draft.link, "region": draft.region, "theme": draft.theme,
+        "dm": draft.dm, "send_at": draft.send_at.isoformat() if draft.send_at else None, "status": draft.status})
     audience = Counter((t.platform, t.kind) for t in await queries.targets(session, draft))
     platforms = sorted({p for p, _k in audience})
     lines = [
@@ -127,6 +135,8 @@ async def announce_confirm(ctx: Context, request: Request, session: AsyncSession
         return Reply(text=_("Announcement #{id} is already {status}.").format(id=found.id, status=found.status))
     found.status = AnnouncementStatus.QUEUED
     found.send_at = found.send_at or ctx.now()
+    await record(ctx, request, session, subject=_subject(found), before={"status": AnnouncementStatus.DRAFT},
+                 after={"status": found.status, "send_at": found.send_at.isoformat()})
     if found.send_at > ctx.now():
         return Reply(text=_("Announcement #{id} is scheduled for {when} (UTC). `/hrc announce cancel {id}` to stop it.").format(
             id=found.id, when=found.send_at.strftime("%Y-%m-%d %H:%M")))
@@ -142,7 +152,10 @@ async def announce_cancel(ctx: Context, request: Request, session: AsyncSession)
     if found.status in (AnnouncementStatus.DONE, AnnouncementStatus.CANCELLED):
         return Reply(text=_("Announcement #{id} is already {status}.").format(id=found.id, status=found.status))
     stopped = await queries.cancel_pending(session, found.id, ctx.now())
+    before = {"status": found.status}
     found.status, found.finished_at = AnnouncementStatus.CANCELLED, ctx.now()
+    await record(ctx, request, session, subject=_subject(found), before=before,
+                 after={"status": found.status, "deliveries not sent": stopped})
     return Reply(text=_("Announcement #{id} cancelled ({count} delivery(ies) not sent).").format(id=found.id, count=stopped))
 
 

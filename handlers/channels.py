@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.audit import record
 from handlers.common import caller, parse_themes, parse_timezone
 from handlers.context import Context
 from handlers.digests import parse_digest
@@ -28,6 +29,11 @@ def parse_purpose(word: str, _: Translate) -> ChannelPurpose:
             field="main",
         )
     return purpose
+
+
+def _subject(request: Request, purpose: ChannelPurpose) -> str:
+    place = request.place
+    return f"{purpose} channel {place.platform}:{place.workspace}:{place.channel_id}" + (f" (#{place.name})" if place.name else "")
 
 
 def _describe(purpose: ChannelPurpose, _: Translate) -> str:
@@ -62,10 +68,15 @@ async def channel_set(ctx: Context, request: Request, session: AsyncSession) -> 
     place = request.place
     existing = await channel_queries.find_channel(session, place.platform, place.workspace, place.channel_id, purpose)
     if existing is not None:
+        before = {"timezone": existing.timezone, "digest": existing.digest, "themes": existing.themes}
         changed = _apply(existing, timezone, digest, themes)
         if not changed:
             return Reply(text=_("This channel already gets {what} ({tz}).").format(what=_describe(purpose, _), tz=existing.timezone)
                          + ("\n" + days_settings(existing, ctx, _) if purpose is ChannelPurpose.DAYS else ""))
+        after = {"timezone": existing.timezone, "digest": existing.digest, "themes": existing.themes}
+        await record(ctx, request, session, subject=_subject(request, purpose),
+                     before={k: v for k, v in before.items() if v != after[k]},
+                     after={k: v for k, v in after.items() if v != before[k]})
         if purpose is ChannelPurpose.DAYS:
             return Reply(text=_("Updated. {settings}").format(settings=days_settings(existing, ctx, _)))
         return Reply(text=_("This channel's time zone is now {tz}.").format(tz=existing.timezone))
@@ -75,6 +86,8 @@ async def channel_set(ctx: Context, request: Request, session: AsyncSession) -> 
         purpose=purpose, timezone=timezone or ctx.timezone, created_by=member.id, created_at=ctx.now(),
         digest=digest or Digest.OFF, themes=themes or "",
     ))
+    await record(ctx, request, session, subject=_subject(request, purpose),
+                 after={"timezone": channel.timezone, "digest": channel.digest, "themes": channel.themes})
     if purpose is ChannelPurpose.DAYS:
         return Reply(text=_("This channel will get UN-day prompts. {settings}").format(settings=days_settings(channel, ctx, _)))
     return Reply(text=_("This channel will get the secretariat's announcements."))
@@ -122,6 +135,7 @@ async def channel_unset(ctx: Context, request: Request, session: AsyncSession) -
     if existing is None:
         return Reply(text=_("This channel was not getting {what}.").format(what=_describe(purpose, _)))
     await channel_queries.remove_channel(session, existing.id)
+    await record(ctx, request, session, subject=_subject(request, purpose), before={"timezone": existing.timezone})
     return Reply(text=_("This channel will no longer get {what}.").format(what=_describe(purpose, _)))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.audit import record
 from handlers.common import (
     caller,
     caller_if_known,
@@ -114,6 +115,8 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
     now = ctx.now()
     if existing is not None and existing.status != CityStatus.REJECTED:
         await city_queries.add_focal_point(session, member, existing, FocalStatus.PENDING, now)
+        await record(ctx, request, session, city=existing, action="register (join)",
+                     after={"focal point": f"{member.display_name} ({member.platform}:{member.user_id}): {FocalStatus.PENDING}"})
         return Reply(
             title=_("Request sent"),
             text=_("{city} ({country}) is already in the directory. You asked to join it as a focal point: "
@@ -123,7 +126,9 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
             notices=(_registration_notice(existing, member, True, request.locale, _),),
         )
 
+    before: dict[str, object] = {}
     if existing is not None:  # a rejected registration, submitted again
+        before = _card_values(existing)
         city = existing
         city.name, city.name_key, city.country, city.region = name, fold(name), country, region.slug
         city.status, city.reject_reason, city.registered_at = CityStatus.PENDING, None, now
@@ -141,6 +146,8 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
         city_queries.set_themes(city, [t.slug for t in themes])
     await session.flush()
     await city_queries.add_focal_point(session, member, city, FocalStatus.PENDING, now)
+    await record(ctx, request, session, city=city, before=before, after={
+        **_card_values(city), "focal point": f"{member.display_name} ({member.platform}:{member.user_id}): {FocalStatus.PENDING}"})
     return Reply(
         title=_("Thank you: {city} is registered").format(city=city.name),
         text=_("{city} is pending until the campaign secretariat verifies it; I will tell you when they do. "
@@ -148,6 +155,12 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
         fields=_card_fields(city, 0, request.locale, _),
         notices=(_registration_notice(city, member, False, request.locale, _),),
     )
+
+
+def _card_values(city: City) -> dict[str, object]:
+    """A city's card as the audit trail records it (slugs and codes, not translated labels)."""
+    return {"name": city.name, "country": city.country, "region": city.region, "size": city.size,
+            "timezone": city.timezone, "languages": city.languages, "status": city.status, "themes": list(city.theme_slugs)}
 
 
 def _card_fields(city: City, practices: int, locale: str, _: Translate) -> tuple[Field, ...]:
@@ -239,6 +252,8 @@ async def _edit_themes(ctx: Context, request: Request, session: AsyncSession, ad
         unchanged = [t for t in changed if t.slug not in current]
     city_queries.set_themes(city, wanted)
     await session.flush()
+    if wanted != current:
+        await record(ctx, request, session, city=city, before={"themes": current}, after={"themes": wanted})
     text = _("{city} now works on: {themes}.").format(
         city=city.name, themes=", ".join(theme_name(t, _) for t in sorted(wanted)) or "—"
     )

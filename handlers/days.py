@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.audit import record
 from handlers.calendar import Observance, occurrences, un_days
 from handlers.common import caller, parse_themes
 from handlers.context import Context
@@ -234,6 +235,8 @@ async def days_add(ctx: Context, request: Request, session: AsyncSession) -> Rep
         slug=slug, name=name, date=when, themes=";".join(t.slug for t in themes), created_by=member.id,
         created_at=ctx.now(), event=event,
     ))
+    await record(ctx, request, session, subject=name,
+                 after={"date": when.isoformat(), "themes": [t.slug for t in themes], "event": bool(event)})
     added = _("Added {name} on {date}.").format(name=name, date=long_date(when, request.locale, _))
     if event:
         added += " " + _("It will also appear as an event in the campaign's Discord server within a minute.")
@@ -259,5 +262,7 @@ async def days_remove(ctx: Context, request: Request, session: AsyncSession) -> 
         raise UserError(_("There is no campaign date to remove (UN days cannot be removed)."))
     row = next(r for r in rows if r.slug == found.slug)
     await day_queries.remove_campaign_date(session, row.id)
+    await record(ctx, request, session, subject=row.name,
+                 before={"date": row.date.isoformat(), "themes": [t for t in row.themes.split(";") if t]})
     return Reply(text=_("Removed {name}.").format(name=row.name))
 

@@ -134,6 +134,7 @@ def load_all() -> dict[str, CommandSpec]:
     """Import every handler module so that their commands are registered."""
     from handlers import (  # noqa: F401
         announcements,
+        audit,
         channels,
         cities,
         days,

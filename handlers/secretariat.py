@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.audit import record
 from handlers.common import member_ref, resolve_city, short_date
 from handlers.context import Context
 from handlers.countries import country_name
@@ -14,6 +15,10 @@ from handlers.types import Item, Notice, NoticeTarget, Reply, Request
 from handlers.vocab import region_name, theme_name
 from storage.models import City, CityStatus, FocalPoint, FocalStatus
 from storage.queries import cities as city_queries
+
+
+def _who(focal_points: list[FocalPoint]) -> list[str]:
+    return [f"{fp.member.display_name} ({fp.member.platform}:{fp.member.user_id})" for fp in focal_points]
 
 
 def _tell(focal_points: list[FocalPoint], key: str, reply: Reply) -> tuple[Notice, ...]:
@@ -43,6 +48,7 @@ async def verify(ctx: Context, request: Request, session: AsyncSession) -> Reply
     if city.status == CityStatus.VERIFIED and not waiting:
         return Reply(text=_("{city} is already verified; nothing to do.").format(city=city.name))
     newly_verified = city.status != CityStatus.VERIFIED
+    before = {"status": city.status, "focal points": _who(waiting)}
     now = ctx.now()
     if newly_verified:
         city.status, city.reject_reason = CityStatus.VERIFIED, None
@@ -50,6 +56,8 @@ async def verify(ctx: Context, request: Request, session: AsyncSession) -> Reply
     for fp in waiting:
         fp.status = FocalStatus.VERIFIED
     await session.flush()
+    await record(ctx, request, session, city=city, before=before,
+                 after={"status": CityStatus.VERIFIED, "focal points": [f"{n}: {FocalStatus.VERIFIED}" for n in _who(waiting)]})
     if newly_verified:
         message = _("Welcome to the campaign! {city} is now a verified Human Rights City. "
                     "Share a practice with `/hrc share`.").format(city=city.name)
@@ -84,6 +92,7 @@ async def reject(ctx: Context, request: Request, session: AsyncSession) -> Reply
     if city.status == CityStatus.VERIFIED and not waiting:
         raise UserError(_("{city} is verified and nobody is waiting to join it; nothing to decline.").format(city=city.name))
     because = ("\n" + _("Reason: {reason}").format(reason=reason)) if reason else ""
+    before = {"status": city.status, "focal points": _who(waiting)}
     if city.status == CityStatus.PENDING:
         city.status, city.reject_reason = CityStatus.REJECTED, reason or None
         message = _("The secretariat could not accept the registration of {city}.").format(city=city.name) + because
@@ -95,6 +104,8 @@ async def reject(ctx: Context, request: Request, session: AsyncSession) -> Reply
     for fp in waiting:  # free them to register again
         await session.delete(fp)
     await session.flush()
+    await record(ctx, request, session, city=city, before=before,
+                 after={"status": city.status, "reason": reason or None, "focal points": [f"{n}: declined" for n in before["focal points"]]})
     return Reply(text=done, notices=notices)
 
 

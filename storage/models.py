@@ -361,3 +361,28 @@ class DataVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     n: Mapped[int] = mapped_column(default=0)
+
+
+class AuditEvent(Base):
+    """One secretariat action or change to a city's card: who, when, what, before and after.
+
+    Append-only: no code path updates or deletes a row, and database triggers refuse it (migration
+    0006_glance). ``city_id`` is a plain number, not a foreign key, so that the trail outlives the
+    city and no cascade ever has to touch it; ``subject`` names what was acted on, as it was then.
+    ``before`` / ``after`` are JSON objects (text), e.g. ``{"status": "pending"}``.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_city_at", "city_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor_platform: Mapped[str] = mapped_column(CleanString(16))
+    actor_workspace: Mapped[str] = mapped_column(CleanString(64))
+    actor_id: Mapped[str] = mapped_column(CleanString(64))
+    actor_name: Mapped[str] = mapped_column(CleanString(200))
+    action: Mapped[str] = mapped_column(CleanString(32), index=True)  # the command: "verify", "announce cancel"…
+    city_id: Mapped[int | None] = mapped_column()
+    subject: Mapped[str] = mapped_column(CleanString(300), default="")
+    before: Mapped[str] = mapped_column(CleanText, default="{}")
+    after: Mapped[str] = mapped_column(CleanText, default="{}")

@@ -1,0 +1,138 @@
+"""The audit trail: every secretariat action and every change to a city's card, and `/hrc audit` to read it.
+
+Handlers call ``record`` inside their own transaction, so an event is stored exactly when the change
+it describes is. Rows are never updated or deleted (database triggers refuse it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime, time
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.common import resolve_city
+from handlers.context import Context
+from handlers.errors import UserError
+from handlers.i18n import N_, Translate, translations, translator
+from handlers.registry import command
+from handlers.types import Actor, Item, Reply, Request
+from storage.models import AuditEvent, City
+from storage.queries import audit as audit_queries
+
+PAGE_SIZE = 15  # items per page: well inside Slack's 50 blocks and Discord's 4,096-character description
+VALUE_MAX = 200  # characters of one before/after value shown in chat (exports carry it whole)
+
+Values = Mapping[str, Any]
+
+
+def city_subject(city: City) -> str:
+    return f"{city.name} ({city.country})"
+
+
+def event(
+    ctx: Context, actor: Actor, action: str, *, city: City | None = None, subject: str = "",
+    before: Values | None = None, after: Values | None = None,
+) -> AuditEvent:
+    """An audit row for ``action`` (the command's name) by ``actor`` now; ``subject`` defaults to the city."""
+    return AuditEvent(
+        at=ctx.now(), actor_platform=actor.platform, actor_workspace=actor.workspace, actor_id=actor.user_id,
+        actor_name=actor.display_name[:200], action=action[:32], city_id=city.id if city is not None else None,
+        subject=(subject or (city_subject(city) if city is not None else ""))[:300],
+        before=_json(before), after=_json(after),
+    )
+
+
+async def record(
+    ctx: Context, request: Request, session: AsyncSession, *, city: City | None = None, subject: str = "",
+    before: Values | None = None, after: Values | None = None, action: str | None = None,
+) -> None:
+    """Append one event for this request (action: the command's name unless given) to the trail."""
+    row = event(ctx, request.actor, action or request.command.name, city=city, subject=subject, before=before, after=after)
+    audit_queries.append(session, [row])
+    await session.flush()
+
+
+def _json(values: Values | None) -> str:
+    return json.dumps(dict(values or {}), ensure_ascii=False, sort_keys=True, default=str)
+
+
+def changes(row: AuditEvent) -> list[tuple[str, Any, Any]]:
+    """(key, before, after) for every key either side mentions, in key order (None where absent)."""
+    before, after = json.loads(row.before or "{}"), json.loads(row.after or "{}")
+    return [(key, before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())]
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    text = text or "—"
+    return text if len(text) <= VALUE_MAX else text[: VALUE_MAX - 1] + "…"
+
+
+def _item(row: AuditEvent, _: Translate) -> Item:
+    when = row.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [_("by {name} ({platform}:{id})").format(name=row.actor_name, platform=row.actor_platform, id=row.actor_id)]
+    lines += [f"{key}: {_shown(old)} → {_shown(new)}" if old is not None and old != new else f"{key}: {_shown(new)}"
+              for key, old, new in changes(row)]
+    return Item(title=" · ".join(part for part in (when, row.action, row.subject) if part), text="\n".join(lines))
+
+
+def _since(value: str, _: Translate) -> datetime:
+    from handlers.days import parse_iso_date
+
+    try:
+        return datetime.combine(parse_iso_date(value, _), time.min, tzinfo=UTC)
+    except UserError as error:
+        error.field = "since"
+        raise
+
+
+def _page_number(value: str, _: Translate) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 100_000:
+        raise UserError(_("page: takes a page number, e.g. page: 2."), field="page")
+    return int(value)
+
+
+@command(
+    "audit",
+    summary=N_("Who verified, rejected, announced or changed what, and when"),
+    usage=N_("audit [CITY] [since: YYYY-MM-DD] [page: N]"),
+    examples=("/hrc audit", "/hrc audit Grenoble since: 2026-11-01", "/hrc audit page: 2"),
+    keys=("since", "page", "country"),
+    main=N_("city"),
+    secretariat=True,
+    limits=(("main", 100), ("since", 20), ("page", 6), ("country", 80)),
+)
+async def audit(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    """The trail, newest first, PAGE_SIZE events a page; narrowed to one city and/or from a date (UTC)."""
+    _ = translator(request.locale)
+    ngettext = translations(request.locale).ngettext
+    args = request.command
+    city = await resolve_city(ctx, request, session, args.main, args.opt("country"), _) if args.main else None
+    since = _since(args.opt("since"), _) if args.opt("since") else None
+    number = _page_number(args.opt("page"), _) if args.opt("page") else 1
+    rows, total = await audit_queries.page(
+        session, city_id=city.id if city else None, since=since, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    about = city_subject(city) if city else _("the whole campaign")
+    if not total:
+        return Reply(text=_("The audit trail has nothing for {about} yet.").format(about=about))
+    pages = -(-total // PAGE_SIZE)
+    if not rows:
+        raise UserError(ngettext("There is only {pages} page.", "There are only {pages} pages.", pages).format(pages=pages),
+                        field="page")
+    footer = ngettext("Page {page} of {pages} ({total} event).", "Page {page} of {pages} ({total} events).", total).format(
+        page=number, pages=pages, total=total)
+    if number < pages:
+        footer += " " + _("Next: `/hrc audit {args}page: {next}`").format(
+            args=(args.main + " " if args.main else "") + (f"since: {args.opt('since')} " if since else ""), next=number + 1
+        )
+    return Reply(
+        title=_("Audit trail: {about}").format(about=about),
+        items=tuple(_item(row, _) for row in rows),
+        footer=footer + " " + _("Everything: `hrc-bot export audit`."),
+    )
