@@ -195,6 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "seed-demo":
             return asyncio.run(_seed(settings))
+        if args.command == "import":
+            return asyncio.run(cli_data.run_import(settings, args))
+        if args.command == "export":
+            return asyncio.run(cli_data.run_export(settings, args.dataset, args.format, args.output))
         if args.command == "progress":
             return asyncio.run(cli_data.run_progress(settings, args.chart, args.locale))
         if args.command == "console":

@@ -32,17 +32,27 @@ def city_subject(city: City) -> str:
     return f"{city.name} ({city.country})"
 
 
+def event_values(
+    ctx: Context, actor: Actor, action: str, *, city_id: int | None = None, subject: str = "",
+    before: Values | None = None, after: Values | None = None,
+) -> dict[str, Any]:
+    """The columns of an audit row for ``action`` (the command's name) by ``actor`` now (bulk inserts)."""
+    return {
+        "at": ctx.now(), "actor_platform": actor.platform[:16], "actor_workspace": actor.workspace[:64],
+        "actor_id": actor.user_id[:64], "actor_name": actor.display_name[:200], "action": action[:32],
+        "city_id": city_id, "subject": subject[:300], "before": _json(before), "after": _json(after),
+    }
+
+
 def event(
     ctx: Context, actor: Actor, action: str, *, city: City | None = None, subject: str = "",
     before: Values | None = None, after: Values | None = None,
 ) -> AuditEvent:
-    """An audit row for ``action`` (the command's name) by ``actor`` now; ``subject`` defaults to the city."""
-    return AuditEvent(
-        at=ctx.now(), actor_platform=actor.platform, actor_workspace=actor.workspace, actor_id=actor.user_id,
-        actor_name=actor.display_name[:200], action=action[:32], city_id=city.id if city is not None else None,
-        subject=(subject or (city_subject(city) if city is not None else ""))[:300],
-        before=_json(before), after=_json(after),
-    )
+    """An audit row for ``action`` by ``actor`` now; ``subject`` defaults to the city."""
+    return AuditEvent(**event_values(
+        ctx, actor, action, city_id=city.id if city is not None else None,
+        subject=subject or (city_subject(city) if city is not None else ""), before=before, after=after,
+    ))
 
 
 async def record(

@@ -139,6 +139,7 @@ def load_all() -> dict[str, CommandSpec]:
         cities,
         days,
         directory,
+        exports,
         feeds,
         help,
         practices,

@@ -132,6 +132,7 @@ def test_progress_chart_from_the_command_line(tmp_path: Path) -> None:
     assert wrong.returncode == 2 and "must name a .png file" in wrong.stderr
 
 
+<<<<<<< HEAD
 def test_console_saves_the_calendar_and_the_cli_prints_it(tmp_path: Path) -> None:
     result = hrc_bot(["console", "--user", "ana"], tmp_path, "/hrc days export theme: housing\n")
     assert result.returncode == 0, result.stderr
@@ -140,3 +141,21 @@ def test_console_saves_the_calendar_and_the_cli_prints_it(tmp_path: Path) -> Non
     assert b"UID:world-habitat-day@hrc-bot.human-rights-cities" in saved.read_bytes()
     printed = hrc_bot(["days", "--year", "2027", "--format", "ics"], tmp_path)
     assert printed.returncode == 0 and "DTSTART;VALUE=DATE:20271004" in printed.stdout
+=======
+def test_export_and_import_from_the_command_line(tmp_path: Path) -> None:
+    (tmp_path / "latin1.csv").write_bytes("name,country,region\nBogotá,Colombia,Latin America\n".encode("latin-1"))
+    refused = hrc_bot(["import", "cities", "latin1.csv"], tmp_path)
+    assert refused.returncode == 1 and "is not UTF-8 text" in refused.stderr and "Traceback" not in refused.stderr
+    (tmp_path / "in.csv").write_text("Ciudad,País,Región,Alcalde\nBogotá,Colombia,Latin America,x\nLima,Peru,Atlantis,y\n", encoding="utf-8")
+    invalid = hrc_bot(["import", "cities", "in.csv"], tmp_path)
+    assert invalid.returncode == 1
+    assert "Unknown columns (ignored): Alcalde." in invalid.stdout and "row 3: " in invalid.stdout
+    assert "1 row is invalid: nothing was written" in invalid.stdout
+    assert "\x1b[" not in invalid.stdout + invalid.stderr  # piped: no progress bar
+    skipped = hrc_bot(["import", "cities", "in.csv", "--skip-invalid"], tmp_path)
+    assert skipped.returncode == 0 and "Imported: added 1, updated 0, unchanged 0." in skipped.stdout
+    exported = hrc_bot(["export", "cities", "--output", "out.xlsx"], tmp_path)
+    assert exported.returncode == 0 and (tmp_path / "out.xlsx").read_bytes().startswith(b"PK")
+    as_csv = hrc_bot(["export", "cities"], tmp_path)
+    assert as_csv.stdout.startswith("\ufeffname,country,region") and "Bogotá,Colombia,Latin America" in as_csv.stdout
+>>>>>>> 4d878b0 (Exports (cities, practices, members, deliveries, audit as CSV with BOM, JSON, xlsx; /hrc export cities|practices for the secretariat as a file) and hrc-bot import cities (en/es/fr headers, row-by-row errors, all or nothing unless --skip-invalid, --dry-run, --update, idempotent, bulk inserts, audit events, rich progress bar on a terminal); import benchmark)

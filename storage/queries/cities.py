@@ -193,3 +193,16 @@ async def name_keys_in_use(session: AsyncSession, name_keys: Sequence[str] | Non
     if name_keys is not None:
         stmt = stmt.where(City.name_key.in_(name_keys))
     return {key: count for key, count in (await session.execute(stmt)).all()}
+
+
+async def ids_by_key(session: AsyncSession, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """City ids by (name_key, country_key), for the given keys (read 500 names at a time)."""
+    names = sorted({name for name, _country in keys})
+    wanted = set(keys)
+    found: dict[tuple[str, str], int] = {}
+    for start in range(0, len(names), 500):
+        stmt = select(City.id, City.name_key, City.country_key).where(City.name_key.in_(names[start : start + 500]))
+        for city_id, name_key, country_key in (await session.execute(stmt)).all():
+            if (name_key, country_key) in wanted:
+                found[(name_key, country_key)] = city_id
+    return found

@@ -51,5 +51,10 @@ def _forget_change(session: Session) -> None:
     session.info.pop(_CHANGED, None)
 
 
+def mark_changed(session: AsyncSession) -> None:
+    """Bump the version at commit although no ORM object changed (bulk INSERT statements)."""
+    session.info[_CHANGED] = True
+
+
 async def current(session: AsyncSession) -> int:
     return (await session.execute(select(DataVersion.n).where(DataVersion.id == 1))).scalar_one_or_none() or 0

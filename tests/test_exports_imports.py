@@ -1,0 +1,205 @@
+"""Exports and imports of the directory: round trips on both engines, bad files refused row by row,
+header mapping in three languages, idempotence, and `/hrc export` for the secretariat."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.import_report import report_lines
+from handlers.context import Context
+from handlers.exports import CITY_COLUMNS, dataset
+from handlers.i18n import translator
+from handlers.importer import import_cities
+from handlers.tabular import Table, TableError, read_table, write_table
+from handlers.types import Actor
+from storage.models import AuditEvent, City
+from storage.session import Database
+from tests.conftest import Chat, FakeClock, make_database
+
+_ = translator("en")
+SEC = Actor("cli", "host", "secretariat", "Secretariat")
+GOOD_CSV = (
+    "\ufeffnombre,país,región,tamaño,zona horaria,idiomas,temas,población\r\n"
+    "Valparaíso,Chile,Latin America,region,America/Santiago,es,water; housing,300000\r\n"
+    "Saint-Denis,France,Europe,,Europe/Paris,\"fr, en\",culture,110000\r\n"
+)
+
+
+async def run_import(db: Database, clock: FakeClock, content: bytes, fmt: str = "csv", **options: bool):  # type: ignore[no-untyped-def]
+    ctx = Context(db=db, clock=clock)
+    async with db.transaction(write=not options.get("dry_run")) as session:
+        return await import_cities(ctx, session, read_table(content, fmt), SEC, _, **options)
+
+
+async def export(db: Database, name: str, fmt: str = "csv", *, secretariat: bool = True) -> bytes:
+    async with db.transaction() as session:
+        return write_table(await dataset(session, name, secretariat=secretariat), fmt, sheet=name)
+
+
+async def city_count(db: Database) -> int:
+    async with db.transaction() as session:
+        return (await session.execute(select(func.count()).select_from(City))).scalar_one()
+
+
+async def audit_count(db: Database) -> int:
+    async with db.transaction() as session:
+        return (await session.execute(select(func.count()).select_from(AuditEvent))).scalar_one()
+
+
+async def directory(chat: Chat) -> None:
+    """A small directory made through the commands: verified, pending, rejected, accents, a formula-like name."""
+    for user, line in [
+        ("ana", "/hrc register city: Valparaíso country: Chile region: Latin America themes: water, housing size: region timezone: America/Santiago languages: es"),
+        ("bob", "/hrc register city: Gwangju country: Republic of Korea region: Asia-Pacific themes: human rights"),
+        ("eve", "/hrc register city: =HYPERLINK(\"x\") country: Nowhere region: Europe"),
+        ("joe", "/hrc register city: São Paulo country: Brasil region: Latin America languages: pt, es"),
+    ]:
+        assert not (await chat.say(user, line)).is_error
+    for line in ("/hrc verify Valparaíso", "/hrc verify Gwangju", "/hrc reject #3 reason: test"):
+        assert not (await chat.say("sec", line)).is_error
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+async def test_export_then_import_into_an_empty_directory_gives_the_same_export(
+    chat: Chat, db: Database, clock: FakeClock, tmp_path: Path, fmt: str, request: pytest.FixtureRequest
+) -> None:
+    await directory(chat)
+    original = await export(db, "cities", fmt)
+    engine = "postgresql" if not db.is_sqlite else "sqlite"
+    other, cleanup = await make_database(engine, tmp_path / "other")
+    try:
+        report = await run_import(other, clock, original, fmt)
+        assert report.written and len(report.added) == 4 and not report.errors, report_lines(report, False, "en")
+        again = await export(other, "cities", fmt)
+        assert read_table(again, fmt) == read_table(original, fmt)
+        if fmt == "csv":
+            assert again == original
+        second = await run_import(other, clock, original, fmt)  # the same file twice: nothing changes
+        assert (len(second.added), len(second.updated), second.unchanged) == (0, 0, 4)
+        assert await export(other, "cities", fmt) == again if fmt == "csv" else True
+    finally:
+        await cleanup()  # type: ignore[operator]
+
+
+async def test_csv_is_utf8_with_bom_stable_columns_and_defused_formulas(chat: Chat, db: Database) -> None:
+    await directory(chat)
+    content = await export(db, "cities")
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert tuple(rows[0]) == CITY_COLUMNS
+    by_name = {r[0]: dict(zip(CITY_COLUMNS, r, strict=True)) for r in rows[1:]}
+    assert by_name["Valparaíso"]["themes"] == "Housing; Water & sanitation"
+    assert by_name["Valparaíso"]["region"] == "Latin America" and by_name["Valparaíso"]["status"] == "verified"
+    assert by_name["São Paulo"]["languages"] == "pt; es" and by_name["São Paulo"]["joined"] == ""
+    assert "'=HYPERLINK(\"x\")" in by_name  # a spreadsheet shows it as text, never runs it
+    as_json = json.loads(await export(db, "cities", "json"))
+    assert as_json[0].keys() == set(CITY_COLUMNS) and {c["name"] for c in as_json} >= {"=HYPERLINK(\"x\")"}
+
+
+async def test_members_platform_ids_only_for_the_secretariat(chat: Chat, db: Database) -> None:
+    await directory(chat)
+    full = read_table(await export(db, "members", "csv"), "csv")
+    assert "user_id" in full.columns and "workspace" in full.columns
+    assert "ana" in {row[full.columns.index("user_id")] for row in full.rows}
+    public = read_table(await export(db, "members", "csv", secretariat=False), "csv")
+    assert "user_id" not in public.columns and "workspace" not in public.columns
+    assert {"ana", "bob"} <= {row[public.columns.index("name")].lower() for row in public.rows}
+    with pytest.raises(PermissionError):
+        await export(db, "audit", secretariat=False)
+
+
+async def test_spanish_headers_unknown_columns_and_accents(db: Database, clock: FakeClock) -> None:
+    report = await run_import(db, clock, GOOD_CSV.encode())
+    assert report.written and report.unknown_columns == ["población"] and len(report.added) == 2
+    exported = {r[0]: r for r in read_table(await export(db, "cities"), "csv").rows}
+    assert exported["Valparaíso"][2:7] == ("Latin America", "Region", "America/Santiago", "es", "Housing; Water & sanitation")
+    assert exported["Saint-Denis"][5] == "fr; en"
+    french = "Ville,Pays,Région,Thèmes\nGrigny,France,Europe,housing\n"
+    assert len((await run_import(db, clock, french.encode())).added) == 1
+
+
+async def test_a_bad_file_reports_every_row_and_writes_nothing(db: Database, clock: FakeClock) -> None:
+    await run_import(db, clock, b"name,country,region\nGrenoble,France,Europe\n")
+    before = (await city_count(db), await audit_count(db))
+    bad = (
+        "name,country,region,timezone,themes\n"
+        "Quilmes,Argentina,Latin America,America/Argentina/Buenos_Aires,water\n"  # row 2: fine
+        "Atlantis,Nowhere,Mid-Atlantic,,\n"  # row 3: unknown region
+        "Lyon,France,Europe,Europe/Lyon,\n"  # row 4: bad time zone
+        ",France,Europe,,\n"  # row 5: missing name
+        "\n"  # row 6: empty, skipped
+        "quilmes,ARGENTINA,Latin America,,\n"  # row 7: duplicate of row 2
+        "Grenoble,France,Africa,,\n"  # row 8: in the directory with other values
+        "Rosario,Argentina,Latin America,,basket weaving\n"  # row 9: unknown theme
+    )
+    report = await run_import(db, clock, bad.encode())
+    lines = {e.line: e.message for e in report.errors}
+    assert sorted(lines) == [3, 4, 5, 7, 8, 9]
+    assert "Mid-Atlantic" in lines[3] and "region" in lines[3]
+    assert "Europe/Lyon" in lines[4] and "empty" in lines[5]
+    assert "already on line 2 of this file" in lines[7]
+    assert "already in the directory with other values (region)" in lines[8]
+    assert "basket weaving" in lines[9]
+    assert not report.written and (await city_count(db), await audit_count(db)) == before
+    printed = report_lines(report, False, "en")
+    assert printed[0].startswith("row 3: ") and "6 rows are invalid: nothing was written" in printed[-1]
+
+    dry = await run_import(db, clock, bad.encode(), dry_run=True)
+    assert dry.added == ["Quilmes (Argentina)"] and len(dry.errors) == 6
+    assert (await city_count(db), await audit_count(db)) == before
+
+    skipped = await run_import(db, clock, bad.encode(), skip_invalid=True)
+    assert skipped.written and skipped.added == ["Quilmes (Argentina)"]
+    assert await city_count(db) == before[0] + 1
+
+    updated = await run_import(db, clock, b"name,country,region\nGrenoble,France,Africa\n", update=True)
+    assert updated.updated == ["Grenoble (France)"]
+
+
+async def test_missing_columns_and_wrong_encoding_are_refused_whole(db: Database, clock: FakeClock) -> None:
+    missing = await run_import(db, clock, b"city,country\nGrenoble,France\n")
+    assert missing.missing_columns == ["region"] and not missing.written
+    assert "Missing columns: region. Nothing was written." in report_lines(missing, False, "en")[0]
+    with pytest.raises(TableError) as latin1:
+        read_table("name,country,region\nBogotá,Colombia,Latin America\n".encode("latin-1"), "csv")
+    assert latin1.value.reason == "encoding"
+    with pytest.raises(TableError):
+        read_table(b"not a zip file", "xlsx")
+    assert await city_count(db) == 0
+
+
+async def test_import_leaves_an_audit_trail(db: Database, clock: FakeClock) -> None:
+    await run_import(db, clock, GOOD_CSV.encode())
+    async with db.transaction() as session:
+        rows = (await session.execute(select(AuditEvent).order_by(AuditEvent.id))).scalars().all()
+    assert [r.action for r in rows] == ["import", "import", "import"]
+    assert rows[-1].subject == "cities file" and json.loads(rows[-1].after)["added"] == 2
+    assert (rows[0].actor_platform, rows[0].actor_id) == ("cli", "secretariat")
+
+
+async def test_export_in_chat_is_a_file_for_the_secretariat_only(chat: Chat) -> None:
+    await directory(chat)
+    reply = await chat.say("sec", "/hrc export cities format: xlsx")
+    assert not reply.is_error
+    (attachment,) = reply.attachments
+    assert attachment.filename == "hrc-cities-20261124.xlsx" and attachment.content.startswith(b"PK")
+    assert read_table(attachment.content, "xlsx").columns == CITY_COLUMNS
+    assert "4 rows" in reply.text
+    practices = await chat.say("sec", "/hrc export practices")
+    assert practices.attachments[0].content.startswith(b"\xef\xbb\xbf")
+    assert (await chat.say("ana", "/hrc export cities")).is_error
+    wrong = await chat.say("sec", "/hrc export members")
+    assert wrong.is_error and "hrc-bot export" in wrong.text
+    assert (await chat.say("sec", "/hrc export cities format: pdf")).is_error
+
+
+def test_table_round_trip_keeps_text_that_looks_like_formulas() -> None:
+    table = Table(("a", "b"), (("=1+1", "-3"), ("@home", "plain")))
+    for fmt in ("csv", "xlsx"):
+        assert read_table(write_table(table, fmt), fmt).rows == table.rows
