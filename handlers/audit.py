@@ -110,7 +110,7 @@ def _page_number(value: str, _: Translate) -> int:
 @command(
     "audit",
     summary=N_("Who verified, rejected, announced or changed what, and when"),
-    usage=N_("audit [CITY] [since: YYYY-MM-DD] [page: N]"),
+    usage=N_("audit [CITY] [country: NAME] [since: YYYY-MM-DD] [page: N]"),
     examples=("/hrc audit", "/hrc audit Grenoble since: 2026-11-01", "/hrc audit page: 2"),
     keys=("since", "page", "country"),
     main=N_("city"),

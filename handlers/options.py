@@ -93,6 +93,10 @@ BY_KEY: dict[str, OptionInfo] = {
     "duration": OptionInfo(N_("How long, e.g. 2 weeks, 10 days, 1 month")),
     "event": OptionInfo(N_("Also a Scheduled Event in the campaign's Discord server"), Kind.BOOLEAN),
     PLACE_KEY: OptionInfo(N_("The channel (this one when left out)"), Kind.CHANNEL),
+    "since": OptionInfo(N_("From this day on, YYYY-MM-DD (UTC)")),
+    "page": OptionInfo(N_("Page number"), Kind.INTEGER, min_value=1),
+    "format": OptionInfo(N_("File format"), Kind.CHOICE,
+                         choices=((N_("CSV (spreadsheets)"), "csv"), (N_("JSON"), "json"), (N_("Excel (xlsx)"), "xlsx"))),
 }
 
 # Where one command's option differs from the key's general meaning.
@@ -110,6 +114,8 @@ BY_COMMAND: dict[tuple[str, str], OptionInfo] = {
     ("subscribe", "theme"): OptionInfo(N_("Themes, comma-separated"), source=Source.THEMES),
     ("unsubscribe", "theme"): OptionInfo(N_("Themes, comma-separated, or all"), source=Source.THEMES),
     ("channel set", "themes"): OptionInfo(N_("Only days of these themes (comma-separated), or all"), source=Source.THEMES),
+    ("export", "what"): OptionInfo(N_("What to export"), Kind.CHOICE,
+                                   choices=((N_("cities"), "cities"), (N_("practices"), "practices"))),
 }
 
 

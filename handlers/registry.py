@@ -84,6 +84,8 @@ PLACES: dict[str, tuple[str, ...]] = {
     "days remove": ("secretariat", "dates", "remove"),
     "channel set": ("secretariat", "channel", "set"),
     "channel unset": ("secretariat", "channel", "unset"),
+    "audit": ("secretariat", "audit"),
+    "export": ("secretariat", "export"),
 }
 
 # Descriptions of the tree's top-level commands and groups (N_-marked, at most 100 characters).
