@@ -93,7 +93,7 @@ async def import_file(settings: Settings, path: Path, *, dry_run: bool, skip_inv
         with progress_bar(len(table.rows), _("Checking rows")) as advance:
             async with db.transaction(write=not dry_run) as session:
                 report = await import_cities(ctx, session, table, cli_actor(), _, dry_run=dry_run,
-                                             skip_invalid=skip_invalid, update=update, on_row=advance)
+                                             skip_invalid=skip_invalid, update=update, locale=locale, on_row=advance)
     finally:
         await db.dispose()
     for line in report_lines(report, dry_run, locale):

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common import resolve_city
 from handlers.context import Context
+from handlers.countries import country_name
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translations, translator
 from handlers.registry import command
@@ -29,7 +30,8 @@ Values = Mapping[str, Any]
 
 
 def city_subject(city: City) -> str:
-    return f"{city.name} ({city.country})"
+    """``Grenoble (France)``: the city as the trail names it (the country's English name)."""
+    return f"{city.name} ({country_name(city.country)})"
 
 
 def event_values(

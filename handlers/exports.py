@@ -1,7 +1,7 @@
 """The directory as files: cities, practices, members, deliveries, audit; and `/hrc export` for the secretariat.
 
 Column names are stable (README, "Exports"): English, lower case, the same in every format. Regions,
-sizes and themes are written with their English names, so a file reads the same whoever exported it
+sizes, themes and countries are written with their English names, so a file reads the same whoever exported it
 and ``hrc-bot import cities`` reads it back. Dates are ISO 8601 (UTC): ``YYYY-MM-DD`` for days,
 ``YYYY-MM-DDTHH:MM:SS+00:00`` for moments.
 """
@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Context
+from handlers.countries import country_name
 from handlers.errors import UserError
 from handlers.i18n import N_, translations, translator
 from handlers.registry import command
@@ -54,7 +55,7 @@ def _yes(flag: bool) -> str:
 async def cities_table(session: AsyncSession) -> Table:
     rows = tuple(
         (
-            c.name, c.country, REGION_BY_SLUG[c.region].name if c.region in REGION_BY_SLUG else c.region,
+            c.name, country_name(c.country), REGION_BY_SLUG[c.region].name if c.region in REGION_BY_SLUG else c.region,
             SIZE_BY_SLUG[c.size].name if c.size in SIZE_BY_SLUG else (c.size or ""), c.timezone or "",
             LIST_SEPARATOR.join(x for x in c.languages.split(",") if x), _names(c.theme_slugs, THEME_BY_SLUG),
             c.status, day(c.registered_at), day(c.joined_at), _yes(c.is_demo),
@@ -68,7 +69,7 @@ async def practices_table(session: AsyncSession) -> Table:
     authors = await queries.practice_authors(session)
     rows = tuple(
         (
-            p.title, p.city.name, p.city.country, _names(p.theme_slugs, THEME_BY_SLUG), p.summary, p.link or "",
+            p.title, p.city.name, country_name(p.city.country), _names(p.theme_slugs, THEME_BY_SLUG), p.summary, p.link or "",
             day(p.created_at), authors.get(p.member_id or 0, ""), _yes(p.is_demo),
         )
         for p in await queries.practices(session)
@@ -85,7 +86,7 @@ async def members_table(session: AsyncSession, *, with_ids: bool) -> Table:
         focal = m.focal_point
         ids = (m.workspace, m.user_id) if with_ids else ()
         rows.append((
-            m.display_name, m.platform, *ids, focal.city.name if focal else "", focal.city.country if focal else "",
+            m.display_name, m.platform, *ids, focal.city.name if focal else "", country_name(focal.city.country) if focal else "",
             focal.status if focal else "", _names(subscriptions.get(m.id, []), THEME_BY_SLUG), day(m.created_at),
         ))
     return Table(columns, tuple(rows))

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.audit import city_subject, event_values
 from handlers.common import parse_languages, parse_themes, parse_timezone
 from handlers.context import Context
+from handlers.countries import country_name, find_country
 from handlers.errors import UserError
 from handlers.i18n import Translate
 from handlers.tabular import Table
@@ -33,7 +34,7 @@ from storage.queries import exports as export_queries
 from storage.queries.versions import mark_changed
 
 REQUIRED = ("name", "country", "region")
-NAME_MAX, COUNTRY_MAX = 100, 80  # the cities table's columns (and /hrc register's limits)
+NAME_MAX = 100  # the cities table's column (and /hrc register's limit)
 # Folded header -> column. English first (the export's own names), then Spanish and French.
 HEADERS: dict[str, str] = {fold(alias): column for column, aliases in {
     "name": ("name", "city", "city name", "local government", "nombre", "ciudad", "municipio", "gobierno local",
@@ -114,20 +115,20 @@ def _date(value: str, _: Translate) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def parse_row(line: int, cells: dict[str, str], _: Translate) -> CityRow:
+def parse_row(line: int, cells: dict[str, str], locale: str, _: Translate) -> CityRow:
     """One row's values, checked like `/hrc register`'s: only the columns the file has, so that a column
     left out changes nothing. Raises UserError naming the first problem."""
     name, country = cells.get("name", "").strip(), cells.get("country", "").strip()
     for column in REQUIRED:
         if not cells.get(column, "").strip():
             raise UserError(_("the {column} is empty.").format(column=_(column)))
-    key = fold(name), fold(country)
-    if not key[0] or not key[1]:
+    if not fold(name):
         raise UserError(_("City and country need letters or digits."))
-    for column, value, limit in (("name", name, NAME_MAX), ("country", country, COUNTRY_MAX)):
-        if len(value) > limit:
-            raise UserError(_("the {column} is longer than {limit} characters.").format(column=_(column), limit=limit))
-    values: dict[str, object] = {"name": name, "country": country, "region": find_region(cells["region"], _).slug}
+    if len(name) > NAME_MAX:
+        raise UserError(_("the {column} is longer than {limit} characters.").format(column=_("name"), limit=NAME_MAX))
+    code = find_country(country, locale, _)  # as /hrc register: an ISO 3166-1 code, the directory's key
+    key = fold(name)[:NAME_MAX], code
+    values: dict[str, object] = {"name": name, "country": code, "region": find_region(cells["region"], _).slug}
     if "size" in cells:
         values["size"] = find_size(cells["size"], _).slug if cells["size"].strip() else None
     if "timezone" in cells:
@@ -187,7 +188,7 @@ def _audit_value(value: object) -> object:
 
 async def import_cities(
     ctx: Context, session: AsyncSession, table: Table, actor: Actor, _: Translate, *,
-    dry_run: bool = False, skip_invalid: bool = False, update: bool = False,
+    dry_run: bool = False, skip_invalid: bool = False, update: bool = False, locale: str = "en",
     on_row: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Check every row of ``table``, then (unless ``dry_run``, and only when all rows are valid or
@@ -211,13 +212,13 @@ async def import_cities(
         report.rows += 1
         named = {mapping[i]: cells[i] for i in mapping}
         try:
-            row = parse_row(line, named, _)
+            row = parse_row(line, named, locale, _)
         except UserError as error:
             report.errors.append(RowError(line, error.message))
             continue
         if row.key in seen:
             report.errors.append(RowError(line, _("{city} is already on line {line} of this file.").format(
-                city=f"{row.values['name']} ({row.values['country']})", line=seen[row.key])))
+                city=_row_subject(row), line=seen[row.key])))
             continue
         seen[row.key] = line
         city = existing.get(row.key)
@@ -271,7 +272,7 @@ def _tally(report: ImportReport, valid: list[CityRow], existing: dict[tuple[str,
     for row in valid:
         city = existing.get(row.key)
         if city is None:
-            report.added.append(f"{row.values['name']} ({row.values['country']})")
+            report.added.append(_row_subject(row))
         elif differences(city, row):
             report.updated.append(city_subject(city))
         else:
@@ -295,11 +296,15 @@ async def _insert_new(
         await session.execute(insert(CityTheme), themes)
     events = []
     for city_id, row, city in zip(ids, rows, values, strict=True):
-        subject = f"{city['name']} ({city['country']})"
+        subject = _row_subject(row)
         report.added.append(subject)
         card = {k: _audit_value(city[k]) for k in FIELDS} | {"themes": row.values.get("themes", [])}
         events.append(event_values(ctx, actor, "import", city_id=city_id, subject=subject, after=card))
     return events
+
+
+def _row_subject(row: CityRow) -> str:
+    return f"{row.values['name']} ({country_name(str(row.values['country']))})"
 
 
 def _new_city(row: CityRow, now: datetime) -> dict[str, object]:

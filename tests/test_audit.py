@@ -30,7 +30,7 @@ async def trail(db: Database) -> list[AuditEvent]:
 async def test_every_listed_action_leaves_one_row_with_who_when_and_what(chat: Chat, db: Database, clock: FakeClock) -> None:
     await ok(chat, "ana", "/hrc register city: Grenoble country: France region: Europe themes: water timezone: Europe/Paris")
     await ok(chat, "bob", "/hrc register city: Grenoble country: France region: Europe")  # asks to join
-    await ok(chat, "eve", "/hrc register city: Atlantis country: Nowhere region: Europe")
+    await ok(chat, "eve", "/hrc register city: Atlantis country: Spain region: Europe")
     clock.advance(hours=1)
     await ok(chat, "sec", "/hrc verify Grenoble")
     await ok(chat, "sec", "/hrc reject Atlantis reason: not a local government")

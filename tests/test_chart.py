@@ -31,7 +31,7 @@ async def seed_cities(db: Database, verified: int, pending: int = 0) -> None:
         for n in range(verified + pending):
             joined = start + timedelta(days=n * 900 // max(verified, 1)) if n < verified else None
             session.add(City(
-                name=f"Ciudad {n}", name_key=fold(f"Ciudad {n}"), country="España", country_key=fold("España"),
+                name=f"Ciudad {n}", name_key=fold(f"Ciudad {n}"), country="ES", country_key="ES",
                 region=REGIONS[n % len(REGIONS)].slug, status=CityStatus.VERIFIED if n < verified else CityStatus.PENDING,
                 registered_at=start, joined_at=joined,
             ))

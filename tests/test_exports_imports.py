@@ -57,7 +57,7 @@ async def directory(chat: Chat) -> None:
     for user, line in [
         ("ana", "/hrc register city: Valparaíso country: Chile region: Latin America themes: water, housing size: region timezone: America/Santiago languages: es"),
         ("bob", "/hrc register city: Gwangju country: Republic of Korea region: Asia-Pacific themes: human rights"),
-        ("eve", "/hrc register city: =HYPERLINK(\"x\") country: Nowhere region: Europe"),
+        ("eve", "/hrc register city: =HYPERLINK(\"x\") country: Chile region: Europe"),
         ("joe", "/hrc register city: São Paulo country: Brasil region: Latin America languages: pt, es"),
     ]:
         assert not (await chat.say(user, line)).is_error
@@ -130,28 +130,29 @@ async def test_a_bad_file_reports_every_row_and_writes_nothing(db: Database, clo
     bad = (
         "name,country,region,timezone,themes\n"
         "Quilmes,Argentina,Latin America,America/Argentina/Buenos_Aires,water\n"  # row 2: fine
-        "Atlantis,Nowhere,Mid-Atlantic,,\n"  # row 3: unknown region
+        "Atlantis,France,Mid-Atlantic,,\n"  # row 3: unknown region
         "Lyon,France,Europe,Europe/Lyon,\n"  # row 4: bad time zone
         ",France,Europe,,\n"  # row 5: missing name
         "\n"  # row 6: empty, skipped
         "quilmes,ARGENTINA,Latin America,,\n"  # row 7: duplicate of row 2
         "Grenoble,France,Africa,,\n"  # row 8: in the directory with other values
         "Rosario,Argentina,Latin America,,basket weaving\n"  # row 9: unknown theme
+        "Mordor,Middle Earth,Europe,,\n"  # row 10: unknown country
     )
     report = await run_import(db, clock, bad.encode())
     lines = {e.line: e.message for e in report.errors}
-    assert sorted(lines) == [3, 4, 5, 7, 8, 9]
+    assert sorted(lines) == [3, 4, 5, 7, 8, 9, 10]
     assert "Mid-Atlantic" in lines[3] and "region" in lines[3]
     assert "Europe/Lyon" in lines[4] and "empty" in lines[5]
     assert "already on line 2 of this file" in lines[7]
     assert "already in the directory with other values (region)" in lines[8]
-    assert "basket weaving" in lines[9]
+    assert "basket weaving" in lines[9] and "I don't know the country “Middle Earth”" in lines[10]
     assert not report.written and (await city_count(db), await audit_count(db)) == before
     printed = report_lines(report, False, "en")
-    assert printed[0].startswith("row 3: ") and "6 rows are invalid: nothing was written" in printed[-1]
+    assert printed[0].startswith("row 3: ") and "7 rows are invalid: nothing was written" in printed[-1]
 
     dry = await run_import(db, clock, bad.encode(), dry_run=True)
-    assert dry.added == ["Quilmes (Argentina)"] and len(dry.errors) == 6
+    assert dry.added == ["Quilmes (Argentina)"] and len(dry.errors) == 7
     assert (await city_count(db), await audit_count(db)) == before
 
     skipped = await run_import(db, clock, bad.encode(), skip_invalid=True)
