@@ -367,7 +367,7 @@ class AuditEvent(Base):
     """One secretariat action or change to a city's card: who, when, what, before and after.
 
     Append-only: no code path updates or deletes a row, and database triggers refuse it (migration
-    0007_glance). ``city_id`` is a plain number, not a foreign key, so that the trail outlives the
+    0009_glance). ``city_id`` is a plain number, not a foreign key, so that the trail outlives the
     city and no cascade ever has to touch it; ``subject`` names what was acted on, as it was then.
     ``before`` / ``after`` are JSON objects (text), e.g. ``{"status": "pending"}``.
     """

@@ -132,7 +132,6 @@ def test_progress_chart_from_the_command_line(tmp_path: Path) -> None:
     assert wrong.returncode == 2 and "must name a .png file" in wrong.stderr
 
 
-<<<<<<< HEAD
 def test_console_saves_the_calendar_and_the_cli_prints_it(tmp_path: Path) -> None:
     result = hrc_bot(["console", "--user", "ana"], tmp_path, "/hrc days export theme: housing\n")
     assert result.returncode == 0, result.stderr
@@ -141,7 +140,8 @@ def test_console_saves_the_calendar_and_the_cli_prints_it(tmp_path: Path) -> Non
     assert b"UID:world-habitat-day@hrc-bot.human-rights-cities" in saved.read_bytes()
     printed = hrc_bot(["days", "--year", "2027", "--format", "ics"], tmp_path)
     assert printed.returncode == 0 and "DTSTART;VALUE=DATE:20271004" in printed.stdout
-=======
+
+
 def test_export_and_import_from_the_command_line(tmp_path: Path) -> None:
     (tmp_path / "latin1.csv").write_bytes("name,country,region\nBogotá,Colombia,Latin America\n".encode("latin-1"))
     refused = hrc_bot(["import", "cities", "latin1.csv"], tmp_path)
@@ -158,4 +158,3 @@ def test_export_and_import_from_the_command_line(tmp_path: Path) -> None:
     assert exported.returncode == 0 and (tmp_path / "out.xlsx").read_bytes().startswith(b"PK")
     as_csv = hrc_bot(["export", "cities"], tmp_path)
     assert as_csv.stdout.startswith("\ufeffname,country,region") and "Bogotá,Colombia,Latin America" in as_csv.stdout
->>>>>>> 4d878b0 (Exports (cities, practices, members, deliveries, audit as CSV with BOM, JSON, xlsx; /hrc export cities|practices for the secretariat as a file) and hrc-bot import cities (en/es/fr headers, row-by-row errors, all or nothing unless --skip-invalid, --dry-run, --update, idempotent, bulk inserts, audit events, rich progress bar on a terminal); import benchmark)

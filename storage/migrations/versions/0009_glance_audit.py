@@ -1,7 +1,7 @@
 """audit trail: who verified, rejected, announced, changed what, and when; append-only
 
-Revision ID: 0007_glance
-Revises: 0006_names
+Revision ID: 0009_glance
+Revises: 0008_trust
 Create Date: 2026-12-02
 
 Triggers refuse UPDATE and DELETE on audit_log on both engines (PostgreSQL: a plpgsql function;
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007_glance'
-down_revision = '0006_names'
+revision = '0009_glance'
+down_revision = '0008_trust'
 branch_labels = None
 depends_on = None
 
