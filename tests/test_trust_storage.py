@@ -56,7 +56,7 @@ async def test_poisoned_rows_never_break_a_listing_and_the_migration_cleans_them
 
     def migrate_again(connection: object) -> None:
         config = alembic_config(connection)  # type: ignore[arg-type]
-        command.downgrade(config, "-1")  # back over 0008_trust only
+        command.downgrade(config, "0007_calendar")  # back over 0008_trust (and the migrations after it)
         command.upgrade(config, "head")
 
     async with db.engine.begin() as conn:
