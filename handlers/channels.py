@@ -36,6 +36,15 @@ def _subject(request: Request, purpose: ChannelPurpose) -> str:
     return f"{purpose} channel {place.platform}:{place.workspace}:{place.channel_id}" + (f" (#{place.name})" if place.name else "")
 
 
+def _how_to_let_me_post(platform: str, _: Translate) -> str:
+    if platform == "slack":
+        return _("Invite me first (`/invite @hrc` in this channel), then run the command again.")
+    if platform == "discord":
+        return _("Give me View Channel, Send Messages and Embed Links in this channel "
+                 "(channel settings → Permissions), then run the command again.")
+    return _("Let me post in this channel, then run the command again.")
+
+
 def _describe(purpose: ChannelPurpose, _: Translate) -> str:
     return _("UN-day prompts") if purpose is ChannelPurpose.DAYS else _("secretariat announcements")
 
@@ -66,6 +75,9 @@ async def channel_set(ctx: Context, request: Request, session: AsyncSession) -> 
     if opts.opt("themes"):
         themes = "" if fold(opts.opt("themes")) in ALL_WORDS else ";".join(t.slug for t in parse_themes(opts.opt("themes"), _))
     place = request.place
+    if place.can_post is False:
+        raise UserError(_("I cannot post in this channel, so it would get nothing. Nothing was changed."),
+                        hint=_how_to_let_me_post(place.platform, _))
     existing = await channel_queries.find_channel(session, place.platform, place.workspace, place.channel_id, purpose)
     if existing is not None:
         before = {"timezone": existing.timezone, "digest": existing.digest, "themes": existing.themes}

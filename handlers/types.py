@@ -74,6 +74,9 @@ class Place:
     channel_id: str
     is_direct: bool = False
     name: str = ""  # the channel's display name, when the platform gives it
+    # Can the bot post here? The adapter says so when it knows (Slack: the bot is a member of the
+    # channel; Discord: the interaction's app_permissions); None when it did not check.
+    can_post: bool | None = None
 
     def __post_init__(self) -> None:
         for name in ("workspace", "channel_id", "name"):

@@ -95,7 +95,26 @@ def place_of(interaction: discord.Interaction) -> Place:
         channel_id=str(interaction.channel_id or ""),
         is_direct=interaction.guild_id is None,
         name=getattr(channel, "name", "") or "",
+        can_post=can_post_in(interaction),
     )
+
+
+def can_post_in(interaction: discord.Interaction, channel: Any = None) -> bool | None:
+    """Whether the bot has what it needs to post its embeds (the permissions the invite asks for: View
+    Channel, Send Messages, Embed Links) in the interaction's channel, from ``app_permissions``; in another
+    ``channel`` (a channel option), from the guild's cache when it has the bot's member; else None."""
+    if interaction.guild_id is None:
+        return None
+    if channel is None or str(channel.id) == str(interaction.channel_id):
+        perms = interaction.app_permissions
+    else:
+        guild = interaction.guild
+        me = guild.me if guild is not None else None
+        target = guild.get_channel(int(channel.id)) if guild is not None else None
+        if me is None or target is None:
+            return None
+        perms = target.permissions_for(me)
+    return perms.view_channel and perms.send_messages and perms.embed_links
 
 
 def request_of(interaction: discord.Interaction, command: ParsedCommand) -> Request:
@@ -162,7 +181,8 @@ async def answer(interaction: discord.Interaction, command: ParsedCommand, *, ch
         return None
     request = request_of(interaction, command)
     if channel is not None:
-        place = replace(request.place, channel_id=str(channel.id), name=getattr(channel, "name", "") or "")
+        place = replace(request.place, channel_id=str(channel.id), name=getattr(channel, "name", "") or "",
+                        can_post=can_post_in(interaction, channel))
         request = replace(request, place=place)
     deadline = Deadline(runtime.answer_within, lambda: interaction.response.defer(ephemeral=True, thinking=True))
     try:

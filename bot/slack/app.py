@@ -8,6 +8,7 @@ respond() when the work is done. View submissions ack with their inline errors; 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -78,6 +79,30 @@ async def _respond(respond: Any, reply: Reply, team_id: str) -> None:
     await respond(**message_of(reply, team_id), replace_original=False)
 
 
+# Commands whose answer depends on whether the bot can post in the channel (Place.can_post).
+CHECKS_POSTING = frozenset({"channel set"})
+
+
+async def bot_can_post(client: AsyncWebClient, channel_id: str) -> bool | None:
+    """Whether the bot can post in ``channel_id``: it is a member (conversations.info ``is_member``) and the
+    channel is not archived. None when Slack cannot tell (a network error, a missing scope): the core
+    then lets the command through."""
+    try:
+        info = (await client.conversations_info(channel=channel_id)).get("channel") or {}
+    except SlackApiError as error:
+        code = error.response.get("error", "")
+        if code in CANNOT_POST:  # a private channel the bot is not in is "not found"
+            return False
+        logger.warning("conversations.info %s: %s", channel_id, code)
+        return None
+    except Exception as error:  # noqa: BLE001 - unknown
+        logger.warning("conversations.info %s: %s", channel_id, type(error).__name__)
+        return None
+    if info.get("is_im") or info.get("is_mpim"):
+        return None
+    return bool(info.get("is_member")) and not info.get("is_archived")
+
+
 def action_key(team_id: str, user_id: str, message_ts: str, action: dict[str, Any]) -> str:
     """The retry-ledger key of one button click: the same person clicking the same button (its command,
     in ``value``) of the same message twice applies it once. Ephemeral messages come with no
@@ -139,6 +164,8 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
             return
         deadline = Deadline(runtime.answer_within, ack)  # past it: ack empty, answer through response_url
         actor = await users.actor(team_id, body.get("user_id", ""), body.get("user_name", ""))
+        if command is not None and command.name in CHECKS_POSTING:
+            place = dataclasses.replace(place, can_post=await bot_can_post(client, place.channel_id))
         reply = await runtime.answer_text_once(actor, place, text, key=f"slack-command:{body.get('trigger_id', '')}")
         acked = await deadline.settle()
         if reply is None:  # a retry of a command already applied
@@ -185,6 +212,12 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
             except SlackApiError as error:  # a form opened from a channel the bot is not in
                 if error.response.get("error") not in CANNOT_POST:
                     raise
+                # Saved, but not shown where it was shared: never silently. The author gets it in a
+                # direct message, told why and how to fix it.
+                _ = translator(request.locale)
+                note = _("I could not post this in <#{channel}> ({reason}): invite me there with `/invite @hrc`. "
+                         "It is saved; here it is.").format(channel=channel, reason=error.response.get("error", ""))
+                await client.chat_postMessage(channel=actor.user_id, text=note)
         if not posted:
             await client.chat_postMessage(channel=actor.user_id, text=text, blocks=blocks)
         await runtime.deliver_notices(reply)

@@ -281,7 +281,7 @@ class FakeDiscord:
 
 def interaction(kind: int, data: dict[str, Any], *, user_id: str = "500000000000000001", name: str = "ana",
                 roles: list[str] | None = None, interaction_id: str | None = None, message: dict[str, Any] | None = None,
-                locale: str = "en-US", guild_id: str | None = GUILD_ID) -> dict[str, Any]:
+                locale: str = "en-US", guild_id: str | None = GUILD_ID, app_permissions: str = "2147483647") -> dict[str, Any]:
     """An INTERACTION_CREATE payload shaped as Discord sends it in a guild channel (``guild_id=None``: in a DM)."""
     iid = interaction_id or str(400000000000000000 + abs(hash((kind, json.dumps(data, sort_keys=True), user_id))) % 10**17)
     payload: dict[str, Any] = {
@@ -290,7 +290,7 @@ def interaction(kind: int, data: dict[str, Any], *, user_id: str = "500000000000
         "channel": {"id": CHANNEL_ID, "type": 0, "name": "general", "guild_id": GUILD_ID, "position": 0, "permissions": "2147483647"},
         "member": {"user": user(user_id, name), "roles": roles or [], "joined_at": "2026-01-01T00:00:00+00:00",
                    "deaf": False, "mute": False, "flags": 0, "permissions": "2147483647", "nick": None, "avatar": None},
-        "data": data, "locale": locale, "guild_locale": "en-US", "app_permissions": "2147483647", "entitlements": [],
+        "data": data, "locale": locale, "guild_locale": "en-US", "app_permissions": app_permissions, "entitlements": [],
         "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0, "attachment_size_limit": 8388608,
     }
     if guild_id is None:  # a direct message: a user instead of a member, a DM channel

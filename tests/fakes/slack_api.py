@@ -37,6 +37,7 @@ class FakeSlack:
     rate_limits: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After values to answer first
     drops: dict[str, int] = field(default_factory=dict)  # method -> connections to cut first
     fail: dict[str, str] = field(default_factory=dict)  # method -> Slack error code to answer (ok: false)
+    hidden_channels: set[str] = field(default_factory=set)  # private channels the bot is not in (not found)
     stalls: set[str] = field(default_factory=set)  # methods whose calls are never answered
     _unstalled: asyncio.Event = field(default_factory=asyncio.Event)
     storms: dict[str, list[float]] = field(default_factory=dict)  # method -> [seconds, Retry-After, until]: 429s
@@ -193,6 +194,8 @@ class FakeSlack:
         if method == "chat.getPermalink":
             ts = str(params.get("message_ts", "")).replace(".", "")
             return {"ok": True, "channel": params.get("channel"), "permalink": f"https://hrc.slack.test/archives/{params.get('channel')}/p{ts}"}
+        if method == "chat.postMessage" and str(params.get("channel", "")) in self.hidden_channels:
+            return {"ok": False, "error": "channel_not_found"}
         if method == "chat.postMessage":
             ts = f"{next(self._ts)}.000100"
             message = {"ts": ts, "text": params.get("text", ""), "metadata": params.get("metadata")}
@@ -200,6 +203,12 @@ class FakeSlack:
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(params.get("users", ""))}}
+        if method == "conversations.info":
+            channel = str(params.get("channel", ""))
+            if channel in self.hidden_channels:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": {"id": channel, "is_channel": True, "is_archived": False,
+                                            "is_member": channel not in self.outside}}
         if method == "conversations.history":
             return {"ok": True, "messages": self.history.get(params.get("channel", ""), [])[: int(params.get("limit", 100))]}
         if method in ("views.open", "views.publish", "views.update"):

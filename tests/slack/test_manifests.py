@@ -28,6 +28,7 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "chat_update": frozenset({"chat:write"}),
     "conversations_history": frozenset({"channels:history", "groups:history", "im:history"}),
     "conversations_open": frozenset({"im:write"}),
+    "conversations_info": frozenset({"channels:read", "groups:read"}),
     "files_upload_v2": frozenset({"files:write"}),
     "users_info": frozenset({"users:read"}),
     "views_open": frozenset(),
