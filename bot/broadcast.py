@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.notify import reply_from_json, reply_to_json
 from bot.outbound import DeliveryError, PermanentError, PlatformSender, RateLimited
 from bot.ratelimit import DEFAULT_LIMITS, Limits, TokenBucket
 from bot.wiring import Runtime
@@ -29,7 +30,6 @@ from handlers.types import MemberRef
 from storage.errors import describe
 from storage.models import AnnouncementStatus, OutboxStatus
 from storage.queries import announcements as queries
-from storage.queries import deliveries
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -50,15 +50,17 @@ class Claim:
     workspace: str
     target: str
     attempts: int
-    announcement_id: int
+    announcement_id: int | None
     unknown: bool  # found still ``sending`` after its lease: it may already have arrived
+    payload: str | None = None  # a notice's message (no announcement)
+    platform: str = ""
 
 
 class BroadcastWorker:
     def __init__(self, runtime: Runtime, *, clock: Callable[[], datetime] | None = None,
                  limits: dict[str, Limits] | None = None, lease: timedelta = LEASE, concurrency: int = 20) -> None:
         self.runtime = runtime
-        self.clock = clock or runtime.ctx.clock
+        self._clock = clock
         self.limits = limits or DEFAULT_LIMITS
         self.lease = lease
         self.concurrency = concurrency
@@ -69,6 +71,10 @@ class BroadcastWorker:
         self._task: asyncio.Task[None] | None = None
         self._tried: dict[int, bool] = {}  # row id -> its call may have reached the platform
         self.rate_limited = 0  # 429s received (for the benchmark's report)
+
+    def clock(self) -> datetime:
+        """The given clock, else the runtime's (read at each call: tests set it after building the runtime)."""
+        return (self._clock or self.runtime.ctx.clock)()
 
     # --- one pass, for tests and for the loop ---------------------------------------------------
 
@@ -95,7 +101,7 @@ class BroadcastWorker:
         sender = self.runtime.notices.senders.get(platform)
         if sender is None:
             return
-        replies: dict[int, object] = {}
+        replies: dict[int | None, object] = {}
         lanes = 0
 
         async def lane() -> None:
@@ -109,9 +115,13 @@ class BroadcastWorker:
                         return
                     if lanes < self.concurrency:
                         spawn()
-                    if claim.announcement_id not in replies:
-                        replies[claim.announcement_id] = await self._reply(claim.announcement_id)
-                    await self._deliver(platform, sender, claim, replies[claim.announcement_id])
+                    if claim.payload is not None:
+                        reply = reply_from_json(claim.payload)
+                    elif claim.announcement_id in replies:
+                        reply = replies[claim.announcement_id]
+                    else:
+                        reply = replies[claim.announcement_id] = await self._reply(claim.announcement_id)
+                    await self._deliver(platform, sender, claim, reply)
             finally:
                 lanes -= 1
 
@@ -123,14 +133,27 @@ class BroadcastWorker:
 
             spawn()
 
-    async def _claim_next(self, platform: str) -> Claim | None:
+    async def send_rows(self, row_ids: list[int]) -> None:
+        """Send these rows now (notices just queued by bot.notify), each claimed just before its call;
+        a row that fails is rescheduled and the worker's loop retries it."""
+        for row_id in row_ids:
+            claim = await self._claim_next(None, row_ids=[row_id])
+            if claim is None:  # another instance took it, or it is not due
+                continue
+            sender = self.runtime.notices.senders.get(claim.platform)
+            if sender is None:
+                await self._release(claim, tried=False)  # sent once that platform is connected
+                continue
+            await self._deliver(claim.platform, sender, claim, reply_from_json(claim.payload or "{}"))
+
+    async def _claim_next(self, platform: str | None, *, row_ids: list[int] | None = None) -> Claim | None:
         async with self.runtime.db.transaction() as session:
-            claimed = await queries.claim_due(session, platform, self.clock(), 1, self.lease)
+            claimed = await queries.claim_due(session, platform, self.clock(), 1, self.lease, row_ids=row_ids)
             # Read what we need now: the row is used after this transaction ends.
             return next((Claim(row.id, row.key, row.target_kind, row.workspace, row.target_id, row.attempts,
-                               row.announcement_id, unknown) for row, unknown in claimed), None)
+                               row.announcement_id, unknown, row.payload, row.platform) for row, unknown in claimed), None)
 
-    async def _reply(self, announcement_id: int) -> object:
+    async def _reply(self, announcement_id: int | None) -> object:
         async with self.runtime.db.transaction(write=False) as session:
             return announcement_reply(await queries.get(session, announcement_id))  # type: ignore[arg-type]
 
@@ -253,21 +276,14 @@ class BroadcastWorker:
             reports = []
             for announcement in done:
                 announcement.status, announcement.finished_at = AnnouncementStatus.DONE, self.clock()
-                if announcement.author is not None and await deliveries.claim(
-                    session, f"announce-report:{announcement.id}", "report", self.clock()
-                ):
-                    author = announcement.author
-                    reports.append((MemberRef(author.platform, author.workspace, author.user_id, author.display_name),
-                                    await status_reply(session, announcement, _)))
-        for member, report in reports:
-            sender = self.runtime.notices.senders.get(member.platform)
-            if sender is None:
-                logger.warning("broadcast report for %s: %s is not connected", member.user_id, member.platform)
-                continue
-            try:
-                await sender.send_to_member(member, report)
-            except Exception:  # noqa: BLE001 - the report is informative; the broadcast itself is done
-                logger.exception("broadcast report could not be delivered")
+                author = announcement.author
+                if author is not None:  # queued with the status change: one report, sent like any notice
+                    report = await status_reply(session, announcement, _)
+                    reports.append({"key": f"announce-report:{announcement.id}", "platform": author.platform,
+                                    "workspace": author.workspace, "kind": "dm", "target": author.user_id,
+                                    "name": author.display_name, "payload": reply_to_json(report)})
+            queued = await queries.enqueue(session, reports, self.clock())
+        await self.send_rows(queued)
 
     # --- production loop --------------------------------------------------------------------------
 
@@ -302,4 +318,5 @@ class BroadcastWorker:
 
 
 def start_broadcasts(runtime: Runtime) -> BroadcastWorker:
-    return BroadcastWorker(runtime).start()
+    worker: BroadcastWorker = runtime.outbox or BroadcastWorker(runtime)
+    return worker.start()

@@ -116,7 +116,7 @@ async def _console(settings: Settings, user: str, secretariat: bool) -> int:
     await _upgrade(settings)
     runtime = build_runtime(settings)
     scheduler = PromptScheduler(runtime)
-    broadcasts = BroadcastWorker(runtime)
+    broadcasts: BroadcastWorker = runtime.outbox
     cache_watch = CacheWatch(runtime).start()
     stop = asyncio.Event()
     undo_signals = on_stop_signals(stop.set)  # SIGTERM / Ctrl-C: finish the command in hand, then stop

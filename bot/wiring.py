@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.notify import NoticeRouter
 from bot.settings import Settings
@@ -22,6 +23,7 @@ class Runtime:
     db: Database
     ctx: Context
     notices: NoticeRouter
+    outbox: Any = None  # the broadcast worker (bot.broadcast.BroadcastWorker): sends broadcasts and notices
     # Slack and Discord drop a command not acknowledged within 3 s: an answer not ready by then goes
     # out as "acknowledged" (Slack) or "thinking…" (Discord) first, and follows when done.
     answer_within: float = 2.0
@@ -79,4 +81,9 @@ def build_runtime(settings: Settings, *, database: Database | None = None) -> Ru
         public_url=settings.public_url,
         cache=ReplyCache(),
     )
-    return Runtime(settings=settings, db=db, ctx=ctx, notices=NoticeRouter())
+    runtime = Runtime(settings=settings, db=db, ctx=ctx, notices=NoticeRouter(db, lambda: ctx.now()))
+    from bot.broadcast import BroadcastWorker  # it imports this module
+
+    runtime.outbox = BroadcastWorker(runtime)
+    runtime.notices.send_now = runtime.outbox.send_rows
+    return runtime

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, MetaData, UniqueConstraint, false, types
+from sqlalchemy import Date, DateTime, ForeignKey, Index, MetaData, Text, UniqueConstraint, false, types
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import CleanString, CleanText
@@ -332,13 +332,14 @@ class OutboxStatus(enum.StrEnum):
 
 
 class OutboxMessage(Base):
-    """One delivery of an announcement to one target; its unique key makes the send exactly-once."""
+    """One delivery to one target, sent exactly once thanks to its unique key: of an announcement, or
+    of a notice (registration, report) whose message is in ``payload`` (JSON) and has no announcement."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_due", "status", "platform", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"), index=True)
+    announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(CleanString(255), unique=True)
     platform: Mapped[str] = mapped_column(CleanString(16))
     workspace: Mapped[str] = mapped_column(CleanString(64))
@@ -351,6 +352,7 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(CleanString(300))
     message_id: Mapped[str | None] = mapped_column(CleanString(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    payload: Mapped[str | None] = mapped_column(Text)  # a notice's message (bot.notify.reply_to_json)
 
 
 class DataVersion(Base):

@@ -95,13 +95,30 @@ async def materialise(session: AsyncSession, announcement: Announcement, now: da
     return int(result.rowcount or 0)
 
 
+async def enqueue(session: AsyncSession, rows: list[dict[str, str]], now: datetime) -> list[int]:
+    """Queue notices: each ``{key, platform, workspace, kind, target, name, payload}`` becomes an outbox row
+    due now. Idempotent: a key already queued is left alone. Returns the ids of the rows created."""
+    if not rows:
+        return []
+    values = [
+        {"announcement_id": None, "key": r["key"][:255], "platform": r["platform"], "workspace": r["workspace"],
+         "target_kind": r["kind"], "target_id": r["target"], "target_name": r["name"][:200], "payload": r["payload"],
+         "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now, "updated_at": now}
+        for r in rows
+    ]
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
+    return [row_id for (row_id,) in (await session.execute(stmt)).all()]
+
+
 async def due_to_start(session: AsyncSession, now: datetime) -> Sequence[Announcement]:
     stmt = select(Announcement).where(Announcement.status == AnnouncementStatus.QUEUED, Announcement.send_at <= now)
     return (await session.execute(stmt.with_for_update(skip_locked=True))).scalars().all()
 
 
 async def claim_due(
-    session: AsyncSession, platform: str, now: datetime, limit: int, lease: timedelta
+    session: AsyncSession, platform: str | None, now: datetime, limit: int, lease: timedelta, *,
+    row_ids: Sequence[int] | None = None,
 ) -> list[tuple[OutboxMessage, bool]]:
     """Claim up to ``limit`` rows to send now: (row, outcome_unknown). The worker claims one row just
     before its call (``limit=1``), so a crash leaves at most one claimed row per lane waiting for its lease.
@@ -109,11 +126,12 @@ async def claim_due(
     A row left in ``sending`` longer than ``lease`` belongs to a worker that died mid-call: its
     outcome is unknown, so the caller checks before re-sending. The claim (status ``sending``) is
     committed by the caller before any API call. PostgreSQL: SKIP LOCKED lets instances share work.
+    With ``platform=None``, only the rows ``row_ids`` (notices just queued) are considered.
     """
     stmt = (
         select(OutboxMessage)
         .where(
-            OutboxMessage.platform == platform,
+            OutboxMessage.platform == platform if platform is not None else OutboxMessage.id.in_(row_ids or []),
             or_(
                 and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
                 and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.updated_at <= now - lease),
