@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from bot.notify import reply_from_json, reply_to_json
 from bot.outbound import DeliveryError, PermanentError, PlatformSender, RateLimited
 from bot.ratelimit import DEFAULT_LIMITS, Limits, TokenBucket
+from bot.targets import delivery_failed
 from bot.wiring import Runtime
 from handlers.announcements import announcement_reply, status_reply
 from handlers.i18n import translator
@@ -239,6 +240,7 @@ class BroadcastWorker:
             await self._finish(claim, OutboxStatus.PENDING, error=error.reason, retry_in=wait)
         except PermanentError as error:
             await self._finish(claim, OutboxStatus.FAILED, error=error.reason)
+            await delivery_failed(self.runtime, platform, kind, target, error)
         except Exception as error:  # noqa: BLE001 - transient: back off and retry, up to MAX_ATTEMPTS
             reason = error.reason if isinstance(error, DeliveryError) else f"{type(error).__name__}: {error}"
             if attempts >= MAX_ATTEMPTS:

@@ -37,6 +37,11 @@ class PermanentError(DeliveryError):
     permanent = True
 
 
+class TargetUnreachable(PermanentError):
+    """The target itself is out of reach (bot removed from the channel, channel archived or deleted,
+    permission taken away, DMs refused): the channel is paused until someone fixes it."""
+
+
 class PlatformSender(Protocol):
     platform: str
 

@@ -15,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.outbound import DeliveryError, PermanentError
+from bot.targets import delivery_failed
 from bot.wiring import Runtime
 from handlers.prompts import Due, due_now
 from storage.models import DeliveryStatus
@@ -51,7 +52,7 @@ class PromptScheduler:
             if not await deliveries.claim_or_retry(session, item.key, item.kind, now, MAX_ATTEMPTS):
                 return False
         sender = self.runtime.notices.senders[item.platform]
-        status, error = DeliveryStatus.SENT, None
+        status, error, unreachable = DeliveryStatus.SENT, None, None
         try:
             if item.member is not None:  # personal prompts, digests and reminders
                 await sender.send_to_member(item.member, item.reply, delivery_key=item.key)
@@ -60,7 +61,7 @@ class PromptScheduler:
             else:
                 await sender.send_to_secretariat(item.reply)
         except PermanentError as failure:
-            status, error = DeliveryStatus.GAVE_UP, failure.reason
+            status, error, unreachable = DeliveryStatus.GAVE_UP, failure.reason, failure
         except DeliveryError as failure:
             status, error = DeliveryStatus.FAILED, failure.reason
         except Exception as failure:  # noqa: BLE001 - one bad target must not stop the others
@@ -69,6 +70,8 @@ class PromptScheduler:
             logger.warning("delivery %s failed: %s", item.key, error)
         async with self.runtime.db.transaction() as session:
             await deliveries.mark(session, item.key, status, datetime.now(UTC) if self.clock is None else self.clock(), error)
+        if unreachable is not None:
+            await delivery_failed(self.runtime, item.platform, item.kind, item.target, unreachable)
         return status == DeliveryStatus.SENT
 
     async def _safe_tick(self) -> None:

@@ -12,7 +12,7 @@ from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.registry import command
 from handlers.text import fold
-from handlers.types import ChannelRef, Item, Reply, Request
+from handlers.types import ChannelRef, Item, Notice, NoticeTarget, Reply, Request
 from handlers.vocab import theme_name
 from storage.models import Channel, ChannelPurpose, Digest
 from storage.queries import channels as channel_queries
@@ -79,6 +79,12 @@ async def channel_set(ctx: Context, request: Request, session: AsyncSession) -> 
         raise UserError(_("I cannot post in this channel, so it would get nothing. Nothing was changed."),
                         hint=_how_to_let_me_post(place.platform, _))
     existing = await channel_queries.find_channel(session, place.platform, place.workspace, place.channel_id, purpose)
+    if existing is not None and existing.paused_at is not None:
+        await channel_queries.resume(session, place.platform, place.channel_id)
+        if timezone:
+            existing.timezone = timezone
+        return Reply(text=_("Resumed: this channel gets {what} again ({tz}).").format(
+            what=_describe(purpose, _), tz=existing.timezone))
     if existing is not None:
         before = {"timezone": existing.timezone, "digest": existing.digest, "themes": existing.themes}
         changed = _apply(existing, timezone, digest, themes)
@@ -128,6 +134,25 @@ def days_settings(channel: Channel, ctx: Context, _: Translate) -> str:
     return f"{how} · " + _("themes: {themes}").format(themes=what) + "."
 
 
+def paused_notice(rows: list[Channel], reason: str) -> Notice:
+    """Tell the secretariat, once, that a channel was paused and how to resume it."""
+    _ = translator("en")
+    first = rows[0]
+    where = f"#{first.name}" if first.name else first.channel_id
+    what = ", ".join(_describe(ChannelPurpose(r.purpose), _) for r in rows)
+    return Notice(
+        target=NoticeTarget.SECRETARIAT,
+        key=f"channel-paused:{first.platform}:{first.channel_id}:{int(first.paused_at.timestamp()) if first.paused_at else 0}",
+        reply=Reply(
+            title=_("Paused: {platform} {where}").format(platform=first.platform, where=where),
+            text=_("I can no longer post in {where} ({reason}), so its {what} are paused.").format(
+                where=where, reason=reason, what=what),
+            footer=_("Let me post there again (invite me, or give me back the permission), then run "
+                     "`/hrc channel set` in it to resume. `/hrc channels` shows every channel's state."),
+        ),
+    )
+
+
 @command(
     "channel unset",
     summary=N_("Stop UN-day prompts or announcements in this channel"),
@@ -165,8 +190,11 @@ async def channels(ctx: Context, request: Request, session: AsyncSession) -> Rep
     items = tuple(
         Item(
             title=f"{row.platform} · {ChannelRef(row.platform, row.workspace, row.channel_id, row.name).link()}",
-            text=days_settings(row, ctx, _) if row.purpose == ChannelPurpose.DAYS
-            else f"{_describe(ChannelPurpose(row.purpose), _)} · {row.timezone}",
+            text=(days_settings(row, ctx, _) if row.purpose == ChannelPurpose.DAYS
+                  else f"{_describe(ChannelPurpose(row.purpose), _)} · {row.timezone}") + " · " + (
+                _("paused since {date}: I cannot post there ({reason})").format(
+                    date=row.paused_at.strftime("%Y-%m-%d"), reason=row.pause_reason or "")
+                if row.paused_at is not None else _("active")),
         )
         for row in rows
     )

@@ -137,7 +137,7 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
         return prompt_cache[day.slug]
 
     due: list[Due] = []
-    for channel in await channel_queries.channels(session, ChannelPurpose.DAYS):
+    for channel in await channel_queries.channels(session, ChannelPurpose.DAYS, active_only=True):
         if channel.platform not in platforms:
             continue
         today = _local_today(now, _zone(channel.timezone, ctx.timezone), ctx.prompt_hour)

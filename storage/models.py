@@ -242,6 +242,10 @@ class Channel(Base):
     # Days channels only: one post per day ("off"), or one digest a day / a week (Digest).
     digest: Mapped[str] = mapped_column(CleanString(8), default="off", server_default="off")
     themes: Mapped[str] = mapped_column(CleanString(600), default="", server_default="")  # ";"-slugs; "" = all themes
+    # Set when a delivery failed for good (bot removed, channel archived or gone, permission taken away):
+    # the channel gets nothing more until `/hrc channel set` is run in it again.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    pause_reason: Mapped[str | None] = mapped_column(CleanString(200))
 
 
 class Digest(enum.StrEnum):

@@ -9,9 +9,12 @@ import discord
 
 from bot.discord.interactions import buttons
 from bot.discord.render import render
-from bot.outbound import DeliveryError, PermanentError, RateLimited, TransientError
+from bot.outbound import DeliveryError, PermanentError, RateLimited, TargetUnreachable, TransientError
 from handlers.types import MemberRef, Reply
 
+# Discord JSON error codes for a target out of reach: Unknown Channel, Unknown User, Missing Access,
+# Missing Permissions, Cannot send messages to this user (DMs refused). Every 403 is one too.
+UNREACHABLE_CODES = {10003, 10013, 50001, 50013, 50007}
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -31,7 +34,9 @@ def classify(error: Exception) -> DeliveryError:
         if error.status == 429:
             retry_after = float(getattr(error, "retry_after", 1.0) or 1.0)
             return RateLimited("discord rate limited", retry_after=retry_after)
-        if error.status in (403, 404) or isinstance(error, discord.Forbidden | discord.NotFound):
+        if error.status == 403 or error.code in UNREACHABLE_CODES:
+            return TargetUnreachable(f"discord {error.status}: {error.text or error.code}"[:200])
+        if error.status == 404 or isinstance(error, discord.NotFound):
             return PermanentError(f"discord {error.status}: {error.text or error.code}"[:200])
         if error.status >= 500:
             return TransientError(f"discord {error.status}")

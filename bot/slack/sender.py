@@ -6,11 +6,14 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.outbound import DeliveryError, PermanentError, RateLimited, TransientError
+from bot.outbound import DeliveryError, PermanentError, RateLimited, TargetUnreachable, TransientError
 from bot.slack.render import blocks_for, fallback_text
 from handlers.types import MemberRef, Reply
 
 METADATA_EVENT = "hrc_delivery"
+# The target is out of reach: the bot was removed or never invited, the channel is archived or gone,
+# the person cannot get DMs (Slack Web API error codes). A subset of PERMANENT.
+UNREACHABLE = {"channel_not_found", "not_in_channel", "is_archived", "account_inactive", "user_not_found", "cannot_dm_bot"}
 # Errors that no retry can fix (Slack Web API error codes).
 PERMANENT = {
     "channel_not_found", "not_in_channel", "is_archived", "account_inactive", "invalid_auth", "not_authed",
@@ -26,6 +29,8 @@ def classify(error: Exception) -> DeliveryError:
         if status == 429 or code == "ratelimited":
             retry_after = float(error.response.headers.get("retry-after", error.response.headers.get("Retry-After", 1)))
             return RateLimited(f"slack rate limited ({code or status})", retry_after=retry_after)
+        if code in UNREACHABLE:
+            return TargetUnreachable(f"slack: {code}")
         if code in PERMANENT:
             return PermanentError(f"slack: {code}")
         return TransientError(f"slack: {code or status}")

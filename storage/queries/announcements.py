@@ -57,7 +57,7 @@ async def targets(session: AsyncSession, announcement: Announcement) -> list[Tar
     found = [
         Target(c.platform, c.workspace, "channel", c.channel_id, c.name)
         for c in (await session.execute(
-            select(Channel).where(Channel.purpose == ChannelPurpose.ANNOUNCEMENTS).order_by(Channel.id)
+            select(Channel).where(Channel.purpose == ChannelPurpose.ANNOUNCEMENTS, Channel.paused_at.is_(None)).order_by(Channel.id)
         )).scalars()
     ]
     if announcement.dm:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Channel, City, Digest, FocalPoint, Member, MemberPrefs, Subscription
@@ -30,11 +30,32 @@ async def remove_channel(session: AsyncSession, channel_id: int) -> None:
     await session.execute(delete(Channel).where(Channel.id == channel_id))
 
 
-async def channels(session: AsyncSession, purpose: str | None = None) -> Sequence[Channel]:
+async def channels(session: AsyncSession, purpose: str | None = None, *, active_only: bool = False) -> Sequence[Channel]:
+    """Channels set for ``purpose`` (all when None); ``active_only`` leaves out the paused ones."""
     stmt = select(Channel).order_by(Channel.purpose, Channel.platform, Channel.workspace, Channel.channel_id)
     if purpose:
         stmt = stmt.where(Channel.purpose == purpose)
+    if active_only:
+        stmt = stmt.where(Channel.paused_at.is_(None))
     return (await session.execute(stmt)).scalars().all()
+
+
+async def pause(session: AsyncSession, platform: str, channel_id: str, reason: str, now: datetime) -> list[Channel]:
+    """Pause every purpose of a channel the bot can no longer post in; returns the rows paused now
+    (empty when they already were: the secretariat is told once)."""
+    stmt = select(Channel).where(Channel.platform == platform, Channel.channel_id == channel_id, Channel.paused_at.is_(None))
+    rows = list((await session.execute(stmt.with_for_update())).scalars())
+    for row in rows:
+        row.paused_at, row.pause_reason = now, reason[:200]
+    return rows
+
+
+async def resume(session: AsyncSession, platform: str, channel_id: str) -> int:
+    result = await session.execute(
+        update(Channel).where(Channel.platform == platform, Channel.channel_id == channel_id, Channel.paused_at.is_not(None))
+        .values(paused_at=None, pause_reason=None)
+    )
+    return int(result.rowcount or 0)
 
 
 @dataclass(frozen=True)

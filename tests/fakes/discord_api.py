@@ -53,6 +53,7 @@ class FakeDiscord:
     too_many: int = 0
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # synced commands, by REST path
     refuse_sync: bool = False  # answer command syncs with 400, as Discord does for an invalid tree
+    forbidden_channels: set[str] = field(default_factory=set)  # channels the bot may no longer post in (403)
     created: Counter[str] = field(default_factory=Counter)  # messages actually created, per channel
     events: dict[str, dict[str, Any]] = field(default_factory=dict)  # guild scheduled events by id
     _recent: list[float] = field(default_factory=list)
@@ -195,6 +196,11 @@ class FakeDiscord:
             self.too_many += 1
             payload = json.dumps({"message": "You are being rate limited.", "retry_after": limited, "global": False}).encode()
             return web.Response(body=payload, status=429, headers={"Content-Type": "application/json", "Retry-After": f"{limited:.3f}"})
+        parts = path.strip("/").split("/")
+        if request.method == "POST" and parts[0] == "channels" and parts[-1] == "messages" and parts[1] in self.forbidden_channels:
+            self.calls.append(Recorded("POST:403", path, body))
+            payload = json.dumps({"message": "Missing Access", "code": 50001}).encode()
+            return web.Response(body=payload, status=403, headers={"Content-Type": "application/json"})
         self.calls.append(Recorded(request.method, path, body))
         if self.refuse_sync and path.endswith("/commands") and request.method == "PUT":
             payload = json.dumps({"code": 50035, "message": "Invalid Form Body", "errors": {}}).encode()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.broadcast import BroadcastWorker
-from storage.models import OutboxMessage, OutboxStatus
+from storage.models import OutboxStatus
 from tests.discord.conftest import SECRETARIAT_CHANNEL, DiscordBot, embed_text
 from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, slash
 from tests.slack.conftest import SlackBot, block_texts
