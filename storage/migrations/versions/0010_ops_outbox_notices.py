@@ -6,8 +6,8 @@
   (the bot was removed, the channel archived or deleted, a permission taken away); a paused channel gets
   nothing until `/hrc channel set` is run in it again.
 
-Revision ID: 0009_ops
-Revises: 0008_trust
+Revision ID: 0010_ops
+Revises: 0009_glance
 Create Date: 2026-12-02
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009_ops'
-down_revision = '0008_trust'
+revision = '0010_ops'
+down_revision = '0009_glance'
 branch_labels = None
 depends_on = None
 
