@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Compiled gettext catalogues, built from the translations at install (and in memory at start when missing).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard handlers/locales/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install lint messages clean
+.PHONY: run test install lint messages check-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +16,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(MO_FILES)
+
+$(MO_FILES): $(STAMP) $(wildcard handlers/locales/*/LC_MESSAGES/messages.po)
+	$(BIN)/python -m handlers.catalogues compile
 
 run: install
 	$(BIN)/hrc-bot db upgrade
@@ -26,9 +31,13 @@ lint: install
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Re-extract the gettext catalogue after changing user-facing strings.
+# After changing user-facing strings: re-extract handlers/locales/messages.pot and merge it into every
+# language's .po (new strings get an empty msgstr to translate); then `make check-messages`.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -o handlers/locales/messages.pot .
+	$(BIN)/python -m handlers.catalogues update
+
+check-messages: install
+	$(BIN)/python -m handlers.catalogues check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

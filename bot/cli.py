@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     console.add_argument("--user", default=None, help="who you are in the console (default: your login name)")
     console.add_argument("--secretariat", action="store_true", help="act with secretariat rights")
+    console.add_argument(
+        "--language", choices=("en", "es", "fr"), default=None,
+        help="language of the replies (default: HRC_CONSOLE_LOCALE, else your /hrc language choice, else HRC_DEFAULT_LANGUAGE)",
+    )
     db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_sub.add_parser("upgrade", help="apply Alembic migrations up to the latest", description="Apply migrations.")
@@ -105,7 +109,7 @@ async def _upgrade(settings: Settings) -> None:
         await db.dispose()
 
 
-async def _console(settings: Settings, user: str, secretariat: bool) -> int:
+async def _console(settings: Settings, user: str, secretariat: bool, language: str | None = None) -> int:
     from bot.broadcast import BroadcastWorker
     from bot.cache_watch import CacheWatch
     from bot.console import run_console
@@ -125,6 +129,7 @@ async def _console(settings: Settings, user: str, secretariat: bool) -> int:
         return await run_console(
             runtime, user, secretariat=secretariat, on_ready=scheduler.start, after_command=broadcasts.run_once,
             stop=stop,
+            language=language or settings.console_language or settings.default_language,
         )
     finally:
         deadline = asyncio.get_running_loop().time() + GRACE_SECONDS
@@ -202,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "progress":
             return asyncio.run(cli_data.run_progress(settings, args.chart, args.locale))
         if args.command == "console":
-            return asyncio.run(_console(settings, args.user or _default_user(), args.secretariat))
+            return asyncio.run(_console(settings, args.user or _default_user(), args.secretariat, args.language))
         return asyncio.run(_run(settings))
     except KeyboardInterrupt:
         return 130

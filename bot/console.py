@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import sys
 import threading
 from collections.abc import Awaitable, Callable
@@ -148,9 +147,11 @@ async def run_console(
     on_ready: Callable[[], None] | None = None,
     after_command: Callable[[], Awaitable[None]] | None = None,
     stop: asyncio.Event | None = None,
+    language: str = "",
 ) -> int:
     """Answer commands until end of input, ``exit``/``quit``, or ``stop`` being set (SIGTERM, Ctrl-C):
-    the command being answered is finished first. Returns the exit code, 0."""
+    the command being answered is finished first. Returns the exit code, 0. ``language`` (en, es, fr)
+    plays the platform's language: a ``/hrc language`` choice stored for the console user still wins."""
     stdin = stdin or sys.stdin
     out = out or sys.stdout
     runtime.notices.register(ConsoleSender(out))
@@ -158,7 +159,6 @@ async def run_console(
     interactive = stdin.isatty() and out.isatty()
     if on_ready is not None and interactive:
         on_ready()  # the scheduler prints due prompts into an interactive session only
-    locale = os.environ.get("HRC_CONSOLE_LOCALE", "en")
     if interactive:
         _setup_history()
         role = " (secretariat)" if secretariat else ""
@@ -185,7 +185,7 @@ async def run_console(
                 break
             if not interactive and line.lstrip().startswith("#"):
                 continue
-            reply = await runtime.answer_text(actor, place, line.rstrip("\n"), locale)
+            reply = await runtime.answer_text(actor, place, line.rstrip("\n"), language)
             saved = await asyncio.to_thread(attachment_lines, Path(runtime.settings.files_dir), reply)
             out.write(render_text(reply) + ("\n" + saved if saved else "") + "\n\n")
             await runtime.deliver_notices(reply)

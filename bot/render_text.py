@@ -35,7 +35,7 @@ def render_text(reply: Reply) -> str:
         if item.link:
             lines.append(f"  {item.link}")
     if reply.usage:
-        lines.append(f"Usage: {reply.usage}")
+        lines.append(f"{reply.usage_label} {reply.usage}")
     if reply.actions:
         lines.append("   ".join(f"[{a.label}: /hrc {a.command}]" for a in reply.actions))
     if reply.footer:

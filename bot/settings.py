@@ -73,6 +73,8 @@ class Settings:
     public_url: str = ""  # where HOST:PORT is reached from outside, for the calendar feed's address
     log_level: str = "INFO"
     files_dir: str = "./data/files"  # where the console saves the files that come with replies
+    default_language: str = "en"  # HRC_DEFAULT_LANGUAGE: when nothing else says which language someone reads
+    console_language: str = ""  # HRC_CONSOLE_LOCALE: the console's language ("" = the default)
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
 
@@ -144,6 +146,18 @@ def _team_ids(env: Mapping[str, str]) -> tuple[str, ...]:
     return ids
 
 
+def _language(env: Mapping[str, str], name: str, default: str) -> str:
+    from handlers.i18n import LANGUAGES, language_of
+
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    language = language_of(raw)
+    if language is None:
+        raise SettingsError(name, f"unsupported language {raw!r} (use one of {', '.join(LANGUAGES)})")
+    return language
+
+
 def _guild_ids(env: Mapping[str, str]) -> tuple[int, ...]:
     ids = []
     for part in env.get("DISCORD_GUILD_IDS", "").split(","):
@@ -197,6 +211,8 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: str | Path | N
         public_url=_url(env, "HRC_PUBLIC_URL", "https://-").rstrip("/") if env.get("HRC_PUBLIC_URL", "").strip() else "",
         log_level=log_level,
         files_dir=env.get("HRC_FILES_DIR", "").strip() or "./data/files",
+        default_language=_language(env, "HRC_DEFAULT_LANGUAGE", "en"),
+        console_language=_language(env, "HRC_CONSOLE_LOCALE", ""),
         slack=slack,
         discord=discord,
     )

@@ -32,7 +32,7 @@ class Runtime:
         """The reply for the caller; send it, then call ``deliver_notices`` so others hear after the caller."""
         return await handle(self.ctx, request)
 
-    async def answer_text(self, actor: Actor, place: Place, text: str, locale: str = "en") -> Reply:
+    async def answer_text(self, actor: Actor, place: Place, text: str, locale: str = "") -> Reply:
         return await handle_text(self.ctx, actor, place, text, locale)
 
     async def first_time(self, key: str, kind: str = "request") -> bool:
@@ -56,7 +56,7 @@ class Runtime:
                 return None
         return await self.answer(request)
 
-    async def answer_text_once(self, actor: Actor, place: Place, text: str, key: str, locale: str = "en") -> Reply | None:
+    async def answer_text_once(self, actor: Actor, place: Place, text: str, key: str, locale: str = "") -> Reply | None:
         command = parse_or_none(text, locale)
         if command is None:  # a parse error: answering it again changes nothing
             return await self.answer_text(actor, place, text, locale)
@@ -79,6 +79,7 @@ def build_runtime(settings: Settings, *, database: Database | None = None) -> Ru
         prompt_hour=settings.prompt_hour,
         lead_days=settings.lead_days,
         public_url=settings.public_url,
+        default_language=settings.default_language,
         cache=ReplyCache(),
     )
     runtime = Runtime(settings=settings, db=db, ctx=ctx, notices=NoticeRouter(db, lambda: ctx.now()))

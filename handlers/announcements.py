@@ -19,8 +19,10 @@ from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.practices import parse_link
 from handlers.registry import command
+from handlers.text import fold
 from handlers.types import Action, Field, Item, Reply, Request, Visibility
 from handlers.vocab import find_region, find_theme, region_name, theme_name
+from handlers.words import NO, YES
 from handlers.zones import get_zone
 from storage.models import Announcement, AnnouncementStatus, OutboxStatus
 from storage.queries import announcements as queries
@@ -87,15 +89,15 @@ async def announce(ctx: Context, request: Request, session: AsyncSession) -> Rep
     """Stores a draft and shows it exactly as it will look, with its audience and Send / Cancel."""
     _ = translator(request.locale)
     args = request.command
-    dm_word = args.opt("dm").lower()
-    if dm_word not in ("", "yes", "no"):
+    dm_word = fold(args.opt("dm"))  # yes / sí / oui
+    if dm_word and dm_word not in YES | NO:
         raise UserError(_("dm: takes yes or no."), field="dm")
     draft = Announcement(
         title=args.opt("title"), text=args.opt("text"),
         link=parse_link(args.opt("link"), _) if args.opt("link") else None,
         region=find_region(args.opt("region"), _).slug if args.opt("region") else None,
         theme=find_theme(args.opt("theme"), _).slug if args.opt("theme") else None,
-        dm=dm_word == "yes", status=AnnouncementStatus.DRAFT, created_at=ctx.now(),
+        dm=dm_word in YES, status=AnnouncementStatus.DRAFT, created_at=ctx.now(),
         send_at=parse_at(args.opt("at"), ctx, _) if args.opt("at") else None,
     )
     if (draft.region or draft.theme) and not draft.dm:
@@ -108,8 +110,10 @@ async def announce(ctx: Context, request: Request, session: AsyncSession) -> Rep
     audience = Counter((t.platform, t.kind) for t in await queries.targets(session, draft))
     platforms = sorted({p for p, _k in audience})
     lines = [
-        _("{platform}: {channels} channel(s)").format(platform=PLATFORM_NAMES.get(p, p), channels=audience[(p, "channel")])
-        + (_(", {dms} focal point(s) by direct message").format(dms=audience[(p, "dm")]) if draft.dm else "")
+        _.ngettext("{platform}: {channels} channel", "{platform}: {channels} channels", audience[(p, "channel")]).format(
+            platform=PLATFORM_NAMES.get(p, p), channels=audience[(p, "channel")])
+        + (_.ngettext(", {dms} focal point by direct message", ", {dms} focal points by direct message",
+                      audience[(p, "dm")]).format(dms=audience[(p, "dm")]) if draft.dm else "")
         for p in platforms
     ] or [_("Nobody yet: no channel is set with `/hrc channel set announcements`.")]
     when = _("now") if draft.send_at is None else draft.send_at.strftime("%Y-%m-%d %H:%M %Z")
@@ -156,7 +160,9 @@ async def announce_cancel(ctx: Context, request: Request, session: AsyncSession)
     found.status, found.finished_at = AnnouncementStatus.CANCELLED, ctx.now()
     await record(ctx, request, session, subject=_subject(found), before=before,
                  after={"status": found.status, "deliveries not sent": stopped})
-    return Reply(text=_("Announcement #{id} cancelled ({count} delivery(ies) not sent).").format(id=found.id, count=stopped))
+    return Reply(text=_.ngettext("Announcement #{id} cancelled ({count} delivery not sent).",
+                                 "Announcement #{id} cancelled ({count} deliveries not sent).", stopped).format(
+        id=found.id, count=stopped))
 
 
 async def status_reply(session: AsyncSession, found: Announcement, _: Translate) -> Reply:

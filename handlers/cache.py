@@ -25,6 +25,8 @@ class ReplyCache:
         self.clock = clock
         self.generation = 0  # moves on every clear(): a reply computed before a clear is never stored after it
         self._entries: OrderedDict[Hashable, tuple[float | None, Reply]] = OrderedDict()
+        # Per person: (language chosen with `/hrc language`, their city's languages); cleared with the rest.
+        self.languages: dict[str, tuple[str | None, str]] = {}
 
     @staticmethod
     def key(command: ParsedCommand, locale: str) -> Hashable:
@@ -60,3 +62,4 @@ class ReplyCache:
     def clear(self) -> None:
         self.generation += 1
         self._entries.clear()
+        self.languages.clear()

@@ -10,10 +10,12 @@ from handlers.context import Context
 from handlers.digests import parse_digest
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
+from handlers.languages import language_name, parse_language
 from handlers.registry import command
 from handlers.text import fold
 from handlers.types import ChannelRef, Item, Notice, NoticeTarget, Reply, Request
 from handlers.vocab import theme_name
+from handlers.words import command_word
 from storage.models import Channel, ChannelPurpose, Digest
 from storage.queries import channels as channel_queries
 
@@ -22,7 +24,7 @@ ALL_WORDS = ("all", "todos", "todas", "tous", "toutes")
 
 
 def parse_purpose(word: str, _: Translate) -> ChannelPurpose:
-    purpose = PURPOSES.get(word.strip().lower())
+    purpose = PURPOSES.get(command_word(word.strip()))  # days, días, jours…
     if purpose is None:
         raise UserError(
             _("Say what this channel gets: “days” (UN-day prompts) or “announcements” (secretariat broadcasts)."),
@@ -52,17 +54,19 @@ def _describe(purpose: ChannelPurpose, _: Translate) -> str:
 @command(
     "channel set",
     summary=N_("Have this channel receive UN-day prompts or announcements"),
-    usage=N_("channel set days|announcements [timezone: IANA] [digest: daily|weekly|off] [themes: T1, T2|all]"),
-    examples=("/hrc channel set days timezone: America/Bogota", "/hrc channel set announcements",
+    usage=N_("channel set days|announcements [timezone: IANA] [digest: daily|weekly|off] [themes: T1, T2|all] "
+             "[language: en|es|fr]"),
+    examples=("/hrc channel set days timezone: America/Bogota language: es", "/hrc channel set announcements",
               "/hrc channel set days digest: weekly themes: water, housing"),
-    keys=("timezone", "digest", "themes"),
+    keys=("timezone", "digest", "themes", "language"),
     main=N_("what"),
     main_required=True,
     secretariat=True,
     writes=True,
-    limits=(("main", 20), ("timezone", 64), ("digest", 20), ("themes", 600)),
+    limits=(("main", 20), ("timezone", 64), ("digest", 20), ("themes", 600), ("language", 30)),
 )
 async def channel_set(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    """Opts the channel in; ``language:`` is the language its prompts and announcements are posted in."""
     _ = translator(request.locale)
     opts = request.command
     purpose = parse_purpose(opts.main, _)
@@ -71,6 +75,7 @@ async def channel_set(ctx: Context, request: Request, session: AsyncSession) -> 
         raise UserError(_("digest: and themes: apply to UN-day prompts: `/hrc channel set days digest: weekly`."),
                         field="digest" if opts.opt("digest") else "themes")
     digest = parse_digest(opts.opt("digest"), _) if opts.opt("digest") else None
+    language = parse_language(opts.opt("language"), _, field="language") if opts.opt("language") else None
     themes = None
     if opts.opt("themes"):
         themes = "" if fold(opts.opt("themes")) in ALL_WORDS else ";".join(t.slug for t in parse_themes(opts.opt("themes"), _))
@@ -86,7 +91,7 @@ async def channel_set(ctx: Context, request: Request, session: AsyncSession) -> 
             what=_describe(purpose, _), tz=existing.timezone))
     if existing is not None:
         before = {"timezone": existing.timezone, "digest": existing.digest, "themes": existing.themes}
-        changed = _apply(existing, timezone, digest, themes)
+        changed = _apply(existing, timezone, digest, themes, language)
         if not changed:
             return Reply(text=_("This channel already gets {what} ({tz}).").format(what=_describe(purpose, _), tz=existing.timezone)
                          + ("\n" + days_settings(existing, ctx, _) if purpose is ChannelPurpose.DAYS else ""))
@@ -96,12 +101,14 @@ async def channel_set(ctx: Context, request: Request, session: AsyncSession) -> 
                      after={k: v for k, v in after.items() if v != before[k]})
         if purpose is ChannelPurpose.DAYS:
             return Reply(text=_("Updated. {settings}").format(settings=days_settings(existing, ctx, _)))
+        if language:
+            return Reply(text=_("This channel's posts will be in {language}.").format(language=language_name(language, _)))
         return Reply(text=_("This channel's time zone is now {tz}.").format(tz=existing.timezone))
     member = await caller(ctx, request, session)
     channel = await channel_queries.add_channel(session, Channel(
         platform=place.platform, workspace=place.workspace, channel_id=place.channel_id, name=place.name[:200],
         purpose=purpose, timezone=timezone or ctx.timezone, created_by=member.id, created_at=ctx.now(),
-        digest=digest or Digest.OFF, themes=themes or "",
+        digest=digest or Digest.OFF, themes=themes or "", language=language,
     ))
     await record(ctx, request, session, subject=_subject(request, purpose),
                  after={"timezone": channel.timezone, "digest": channel.digest, "themes": channel.themes})
@@ -110,10 +117,10 @@ async def channel_set(ctx: Context, request: Request, session: AsyncSession) -> 
     return Reply(text=_("This channel will get the secretariat's announcements."))
 
 
-def _apply(channel: Channel, timezone: str | None, digest: Digest | None, themes: str | None) -> bool:
+def _apply(channel: Channel, timezone: str | None, digest: Digest | None, themes: str | None, language: str | None) -> bool:
     """Set what was given on ``channel``; True when something changed."""
     changed = False
-    for name, value in (("timezone", timezone), ("digest", digest), ("themes", themes)):
+    for name, value in (("timezone", timezone), ("digest", digest), ("themes", themes), ("language", language)):
         if value is not None and getattr(channel, name) != value:
             setattr(channel, name, value)
             changed = True
@@ -130,7 +137,8 @@ def days_settings(channel: Channel, ctx: Context, _: Translate) -> str:
     }[Digest(channel.digest or Digest.OFF)].format(when=when)
     slugs = [t for t in (channel.themes or "").split(";") if t]
     what = ", ".join(theme_name(t, _) for t in slugs) if slugs else _("all campaign themes")
-    return f"{how} · " + _("themes: {themes}").format(themes=what) + "."
+    language = f" · {language_name(channel.language, _)}" if channel.language else ""
+    return f"{how} · " + _("themes: {themes}").format(themes=what) + language + "."
 
 
 def paused_notice(rows: list[Channel], reason: str) -> Notice:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.audit import record
@@ -123,7 +125,7 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
                    "the secretariat will confirm, and I will tell you.").format(
                 city=existing.name, country=country_name(existing.country, request.locale)
             ),
-            notices=(_registration_notice(existing, member, True, request.locale, _),),
+            notices=(_registration_notice(existing, member, True, ctx.default_language, translator(ctx.default_language)),),
         )
 
     before: dict[str, object] = {}
@@ -153,7 +155,7 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
         text=_("{city} is pending until the campaign secretariat verifies it; I will tell you when they do. "
                "Meanwhile you can add themes with `/hrc theme add THEME`.").format(city=city.name),
         fields=_card_fields(city, 0, request.locale, _),
-        notices=(_registration_notice(city, member, False, request.locale, _),),
+        notices=(_registration_notice(city, member, False, ctx.default_language, translator(ctx.default_language)),),
     )
 
 
@@ -227,7 +229,8 @@ async def shared_city_cards(session: AsyncSession, locale: str = "en", *, page: 
     after = 0
     while cities := await city_queries.verified_cities_after(session, after, page):
         cards += [
-            (ParsedCommand("profile", main=city.name), card_reply(city, counts.get(city.id, 0), locale, _, shareable=True))
+            (ParsedCommand("profile", main=city.name),
+             replace(card_reply(city, counts.get(city.id, 0), locale, _, shareable=True), language=_.language))
             for city in cities
             if in_use.get(city.name_key) == 1
         ]

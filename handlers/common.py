@@ -26,7 +26,10 @@ MAX_THEMES = 15
 
 async def caller(ctx: Context, request: Request, session: AsyncSession) -> Member:
     actor = request.actor
-    return await upsert_member(session, actor.platform, actor.workspace, actor.user_id, actor.display_name, ctx.now())
+    member = await upsert_member(session, actor.platform, actor.workspace, actor.user_id, actor.display_name, ctx.now())
+    if request.locale and member.last_language != request.locale:
+        member.last_language = request.locale[:8]  # the language their direct messages will use
+    return member
 
 
 async def caller_if_known(request: Request, session: AsyncSession) -> Member | None:
@@ -187,8 +190,9 @@ def status_label(status: str, _: Translate) -> str:
 
 def focal_point_mentions(city: City, _: Translate, *, include_pending: bool = False) -> str:
     parts = []
+    waiting = _("awaiting confirmation")  # outside the f-string below: extraction cannot see into f-strings
     for fp in city.focal_points:
         if fp.status == FocalStatus.VERIFIED or include_pending:
             mention = member_ref(fp.member).mention()
-            parts.append(mention if fp.status == FocalStatus.VERIFIED else f"{mention} ({_('pending')})")
+            parts.append(mention if fp.status == FocalStatus.VERIFIED else f"{mention} ({waiting})")
     return ", ".join(parts) if parts else "—"

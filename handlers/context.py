@@ -25,6 +25,7 @@ class Context:
     lead_days: int = 7  # days before a UN day that the secretariat is reminded
     public_url: str = ""  # where the bot's HTTP server is reached (the calendar feed), "" when not public
     cache: ReplyCache | None = None  # replies shared by every caller (handlers/cache.py); None: no caching
+    default_language: str = "en"  # when neither the person, their platform nor their city says (en, es, fr)
 
     def is_secretariat(self, actor: Actor) -> bool:
         return actor.secretariat_role or actor.key in self.secretariat

@@ -6,7 +6,7 @@ import calendar as pycalendar
 import re
 from datetime import date, timedelta
 
-from babel.dates import format_date
+from babel.dates import format_skeleton, get_month_names
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.audit import record
@@ -14,8 +14,9 @@ from handlers.calendar import Observance, occurrences, un_days
 from handlers.common import caller, parse_themes
 from handlers.context import Context
 from handlers.countries import country_name
+from handlers.day_names import all_names, day_name, day_page
 from handlers.errors import UserError
-from handlers.i18n import N_, Translate, translator
+from handlers.i18n import LANGUAGES, N_, Translate, translator
 from handlers.registry import command
 from handlers.text import fold, suggest
 from handlers.types import Field, Item, Reply, Request
@@ -40,12 +41,10 @@ async def all_observances(session: AsyncSession) -> list[Observance]:
 
 
 def long_date(when: date | None, locale: str, _: Translate) -> str:
+    """``Thu 10 Dec 2026`` / ``jue 10 dic 2026`` / ``jeu. 10 déc. 2026`` (CLDR names for the reader)."""
     if when is None:
         return _("no fixed date (set each year)")
-    try:
-        return format_date(when, format="EEE d MMM y", locale=locale.replace("-", "_"))
-    except Exception:
-        return format_date(when, format="EEE d MMM y", locale="en")
+    return _.date(when, "EEE d MMM y")
 
 
 def date_text(day: Observance, year: int, locale: str, _: Translate) -> str:
@@ -71,20 +70,33 @@ def kind_label(day: Observance, _: Translate) -> str:
 def day_item(when: date | None, day: Observance, locale: str, _: Translate) -> Item:
     themes = ", ".join(theme_name(t, _) for t in day.themes) or "—"
     return Item(
-        title=f"{long_date(when, locale, _)}: {day.name}",
+        title=f"{long_date(when, locale, _)}: {day_name(day, _.language)}",
         text=f"{kind_label(day, _)} · {themes}",
-        link=day.page or None,
+        link=day_page(day, _.language) or None,
     )
 
 
+def _month_index() -> dict[str, int]:
+    """Month names and abbreviations in every language the bot speaks (CLDR, through Babel)."""
+    index: dict[str, int] = {}
+    for language in LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, language).items():
+                    index.setdefault(fold(name), number)
+    return index
+
+
+_MONTHS = _month_index()
+
+
 def parse_month(word: str, _: Translate) -> int:
+    """``december``, ``diciembre``, ``décembre``, ``dic``, ``12`` -> 12; ``UserError`` otherwise."""
     folded = fold(word)
     if folded.isdigit() and 1 <= int(folded) <= 12:
         return int(folded)
-    for index in range(1, 13):
-        names = {fold(pycalendar.month_name[index]), fold(pycalendar.month_abbr[index])}
-        if folded in names:
-            return index
+    if folded in _MONTHS:
+        return _MONTHS[folded]
     raise UserError(
         _("“{word}” is not a month. Use a month name (March) or number (3).").format(word=word), field="main"
     )
@@ -122,7 +134,7 @@ async def days(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         start = date(year, month, 1)
         end = date(year, month, pycalendar.monthrange(year, month)[1])
         found = occurrences(observances, start, end)
-        title = _("Days in {month} {year}").format(month=pycalendar.month_name[month], year=year)
+        title = _("Days in {month}").format(month=format_skeleton("yMMMM", start, locale=_.language))
         irregular = [o for o in observances if o.is_irregular]
     else:
         found = occurrences(observances, today, today + timedelta(days=400))[:NEXT_COUNT]
@@ -138,16 +150,26 @@ async def days(ctx: Context, request: Request, session: AsyncSession) -> Reply:
 
 
 def find_observance(query: str, observances: list[Observance], _: Translate) -> Observance:
+    """The day named ``query`` by its English, Spanish or French name (or slug), in whole or by its words."""
     folded = fold(query)
-    for day in observances:
-        if folded in (fold(day.name), fold(day.slug)):
+    searchable = [(d, [fold(n) for n in (*all_names(d), d.slug)]) for d in observances]
+    for day, names in searchable:
+        if folded in names:
             return day
     words = folded.split()
-    matches = [d for d in observances if all(w in fold(d.name) or w in fold(d.slug) for w in words)]
-    if len(matches) == 1:
+    # Per matching day, its shortest name holding every word: "derechos humanos" is "Día de los Derechos
+    # Humanos" rather than a day whose much longer name also mentions them.
+    fits = sorted(
+        (min(len(n) for n in names if all(w in n for w in words)), d.slug, d)
+        for d, names in searchable
+        if any(all(w in n for w in words) for n in names)
+    )
+    matches = [d for _length, _slug, d in fits]
+    if len(matches) == 1 or (len(fits) > 1 and fits[0][0] * 3 <= fits[1][0] * 2):
         return matches[0]
-    candidates = [d.name for d in sorted(matches, key=lambda d: len(d.name))[:4]] or suggest(
-        query, [d.name for d in observances], n=3, cutoff=0.5
+    shown = {day_name(d, _.language): d for d in observances}
+    candidates = [day_name(d, _.language) for d in sorted(matches, key=lambda d: len(day_name(d, _.language)))[:4]] or suggest(
+        query, list(shown), n=3, cutoff=0.5
     )
     if candidates:
         raise UserError(
@@ -190,10 +212,10 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         Field(_("Verified cities on these themes"), city_text, inline=False),
     ]
     if found.page:
-        fields.append(Field(_("Official page"), found.page, inline=False))
+        fields.append(Field(_("Official page"), day_page(found, _.language), inline=False))
     first_theme = found.themes[0] if found.themes else "THEME"
     return Reply(
-        title=found.name,
+        title=day_name(found, _.language),
         fields=tuple(fields),
         footer=_("Does your city act on this? Share it: `/hrc share title: … themes: {theme} summary: …`").format(
             theme=first_theme

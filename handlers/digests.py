@@ -7,8 +7,9 @@ import re
 from datetime import date, timedelta
 
 from handlers.calendar import Observance
+from handlers.day_names import day_name, day_page
 from handlers.errors import UserError
-from handlers.i18n import Translate, translations
+from handlers.i18n import Translate, translator
 from handlers.text import fold
 from handlers.types import Action, Item, Reply, Visibility
 from handlers.vocab import theme_name
@@ -84,18 +85,17 @@ def digest_reply(found: list[tuple[date, Observance]], period: Digest, start: da
     """One message listing ``found`` (date, day) pairs: "Today: 3 days" or "This week: 5 days"."""
     from handlers.days import long_date
 
-    catalogue = translations(locale)
-    _ = catalogue.gettext
+    _ = translator(locale)
     count = len(found)
     if period is Digest.WEEKLY:
-        title = catalogue.ngettext("This week: {count} day", "This week: {count} days", count).format(count=count)
+        title = _.ngettext("This week: {count} day", "This week: {count} days", count).format(count=count)
     else:
-        title = catalogue.ngettext("Today: {count} day", "Today: {count} days", count).format(count=count)
+        title = _.ngettext("Today: {count} day", "Today: {count} days", count).format(count=count)
     items = tuple(
         Item(
-            title=f"{long_date(when, locale, _)}: {day.name}",
-            text=", ".join(theme_name(t, _) for t in day.themes) or "—",
-            link=day.page or None,
+            title=f"{long_date(when, locale, _)}: {day_name(day, _.language)}",
+            text=_.list(theme_name(t, _) for t in day.themes) or "—",
+            link=day_page(day, _.language) or None,
         )
         for when, day in found
     )
@@ -103,6 +103,6 @@ def digest_reply(found: list[tuple[date, Observance]], period: Digest, start: da
         _("The week of {date} on the campaign's calendar. Does your city act on one of them? Share it with `/hrc share`.")
         if period is Digest.WEEKLY
         else _("Today on the campaign's calendar. Does your city act on one of them? Share it with `/hrc share`.")
-    ).format(date=start.isoformat())
+    ).format(date=_.date(start))
     return Reply(title=title, text=intro, items=items, footer=_("`/hrc day NAME` tells more about one day."),
                  visibility=Visibility.CHANNEL)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import replace
 
 from sqlalchemy.exc import IntegrityError
 
@@ -12,6 +13,7 @@ from handlers.context import Context
 from handlers.errors import PermissionDenied, UserError
 from handlers.grammar import parse, usage_line, validate
 from handlers.i18n import Translate, translator
+from handlers.languages import reader_language
 from handlers.registry import COMMANDS, CommandSpec, load_all
 from handlers.types import Actor, ParsedCommand, Place, Reply, Request, Visibility
 from storage.errors import describe, is_unavailable
@@ -28,7 +30,9 @@ def error_reply(error: UserError, _: Translate, platform: str = "") -> Reply:
     text = error.message
     if error.hint:
         text = f"{text}\n{error.hint}"
-    return Reply(text=text, usage=usage, is_error=True, visibility=Visibility.CALLER, error_field=error.field)
+    return Reply(
+        text=text, usage=usage, usage_label=_("Usage:"), is_error=True, visibility=Visibility.CALLER, error_field=error.field
+    )
 
 
 def _too_long(error: ValueTooLong, spec: CommandSpec | None, _: Translate) -> UserError:
@@ -64,7 +68,13 @@ async def _run_in_transaction(ctx: Context, spec: CommandSpec, request: Request)
 
 
 async def handle(ctx: Context, request: Request) -> Reply:
-    """Answer one request. Never raises: every failure becomes a reply."""
+    """Answer one request in the reader's language (``handlers.languages``). Never raises: every failure becomes a reply."""
+    request = replace(request, locale=await reader_language(ctx, request.actor, request.locale))
+    reply = await _answer(ctx, request)
+    return reply if reply.language else replace(reply, language=request.locale)
+
+
+async def _answer(ctx: Context, request: Request) -> Reply:
     _ = translator(request.locale)
     spec = COMMANDS.get(request.command.name)
     try:
@@ -82,6 +92,8 @@ async def handle(ctx: Context, request: Request) -> Reply:
                 return cached
             generation = cache.generation  # read before the query: a write meanwhile makes this reply stale
         reply = await _run_in_transaction(ctx, spec, request)
+        if not reply.language:  # before caching, so that a cached reply is returned as it is
+            reply = replace(reply, language=request.locale)
         if cache is not None:
             cache.put(cache_key, reply, generation=generation)
         elif spec.writes and ctx.cache is not None and not reply.is_error:
@@ -124,18 +136,22 @@ def failure_reply(error: Exception, command_name: str, locale: str = "en") -> Re
     )
 
 
-def parse_or_none(text: str, locale: str = "en") -> ParsedCommand | None:
+def parse_or_none(text: str, locale: str = "") -> ParsedCommand | None:
     try:
         return parse(text, translator(locale))
     except UserError:
         return None
 
 
-async def handle_text(ctx: Context, actor: Actor, place: Place, text: str, locale: str = "en") -> Reply:
-    """Parse a typed line (``/hrc who housing``) and answer it."""
+async def handle_text(ctx: Context, actor: Actor, place: Place, text: str, locale: str = "") -> Reply:
+    """Parse a typed line (``/hrc who housing``, in any of the three languages) and answer it.
+
+    ``locale`` is the platform's language for the person ("" when it gives none).
+    """
+    locale = await reader_language(ctx, actor, locale)
     _ = translator(locale)
     try:
         command = parse(text, _)
     except UserError as error:
-        return error_reply(error, _)
+        return replace(error_reply(error, _), language=_.language)
     return await handle(ctx, Request(actor=actor, place=place, command=command, locale=locale))

@@ -16,12 +16,13 @@ from handlers.registry import COMMANDS, CommandSpec, groups
 from handlers.text import suggest
 from handlers.tree import discord_usage, options_of
 from handlers.types import ParsedCommand, clean_input
+from handlers.words import command_word, key_spellings, localized_key, option_key, tree_name
 
 ENTRY = "/hrc"
 MAX_LINE = 6_000  # longer than any valid command (summary 2,000 + title 150 + options)
 FREE_TEXT_KEYS = frozenset({"summary", "reason", "text", "title"})
 _QUOTES = {'"': '"', "'": "'", "“": "”", "«": "»", "‘": "’"}
-_KEYLIKE = re.compile(r"(?:^|(?<=\s))([A-Za-z_]{2,20})\s*:(?=\s|$)")
+_KEYLIKE = re.compile(r"(?:^|(?<=\s))([^\W\d]{2,20})\s*:(?=\s|$)")
 
 
 def strip_quotes(value: str) -> str:
@@ -39,21 +40,25 @@ def usage_line(spec: CommandSpec, _: Translate, platform: str = "") -> str:
     """How to write the command: the grammar's ``/hrc who THEME [region: REGION]``, or on Discord its
     place in the command tree with its options, ``/who theme: [region:]``."""
     if platform == "discord":
-        return discord_usage(spec)
+        return discord_usage(spec, _.language)
     return f"{ENTRY} {_(spec.usage)}"
 
 
 def find_spec(words: list[str], _: Translate) -> tuple[CommandSpec, int]:
-    """The command named by the first one or two words, and how many words its name took."""
-    first = words[0].lower()
-    if len(words) > 1 and f"{first} {words[1].lower()}" in COMMANDS:
-        return COMMANDS[f"{first} {words[1].lower()}"], 2
+    """The command named by the first one or two words in any language, and how many words its name took.
+
+    Raises ``UserError`` (with a suggestion) when no command has that name.
+    """
+    first = command_word(words[0])
+    second = command_word(words[1]) if len(words) > 1 else ""
+    if second and f"{first} {second}" in COMMANDS:
+        return COMMANDS[f"{first} {second}"], 2
     if first in COMMANDS:
         return COMMANDS[first], 1
     group = groups().get(first)
     if group:
         lines = "\n".join(usage_line(spec, _) for spec in group)
-        raise UserError(_("“{word}” needs one more word:").format(word=first) + "\n" + lines)
+        raise UserError(_("“{word}” needs one more word:").format(word=words[0]) + "\n" + lines)
     names = [*COMMANDS, *groups()]
     close = suggest(first, names, n=2, cutoff=0.6)
     if close:
@@ -78,17 +83,23 @@ def parse(text: str, _: Translate) -> ParsedCommand:
     return ParsedCommand(spec.name, *_split_options(spec, rest.strip(), _))
 
 
+def _key_of(word: str) -> str:
+    """The English key for an option word in any language (``región`` -> ``region``)."""
+    return option_key(word) or word.lower()
+
+
 def _split_options(spec: CommandSpec, rest: str, _: Translate) -> tuple[str, dict[str, str]]:
     options: dict[str, str] = {}
     if spec.keys:
-        pattern = re.compile(r"(?:^|(?<=\s))(" + "|".join(map(re.escape, spec.keys)) + r")\s*:", re.IGNORECASE)
-        matches = list(pattern.finditer(rest))
+        spellings = [s for key in spec.keys for s in key_spellings(key)]
+        pattern = re.compile(r"(?:^|(?<=\s))(" + "|".join(map(re.escape, spellings)) + r")\s*:", re.IGNORECASE)
+        matches = [m for m in pattern.finditer(rest) if _key_of(m.group(1)) in spec.keys]
     else:
         matches = []
     main = rest[: matches[0].start()] if matches else rest
     _reject_unknown_keys(spec, main, _)
     for index, match in enumerate(matches):
-        key = match.group(1).lower()
+        key = _key_of(match.group(1))
         end = matches[index + 1].start() if index + 1 < len(matches) else len(rest)
         value = rest[match.end() : end]
         if key in options:
@@ -104,7 +115,7 @@ def _reject_unknown_keys(spec: CommandSpec, segment: str, _: Translate) -> None:
     known_elsewhere = _all_keys()
     for match in _KEYLIKE.finditer(segment):
         word = match.group(1).lower()
-        if word in spec.keys:
+        if _key_of(word) in spec.keys:
             continue
         close = suggest(word, spec.keys, n=1, cutoff=0.75) if spec.keys else []
         if close:
@@ -112,7 +123,7 @@ def _reject_unknown_keys(spec: CommandSpec, segment: str, _: Translate) -> None:
                 _("Unknown option “{word}:”. Did you mean “{choice}:”?").format(word=word, choice=close[0]),
                 usage_of=spec.name,
             )
-        if word in known_elsewhere:
+        if _key_of(word) in known_elsewhere:
             raise UserError(
                 _("“{command}” has no option “{word}:”.").format(command=spec.name, word=word), usage_of=spec.name
             )
@@ -126,15 +137,15 @@ def validate(spec: CommandSpec, parsed: ParsedCommand, _: Translate) -> None:
             usage_of=spec.name,
         )
     if spec.main_required and not parsed.main:
-        raise UserError(_("Tell me the {what}.").format(what=_(spec.main or "")), usage_of=spec.name, field="main")
+        raise UserError(_("Tell me the {what}.").format(what=_(spec.main) if spec.main else ""), usage_of=spec.name, field="main")
     missing = [key for key in spec.required if not parsed.opt(key)]
     if missing:
-        listed = ", ".join(f"{key}:" for key in missing)
+        listed = ", ".join(f"{localized_key(key, _.language)}:" for key in missing)
         raise UserError(_("Missing: {options}").format(options=listed), usage_of=spec.name, field=missing[0])
     for key, limit in spec.limits:
         value = parsed.main if key == "main" else parsed.opt(key)
         if len(value) > limit:
-            label = _(spec.main or "") if key == "main" else f"{key}:"
+            label = (_(spec.main) if spec.main else "") if key == "main" else f"{localized_key(key, _.language)}:"
             raise UserError(
                 _("{label} is too long: {count} characters, at most {limit}.").format(
                     label=label, count=len(value), limit=limit
@@ -147,14 +158,14 @@ def validate(spec: CommandSpec, parsed: ParsedCommand, _: Translate) -> None:
 _QUOTED_COMMAND = re.compile(r"`(/hrc(?:[ \t][^`\n]*)?)`")
 
 
-def as_tree_syntax(text: str) -> str:
+def as_tree_syntax(text: str, language: str = "en") -> str:
     """Commands quoted in the bot's own text (```/hrc who housing```) as the command tree writes them
     (```/who theme: housing```), for platforms that show the tree (Discord). A quote that does not
     parse as a command is left as it is; usage-like quotes (with ``[…]``) become the tree's usage."""
-    return _QUOTED_COMMAND.sub(lambda match: f"`{_tree_command(match.group(1))}`", text)
+    return _QUOTED_COMMAND.sub(lambda match: f"`{_tree_command(match.group(1), language)}`", text)
 
 
-def _tree_command(quoted: str) -> str:
+def _tree_command(quoted: str, language: str = "en") -> str:
     words = quoted.split()[1:]
     if not words:
         return "/help"
@@ -163,13 +174,13 @@ def _tree_command(quoted: str) -> str:
         spec, used = find_spec(words, identity)
         rest = quoted.split(None, used + 1)[used + 1] if len(quoted.split()) > used + 1 else ""
         if "[" in rest:
-            return discord_usage(spec)
+            return discord_usage(spec, language)
         main, options = _split_options(spec, rest.strip(), identity)
     except UserError:
         return quoted
     leaf = {option.key: option.name for option in options_of(spec)}
-    parts = ["/" + " ".join(spec.place)]
+    parts = ["/" + " ".join(tree_name(word, language) for word in spec.place)]
     if main:
-        parts.append(f"{leaf.get('', 'main')}: {main}")
-    parts += [f"{leaf.get(key, key)}: {value}" for key, value in options.items()]
+        parts.append(f"{tree_name(leaf.get('', 'main'), language)}: {main}")
+    parts += [f"{tree_name(leaf.get(key, key), language)}: {value}" for key, value in options.items()]
     return " ".join(parts)

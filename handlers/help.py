@@ -17,6 +17,7 @@ from handlers.registry import COMMANDS, CommandSpec, command, groups
 from handlers.text import suggest
 from handlers.tree import describe_options, find, leaves
 from handlers.types import Field, Item, Reply, Request
+from handlers.words import command_word
 
 DISCORD = "discord"
 
@@ -46,20 +47,21 @@ async def help_command(ctx: Context, request: Request, session: AsyncSession) ->
             items=items,
             footer=_("`/hrc help COMMAND` shows examples. Options are written key: value."),
         )
+    typed, name = name, " ".join(command_word(word) for word in name.split())  # `ayuda quién` is `help who`
     # "days" is both a command and the first word of "days add" / "days remove": show them all.
     specs = _specs_named(name)
     if not specs:
         close = suggest(name, [*COMMANDS, *groups()], n=1)
         hint = _("Did you mean “{choice}”?").format(choice=close[0]) if close else _("`/hrc help` lists every command.")
-        raise UserError(_("There is no command “{name}”.").format(name=name), hint=hint)
+        raise UserError(_("There is no command “{name}”.").format(name=typed), hint=hint)
     fields = []
     for spec in specs:
         lines = [_(spec.summary)]
         if spec.secretariat:
             lines.append(_("For the campaign secretariat."))
-        lines += [_("Example: {example}").format(example=e) for e in spec.examples]
+        lines += [_("Example: {example}").format(example=_(e)) for e in spec.examples]
         fields.append(Field(usage_line(spec, _), "\n".join(lines), inline=False))
-    return Reply(title=_("Help: {name}").format(name=name), fields=tuple(fields))
+    return Reply(title=_("Help: {name}").format(name=typed), fields=tuple(fields))
 
 
 def _tree_help(name: str, is_secretariat: bool, _: Translate) -> Reply:

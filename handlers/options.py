@@ -71,6 +71,9 @@ BY_KEY: dict[str, OptionInfo] = {
     "themes": OptionInfo(N_("Themes, comma-separated"), source=Source.THEMES),
     "timezone": OptionInfo(N_("IANA time zone, e.g. Europe/Madrid"), source=Source.TIMEZONE),
     "languages": OptionInfo(N_("Language codes, e.g. en, es")),
+    # Each language under its own name (autonym), whatever the reader's language.
+    "language": OptionInfo(N_("The language the bot uses: en, es or fr"), Kind.CHOICE,
+                           choices=(("English", "en"), ("Español", "es"), ("Français", "fr"))),
     "title": OptionInfo(N_("Title")),
     "summary": OptionInfo(N_("Summary")),
     "text": OptionInfo(N_("The text members will read")),

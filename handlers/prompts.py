@@ -18,9 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.calendar import Observance, occurrences
 from handlers.context import Context
+from handlers.day_names import day_name, day_page
 from handlers.days import all_observances, cities_on_themes
 from handlers.digests import digest_reply, stop_action
-from handlers.i18n import Translate, translator
+from handlers.i18n import Translate, language_of, translator
+from handlers.languages import first_spoken
 from handlers.types import Field, MemberRef, Reply, Visibility
 from handlers.vocab import THEME_BY_SLUG, theme_name
 from handlers.zones import UnknownZone, get_zone
@@ -63,7 +65,7 @@ def _local_today(now: datetime, zone: ZoneInfo, hour: int) -> date | None:
 
 
 async def day_prompt(session: AsyncSession, day: Observance, _: Translate) -> Reply:
-    themes = ", ".join(theme_name(t, _) for t in day.themes) or "—"
+    themes = _.list(theme_name(t, _) for t in day.themes) or "—"
     cities, total = await cities_on_themes(session, day.themes, limit=10)
     city_text = ", ".join(cities) + (" " + _("…and {count} more").format(count=total - len(cities)) if total > len(cities) else "")
     kind = _("a campaign date") if day.is_campaign else (_("a UN international day") if day.is_un else _("a day the community marks (not a UN day)"))
@@ -71,11 +73,11 @@ async def day_prompt(session: AsyncSession, day: Observance, _: Translate) -> Re
     if cities:
         fields.append(Field(_("Cities working on them"), city_text, inline=False))
     if day.page:
-        fields.append(Field(_("Official page"), day.page, inline=False))
+        fields.append(Field(_("Official page"), day_page(day, _.language), inline=False))
     return Reply(
-        title=_("Today: {name}").format(name=day.name),
+        title=_("Today: {name}").format(name=day_name(day, _.language)),
         text=_("Today is {name}, {kind}. Local governments make these rights real: it is a good day to show what your city does on {themes}.").format(
-            name=day.name, kind=kind, themes=themes
+            name=day_name(day, _.language), kind=kind, themes=themes
         ),
         fields=tuple(fields),
         footer=_("Share a practice: `/hrc share title: … themes: … summary: …` · `/hrc day {slug}`").format(slug=day.slug),
@@ -84,15 +86,15 @@ async def day_prompt(session: AsyncSession, day: Observance, _: Translate) -> Re
 
 
 def lead_reminder(day: Observance, when: date, lead_days: int, _: Translate, *, personal: bool = False) -> Reply:
-    themes = ", ".join(theme_name(t, _) for t in day.themes) or "—"
+    themes = _.list(theme_name(t, _) for t in day.themes) or "—"
     if personal:
         text = _("{name} is on {date}. Is your city preparing something on {themes}? Share it with `/hrc share`.")
     else:
         text = _("{name} is on {date}. Time to prepare communications and invite cities working on {themes} to share.")
     title = _("Tomorrow: {name}") if lead_days == 1 else _("In {n} days: {name}")
     return Reply(
-        title=title.format(n=lead_days, name=day.name),
-        text=text.format(name=day.name, date=when.isoformat(), themes=themes),
+        title=title.format(n=lead_days, name=day_name(day, _.language)),
+        text=text.format(name=day_name(day, _.language), date=_.date(when), themes=themes),
         visibility=Visibility.CHANNEL,
     )
 
@@ -127,14 +129,15 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
     limited to the channel's themes. Members: the same for their subscribed themes (their ``digest``), a
     reminder ``lead_days`` before each day, nothing while paused. Keys name the target and the local date, so
     each is sent once however often this runs."""
-    _ = translator("en")
+    default = language_of(ctx.default_language) or "en"
     observances = await all_observances(session)
-    prompt_cache: dict[str, Reply] = {}
+    prompt_cache: dict[tuple[str, str], Reply] = {}
 
-    async def prompt_for(day: Observance) -> Reply:
-        if day.slug not in prompt_cache:
-            prompt_cache[day.slug] = await day_prompt(session, day, _)
-        return prompt_cache[day.slug]
+    async def prompt_for(day: Observance, language: str) -> Reply:
+        """Each recipient reads the prompt in their own language: the channel's, or the member's."""
+        if (day.slug, language) not in prompt_cache:
+            prompt_cache[(day.slug, language)] = await day_prompt(session, day, translator(language))
+        return prompt_cache[(day.slug, language)]
 
     due: list[Due] = []
     for channel in await channel_queries.channels(session, ChannelPurpose.DAYS, active_only=True):
@@ -144,19 +147,21 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
         if today is None:
             continue
         target = f"{channel.platform}:{channel.workspace}:{channel.channel_id}"
+        language = language_of(channel.language) or default  # `channel set days language: fr`
         themes = _channel_themes(channel)
         digest = Digest(channel.digest or Digest.OFF)
         if digest is Digest.OFF:
             for day in _days_on(observances, today):
                 if _wanted(day, themes):
                     key = f"prompt:{day.slug}:{today.isoformat()}:{target}"
-                    due.append(Due(key, "prompt", channel.platform, await prompt_for(day), channel.workspace, channel.channel_id))
+                    due.append(Due(key, "prompt", channel.platform, await prompt_for(day, language), channel.workspace,
+                                   channel.channel_id))
             continue
         period = _period(today, digest)
         found = _in_period(observances, *period, themes) if period else []
         if found:
             key = f"digest:{digest.value}:{today.isoformat()}:{target}"
-            reply = digest_reply(found, digest, today, "en")
+            reply = digest_reply(found, digest, today, language)
             due.append(Due(key, "digest", channel.platform, reply, channel.workspace, channel.channel_id))
 
     due.extend(await _personal(ctx, session, now, platforms, observances, prompt_for))
@@ -168,16 +173,17 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
         for day in _days_on(observances, ahead):
             for platform in sorted(platforms):
                 key = f"lead:{day.slug}:{ahead.isoformat()}:secretariat:{platform}"
-                due.append(Due(key, "lead", platform, lead_reminder(day, ahead, ctx.lead_days, _)))
+                due.append(Due(key, "lead", platform, lead_reminder(day, ahead, ctx.lead_days, translator(default))))
     return due
 
 
 async def _personal(
     ctx: Context, session: AsyncSession, now: datetime, platforms: set[str], observances: list[Observance],
-    prompt_for: Callable[[Observance], Awaitable[Reply]],
+    prompt_for: Callable[[Observance, str], Awaitable[Reply]],
 ) -> list[Due]:
-    """Personal prompts, digests and lead reminders: at most one message per member, day and kind."""
-    _ = translator("en")
+    """Personal prompts, digests and lead reminders: at most one message per member, day and kind, each in the
+    member's language (their choice, their last command's, their city's, else the default)."""
+    default = language_of(ctx.default_language) or "en"
     by_member: dict[tuple[str, str, str], list[Subscriber]] = {}
     for sub in await channel_queries.subscribers(session):
         if sub.platform in platforms:
@@ -191,6 +197,9 @@ async def _personal(
         if today is None:
             continue
         member = MemberRef(platform, workspace, user_id, first.display_name)
+        language = (language_of(first.language) or language_of(first.last_language)
+                    or first_spoken(first.city_languages) or default)
+        _ = translator(language)
         target = f"{platform}:{workspace}:{user_id}"
         themes = {r.theme for r in rows}
         digest = Digest(first.digest or Digest.OFF)
@@ -198,14 +207,14 @@ async def _personal(
             for day in _days_on(observances, today):
                 matched = sorted(themes.intersection(day.themes))
                 if matched:
-                    reply = with_stop(await prompt_for(day), matched, _)
+                    reply = with_stop(await prompt_for(day, language), matched, _)
                     due.append(Due(f"personal:{day.slug}:{today.isoformat()}:{target}", "personal", platform, reply,
                                    workspace, user_id, member))
         else:
             period = _period(today, digest)
             found = [(w, d) for w, d in _in_period(observances, *period, themes) if themes.intersection(d.themes)] if period else []
             if found:
-                reply = with_stop(digest_reply(found, digest, today, "en"), sorted(themes), _)
+                reply = with_stop(digest_reply(found, digest, today, language), sorted(themes), _)
                 due.append(Due(f"pdigest:{digest.value}:{today.isoformat()}:{target}", "personal", platform, reply,
                                workspace, user_id, member))
         if first.lead_days > 0:

@@ -55,6 +55,7 @@ class CommandSpec:
 # ``handlers.tree.check``; the tree keeps at most 20 so that there is room to grow.
 PLACES: dict[str, tuple[str, ...]] = {
     "help": ("help",),
+    "language": ("language",),
     "who": ("who",),
     "register": ("city", "register"),
     "profile": ("city", "profile"),
@@ -145,6 +146,7 @@ def load_all() -> dict[str, CommandSpec]:
         feeds,
         help,
         practices,
+        preferences,
         secretariat,
         subscriptions,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.audit import record
@@ -9,7 +11,8 @@ from handlers.common import member_ref, resolve_city, short_date
 from handlers.context import Context
 from handlers.countries import country_name
 from handlers.errors import UserError
-from handlers.i18n import N_, translator
+from handlers.i18n import N_, Translate, translator
+from handlers.languages import recipient_language
 from handlers.registry import command
 from handlers.types import Item, Notice, NoticeTarget, Reply, Request
 from handlers.vocab import region_name, theme_name
@@ -21,9 +24,12 @@ def _who(focal_points: list[FocalPoint]) -> list[str]:
     return [f"{fp.member.display_name} ({fp.member.platform}:{fp.member.user_id})" for fp in focal_points]
 
 
-def _tell(focal_points: list[FocalPoint], key: str, reply: Reply) -> tuple[Notice, ...]:
+def _tell(ctx: Context, city: City, focal_points: list[FocalPoint], key: str,
+          text: Callable[[Translate], str]) -> tuple[Notice, ...]:
+    """A direct message to each focal point, in their own language (``text`` writes it for a translator)."""
     return tuple(
-        Notice(target=NoticeTarget.MEMBER, member=member_ref(fp.member), reply=reply, key=f"{key}:{fp.member_id}")
+        Notice(target=NoticeTarget.MEMBER, member=member_ref(fp.member), key=f"{key}:{fp.member_id}",
+               reply=Reply(text=text(translator(recipient_language(ctx, fp.member, city.languages)))))
         for fp in focal_points
     )
 
@@ -59,13 +65,18 @@ async def verify(ctx: Context, request: Request, session: AsyncSession) -> Reply
     await record(ctx, request, session, city=city, before=before,
                  after={"status": CityStatus.VERIFIED, "focal points": [f"{n}: {FocalStatus.VERIFIED}" for n in _who(waiting)]})
     if newly_verified:
-        message = _("Welcome to the campaign! {city} is now a verified Human Rights City. "
-                    "Share a practice with `/hrc share`.").format(city=city.name)
-        done = _("{city} is verified; {count} focal point(s) told.").format(city=city.name, count=len(waiting))
+        def message(_: Translate) -> str:
+            return _("Welcome to the campaign! {city} is now a verified Human Rights City. "
+                     "Share a practice with `/hrc share`.").format(city=city.name)
+        done = _.ngettext("{city} is verified; {count} focal point told.", "{city} is verified; {count} focal points told.",
+                          len(waiting)).format(city=city.name, count=len(waiting))
     else:
-        message = _("The secretariat confirmed you as a focal point of {city}.").format(city=city.name)
-        done = _("{count} new focal point(s) of {city} confirmed and told.").format(city=city.name, count=len(waiting))
-    notices = _tell(waiting if not newly_verified else list(city.focal_points), f"verified:{city.id}", Reply(text=message))
+        def message(_: Translate) -> str:
+            return _("The secretariat confirmed you as a focal point of {city}.").format(city=city.name)
+        done = _.ngettext("{count} new focal point of {city} confirmed and told.",
+                          "{count} new focal points of {city} confirmed and told.", len(waiting)).format(
+            city=city.name, count=len(waiting))
+    notices = _tell(ctx, city, waiting if not newly_verified else list(city.focal_points), f"verified:{city.id}", message)
     return Reply(text=done, notices=notices)
 
 
@@ -91,16 +102,23 @@ async def reject(ctx: Context, request: Request, session: AsyncSession) -> Reply
         return Reply(text=_("{city} was already declined.").format(city=city.name))
     if city.status == CityStatus.VERIFIED and not waiting:
         raise UserError(_("{city} is verified and nobody is waiting to join it; nothing to decline.").format(city=city.name))
-    because = ("\n" + _("Reason: {reason}").format(reason=reason)) if reason else ""
+    def because(_: Translate) -> str:
+        return ("\n" + _("Reason: {reason}").format(reason=reason)) if reason else ""
+
     before = {"status": city.status, "focal points": _who(waiting)}
     if city.status == CityStatus.PENDING:
         city.status, city.reject_reason = CityStatus.REJECTED, reason or None
-        message = _("The secretariat could not accept the registration of {city}.").format(city=city.name) + because
-        done = _("{city} declined; {count} focal point(s) told.").format(city=city.name, count=len(waiting))
+
+        def message(_: Translate) -> str:
+            return _("The secretariat could not accept the registration of {city}.").format(city=city.name) + because(_)
+        done = _.ngettext("{city} declined; {count} focal point told.", "{city} declined; {count} focal points told.",
+                          len(waiting)).format(city=city.name, count=len(waiting))
     else:
-        message = _("The secretariat could not confirm you as a focal point of {city}.").format(city=city.name) + because
-        done = _("{count} request(s) to join {city} declined.").format(city=city.name, count=len(waiting))
-    notices = _tell(waiting, f"rejected:{city.id}", Reply(text=message))
+        def message(_: Translate) -> str:
+            return _("The secretariat could not confirm you as a focal point of {city}.").format(city=city.name) + because(_)
+        done = _.ngettext("{count} request to join {city} declined.", "{count} requests to join {city} declined.",
+                          len(waiting)).format(city=city.name, count=len(waiting))
+    notices = _tell(ctx, city, waiting, f"rejected:{city.id}", message)
     for fp in waiting:  # free them to register again
         await session.delete(fp)
     await session.flush()

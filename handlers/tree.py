@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from handlers.i18n import Translate
 from handlers.options import PLACE_KEY, Kind, OptionInfo, option_info
 from handlers.registry import BRANCHES, COMMANDS, CommandSpec
+from handlers.words import tree_name, tree_word
 
 ROOM = 20  # entries per level we allow ourselves; Discord allows 25
 DISCORD_MAX = 25
@@ -141,8 +142,8 @@ def check(top: dict[str, Branch | Leaf]) -> None:
 
 
 def find(words: str) -> list[Leaf]:
-    """Leaves at or under a path given as words (``secretariat announce``, ``/calendar day``)."""
-    path = tuple(words.lower().removeprefix("/").split())
+    """Leaves at or under a path given as words in any language (``secretariat announce``, ``/calendario día``)."""
+    path = tuple(tree_word(word) for word in words.lower().removeprefix("/").split())
     return [leaf for leaf in leaves() if path and leaf.path[: len(path)] == path]
 
 
@@ -150,11 +151,13 @@ def leaf_of(spec: CommandSpec) -> Leaf:
     return Leaf(spec.place, spec, options_of(spec))
 
 
-def discord_usage(spec: CommandSpec) -> str:
-    """Discord's syntax of a command: ``/secretariat announce send id:``, optional options in brackets."""
+def discord_usage(spec: CommandSpec, language: str = "en") -> str:
+    """Discord's syntax of a command: ``/secretariat announce send id:``, optional options in brackets,
+    with the names a Discord client in ``language`` shows (``/calendario día nombre:``)."""
     leaf = leaf_of(spec)
-    parts = ["/" + " ".join(leaf.path)]
-    parts += [f"{o.name}:" if o.required else f"[{o.name}:]" for o in leaf.options]
+    parts = ["/" + " ".join(tree_name(word, language) for word in leaf.path)]
+    names = [tree_name(o.name, language) for o in leaf.options]
+    parts += [f"{n}:" if o.required else f"[{n}:]" for n, o in zip(names, leaf.options, strict=True)]
     return " ".join(parts)
 
 
@@ -166,7 +169,7 @@ def describe_options(spec: CommandSpec, _: Translate) -> str:
         if option.info.kind is Kind.CHOICE:
             values = ", ".join(_(label) for label, _value in option.info.choices)
             note += "; " + _("one of: {values}").format(values=values)
-        lines.append(f"{option.name}: {_(option.info.description)} ({note})")
+        lines.append(f"{tree_name(option.name, _.language)}: {_(option.info.description)} ({note})")
     return "\n".join(lines)
 
 

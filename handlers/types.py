@@ -192,7 +192,7 @@ class Request:
     actor: Actor
     place: Place
     command: ParsedCommand
-    locale: str = "en"
+    locale: str = ""  # the platform's language for the person ("" when it gives none); resolved by the core
 
 
 @dataclass(frozen=True)
@@ -266,6 +266,8 @@ class Reply:
     attachments: tuple[Attachment, ...] = ()  # files uploaded with the reply
     is_error: bool = False
     usage: str | None = None
+    usage_label: str = "Usage:"  # shown before ``usage``, in the reader's language
+    language: str = ""  # the reader's language (en, es, fr), set by the core; renderers localize command names with it
     error_field: str | None = None  # with is_error: the option at fault, for inline form errors
     shareable: bool = False  # the same whoever asks: may be served from handlers.cache
     timely: bool = False  # with shareable: also depends on today's date, so cached only briefly

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.errors import UserError
-from handlers.i18n import N_, Translate
+from handlers.i18n import LANGUAGES, N_, Translate, translator
 from handlers.text import fold, suggest
 
 
@@ -69,15 +69,71 @@ SIZES: tuple[Term, ...] = (
     Term("region", N_("Region"), ("regional government", "province", "state", "territory")),
 )
 
+# Words members use in Spanish and French besides each term's translated name (which the catalogues
+# give and ``_index`` adds): matched like the English synonyms, whatever the reader's language.
+LOCAL_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "right-to-the-city": ("derecho a la ciudad", "droit à la ville"),
+    "housing": ("vivienda", "derecho a la vivienda", "logement", "droit au logement", "habitat", "hábitat"),
+    "water-sanitation": ("agua", "saneamiento", "derecho al agua", "eau", "assainissement", "droit à l'eau"),
+    "food": ("alimentación", "alimentos", "derecho a la alimentación", "seguridad alimentaria", "alimentation",
+             "droit à l'alimentation", "sécurité alimentaire"),
+    "culture": ("cultura", "derechos culturales", "patrimonio", "droits culturels", "patrimoine"),
+    "health": ("salud", "derecho a la salud", "salud pública", "santé", "droit à la santé", "santé publique"),
+    "informality": ("informalidad", "economía informal", "asentamientos informales", "informalité",
+                    "économie informelle", "quartiers informels"),
+    "gender": ("género", "mujeres", "derechos de las mujeres", "igualdad de género", "genre", "femmes",
+               "droits des femmes", "égalité de genre", "égalité femmes hommes"),
+    "disability": ("discapacidad", "personas con discapacidad", "accesibilidad", "handicap",
+                   "personnes handicapées", "accessibilité"),
+    "antidiscrimination": ("antidiscriminación", "no discriminación", "racismo", "antirracismo", "discriminación",
+                           "lutte contre les discriminations", "non-discrimination", "racisme", "antiracisme"),
+    "climate-justice": ("justicia climática", "clima", "cambio climático", "justice climatique", "climat",
+                        "changement climatique"),
+    "environment": ("medio ambiente", "ambiente", "biodiversidad", "environnement", "biodiversité"),
+    "participatory-democracy": ("democracia participativa", "participación", "presupuesto participativo",
+                                "démocratie participative", "budget participatif"),
+    "peace-memory": ("paz", "memoria", "memoria histórica", "paz y memoria", "paix", "mémoire", "paix et mémoire"),
+    "migration": ("migración", "migrantes", "refugiados", "asilo", "migrations", "migrants", "réfugiés", "asile"),
+    "education": ("educación", "educación en derechos humanos", "éducation", "éducation aux droits humains"),
+    "children-youth": ("infancia", "juventud", "niñez", "jóvenes", "infancia y juventud", "enfance", "jeunesse",
+                       "jeunes", "enfance et jeunesse"),
+    "older-persons": ("personas mayores", "mayores", "envejecimiento", "personnes âgées", "aînés", "vieillissement"),
+    "indigenous": ("pueblos indígenas", "indígenas", "peuples autochtones", "autochtones"),
+    "decent-work": ("trabajo decente", "trabajo", "empleo", "travail décent", "travail", "emploi"),
+    "poverty": ("pobreza", "inclusión social", "desigualdad", "pauvreté", "inclusion sociale", "inégalités"),
+    "solidarity": ("solidaridad internacional", "cooperación", "solidarité internationale", "coopération"),
+    "human-rights": ("derechos humanos", "droits humains", "droits de l'homme"),
+    "africa": ("áfrica", "afrique"),
+    "asia-pacific": ("asia pacífico", "asie-pacifique", "asie"),
+    "eurasia": ("eurasie",),
+    "latin-america": ("américa latina", "latinoamérica", "amérique latine", "américa latina y el caribe"),
+    "mewa": ("oriente medio y asia occidental", "oriente medio", "moyen-orient et asie de l'ouest", "moyen-orient"),
+    "north-america": ("américa del norte", "norteamérica", "amérique du nord"),
+    "metropolis": ("metrópolis", "metrópoli", "gran ciudad", "métropole", "grande ville"),
+    "intermediary-city": ("ciudad intermedia", "ville intermédiaire"),
+    "small-town": ("pequeño municipio", "pueblo", "ciudad pequeña", "petite ville", "village", "commune"),
+    "rural": ("municipio rural", "commune rurale"),
+    "peri-urban": ("periurbano", "periurbana", "périurbain"),
+    "region": ("región", "gobierno regional", "provincia", "région", "gouvernement régional", "département"),
+}
+
 THEME_BY_SLUG = {t.slug: t for t in THEMES}
 REGION_BY_SLUG = {t.slug: t for t in REGIONS}
 SIZE_BY_SLUG = {t.slug: t for t in SIZES}
 
 
 def _index(terms: tuple[Term, ...]) -> dict[str, Term]:
+    """Folded spelling -> term: English spellings first, then the names in every catalogue and local synonyms."""
     index: dict[str, Term] = {}
     for term in terms:
         for spelling in term.spellings():
+            index.setdefault(fold(spelling), term)
+    for language in LANGUAGES:
+        _ = translator(language)
+        for term in terms:
+            index.setdefault(fold(_(term.name)), term)
+    for term in terms:
+        for spelling in LOCAL_SYNONYMS.get(term.slug, ()):
             index.setdefault(fold(spelling), term)
     return index
 

@@ -76,6 +76,9 @@ class Member(Base):
     user_id: Mapped[str] = mapped_column(CleanString(64))
     display_name: Mapped[str] = mapped_column(CleanString(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    language: Mapped[str | None] = mapped_column(CleanString(8))  # chosen with `/hrc language`; None: not chosen
+    # The language of the last command they ran that changed something: their direct messages use it.
+    last_language: Mapped[str | None] = mapped_column(CleanString(8))
 
     focal_point: Mapped[FocalPoint | None] = relationship(back_populates="member", uselist=False)
 
@@ -246,6 +249,7 @@ class Channel(Base):
     # the channel gets nothing more until `/hrc channel set` is run in it again.
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     pause_reason: Mapped[str | None] = mapped_column(CleanString(200))
+    language: Mapped[str | None] = mapped_column(CleanString(8))  # of its prompts and announcements; None: the default
 
 
 class Digest(enum.StrEnum):

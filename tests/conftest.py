@@ -114,9 +114,10 @@ class Chat:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    async def say(self, user: str, text: str, **kwargs: object) -> Reply:
+    async def say(self, user: str, text: str, locale: str = "", **kwargs: object) -> Reply:
+        """``locale`` plays the platform's language for the person (Discord's ``es-ES``…)."""
         actor, place = person(user, **kwargs)  # type: ignore[arg-type]
-        return await handle_text(self.ctx, actor, place, text)
+        return await handle_text(self.ctx, actor, place, text, locale)
 
 
 @pytest.fixture

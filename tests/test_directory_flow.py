@@ -6,7 +6,7 @@ from bot.render_text import render_text
 from handlers.types import NoticeTarget, Visibility
 from tests.conftest import Chat
 
-REGISTER = "/hrc register city: Grenoble country: France region: Europe themes: participatory democracy size: intermediary city timezone: Europe/Paris languages: fr, en"
+REGISTER = "/hrc register city: Grenoble country: France region: Europe themes: participatory democracy size: intermediary city timezone: Europe/Paris languages: en, fr"
 
 
 async def test_register_verify_then_directory_shows_the_city(chat: Chat) -> None:
@@ -34,7 +34,7 @@ async def test_register_verify_then_directory_shows_the_city(chat: Chat) -> None
 
     card = render_text(await chat.say("bob", "/hrc profile Grenoble"))
     for expected in ("Country: France", "Region: Europe", "Size: Intermediary city", "Status: verified",
-                     "Joined: Nov 24, 2026", "Time zone: Europe/Paris", "Languages: fr, en", "Practices: 0"):
+                     "Joined: Nov 24, 2026", "Time zone: Europe/Paris", "Languages: en, fr", "Practices: 0"):
         assert expected in card
 
     themes = render_text(await chat.say("bob", "/hrc themes"))

@@ -70,10 +70,10 @@ def in_tree_syntax(reply: Reply) -> Reply:
     """The reply with the commands it quotes (```/hrc who housing```) written as Discord's tree has them."""
     return replace(
         reply,
-        text=as_tree_syntax(reply.text),
-        footer=as_tree_syntax(reply.footer) if reply.footer else reply.footer,
-        fields=tuple(replace(f, value=as_tree_syntax(f.value)) for f in reply.fields),
-        items=tuple(replace(i, text=as_tree_syntax(i.text)) for i in reply.items),
+        text=as_tree_syntax(reply.text, reply.language),
+        footer=as_tree_syntax(reply.footer, reply.language) if reply.footer else reply.footer,
+        fields=tuple(replace(f, value=as_tree_syntax(f.value, reply.language)) for f in reply.fields),
+        items=tuple(replace(i, text=as_tree_syntax(i.text, reply.language)) for i in reply.items),
     )
 
 
@@ -108,7 +108,7 @@ def _render(reply: Reply) -> tuple[discord.Embed, discord.AllowedMentions]:
             break
         budget -= len(name) + len(value)
         embed.add_field(name=name, value=value, inline=field.inline)
-    footer = " · ".join(part for part in (f"Usage: {reply.usage}" if reply.usage else "", reply.footer or "") if part)
+    footer = " · ".join(part for part in (f"{reply.usage_label} {reply.usage}" if reply.usage else "", reply.footer or "") if part)
     if footer:
         embed.set_footer(text=cut(plain_mentions(footer), max(1, min(FOOTER_MAX, budget))))  # footers show no markup
     return embed, allowed(mentioned)

@@ -17,6 +17,7 @@ from bot.discord.events import keep_in_sync
 from bot.discord.interactions import refuse_unless_served
 from bot.discord.sender import DiscordSender
 from bot.discord.sync import sync_if_changed
+from bot.discord.translator import CatalogueTranslator
 from bot.discord.views import CommandButton, MemberButton
 from bot.wiring import Runtime
 
@@ -50,6 +51,7 @@ class HrcClient(discord.Client):
         _shards, url, _limits = await self.http.get_bot_gateway()
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
         self.add_dynamic_items(CommandButton, MemberButton)
+        await self.tree.set_translator(CatalogueTranslator())  # Spanish and French names, before any sync
         settings = self.hrc_runtime.settings.discord
         if settings.guild_ids:
             for guild_id in settings.guild_ids:

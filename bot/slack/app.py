@@ -163,16 +163,18 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
             await client.views_open(trigger_id=body["trigger_id"], view=view)
             return
         deadline = Deadline(runtime.answer_within, ack)  # past it: ack empty, answer through response_url
-        actor = await users.actor(team_id, body.get("user_id", ""), body.get("user_name", ""))
+        actor, locale = await users.actor_and_locale(team_id, body.get("user_id", ""), body.get("user_name", ""))
         if command is not None and command.name in CHECKS_POSTING:
             place = dataclasses.replace(place, can_post=await bot_can_post(client, place.channel_id))
-        reply = await runtime.answer_text_once(actor, place, text, key=f"slack-command:{body.get('trigger_id', '')}")
+        reply = await runtime.answer_text_once(
+            actor, place, text, key=f"slack-command:{body.get('trigger_id', '')}", locale=locale
+        )
         acked = await deadline.settle()
         if reply is None:  # a retry of a command already applied
             if not acked:
                 await ack()
             return
-        message = message_of(reply, team_id, command, clean_input(text))
+        message = message_of(reply, team_id, command, clean_input(text), locale=locale)
         if acked:
             await respond(**message, replace_original=False)
         else:
@@ -191,10 +193,10 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
     async def form_submitted(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
         team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
         user = body.get("user", {})
-        actor = await users.actor(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
+        actor, locale = await users.actor_and_locale(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
         channel = json.loads(view.get("private_metadata") or "{}").get("channel", "")
         command = submitted_command(view["callback_id"], view)
-        request = Request(actor=actor, place=Place("slack", team_id, channel), command=command)
+        request = Request(actor=actor, place=Place("slack", team_id, channel), command=command, locale=locale)
         reply = await runtime.answer_once(request, key=f"slack-view:{view.get('id', '')}")
         if reply is None:
             await ack()
@@ -232,7 +234,7 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         await ack()
         team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
         user = body.get("user", {})
-        actor = await users.actor(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
+        actor, locale = await users.actor_and_locale(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
         container = body.get("container") or {}
         channel = body.get("channel", {}).get("id") or container.get("channel_id", "")
         message = body.get("message") or {}
@@ -240,7 +242,8 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         if command is None:
             return
         key = action_key(team_id, actor.user_id, message.get("ts") or container.get("message_ts", ""), action)
-        reply = await runtime.answer_once(Request(actor=actor, place=Place("slack", team_id, channel), command=command), key)
+        request = Request(actor=actor, place=Place("slack", team_id, channel), command=command, locale=locale)
+        reply = await runtime.answer_once(request, key)
         if reply is None:
             return
         if not message.get("ts"):
@@ -273,10 +276,10 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype") or not event.get("text"):
             return  # the bot's own messages, edits, joins: nothing to answer
         team_id = body.get("team_id", "")
-        actor = await users.actor(team_id, event.get("user", ""))
+        actor, locale = await users.actor_and_locale(team_id, event.get("user", ""))
         place = Place("slack", team_id, event.get("channel", ""), is_direct=True)
         key = f"slack-dm:{team_id}:{event.get('channel', '')}:{event.get('ts', '')}"
-        reply = await runtime.answer_text_once(actor, place, plain_message_text(event["text"]), key=key)
+        reply = await runtime.answer_text_once(actor, place, plain_message_text(event["text"]), key=key, locale=locale)
         if reply is None:
             return
         await client.chat_postMessage(channel=place.channel_id, text=fallback_text(reply), blocks=blocks_for(reply, team_id))

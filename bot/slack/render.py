@@ -115,7 +115,7 @@ def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool =
             blocks.append(section(f"*{mrkdwn(f.name, team_id)}*\n{mrkdwn(f.value, team_id)}"))
     tail: list[dict[str, Any]] = []
     if reply.usage:
-        tail.append(context(f"Usage: `{escape(reply.usage)}`"))
+        tail.append(context(f"{escape(reply.usage_label)} `{escape(reply.usage)}`"))
     if reply.footer:
         tail.append(context(mrkdwn(reply.footer, team_id)))
     if with_actions and reply.actions:

@@ -81,5 +81,9 @@ class SlackUsers:
 
     async def actor(self, team_id: str, user_id: str, fallback_name: str = "") -> Actor:
         """The ``Actor`` for a Slack user, named as Slack shows them."""
+        return (await self.actor_and_locale(team_id, user_id, fallback_name))[0]
+
+    async def actor_and_locale(self, team_id: str, user_id: str, fallback_name: str = "") -> tuple[Actor, str]:
+        """The ``Actor`` and their Slack locale (``es-ES``; "" when Slack does not say), for ``Request.locale``."""
         user = await self.get(team_id, user_id, fallback_name)
-        return Actor(platform="slack", workspace=team_id, user_id=user_id, display_name=user.display_name)
+        return Actor(platform="slack", workspace=team_id, user_id=user_id, display_name=user.display_name), user.locale or ""

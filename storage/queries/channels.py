@@ -69,6 +69,9 @@ class Subscriber:
     digest: str = Digest.OFF
     lead_days: int = 0
     paused_until: datetime | None = None
+    language: str | None = None  # chosen with `/hrc language`
+    last_language: str | None = None  # of their last command that changed something
+    city_languages: str = ""  # their city's, comma-separated codes
 
 
 async def subscribers(session: AsyncSession, themes: Sequence[str] | None = None) -> list[Subscriber]:
@@ -77,7 +80,7 @@ async def subscribers(session: AsyncSession, themes: Sequence[str] | None = None
     if themes is not None and not themes:
         return []
     stmt = (
-        select(Member, Subscription.theme, City.timezone, MemberPrefs)
+        select(Member, Subscription.theme, City.timezone, MemberPrefs, City.languages)
         .join(Subscription, Subscription.member_id == Member.id)
         .outerjoin(FocalPoint, FocalPoint.member_id == Member.id)
         .outerjoin(City, City.id == FocalPoint.city_id)
@@ -90,6 +93,7 @@ async def subscribers(session: AsyncSession, themes: Sequence[str] | None = None
         Subscriber(
             m.platform, m.workspace, m.user_id, m.display_name, theme, tz,
             prefs.digest if prefs else Digest.OFF, prefs.lead_days if prefs else 0, prefs.paused_until if prefs else None,
+            m.language, m.last_language, langs or "",
         )
-        for m, theme, tz, prefs in (await session.execute(stmt)).all()
+        for m, theme, tz, prefs, langs in (await session.execute(stmt)).all()
     ]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import FocalPoint, Member
+from storage.models import City, FocalPoint, Member
 
 
 async def find_member(session: AsyncSession, platform: str, workspace: str, user_id: str) -> Member | None:
@@ -35,3 +35,15 @@ async def upsert_member(
     elif display_name and member.display_name != display_name[:200]:
         member.display_name = display_name[:200]
     return member
+
+
+async def language_preferences(session: AsyncSession, platform: str, workspace: str, user_id: str) -> tuple[str | None, str]:
+    """(the language the member chose or None, their city's ``languages`` or "") in one query."""
+    stmt = (
+        select(Member.language, City.languages)
+        .outerjoin(FocalPoint, FocalPoint.member_id == Member.id)
+        .outerjoin(City, City.id == FocalPoint.city_id)
+        .where(Member.platform == platform, Member.workspace == workspace, Member.user_id == user_id)
+    )
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1] or "") if row is not None else (None, "")

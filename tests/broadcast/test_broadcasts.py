@@ -49,7 +49,7 @@ async def test_preview_confirm_deliver_and_report(db: Database, clock: FakeClock
     await channels(runtime, 3, 2)
     preview = await say(runtime, "sec", "/hrc announce title: Forum @everyone text: Registrations <!channel> are open link: https://example.org/f")
     text = render_text(preview)
-    assert "Preview of announcement #1" in text and "Slack: 3 channel(s)" in text and "Discord: 2 channel(s)" in text
+    assert "Preview of announcement #1" in text and "Slack: 3 channels" in text and "Discord: 2 channels" in text
     assert [a.command for a in preview.actions] == ["announce confirm 1", "announce cancel 1"]
     await worker(runtime).run_once()
     assert slack.posts == [] and discord.posts == []  # nothing goes out before Send
@@ -160,7 +160,7 @@ async def test_direct_messages_to_focal_points_filtered_by_region(db: Database, 
     await say(runtime, "sec", "/hrc verify Quilmes")
     await say(runtime, "sec", "/hrc verify Grenoble")
     preview = render_text(await say(runtime, "sec", "/hrc announce title: LatAm text: hola region: latin america dm: yes"))
-    assert "Slack: 0 channel(s), 1 focal point(s)" in preview and "Discord" not in preview
+    assert "Slack: 0 channels, 1 focal point by direct message" in preview and "Discord" not in preview
     await say(runtime, "sec", "/hrc announce confirm 1")
     await worker(runtime).run_once()
     assert [t for k, t, r, _key in slack.posts if k == "dm" and r.title == "LatAm"] == ["ana"]

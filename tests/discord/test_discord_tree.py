@@ -104,7 +104,7 @@ async def test_typed_options_reach_the_core_as_the_grammar(discord_bot: DiscordB
     assert "<#700000000000000042>" in embed_text(listed)  # a live channel link, shown as #announcements
 
     preview = await run(bot, ["secretariat", "announce", "new"], {"title": "Forum", "text": "Registrations are open", "dm": True}, **sec)
-    assert "Preview of announcement #1" in embed_text(preview) and "focal point(s) by direct message" in embed_text(preview)
+    assert "Preview of announcement #1" in embed_text(preview) and "focal points by direct message" in embed_text(preview)
     drafts = await choices(bot, ["secretariat", "announce", "send"], {"id": ""}, "id", **sec)
     assert drafts == [{"name": "#1 · Forum (draft)", "value": 1}]
     status = await run(bot, ["secretariat", "announce", "status"], {"id": 1}, **sec)

@@ -1,0 +1,181 @@
+"""Command words and option keys in Spanish and French, as aliases of the one English grammar.
+
+``/hrc quién vivienda región: América Latina`` is ``/hrc who vivienda region: América Latina``: each
+word of a command name (``who``, ``theme``, ``add``) and each option key (``region``) has its Spanish
+and French spellings here, matched without regard to case or accents. The first alias of a word is
+the one the translated usage lines (the catalogues) show; ``tests/test_words.py`` checks that every
+translated usage and example parses back to its own command, so help and grammar never disagree.
+Words are global (``add`` is ``añadir`` in ``theme add`` and ``days add``), so a new command made of
+known words needs nothing here; a new word or key needs one line.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from handlers.text import fold
+
+# English word -> (Spanish spellings, French spellings); the first of each is the preferred one.
+COMMAND_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "help": (("ayuda",), ("aide",)),
+    "register": (("registrar",), ("inscrire", "enregistrer")),
+    "profile": (("perfil",), ("profil",)),
+    "theme": (("tema",), ("thème",)),
+    "themes": (("temas",), ("thèmes",)),
+    "add": (("añadir", "agregar"), ("ajouter",)),
+    "remove": (("quitar", "eliminar"), ("retirer", "supprimer")),
+    "who": (("quién",), ("qui",)),
+    "share": (("compartir",), ("partager",)),
+    "practices": (("prácticas",), ("pratiques",)),
+    "subscribe": (("suscribir", "suscribirse"), ("abonner", "sabonner")),
+    "unsubscribe": (("desuscribir", "desuscribirse"), ("désabonner",)),
+    "progress": (("progreso", "avance"), ("progrès",)),
+    "verify": (("verificar",), ("vérifier",)),
+    "reject": (("rechazar",), ("rejeter",)),
+    "pending": (("pendientes",), ("attente",)),
+    "days": (("días",), ("jours",)),
+    "day": (("día",), ("jour",)),
+    "channel": (("canal",), ("canal",)),
+    "channels": (("canales",), ("canaux",)),
+    "set": (("activar",), ("activer",)),
+    "unset": (("desactivar",), ("désactiver",)),
+    "announce": (("anunciar",), ("annoncer",)),
+    "announcements": (("anuncios",), ("annonces",)),
+    "confirm": (("confirmar",), ("confirmer",)),
+    "cancel": (("cancelar",), ("annuler",)),
+    "status": (("estado",), ("état",)),
+    "language": (("idioma",), ("langue",)),
+    "pause": (("pausar",), ("pause",)),
+    "resume": (("reanudar",), ("reprendre",)),
+    "export": (("exportar",), ("exporter",)),
+}
+
+# English option key -> (Spanish spellings, French spellings). One word each: keys are written ``key:``.
+KEY_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "city": (("ciudad",), ("ville",)),
+    "country": (("país",), ("pays",)),
+    "region": (("región",), ("région",)),
+    "theme": (("tema",), ("thème",)),
+    "themes": (("temas",), ("thèmes",)),
+    "size": (("tamaño",), ("taille",)),
+    "timezone": (("zona",), ("fuseau",)),
+    "languages": (("idiomas",), ("langues",)),
+    "language": (("idioma",), ("langue",)),
+    "title": (("título",), ("titre",)),
+    "summary": (("resumen",), ("résumé",)),
+    "link": (("enlace",), ("lien",)),
+    "text": (("texto",), ("texte",)),
+    "at": (("cuándo",), ("quand",)),
+    "date": (("fecha",), ("date",)),
+    "name": (("nombre",), ("nom",)),
+    "reason": (("motivo",), ("motif",)),
+    "dm": (("privado",), ("privé",)),
+    "digest": (("boletín",), ("bulletin",)),
+    "lead": (("antelación",), ("avance",)),
+    "event": (("evento",), ("événement",)),
+}
+
+# Names that only Discord's command tree uses (its groups and subcommands, its option names for free words),
+# for localized command names: the grammar never reads them.
+TREE_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "calendar": (("calendario",), ("calendrier",)),
+    "subscriptions": (("suscripciones",), ("abonnements",)),
+    "campaign": (("campaña",), ("campagne",)),
+    "secretariat": (("secretaría",), ("secrétariat",)),
+    "dates": (("fechas",), ("dates",)),
+    "new": (("nuevo",), ("nouvelle",)),
+    "send": (("enviar",), ("envoyer",)),
+    "list": (("lista",), ("liste",)),
+    "search": (("buscar",), ("chercher",)),
+    "city": (("ciudad",), ("ville",)),
+    "words": (("palabras",), ("mots",)),
+    "command": (("comando",), ("commande",)),
+    "month": (("mes",), ("mois",)),
+    "what": (("qué",), ("quoi",)),
+    "id": (("número",), ("numéro",)),
+    "duration": (("duración",), ("durée",)),
+}
+
+# Answers to yes/no options (``dm: sí``), folded.
+YES = frozenset({"yes", "y", "si", "oui"})
+NO = frozenset({"no", "n", "non"})
+
+_LANG_INDEX = {"es": 0, "fr": 1}
+
+
+def _reverse(table: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for english in table:
+        index.setdefault(fold(english), english)
+    for english, spellings in table.items():
+        for alias in (*spellings[0], *spellings[1]):
+            index.setdefault(fold(alias).replace(" ", ""), english)
+    return index
+
+
+_WORD_INDEX = _reverse(COMMAND_WORDS)
+_KEY_INDEX = _reverse(KEY_WORDS)
+
+
+def command_word(word: str) -> str:
+    """The English command word for ``word`` in any language (``quién`` -> ``who``); else ``word`` lower-cased."""
+    return _WORD_INDEX.get(fold(word).replace(" ", ""), word.lower())
+
+
+def option_key(word: str) -> str | None:
+    """The English option key for ``word`` in any language (``región`` -> ``region``), None when unknown."""
+    return _KEY_INDEX.get(fold(word).replace(" ", ""))
+
+
+def localized_word(english: str, language: str) -> str:
+    """The preferred spelling of a command word in ``language`` (English when none)."""
+    entry = COMMAND_WORDS.get(english)
+    index = _LANG_INDEX.get(language)
+    return entry[index][0] if entry and index is not None else english
+
+
+def localized_key(english: str, language: str) -> str:
+    entry = KEY_WORDS.get(english)
+    index = _LANG_INDEX.get(language)
+    return entry[index][0] if entry and index is not None else english
+
+
+def localized_command(name: str, language: str) -> str:
+    """``theme add`` -> ``tema añadir`` in Spanish."""
+    return " ".join(localized_word(word, language) for word in name.split())
+
+
+def tree_name(english: str, language: str) -> str:
+    """A name of Discord's command tree (a command, group or option) in ``language``: ``who`` -> ``quién``.
+
+    Looks in the command words, then the option keys, then the tree's own words; English when none.
+    """
+    index = _LANG_INDEX.get(language)
+    if index is None:
+        return english
+    for table in (COMMAND_WORDS, KEY_WORDS, TREE_WORDS):
+        if english in table:
+            return table[english][index][0]
+    return english
+
+
+_TREE_INDEX = {
+    fold(alias).replace(" ", ""): english
+    for table in (TREE_WORDS, KEY_WORDS, COMMAND_WORDS)
+    for english, spellings in table.items()
+    for alias in (english, *spellings[0], *spellings[1])
+}
+
+
+def tree_word(word: str) -> str:
+    """The English name of a tree word in any language (``calendario`` -> ``calendar``); else lower-cased."""
+    return _TREE_INDEX.get(fold(word).replace(" ", ""), word.lower())
+
+
+@lru_cache(maxsize=256)
+def key_spellings(key: str) -> tuple[str, ...]:
+    """Every way to write an option key: ``region``, ``región``, ``region`` folded…"""
+    entry = KEY_WORDS.get(key, ((), ()))
+    spellings = {key, *entry[0], *entry[1]}
+    spellings |= {fold(s) for s in spellings}
+    return tuple(sorted(spellings, key=len, reverse=True))

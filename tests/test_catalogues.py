@@ -1,0 +1,65 @@
+"""The es and fr catalogues are complete and current, and what they show is what the grammar accepts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from handlers import catalogues
+from handlers.grammar import parse
+from handlers.i18n import translator
+from handlers.registry import COMMANDS, load_all
+from handlers.words import COMMAND_WORDS, KEY_WORDS, command_word, option_key
+
+load_all()
+LANGUAGES = catalogues.translated_languages()
+_KEY_IN_USAGE = re.compile(r"(?:^|[\s\[])([^\W\d]+):(?=\s|$)")
+
+
+def test_every_message_is_translated_with_the_same_placeholders_and_the_template_is_current() -> None:
+    problems = catalogues.check()
+    assert not problems, (
+        f"\n{len(problems)} catalogue problem(s):\n  " + "\n  ".join(problems[:60]) + f"\n\n{catalogues.HOW_TO_FIX}"
+    )
+
+
+def test_a_dropped_or_invented_placeholder_is_reported() -> None:
+    from babel.messages.catalog import Message
+
+    assert catalogues.message_problems(Message("Hello {name}", "Hola {nombre}"), 2) == ["adds ['nombre']", "drops ['name']"]
+    assert catalogues.message_problems(Message("Hi", ""), 2) == ["not translated"]
+    assert catalogues.message_problems(Message("Hi", "Hola", flags=["fuzzy"]), 2)
+    plural = Message(("{count} city", "{count} cities"), ("una ciudad", "{count} ciudades", "{count} ciudades"))
+    assert catalogues.message_problems(plural, 3) == []  # a singular may spell the one out
+    assert catalogues.message_problems(Message(("{count} city", "{count} cities"), ("una", "")), 3)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translated_usage_lines_use_words_the_grammar_accepts(language: str) -> None:
+    _ = translator(language)
+    for spec in COMMANDS.values():
+        usage = _(spec.usage)
+        words = usage.split()
+        name_words = spec.name.split()
+        shown = [command_word(w) for w in words[: len(name_words)]]
+        assert shown == name_words, f"{language} usage of {spec.name!r} starts with {words[:len(name_words)]}: {usage!r}"
+        for key in _KEY_IN_USAGE.findall(usage):
+            assert (option_key(key) or key) in spec.keys, f"{language} usage of {spec.name!r} shows unknown key {key}:"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translated_examples_run_the_same_command_with_the_same_options(language: str) -> None:
+    _ = translator(language)
+    for spec in COMMANDS.values():
+        for example in spec.examples:
+            english, translated = parse(example, translator("en")), parse(_(example), _)
+            assert translated.name == english.name, f"{language}: {_(example)!r} is not /hrc {spec.name}"
+            assert set(translated.options) == set(english.options), f"{language}: {_(example)!r} options differ"
+
+
+def test_aliases_never_make_two_words_or_keys_ambiguous() -> None:
+    for table, lookup in ((COMMAND_WORDS, command_word), (KEY_WORDS, option_key)):
+        for english, (spanish, french) in table.items():
+            for alias in (english, *spanish, *french):
+                assert lookup(alias) == english, f"{alias!r} should mean {english!r}, means {lookup(alias)!r}"

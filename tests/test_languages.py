@@ -1,0 +1,179 @@
+"""Three languages end to end: who reads which, Spanish and French words, whole conversations with no English."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.render_text import render_text
+from bot.scheduler import PromptScheduler
+from bot.settings import Settings, SettingsError, load_settings
+from bot.wiring import build_runtime
+from handlers import catalogues
+from handlers.context import Context
+from handlers.day_names import official_names
+from handlers.dispatch import handle_text
+from handlers.i18n import translator
+from handlers.types import Place
+from storage.session import Database
+from tests.conftest import Chat, FakeClock, person
+from tests.fakes.recording_sender import RecordingSender
+from tests.test_console_cli import hrc_bot
+
+SPANISH_SESSION = """\
+/hrc registrar ciudad: Bogotá país: Colombia región: América Latina temas: vivienda, agua
+/hrc verificar Bogotá
+/hrc quién vivienda región: América Latina
+/hrc días diciembre
+/hrc día Día de los Derechos Humanos
+/hrc tema añadir justicia climática
+/hrc ayuda quién
+/hrc quién
+/hrc días trece
+"""
+
+FRENCH_SESSION = """\
+/hrc inscrire ville: Grenoble pays: France région: Europe thèmes: logement, démocratie participative
+/hrc vérifier Grenoble
+/hrc qui logement
+/hrc jours décembre
+/hrc jour Journée des droits de l'homme
+/hrc thème ajouter eau
+/hrc aide qui
+/hrc qui
+/hrc jours treize
+"""
+
+
+def english_fragments(language: str) -> set[str]:
+    """Pieces of English sentences (between placeholders, 14+ characters) that the language translates."""
+    _ = translator(language)
+    fragments: set[str] = set()
+    for message in catalogues.read(catalogues.TEMPLATE):
+        if not message.id or not isinstance(message.id, str) or message.id.startswith("/hrc"):
+            continue
+        if _(message.id) == message.id:
+            continue
+        for piece in re.split(r"\{[^}]*\}|`[^`]*`", message.id):
+            if len(piece.strip()) >= 14:
+                fragments.add(piece.strip())
+    return fragments
+
+
+def assert_no_english(text: str, language: str) -> None:
+    found = sorted(f for f in english_fragments(language) if f in text)
+    assert not found, f"English left in the {language} conversation: {found}\n{text}"
+
+
+@pytest.mark.parametrize(
+    ("language", "session", "args", "env", "expected"),
+    [
+        ("es", SPANISH_SESSION, ["--language", "es"], {"HRC_DEFAULT_LANGUAGE": "es"}, [
+            "Gracias: Bogotá está registrada", "Quién trabaja en Vivienda en América Latina", "Días de diciembre de 2026",
+            "jue 10 dic 2026: Día de los Derechos Humanos", "https://www.un.org/es/observances/human-rights-day",
+            "Bogotá trabaja ahora en:", "quién TEMA [región: REGIÓN]", "Ejemplo: /hrc quién vivienda región: América Latina",
+            "Dime el tema.", "«trece» no es un mes.",
+        ]),
+        ("fr", FRENCH_SESSION, [], {"HRC_CONSOLE_LOCALE": "fr", "HRC_DEFAULT_LANGUAGE": "fr"}, [
+            "Merci : Grenoble est inscrite", "Qui travaille sur Logement", "Journées de décembre 2026",
+            "jeu. 10 déc. 2026: Journée des droits de l'homme", "https://www.un.org/fr/observances/human-rights-day",
+            "Grenoble travaille désormais sur :", "qui THÈME [région: RÉGION]", "Indiquez le thème.",
+            "« treize » n’est pas un mois.",
+        ]),
+    ],
+)
+def test_a_whole_console_conversation_in_spanish_and_in_french(
+    tmp_path: Path, language: str, session: str, args: list[str], env: dict[str, str], expected: list[str]
+) -> None:
+    result = hrc_bot(["console", "--user", "ana", "--secretariat", *args], tmp_path, session, **env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for line in expected:
+        assert line in out.replace(":  ", ": "), f"{line!r} missing from:\n{out}"
+    assert "Traceback" not in out + result.stderr
+    assert_no_english(out, language)
+
+
+async def test_language_order_choice_then_platform_then_city_then_default(db: Database, clock: FakeClock) -> None:
+    ctx = Context(db=db, clock=clock, secretariat=frozenset({"console:sec"}), default_language="fr")
+    actor, place = person("ana")
+
+    async def say(text: str, locale: str = "") -> str:
+        return render_text(await handle_text(ctx, actor, place, text, locale))
+
+    assert "Tous les thèmes" in await say("/hrc help themes")  # nothing known: HRC_DEFAULT_LANGUAGE
+    assert "Every theme" in await say("/hrc help themes", "en-GB")  # the platform's language
+    assert "Tous les thèmes" in await say("/hrc help themes", "de")  # a language the bot does not speak is skipped: default
+    await say("/hrc register city: Quilmes country: Argentina region: Latin America languages: pt, es")
+    assert "Todos los temas" in await say("/hrc help themes")  # the city's first language the bot speaks
+    assert "Every theme" in await say("/hrc help themes", "en-US")  # the platform still wins over the city
+    assert "From now on I write to you in English." in await say("/hrc language english", "es-ES")
+    assert "Every theme" in await say("/hrc help themes", "fr")  # the person's own choice wins over everything
+    assert "Désormais, je vous écris en français." in await say("/hrc langue français")
+    assert "Je vous écris en français." in await say("/hrc idioma")
+    error = await handle_text(ctx, actor, place, "/hrc language klingon")
+    assert error.is_error and "Je ne parle pas encore « klingon »" in error.text
+
+
+async def test_decisions_reach_each_focal_point_in_their_own_language(chat: Chat) -> None:
+    await chat.say("ana", "/hrc registrar ciudad: Bogotá país: Colombia región: América Latina", locale="es-CO")
+    await chat.say("luc", "/hrc inscrire ville: Bogotá pays: Colombie région: Amérique latine", locale="fr-FR")
+    reply = await chat.say("sec", "/hrc verify Bogotá", secretariat=True)
+    texts = {n.member.user_id: n.reply.text for n in reply.notices if n.member}
+    assert texts["ana"].startswith("¡Te damos la bienvenida a la campaña! Bogotá")
+    assert texts["luc"].startswith("Bienvenue dans la campagne ! Bogotá")
+    assert reply.text == "Bogotá is verified; 2 focal points told."
+
+
+async def test_plurals_follow_the_count(chat: Chat) -> None:
+    await chat.say("ana", "/hrc register city: Grenoble country: France region: Europe")
+    one = await chat.say("sec", "/hrc verify Grenoble", secretariat=True)
+    assert one.text == "Grenoble is verified; 1 focal point told."
+    for user in ("bob", "eve"):
+        await chat.say(user, "/hrc register city: Grenoble country: France region: Europe")
+    two = await chat.say("sec", "/hrc verify Grenoble", secretariat=True)
+    assert two.text == "2 new focal points of Grenoble confirmed and told."
+
+
+async def test_a_channel_set_to_french_gets_its_prompt_in_french_and_others_in_their_language(db: Database, clock: FakeClock) -> None:
+    runtime = build_runtime(Settings(secretariat=frozenset({"slack:sec"})), database=db)
+    runtime.ctx.clock = clock
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    actor, _ = person("sec", platform="slack")
+    for channel, extra in (("PARIS", " language: fr"), ("BOGOTA", " idioma: es"), ("NYC", "")):
+        reply = await runtime.answer_text(actor, Place("slack", "W1", channel), f"/hrc channel set days timezone: UTC{extra}")
+        assert not reply.is_error, reply.text
+    again = await runtime.answer_text(actor, Place("slack", "W1", "NYC"), "/hrc canal activar días idioma: es")
+    assert again.text == "Updated. One post per day at 09:00 UTC · themes: all campaign themes · Spanish."
+    clock.now = datetime(2026, 12, 10, 9, 30, tzinfo=UTC)
+    await PromptScheduler(runtime).tick()
+    assert slack.titles("channel", "PARIS") == ["Aujourd’hui : Journée des droits de l'homme"]
+    assert slack.titles("channel", "BOGOTA") == ["Hoy: Día de los Derechos Humanos"]
+    assert slack.titles("channel", "NYC") == ["Hoy: Día de los Derechos Humanos"]
+    channels = render_text(await runtime.answer_text(actor, Place("slack", "W1", "NYC"), "/hrc canaux", "fr"))
+    assert "espagnol" in channels and "français" in channels
+
+
+async def test_day_names_shown_in_spanish_and_french_are_the_official_ones(chat: Chat) -> None:
+    """Every es/fr day name the bot shows comes from un_days_i18n.csv, else it is the official English name."""
+    from handlers.calendar import un_days
+
+    english = {day.name for day in un_days()}
+    for language, word in (("es", "días"), ("fr", "jours")):
+        official = {names[language] for names in official_names().values() if language in names}
+        for month in range(1, 13):
+            actor, place = person("ana")
+            reply = await handle_text(chat.ctx, actor, place, f"/hrc {word} {month}", language)
+            for item in reply.items:
+                name = item.title.split(": ", 1)[1] if ": " in item.title else item.title.split(" : ", 1)[1]
+                assert name in official or name in english, f"{language}: {name!r} is neither official nor English"
+
+
+def test_a_bad_language_setting_stops_the_start_with_one_line() -> None:
+    with pytest.raises(SettingsError, match="HRC_DEFAULT_LANGUAGE: unsupported language 'de'"):
+        load_settings({"HRC_DEFAULT_LANGUAGE": "de"}, env_file=None)
+    assert load_settings({"HRC_CONSOLE_LOCALE": "es-MX"}, env_file=None).console_language == "es"
