@@ -48,6 +48,7 @@ COMMAND_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "pause": (("pausar",), ("pause",)),
     "resume": (("reanudar",), ("reprendre",)),
     "export": (("exportar",), ("exporter",)),
+    "audit": (("auditoría",), ("audit",)),
 }
 
 # English option key -> (Spanish spellings, French spellings). One word each: keys are written ``key:``.
@@ -73,6 +74,9 @@ KEY_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "digest": (("boletín",), ("bulletin",)),
     "lead": (("antelación",), ("avance",)),
     "event": (("evento",), ("événement",)),
+    "since": (("desde",), ("depuis",)),
+    "page": (("página",), ("page",)),
+    "format": (("formato",), ("format",)),
 }
 
 # Names that only Discord's command tree uses (its groups and subcommands, its option names for free words),

@@ -1,7 +1,7 @@
 """languages: a member's chosen language, a channel's language
 
-Revision ID: 0008_i18n
-Revises: 0007_calendar
+Revision ID: 0010_i18n
+Revises: 0009_glance
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_i18n"
-down_revision = "0007_calendar"
+revision = "0010_i18n"
+down_revision = "0009_glance"
 branch_labels = None
 depends_on = None
 
