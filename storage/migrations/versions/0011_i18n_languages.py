@@ -1,7 +1,7 @@
 """languages: a member's chosen language, a channel's language
 
-Revision ID: 0010_i18n
-Revises: 0009_glance
+Revision ID: 0011_i18n
+Revises: 0010_ops
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_i18n"
-down_revision = "0009_glance"
+revision = "0011_i18n"
+down_revision = "0010_ops"
 branch_labels = None
 depends_on = None
 
