@@ -20,7 +20,7 @@ from discord import app_commands
 from discord.app_commands import locale_str
 
 from bot.discord.interactions import answer, runtime_of
-from bot.discord.modals import CommandModal, needs_form
+from bot.discord.modals import needs_form, open_form
 from handlers.options import PLACE_KEY, Kind
 from handlers.suggest import suggestions
 from handlers.tree import Branch, Leaf, TreeOption, build
@@ -114,7 +114,7 @@ def build_command(leaf: Leaf) -> app_commands.Command[Any, ..., None]:
             else:
                 options[option.key] = value
         if needs_form(spec.name, options):
-            await interaction.response.send_modal(CommandModal(spec.name, options))
+            await open_form(interaction, spec.name, options)
             return
         await answer(interaction, ParsedCommand(spec.name, main=main, options=options), channel=channel)
 

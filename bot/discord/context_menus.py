@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.app_commands import locale_str
 
 from bot.discord.interactions import answer, runtime_of, send_reply
-from bot.discord.modals import FORMS, CommandModal
+from bot.discord.modals import FORMS, open_form
 from handlers.i18n import N_, translator
 from handlers.types import ParsedCommand, Reply, clean_input
 from storage.queries.members import find_member
@@ -39,7 +39,7 @@ async def share_as_practice(interaction: discord.Interaction, message: discord.M
     """The share form, its summary filled with the message's text (up to the summary's limit)."""
     limit = next(max_length for key, _l, max_length, _p, _r in FORMS["share"][1] if key == "summary")
     text = clean_input(message.content or "").strip()[:limit]
-    await interaction.response.send_modal(CommandModal("share", {"summary": text} if text else {}))
+    await open_form(interaction, "share", {"summary": text} if text else {})
 
 
 def build_context_menus() -> list[app_commands.ContextMenu]:

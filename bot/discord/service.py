@@ -15,6 +15,7 @@ from bot.discord.commands import build_commands
 from bot.discord.context_menus import build_context_menus
 from bot.discord.events import keep_in_sync
 from bot.discord.interactions import refuse_unless_served
+from bot.discord.modals import is_form_submission, on_form_submit
 from bot.discord.sender import DiscordSender
 from bot.discord.sync import sync_if_changed
 from bot.discord.translator import CatalogueTranslator
@@ -44,6 +45,11 @@ class HrcClient(discord.Client):
         self.tree = ServedTree(self)
         for command in [*build_commands(), *build_context_menus()]:
             self.tree.add_command(command)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        # Forms by custom id: a late submission or one after a restart is still applied.
+        if is_form_submission(interaction) and await refuse_unless_served(interaction):
+            await on_form_submit(interaction)
 
     async def setup_hook(self) -> None:
         # setup_hook runs once per process; on_ready can fire again after a reconnect.

@@ -1,0 +1,79 @@
+"""Forms are handled by custom id: a submission after a restart (or after discord.py's view timeout) is
+applied, and a failing one echoes what was typed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import discord
+import pytest
+
+from bot.discord.service import serve
+from bot.settings import DiscordSettings, Settings
+from bot.wiring import build_runtime
+from storage.session import Database
+from tests.discord.conftest import DiscordBot, embed_text
+from tests.fakes.discord_api import GUILD_ID, SECRETARIAT_ROLE_ID, FakeDiscord, slash
+
+ANA, SEC = "500000000000000001", "500000000000000002"
+
+
+@contextlib.asynccontextmanager
+async def running(fake: FakeDiscord, db: Database) -> AsyncIterator[DiscordBot]:
+    settings = Settings(discord=DiscordSettings(token="test-token", guild_ids=(int(GUILD_ID),), secretariat_role=SECRETARIAT_ROLE_ID,
+                                                api_url=f"{fake.url}/api/v10"))
+    runtime = build_runtime(settings, database=db)
+    fake.ready.clear()
+    task = asyncio.create_task(serve(runtime))
+    try:
+        await asyncio.wait_for(fake.ready.wait(), 15)
+        await fake.wait_for(lambda: "discord" in runtime.notices.senders)
+        yield DiscordBot(fake, runtime)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    fake = await FakeDiscord().start()
+    yield fake
+    await fake.stop()
+    discord.http.Route.BASE = "https://discord.com/api/v10"
+
+
+def submission(modal: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    inputs = [c for row in modal["data"]["components"] for c in row["components"]]
+    return {"custom_id": modal["data"]["custom_id"], "components": [
+        {"type": 1, "components": [{"type": 4, "custom_id": c["custom_id"], "value": values.get(c["label"], "")}]} for c in inputs
+    ]}
+
+
+async def test_a_form_submitted_after_a_restart_is_applied(fake: FakeDiscord, sqlite_db: Database) -> None:
+    async with running(fake, sqlite_db) as bot:
+        _iid, modal = await bot.send(2, slash(["city", "register"], {"size": "metropolis", "languages": "es"}), user_id=ANA)
+        assert modal["type"] == 9 and modal["data"]["custom_id"].startswith("hrc-form:register?")
+    # The bot restarts (or 16 minutes pass: discord.py would have dropped the view); the member presses Submit.
+    async with running(fake, sqlite_db) as bot:
+        values = {"City or territory": "Quilmes", "Country": "Argentina", "UCLG region (e.g. Europe, Latin America)": "Latin America"}
+        iid, _ = await bot.send(5, submission(modal, values), user_id=ANA, interaction_id="430000000000000001")
+        assert "Quilmes is registered" in embed_text(await bot.answer(iid))
+        card = embed_text(await bot.answer((await bot.send(2, slash(["city", "profile"], {}), user_id=ANA))[0]))
+        assert "metropolis" in card.lower()  # the option given with the command rode in the form's custom id
+
+
+async def test_a_failing_form_echoes_what_was_typed(fake: FakeDiscord, sqlite_db: Database) -> None:
+    async with running(fake, sqlite_db) as bot:
+        await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america"}), user_id=ANA)
+        await bot.send(2, slash(["secretariat", "verify"], {"city": "Quilmes"}), user_id=SEC, roles=[SECRETARIAT_ROLE_ID])
+        _iid, modal = await bot.send(2, slash(["practices", "share"], {}), user_id=ANA)
+        summary = "Kiosks in every district, run by neighbourhood committees. " * 30
+        values = {"Title": "Water kiosks", "Themes (comma-separated)": "water", "Summary": summary, "Link (https://…)": "not a link"}
+        iid, _ = await bot.send(5, submission(modal, values), user_id=ANA, interaction_id="430000000000000002")
+        assert "https://" in embed_text(await bot.answer(iid))  # what was wrong: the link
+        echo = (await fake.wait_for(lambda: [m for m in bot.followups(iid) if "What you typed" in embed_text(m)]))[0]
+        assert summary.strip() in embed_text(echo).replace("\\", "") and echo["flags"] & 64
