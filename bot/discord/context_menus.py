@@ -37,7 +37,7 @@ async def city_card(interaction: discord.Interaction, member: discord.Member | d
 
 async def share_as_practice(interaction: discord.Interaction, message: discord.Message) -> None:
     """The share form, its summary filled with the message's text (up to the summary's limit)."""
-    limit = next(max_length for key, _l, max_length, _p, _r in FORMS["share"][1] if key == "summary")
+    limit = next(field.max_length for field in FORMS["share"][1] if field.key == "summary")
     text = clean_input(message.content or "").strip()[:limit]
     await open_form(interaction, "share", {"summary": text} if text else {})
 

@@ -1,6 +1,7 @@
 """Forms for `/city register` and `/practices share` when required options are missing.
 
-A Discord modal holds at most 5 inputs; the core validates every value, and an invalid one is answered
+Each input sits in a ``ui.Label``; region and size are selects and themes a multi-select in the register
+form, so only names are typed. A Discord modal holds at most 5 labels; the core validates every value, and an invalid one is answered
 ephemerally naming the field and the fix, with what was typed echoed back so nothing is lost.
 
 Submissions are handled by the modal's custom id (``hrc-form:NAME`` plus any options given with the
@@ -10,39 +11,91 @@ after 15 minutes of writing, or after the bot restarted, is applied like any oth
 
 from __future__ import annotations
 
+import contextlib
+import enum
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import discord
 
 from bot.discord.interactions import answer, send_reply
-from handlers.i18n import N_, translator
+from handlers.errors import UserError
+from handlers.i18n import N_, Translate, translator
+from handlers.text import split_list
 from handlers.types import ParsedCommand, Reply
+from handlers.vocab import REGIONS, SIZES, THEMES, find_region, find_size, find_theme
 
 FORM_PREFIX = "hrc-form:"
 CUSTOM_ID_MAX = 100  # Discord's limit for a custom id
 
-# (option key, label, max length, paragraph?, required)
-FORMS: dict[str, tuple[str, list[tuple[str, str, int, bool, bool]]]] = {
-    "register": (N_("Register your city"), [
-        ("city", N_("City or territory"), 100, False, True),
-        ("country", N_("Country"), 80, False, True),
-        ("region", N_("UCLG region (e.g. Europe, Latin America)"), 60, False, True),
-        ("themes", N_("Themes (comma-separated)"), 600, False, False),
-        ("timezone", N_("Time zone (e.g. Europe/Madrid)"), 64, False, False),
-    ]),
-    "share": (N_("Share a practice"), [
-        ("title", N_("Title"), 150, False, True),
-        ("themes", N_("Themes (comma-separated)"), 600, False, True),
-        ("summary", N_("Summary"), 2000, True, True),
-        ("link", N_("Link (https://…)"), 500, False, False),
-    ]),
+class Style(enum.Enum):
+    SHORT = "short"
+    PARAGRAPH = "paragraph"
+    SELECT = "select"  # one of the option's terms (region, size)
+    MULTI = "multi"  # any of the themes
+
+
+@dataclass(frozen=True)
+class FormField:
+    key: str  # the grammar option it fills
+    label: str  # N_-marked; Discord shows at most 45 characters
+    style: Style = Style.SHORT
+    required: bool = False
+    max_length: int = 100  # text inputs only
+
+
+FORMS: dict[str, tuple[str, tuple[FormField, ...]]] = {
+    "register": (N_("Register your city"), (
+        FormField("city", N_("City or territory"), required=True, max_length=100),
+        FormField("country", N_("Country"), required=True, max_length=80),
+        FormField("region", N_("UCLG world region"), Style.SELECT, required=True),
+        FormField("size", N_("Kind of local government"), Style.SELECT),
+        FormField("themes", N_("Themes"), Style.MULTI),
+    )),
+    "share": (N_("Share a practice"), (
+        FormField("title", N_("Title"), required=True, max_length=150),
+        FormField("themes", N_("Themes (comma-separated)"), required=True, max_length=600),
+        FormField("summary", N_("Summary"), Style.PARAGRAPH, required=True, max_length=2000),
+        FormField("link", N_("Link (https://…)"), max_length=500),
+    )),
 }
+SELECT_TERMS = {"region": REGIONS, "size": SIZES, "themes": THEMES}
+
+
+def _picked(key: str, given: str) -> set[str]:
+    """Slugs of the terms named in a given option (``water, housing``), for the select's defaults."""
+    _ = translator("en")
+    find = {"region": find_region, "size": find_size, "themes": find_theme}[key]
+    slugs = set()
+    for word in split_list(given):
+        with contextlib.suppress(UserError):
+            slugs.add(find(word, _).slug)
+    return slugs
+
+
+def form_item(field: FormField, given: str, _: Translate) -> discord.ui.Item[Any]:
+    """The input of one field inside its label: a text input, or a select of the campaign's terms."""
+    if field.style in (Style.SELECT, Style.MULTI):
+        picked = _picked(field.key, given) if given else set()
+        terms = SELECT_TERMS[field.key]
+        component: discord.ui.Item[Any] = discord.ui.Select(
+            custom_id=field.key, required=field.required, min_values=1 if field.required else 0,
+            max_values=len(terms) if field.style is Style.MULTI else 1,
+            options=[discord.SelectOption(label=_(t.name)[:100], value=t.slug, default=t.slug in picked) for t in terms],
+        )
+    else:
+        component = discord.ui.TextInput(
+            custom_id=field.key, max_length=field.max_length, required=field.required,
+            default=given[: field.max_length] or None,
+            style=discord.TextStyle.paragraph if field.style is Style.PARAGRAPH else discord.TextStyle.short,
+        )
+    return discord.ui.Label(text=_(field.label)[:45], component=component)
 
 
 def form_custom_id(name: str, given: dict[str, str]) -> str | None:
     """``hrc-form:NAME`` with the given options the form does not show; None when they do not fit."""
-    shown = {key for key, *_rest in FORMS[name][1]}
+    shown = {field.key for field in FORMS[name][1]}
     extra = {key: value for key, value in given.items() if key not in shown and value}
     custom_id = FORM_PREFIX + name + (f"?{urlencode(extra)}" if extra else "")
     return custom_id if len(custom_id) <= CUSTOM_ID_MAX else None
@@ -55,19 +108,15 @@ class CommandModal(discord.ui.Modal):
         _ = translator(locale)
         title, fields = FORMS[name]
         super().__init__(title=_(title)[:45], timeout=None, custom_id=custom_id)  # Discord: titles, labels ≤ 45
-        for key, label, max_length, paragraph, required in fields:
-            default = (given.get(key) or "")[:max_length] or None
-            self.add_item(discord.ui.TextInput(
-                label=_(label)[:45], custom_id=key, max_length=max_length, required=required, default=default,
-                style=discord.TextStyle.paragraph if paragraph else discord.TextStyle.short,
-            ))
+        for field in fields:
+            self.add_item(form_item(field, given.get(field.key) or "", _))
         # Not kept in discord.py's view store (which forgets it after a timeout or a restart):
         # its submission is handled by custom id in ``on_form_submit``.
         self.stop()
 
 
 def needs_form(name: str, options: dict[str, str]) -> bool:
-    return name in FORMS and any(required and not options.get(key) for key, _l, _m, _p, required in FORMS[name][1])
+    return name in FORMS and any(field.required and not options.get(field.key) for field in FORMS[name][1])
 
 
 async def open_form(interaction: discord.Interaction, name: str, given: dict[str, str]) -> None:
@@ -108,9 +157,9 @@ async def on_form_submit(interaction: discord.Interaction) -> None:
     fields = FORMS[name][1]
     typed = submitted_values(data.get("components") or [])
     options = dict(parse_qsl(query))
-    options.update({key: typed[key].strip() for key, *_rest in fields if typed.get(key, "").strip()})
+    options.update({f.key: typed[f.key].strip() for f in fields if typed.get(f.key, "").strip()})
     reply = await answer(interaction, ParsedCommand(name, options=options))
     if reply is not None and reply.is_error and typed:
         _ = translator(str(interaction.locale))
-        echoed = "\n\n".join(f"{_(label)}:\n{typed[key]}" for key, label, *_rest in fields if typed.get(key, "").strip())
+        echoed = "\n\n".join(f"{_(f.label)}:\n{typed[f.key]}" for f in fields if typed.get(f.key, "").strip())
         await send_reply(interaction, Reply(title=_("What you typed (nothing was saved)"), text=echoed))

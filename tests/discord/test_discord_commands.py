@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.discord.conftest import SECRETARIAT_CHANNEL, DiscordBot, embed_text
-from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, slash
+from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, modal_inputs, modal_submission, slash
 
 ANA = "500000000000000001"
 SEC = "500000000000000002"
@@ -50,14 +50,10 @@ async def test_share_with_missing_options_opens_a_modal_and_its_submission_is_st
     await bot.send(2, slash(["secretariat", "verify"], {"city": "Quilmes"}), user_id=SEC, roles=[SECRETARIAT_ROLE_ID])
     _iid, modal = await bot.send(2, slash(["practices", "share"], {"title": "Water kiosks"}), user_id=ANA)
     assert modal["type"] == 9
-    inputs = [c for row in modal["data"]["components"] for c in row["components"]]
-    assert inputs[0]["value"] == "Water kiosks"
+    assert modal_inputs(modal)[0]["value"] == "Water kiosks"
     values = {"Title": "Water kiosks", "Themes (comma-separated)": "water", "Summary": "Kiosks in every district.",
               "Link (https://…)": "https://example.org/kiosks"}
-    submitted = {"custom_id": modal["data"]["custom_id"], "components": [
-        {"type": 1, "components": [{"type": 4, "custom_id": c["custom_id"], "value": values[c["label"]]}]} for c in inputs
-    ]}
-    iid, _ = await bot.send(5, submitted, user_id=ANA)
+    iid, _ = await bot.send(5, modal_submission(modal, values), user_id=ANA)
     shared = await bot.answer(iid)
     assert "Water kiosks" in embed_text(shared) and not shared.get("flags", 0) & 64  # shown to the channel
     iid, _ = await bot.send(2, slash(["practices", "search"], {"words": "kiosks"}), user_id=SEC)
@@ -66,15 +62,28 @@ async def test_share_with_missing_options_opens_a_modal_and_its_submission_is_st
 
 async def test_invalid_modal_input_is_answered_with_the_field(discord_bot: DiscordBot) -> None:
     bot = discord_bot
-    _iid, modal = await bot.send(2, slash(["city", "register"], {}), user_id=ANA)
-    inputs = [c for row in modal["data"]["components"] for c in row["components"]]
-    values = ["Grenoble", "France", "Europe", "", "Europe/Nowhere"]
-    submitted = {"custom_id": modal["data"]["custom_id"], "components": [
-        {"type": 1, "components": [{"type": 4, "custom_id": c["custom_id"], "value": v}]} for c, v in zip(inputs, values, strict=True)
-    ]}
-    iid, _ = await bot.send(5, submitted, user_id=ANA)
+    _iid, modal = await bot.send(2, slash(["city", "register"], {"timezone": "Europe/Nowhere"}), user_id=ANA)
+    values = {"City or territory": "Grenoble", "Country": "France", "UCLG world region": ["europe"]}
+    iid, _ = await bot.send(5, modal_submission(modal, values), user_id=ANA)
     answer = await bot.answer(iid)
     assert "Europe/Nowhere" in embed_text(answer) and answer.get("flags", 0) & 64
+
+
+async def test_register_form_offers_selects_for_region_size_and_themes(discord_bot: DiscordBot) -> None:
+    bot = discord_bot
+    _iid, modal = await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "themes": "water"}), user_id=ANA)
+    inputs = {item["label"]: item for item in modal_inputs(modal)}
+    assert [item["type"] for item in inputs.values()] == [4, 4, 3, 3, 3]  # two texts, three selects
+    assert len(inputs["UCLG world region"]["options"]) == 7 and inputs["UCLG world region"]["max_values"] == 1
+    themes = inputs["Themes"]
+    assert themes["max_values"] == 24 and [o["value"] for o in themes["options"] if o.get("default")] == ["water-sanitation"]
+    values = {"City or territory": "Quilmes", "Country": "Argentina", "UCLG world region": ["latin-america"],
+              "Kind of local government": ["metropolis"], "Themes": ["water-sanitation", "housing"]}
+    iid, _ = await bot.send(5, modal_submission(modal, values), user_id=ANA)
+    assert "Quilmes is registered" in embed_text(await bot.answer(iid))
+    iid, _ = await bot.send(2, slash(["city", "profile"], {}), user_id=ANA)
+    card = embed_text(await bot.answer(iid))
+    assert "Housing" in card and "Water & sanitation" in card and "Latin America" in card
 
 
 async def test_user_typed_everyone_never_pings(discord_bot: DiscordBot) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
 
 import discord
 import pytest
@@ -16,7 +15,7 @@ from bot.settings import DiscordSettings, Settings
 from bot.wiring import build_runtime
 from storage.session import Database
 from tests.discord.conftest import DiscordBot, embed_text
-from tests.fakes.discord_api import GUILD_ID, SECRETARIAT_ROLE_ID, FakeDiscord, slash
+from tests.fakes.discord_api import GUILD_ID, SECRETARIAT_ROLE_ID, FakeDiscord, modal_submission, slash
 
 ANA, SEC = "500000000000000001", "500000000000000002"
 
@@ -46,24 +45,19 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     discord.http.Route.BASE = "https://discord.com/api/v10"
 
 
-def submission(modal: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
-    inputs = [c for row in modal["data"]["components"] for c in row["components"]]
-    return {"custom_id": modal["data"]["custom_id"], "components": [
-        {"type": 1, "components": [{"type": 4, "custom_id": c["custom_id"], "value": values.get(c["label"], "")}]} for c in inputs
-    ]}
-
-
 async def test_a_form_submitted_after_a_restart_is_applied(fake: FakeDiscord, sqlite_db: Database) -> None:
     async with running(fake, sqlite_db) as bot:
-        _iid, modal = await bot.send(2, slash(["city", "register"], {"size": "metropolis", "languages": "es"}), user_id=ANA)
+        _iid, modal = await bot.send(2, slash(["city", "register"], {"size": "metropolis", "languages": "es, fr"}), user_id=ANA)
         assert modal["type"] == 9 and modal["data"]["custom_id"].startswith("hrc-form:register?")
     # The bot restarts (or 16 minutes pass: discord.py would have dropped the view); the member presses Submit.
     async with running(fake, sqlite_db) as bot:
-        values = {"City or territory": "Quilmes", "Country": "Argentina", "UCLG region (e.g. Europe, Latin America)": "Latin America"}
-        iid, _ = await bot.send(5, submission(modal, values), user_id=ANA, interaction_id="430000000000000001")
+        values = {"City or territory": "Quilmes", "Country": "Argentina", "UCLG world region": ["latin-america"],
+                  "Kind of local government": ["metropolis"]}
+        iid, _ = await bot.send(5, modal_submission(modal, values), user_id=ANA, interaction_id="430000000000000001")
         assert "Quilmes is registered" in embed_text(await bot.answer(iid))
         card = embed_text(await bot.answer((await bot.send(2, slash(["city", "profile"], {}), user_id=ANA))[0]))
-        assert "metropolis" in card.lower()  # the option given with the command rode in the form's custom id
+        assert "Languages: es, fr" in card  # given with the command, not in the form: it rode in the custom id
+        assert "Size: Metropolis" in card
 
 
 async def test_a_failing_form_echoes_what_was_typed(fake: FakeDiscord, sqlite_db: Database) -> None:
@@ -73,7 +67,7 @@ async def test_a_failing_form_echoes_what_was_typed(fake: FakeDiscord, sqlite_db
         _iid, modal = await bot.send(2, slash(["practices", "share"], {}), user_id=ANA)
         summary = "Kiosks in every district, run by neighbourhood committees. " * 30
         values = {"Title": "Water kiosks", "Themes (comma-separated)": "water", "Summary": summary, "Link (https://…)": "not a link"}
-        iid, _ = await bot.send(5, submission(modal, values), user_id=ANA, interaction_id="430000000000000002")
+        iid, _ = await bot.send(5, modal_submission(modal, values), user_id=ANA, interaction_id="430000000000000002")
         assert "https://" in embed_text(await bot.answer(iid))  # what was wrong: the link
         echo = (await fake.wait_for(lambda: [m for m in bot.followups(iid) if "What you typed" in embed_text(m)]))[0]
         assert summary.strip() in embed_text(echo).replace("\\", "") and echo["flags"] & 64

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.discord.conftest import DiscordBot, embed_text
-from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, Channel, slash
+from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, Channel, modal_inputs, slash
 
 ANA, BEN, SEC = "500000000000000001", "500000000000000003", "500000000000000002"
 
@@ -162,5 +162,5 @@ async def test_context_menus_city_card_and_share_as_practice(discord_bot: Discor
                   "resolved": {"messages": {message["id"]: message}}}
     _iid, modal = await bot.send(2, share_menu, user_id=ANA)
     assert modal["type"] == 9
-    inputs = {c["label"]: c.get("value") for row in modal["data"]["components"] for c in row["components"]}
+    inputs = {c["label"]: c.get("value") for c in modal_inputs(modal)}
     assert inputs["Summary"] == "Our water kiosks serve every district."

@@ -343,3 +343,27 @@ class Channel:
 
     id: str
     name: str = "channel"
+
+
+def modal_inputs(modal: dict[str, Any]) -> list[dict[str, Any]]:
+    """The inputs of a modal callback (type 9), each with its label, from labels or action rows."""
+    found = []
+    for top in modal["data"]["components"]:
+        if top["type"] == 18:  # a label around one component
+            found.append({**top["component"], "label": top["label"]})
+        else:
+            found += top["components"]
+    return found
+
+
+def modal_submission(modal: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """`data` of submitting a modal as Discord sends it: ``values`` by label, a list for a select."""
+    components = []
+    for item in modal_inputs(modal):
+        value = values.get(item["label"])
+        if item["type"] == 3:
+            inner = {"type": 3, "custom_id": item["custom_id"], "values": list(value or [])}
+        else:
+            inner = {"type": 4, "custom_id": item["custom_id"], "value": value or ""}
+        components.append({"type": 18, "component": inner})
+    return {"custom_id": modal["data"]["custom_id"], "components": components}
