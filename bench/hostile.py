@@ -29,7 +29,7 @@ from bot.slack.service import start_http
 from bot.wiring import build_runtime
 from storage.migrate import upgrade
 from storage.session import Database
-from tests.fakes.discord_api import GUILD_ID, FakeDiscord, interaction
+from tests.fakes.discord_api import GUILD_ID, FakeDiscord, interaction, modal_submission
 from tests.fakes.slack_api import FakeSlack
 
 HOSTILE = ["@everyone", "@here", "<!channel>", "<!here>", "<!everyone>", "<@U123>", "<@&42>", "<!subteam^S1>",
@@ -239,11 +239,8 @@ async def discord_paths(rng: random.Random, per_path: int, run: Run, fake: FakeD
         await send("discord autocomplete", 4, slash_data(paths["who"], {"theme": words or "x"}, focused="theme"))
         first = await send("discord modal", 2, slash_data(paths["register"], {}))
         if first and first["type"] == 9:
-            inputs = [c for row in first["data"]["components"] for c in row["components"]]
-            values = [city, country, "Europe"] + [""] * (len(inputs) - 3)
-            submitted = {"custom_id": first["data"]["custom_id"], "components": [
-                {"type": 1, "components": [{"type": 4, "custom_id": c["custom_id"], "value": v}]} for c, v in zip(inputs, values, strict=False)]}
-            await send("discord modal", 5, submitted)
+            values = {"City or territory": city, "Country": country, "UCLG world region": ["europe"]}
+            await send("discord modal", 5, modal_submission(first, values))
         custom_id = f"hrc:verify {city}"[:100]
         message = {**fake.message("710000000000000001", {"content": "x", "components": [
             {"type": 1, "components": [{"type": 2, "style": 1, "label": "Verify", "custom_id": custom_id}]}]}), "guild_id": GUILD_ID}

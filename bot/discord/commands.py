@@ -12,7 +12,6 @@ members; the core still checks who may run it.
 from __future__ import annotations
 
 import inspect
-import logging
 from typing import Any
 
 import discord
@@ -25,8 +24,6 @@ from handlers.options import PLACE_KEY, Kind
 from handlers.suggest import suggestions
 from handlers.tree import Branch, Leaf, TreeOption, build
 from handlers.types import ParsedCommand, clean_input
-
-logger = logging.getLogger(__name__)
 
 SECRETARIAT = "secretariat"
 # Who sees /secretariat until a server admin grants it (Server Settings → Integrations): Manage Server.

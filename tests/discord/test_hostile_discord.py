@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.discord.conftest import DiscordBot, embed_text
-from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, slash
+from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, modal_submission, slash
 from tests.hostile import discord_pings, hostile_text
 
 ANA, SEC = "500000000000000001", "500000000000000002"
@@ -36,11 +36,8 @@ async def test_hostile_text_on_every_discord_path(discord_bot: DiscordBot, path:
         assert answer["type"] == 8
     elif path == "modal":
         _iid, modal = await bot.send(2, slash(["city", "register"], {}), user_id=ANA)
-        inputs = [c for row in modal["data"]["components"] for c in row["components"]]
-        values = [fields["city"], fields["country"], "Europe", "", ""]
-        submitted = {"custom_id": modal["data"]["custom_id"], "components": [
-            {"type": 1, "components": [{"type": 4, "custom_id": c["custom_id"], "value": v}]} for c, v in zip(inputs, values, strict=True)]}
-        iid, _ = await bot.send(5, submitted, user_id=ANA)
+        values = {"City or territory": fields["city"], "Country": fields["country"], "UCLG world region": ["europe"]}
+        iid, _ = await bot.send(5, modal_submission(modal, values), user_id=ANA)
         assert "Traceback" not in embed_text(await bot.answer(iid))
     else:
         click = {"custom_id": f"hrc:verify {fields['city']}"[:100], "component_type": 2}
