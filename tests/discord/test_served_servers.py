@@ -56,3 +56,13 @@ async def test_in_a_dm_questions_are_answered_and_writes_point_to_the_server(dis
                             user_id=ANA, guild_id=None)
     assert "use /hrc in the campaign server" in embed_text(await bot.answer(iid))
     assert await cities(bot) == 0
+
+
+async def test_a_form_submitted_from_a_foreign_server_is_refused(discord_bot: DiscordBot) -> None:
+    bot = discord_bot
+    submitted = {"custom_id": "hrc-form:register", "components": [{"type": 18, "component": {"type": 4, "custom_id": "city", "value": "Atlantis"}},
+                 {"type": 18, "component": {"type": 4, "custom_id": "country", "value": "France"}},
+                 {"type": 18, "component": {"type": 3, "custom_id": "region", "values": ["europe"]}}]}
+    _iid, callback = await bot.send(5, submitted, user_id=MALLORY, guild_id=FOREIGN_GUILD)
+    assert callback["type"] == 4 and "serves only" in callback["data"]["content"]
+    assert await cities(bot) == 0
