@@ -23,7 +23,7 @@ from bot.discord.interactions import answer, send_reply
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.text import split_list
-from handlers.types import ParsedCommand, Reply
+from handlers.types import ParsedCommand, Reply, clean_input
 from handlers.vocab import REGIONS, SIZES, THEMES, find_region, find_size, find_theme
 
 FORM_PREFIX = "hrc-form:"
@@ -155,7 +155,8 @@ async def on_form_submit(interaction: discord.Interaction) -> None:
     if name not in FORMS:
         return
     fields = FORMS[name][1]
-    typed = submitted_values(data.get("components") or [])
+    # Echoed back on failure, so cleaned here too (the core cleans what reaches it as a ParsedCommand).
+    typed = {key: clean_input(value) for key, value in submitted_values(data.get("components") or []).items()}
     options = dict(parse_qsl(query))
     options.update({f.key: typed[f.key].strip() for f in fields if typed.get(f.key, "").strip()})
     reply = await answer(interaction, ParsedCommand(name, options=options))
