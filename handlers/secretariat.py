@@ -14,7 +14,7 @@ from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.languages import recipient_language
 from handlers.registry import command
-from handlers.types import Item, Notice, NoticeTarget, Reply, Request
+from handlers.types import Action, Item, Notice, NoticeTarget, Reply, Request
 from handlers.vocab import region_name, theme_name
 from storage.models import City, CityStatus, FocalPoint, FocalStatus
 from storage.queries import cities as city_queries
@@ -135,6 +135,10 @@ def _pending_item(city: City, _: object, locale: str) -> Item:
         title=f"{city.name} ({country_name(city.country, locale)}, {region_name(city.region, t)})",
         text=t("Registered {date} by {who}. Themes: {themes}. `/hrc verify #{id}` or `/hrc reject #{id} reason: …`").format(
             date=short_date(city.registered_at, locale), who=who, themes=themes, id=city.id
+        ),
+        actions=(
+            Action(t("Verify"), f"verify #{city.id}", style="primary", action_id=f"verify_{city.id}"),
+            Action(t("Reject"), f"reject #{city.id}", style="danger", action_id=f"reject_{city.id}"),
         ),
     )
 

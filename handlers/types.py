@@ -209,6 +209,7 @@ class Item:
     title: str
     text: str = ""
     link: str | None = None
+    actions: tuple[Action, ...] = ()  # buttons for this row (adapters that can, show them with it)
 
 
 @dataclass(frozen=True)

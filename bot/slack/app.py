@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deadline import Deadline
+from bot.render_text import plain_mentions
 from bot.slack.files import upload_attachments, upload_note
 from bot.slack.home import home_view
 from bot.slack.modals import (
@@ -241,10 +242,16 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         command = parse_or_none(action.get("value", ""))
         if command is None:
             return
-        key = action_key(team_id, actor.user_id, message.get("ts") or container.get("message_ts", ""), action)
-        request = Request(actor=actor, place=Place("slack", team_id, channel), command=command, locale=locale)
+        where = message.get("ts") or container.get("message_ts", "") or body.get("view", {}).get("id", "")
+        key = action_key(team_id, actor.user_id, where, action)
+        request = Request(actor=actor, place=Place("slack", team_id, channel or "home"), command=command, locale=locale)
         reply = await runtime.answer_once(request, key)
         if reply is None:
+            return
+        if container.get("type") == "view":  # a button of App Home: show the outcome there
+            notice = ("⚠️ " if reply.is_error else "✅ ") + plain_mentions(reply.text).split("\n", 1)[0]
+            await client.views_publish(user_id=actor.user_id, view=await home_view(runtime, actor, team_id, notice=notice))
+            await runtime.deliver_notices(reply)
             return
         if not message.get("ts"):
             # An ephemeral message (the announcement preview) comes with no `message`, and only its

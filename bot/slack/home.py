@@ -1,15 +1,35 @@
-"""App Home: the viewer's city card (or a Register button), the next UN days, campaign progress."""
+"""App Home, a personal desk: the viewer's city card (or a Register button), for the secretariat the
+registrations awaiting a decision with Verify / Reject, the next UN days and the campaign's progress.
+
+Built from the same answers as the commands (``profile``, ``pending``, ``days``, ``progress``) and checked
+with slack_sdk's ``View`` model: a Home tab holds at most 100 blocks (Block Kit reference, "Views").
+It is published when the person opens the tab and again after they click one of its buttons.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.slack.render import MAX_BLOCKS, blocks_for
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    SectionBlock,
+)
+from slack_sdk.models.blocks.basic_components import MarkdownTextObject
+from slack_sdk.models.views import View
+
+from bot.slack.render import blocks_for, escape
 from bot.wiring import Runtime
+from handlers.i18n import translator
 from handlers.registry import COMMANDS
 from handlers.types import Actor, ParsedCommand, Place, Reply, Request
 
+HOME_MAX_BLOCKS = 100
 UPCOMING_DAYS = 5
+PENDING_MAX_BLOCKS = 41  # a header, 20 registrations with their buttons: room left for the rest
 
 
 async def _ask(runtime: Runtime, actor: Actor, team_id: str, name: str, main: str = "") -> Reply:
@@ -17,24 +37,34 @@ async def _ask(runtime: Runtime, actor: Actor, team_id: str, name: str, main: st
     return await runtime.answer(request)
 
 
-async def home_view(runtime: Runtime, actor: Actor, team_id: str) -> dict[str, Any]:
-    blocks: list[dict[str, Any]] = []
+def _register_prompt(locale: str) -> list[Any]:
+    _ = translator(locale)
+    return [
+        HeaderBlock(text=_("Human Rights Cities")),
+        SectionBlock(text=MarkdownTextObject(text=_("You don't represent a city yet. Register yours: the secretariat verifies it."))),
+        ActionsBlock(elements=[ButtonElement(text=_("Register my city"), action_id="hrc_open_register", style="primary")]),
+    ]
+
+
+async def home_view(runtime: Runtime, actor: Actor, team_id: str, notice: str = "", locale: str = "en") -> dict[str, Any]:
+    """The ``views.publish`` view for ``actor``; ``notice`` (plain text, e.g. the outcome of a button)
+    is shown on top. Raises nothing for a person the bot does not know yet: they get the Register button."""
+    blocks: list[Any] = []
+    if notice:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(notice)[:3000])]))
     card = await _ask(runtime, actor, team_id, "profile")
-    if card.is_error:
-        blocks += [
-            {"type": "header", "text": {"type": "plain_text", "text": "Human Rights Cities"}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": "You don't represent a city yet. Register yours: the secretariat verifies it."}},
-            {"type": "actions", "elements": [{
-                "type": "button", "action_id": "hrc_open_register", "style": "primary",
-                "text": {"type": "plain_text", "text": "Register my city"},
-            }]},
-        ]
-    else:
-        blocks += blocks_for(card, team_id)
+    blocks += _register_prompt(locale) if card.is_error else blocks_for(card, team_id, with_actions=False)
+    if runtime.ctx.is_secretariat(actor):
+        pending = await _ask(runtime, actor, team_id, "pending")
+        if not pending.is_error:
+            blocks += [DividerBlock(), *blocks_for(pending, team_id, limit=PENDING_MAX_BLOCKS)]
     if "days" in COMMANDS:
         days = await _ask(runtime, actor, team_id, "days")
         if not days.is_error:
-            blocks += [{"type": "divider"}, *blocks_for(Reply(title=days.title, items=days.items[:UPCOMING_DAYS]), team_id)]
+            upcoming = Reply(title=days.title, items=days.items[:UPCOMING_DAYS])
+            blocks += [DividerBlock(), *blocks_for(upcoming, team_id)]
     progress = await _ask(runtime, actor, team_id, "progress")
-    blocks += [{"type": "divider"}, *blocks_for(progress, team_id)]
-    return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
+    blocks += [DividerBlock(), *blocks_for(progress, team_id, with_actions=False)]
+    view = View(type="home", blocks=blocks[:HOME_MAX_BLOCKS])
+    view.validate_json()
+    return view.to_dict()

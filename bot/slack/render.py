@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.render_text import render_text
-from handlers.types import MENTION_RE, ChannelRef, Reply, inert_markers, parse_token, unparsed_label
+from handlers.types import MENTION_RE, ChannelRef, Item, Reply, inert_markers, parse_token, unparsed_label
 
 MAX_BLOCKS = 50
 SECTION_MAX = 3000
@@ -67,7 +67,8 @@ def context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text, SECTION_MAX)}]}
 
 
-def action_buttons(reply: Reply, block_id: str = "hrc_actions") -> dict[str, Any]:
+def action_buttons(reply: Reply | Item, block_id: str = "hrc_actions") -> dict[str, Any]:
+    """An actions block with the buttons of a reply or of one of its items (at most 5)."""
     buttons = []
     for index, action in enumerate(reply.actions[:5]):
         button: dict[str, Any] = {
@@ -95,7 +96,9 @@ def rendered(reply: Reply, team_id: str | None = None) -> tuple[str, list[dict[s
     return fallback_text(reply), blocks_for(reply, team_id)
 
 
-def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool = True) -> list[dict[str, Any]]:
+def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool = True,
+               limit: int = MAX_BLOCKS) -> list[dict[str, Any]]:
+    """The Block Kit blocks of ``reply``, at most ``limit`` (50 in a message, 100 in a view)."""
     blocks: list[dict[str, Any]] = []
     if reply.title:
         blocks.append({"type": "header", "text": plain(reply.title, HEADER_MAX)})
@@ -120,15 +123,20 @@ def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool =
         tail.append(context(mrkdwn(reply.footer, team_id)))
     if with_actions and reply.actions:
         tail.append(action_buttons(reply))
-    room = MAX_BLOCKS - len(blocks) - len(tail) - 1
-    items = list(reply.items)
-    for item in items[:room]:
+    room = limit - len(blocks) - len(tail) - 1
+    items, shown = list(reply.items), 0
+    for index, item in enumerate(items):
+        buttons = [action_buttons(item, f"hrc_item_{index}")] if with_actions and item.actions else []
+        if 1 + len(buttons) > room:
+            break
         line = f"*{mrkdwn(item.title, team_id)}*"
         if item.text:
             line += f"\n{mrkdwn(item.text, team_id)}"
         if item.link:
             line += f"\n{escape(item.link)}"
-        blocks.append(section(line))
-    if len(items) > room:
-        blocks.append(context(f"…and {len(items) - room} more."))
+        blocks += [section(line), *buttons]
+        room -= 1 + len(buttons)
+        shown += 1
+    if len(items) > shown:
+        blocks.append(context(f"…and {len(items) - shown} more."))
     return blocks + tail

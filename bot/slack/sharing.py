@@ -8,6 +8,7 @@ the one they saw, or fresher). The bot can post only where it is a member: elsew
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -15,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.files import upload_attachments
 from bot.slack.render import MAX_BLOCKS, blocks_for, context, fallback_text
 from bot.slack.users import SlackUsers
 from bot.wiring import Runtime
@@ -77,6 +79,8 @@ def register_sharing(app: AsyncApp, runtime: Runtime, users: SlackUsers) -> None
             await respond(text=text, response_type="ephemeral", replace_original=False)
             return
         await _settle(runtime, key, DeliveryStatus.SENT)
+        # Its files (the progress chart) go along, in the channel this time.
+        await upload_attachments(client, replace(reply, visibility=Visibility.CHANNEL), channel_id=channel, user_id=actor.user_id)
         await respond(delete_original=True)
 
 

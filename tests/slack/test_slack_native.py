@@ -164,6 +164,8 @@ async def test_share_in_a_channel_without_the_bot_says_how_to_invite_it(slack: S
     assert (await slack.interact(click))[0] == 200
     posted = await slack.fake.wait_for(lambda: slack.fake.history.get("CELSE"))
     assert "10, 100, 1000" in posted[0]["text"]
+    charts = await slack.fake.wait_for(lambda: [u for u in slack.fake.uploads if u["channel"] == "CELSE"], within=30)
+    assert charts[0]["filename"].endswith(".png")  # the answer's chart is shared along, in the channel
 
 
 async def test_names_come_from_users_info_once(slack: SlackBot) -> None:
@@ -212,3 +214,50 @@ async def test_a_command_typed_in_the_messages_tab_is_answered_there(slack: Slac
     await slack.post(event("Ev2", text="themes", bot_id="BBOT", ts="5.000200"), headers={"Content-Type": "application/json"})
     await slack.post(event("Ev3", text="help", ts="5.000300"), headers={"Content-Type": "application/json"})
     await slack.fake.wait_for(lambda: len([p for p in slack.fake.called("chat.postMessage") if p["channel"] == "DUANA"]) == 2)
+
+
+def home_event(event_id: str, user_id: str) -> str:
+    return json.dumps({
+        "token": "legacy", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+        "event_id": event_id, "event_time": int(time.time()),
+        "event": {"type": "app_home_opened", "user": user_id, "channel": "D" + user_id, "tab": "home", "event_ts": "1.0"},
+    })
+
+
+def valid_home(view: dict[str, Any]) -> dict[str, Any]:
+    from slack_sdk.models.views import View
+
+    View(**view).validate_json()  # slack_sdk's own checks: type, ≤ 100 blocks, each block's limits
+    assert view["type"] == "home" and len(view["blocks"]) <= 100
+    return view
+
+
+async def test_app_home_for_a_member_and_for_the_secretariat_who_verifies_from_it(slack: SlackBot) -> None:
+    await slack.command(REGISTER)
+    for index in range(25):  # more registrations than a Home shows: it stays within 100 blocks
+        await slack.command(f"register city: Town {index} country: Chile region: Latin America", user=f"UT{index:02d}")
+
+    await slack.post(home_event("EvA", "UANA"), headers={"Content-Type": "application/json"})
+    member = valid_home((await slack.fake.wait_for(lambda: slack.fake.called("views.publish")))[0]["view"])
+    assert "Quilmes" in block_texts(member["blocks"]) and "Awaiting a decision" not in block_texts(member["blocks"])
+
+    await slack.post(home_event("EvS", "USEC"), headers={"Content-Type": "application/json"})
+    home = valid_home((await slack.fake.wait_for(lambda: slack.fake.called("views.publish")[1:]))[0]["view"])
+    assert "Awaiting a decision (26)" in block_texts(home["blocks"]) and "10, 100, 1000" in block_texts(home["blocks"])
+    buttons = [e for b in home["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    verify = next(e for e in buttons if e.get("value") == "verify #1")
+
+    click = {
+        "type": "block_actions", "team": {"id": "T1", "domain": "hrc"}, "user": user("USEC"), "api_app_id": "A1",
+        "token": "legacy", "trigger_id": "t.home", "container": {"type": "view", "view_id": "VHOME"},
+        "view": {"id": "VHOME", "type": "home", "blocks": home["blocks"]},
+        "actions": [{**verify, "block_id": "hrc_item_0", "action_ts": str(time.time())}],
+    }
+    assert (await slack.interact(click))[0] == 200
+    after = valid_home((await slack.fake.wait_for(lambda: slack.fake.called("views.publish")[2:]))[0]["view"])
+    assert "✅ Quilmes is verified" in block_texts(after["blocks"])
+    assert "Awaiting a decision (25)" in block_texts(after["blocks"])
+    told = await slack.fake.wait_for(lambda: [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "DUANA"])
+    assert "Welcome to the campaign" in told[0]["text"]
+    assert (await slack.interact(click))[0] == 200  # clicked twice: applied once, nothing published again
+    assert len(slack.fake.called("views.publish")) == 3
