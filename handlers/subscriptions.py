@@ -15,11 +15,12 @@ from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translations, translator
 from handlers.registry import command
 from handlers.text import fold
-from handlers.types import Reply, Request
+from handlers.types import Actor, Reply, Request
 from handlers.vocab import theme_name
 from storage.models import Digest, MemberPrefs
 from storage.queries import prefs as prefs_queries
 from storage.queries import subscriptions as subs
+from storage.queries.members import find_member
 
 _ALL = ("all", "todo", "todos", "todas", "tout", "tous", "toutes")
 
@@ -164,3 +165,11 @@ async def resume(ctx: Context, request: Request, session: AsyncSession) -> Reply
         return Reply(text=_("Your personal prompts were not paused."))
     await prefs_queries.update_prefs(session, member.id, ctx.now(), paused_until=None)
     return Reply(text=_("Resumed: your personal prompts start again."))
+
+
+async def followed_themes(ctx: Context, actor: Actor) -> list[str]:
+    """The theme slugs ``actor`` is subscribed to, sorted; empty for someone the bot does not know yet.
+    (For views that show the state, such as Slack's App Home; changes go through ``subscribe``.)"""
+    async with ctx.db.transaction(write=False) as session:
+        member = await find_member(session, actor.platform, actor.workspace, actor.user_id)
+        return list(await subs.member_themes(session, member.id)) if member is not None else []

@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deadline import Deadline
 from bot.render_text import plain_mentions
 from bot.slack.files import upload_attachments, upload_note
-from bot.slack.home import home_view
+from bot.slack.home import home_view, register_home_actions
 from bot.slack.modals import (
     FORMS,
     REGISTER_ID,
@@ -151,6 +151,7 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
     users = users or SlackUsers(client)
     register_shortcuts(app)
     register_sharing(app, runtime, users)
+    register_home_actions(app, runtime, users)
 
     @app.command("/hrc")
     async def hrc_command(ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:

@@ -261,3 +261,27 @@ async def test_app_home_for_a_member_and_for_the_secretariat_who_verifies_from_i
     assert "Welcome to the campaign" in told[0]["text"]
     assert (await slack.interact(click))[0] == 200  # clicked twice: applied once, nothing published again
     assert len(slack.fake.called("views.publish")) == 3
+
+
+async def test_app_home_subscriptions_menu_changes_them_at_once(slack: SlackBot) -> None:
+    await slack.command("subscribe housing")
+    await slack.post(home_event("EvH1", "UANA"), headers={"Content-Type": "application/json"})
+    home = valid_home((await slack.fake.wait_for(lambda: slack.fake.called("views.publish")))[0]["view"])
+    menu = next(b for b in home["blocks"] if b.get("block_id") == "hrc_subscriptions")["accessory"]
+    assert [o["value"] for o in menu["initial_options"]] == ["housing"]
+
+    chosen = [o for o in menu["options"] if o["value"] in ("water-sanitation", "gender")]
+    change = {
+        "type": "block_actions", "team": {"id": "T1", "domain": "hrc"}, "user": user("UANA"), "api_app_id": "A1",
+        "token": "legacy", "trigger_id": "t.subs", "container": {"type": "view", "view_id": "VHOME"},
+        "view": {"id": "VHOME", "type": "home", "blocks": home["blocks"]},
+        "actions": [{"type": "multi_static_select", "action_id": menu["action_id"], "block_id": "hrc_subscriptions",
+                     "selected_options": chosen, "action_ts": str(time.time())}],
+    }
+    assert (await slack.interact(change))[0] == 200
+    after = valid_home((await slack.fake.wait_for(lambda: slack.fake.called("views.publish")[1:]))[0]["view"])
+    menu = next(b for b in after["blocks"] if b.get("block_id") == "hrc_subscriptions")["accessory"]
+    assert sorted(o["value"] for o in menu["initial_options"]) == ["gender", "water-sanitation"]
+    assert "Subscriptions saved." in block_texts(after["blocks"])
+    listed = await slack.command("unsubscribe housing")
+    assert "You were not subscribed to Housing" in block_texts(listed["blocks"])
