@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -33,9 +34,9 @@ class SlackUser:
     locale: str | None = None
 
 
-def _name_of(user: dict[str, object]) -> str:
-    profile = user.get("profile") if isinstance(user.get("profile"), dict) else {}
-    assert isinstance(profile, dict)
+def _name_of(user: dict[str, Any]) -> str:
+    profile = user.get("profile")
+    profile = profile if isinstance(profile, dict) else {}
     for candidate in (profile.get("display_name"), profile.get("real_name"), user.get("real_name"), user.get("name")):
         if isinstance(candidate, str) and candidate.strip():
             return candidate.strip()
