@@ -8,6 +8,7 @@ the one they saw, or fresher). The bot can post only where it is a member: elsew
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from typing import Any
 
@@ -55,7 +56,8 @@ def register_sharing(app: AsyncApp, runtime: Runtime, users: SlackUsers) -> None
             return
         # The same button of the same answer clicked twice (or a retry) posts once; a click that could not
         # post (the bot not in the channel yet) may be tried again.
-        key = f"slack-share:{team_id}:{actor.user_id}:{body.get('container', {}).get('message_ts', '')}:{action.get('value', '')}"
+        typed = hashlib.sha256(action.get("value", "").encode()).hexdigest()[:32]  # keys hold 255 characters
+        key = f"slack-share:{team_id}:{actor.user_id}:{body.get('container', {}).get('message_ts', '')}:{typed}"
         if not await _claim(runtime, key):
             return
         place = Place("slack", team_id, channel)
