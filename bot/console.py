@@ -16,6 +16,7 @@ from typing import TextIO
 
 from bot.render_text import plain_mentions, render_text
 from bot.wiring import Runtime
+from handlers.i18n import translator
 from handlers.types import Actor, Attachment, MemberRef, Place, Reply
 
 WORKSPACE = "local"
@@ -59,11 +60,19 @@ def save_attachment(folder: Path, attachment: Attachment) -> Path:
 
 
 def attachment_lines(folder: Path, reply: Reply) -> str:
-    """Save the reply's files and say where they are, with their alt text ("" when there are none)."""
+    """Save the reply's files and say where they are, with their alt text ("" when there are none). A file
+    that cannot be saved (a bad HRC_FILES_DIR, a full disk) is said so, in the reply's language; the
+    session goes on."""
     lines = []
+    _ = translator(reply.language or "en")
     for attachment in reply.attachments:
-        path = save_attachment(folder, attachment)
-        lines.append(f"📎 {path.resolve()}")
+        try:
+            path = save_attachment(folder, attachment)
+        except OSError as error:
+            lines.append("📎 " + _("Could not save {file} in {folder}: {reason}. Check HRC_FILES_DIR.").format(
+                file=attachment.filename, folder=folder, reason=error.strerror or error))
+        else:
+            lines.append(f"📎 {path.resolve()}")
         lines += [f"  {line}" for line in attachment.alt_text.splitlines() if line]
     return "\n".join(lines)
 

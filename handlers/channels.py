@@ -86,7 +86,7 @@ async def channel_set(ctx: Context, request: Request, session: AsyncSession) -> 
     existing = await channel_queries.find_channel(session, place.platform, place.workspace, place.channel_id, purpose)
     if existing is not None and existing.paused_at is not None:
         await channel_queries.resume(session, place.platform, place.channel_id)
-        _apply(existing, timezone, digest, themes)
+        _apply(existing, timezone, digest, themes, language)
         return Reply(text=_("Resumed: this channel gets {what} again ({tz}).").format(
             what=_describe(purpose, _), tz=existing.timezone))
     if existing is not None:

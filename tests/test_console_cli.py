@@ -158,3 +158,14 @@ def test_export_and_import_from_the_command_line(tmp_path: Path) -> None:
     assert exported.returncode == 0 and (tmp_path / "out.xlsx").read_bytes().startswith(b"PK")
     as_csv = hrc_bot(["export", "cities"], tmp_path)
     assert as_csv.stdout.startswith("\ufeffname,country,region") and "Bogotá,Colombia,Latin America" in as_csv.stdout
+
+
+def test_a_file_that_cannot_be_saved_is_said_so_and_the_session_goes_on(tmp_path: Path) -> None:
+    from bot.console import attachment_lines
+    from handlers.types import Attachment, Reply
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be")
+    reply = Reply(text="x", attachments=(Attachment("progress.png", b"png", "image/png", "42 cities"),), language="es")
+    lines = attachment_lines(blocked / "files", reply)
+    assert "No se pudo guardar progress.png" in lines and "HRC_FILES_DIR" in lines and "42 cities" in lines
