@@ -21,7 +21,7 @@ def everything_sent(bot: DiscordBot) -> list[dict]:
     return [b.get("data", b) for b in sent if isinstance(b.get("data", b), dict)]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(path=st.sampled_from(["options", "autocomplete", "modal", "button"]), fields=FIELDS)
 async def test_hostile_text_on_every_discord_path(discord_bot: DiscordBot, path: str, fields: dict[str, str]) -> None:
     bot = discord_bot
