@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from pathlib import Path
 
@@ -20,7 +19,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         description="Print the campaign's progress (verified cities, by region and year) as /hrc progress shows it.",
     )
     progress.add_argument("--chart", metavar="FILE.png", type=Path, help="also write the chart (800 px wide PNG) to FILE.png")
-    progress.add_argument("--locale", default=None, help="language of the labels: en, es or fr (default: HRC_CONSOLE_LOCALE)")
+    progress.add_argument("--locale", default=None, choices=("en", "es", "fr"), help="language of the labels: en, es or fr (default: HRC_CONSOLE_LOCALE)")
     export = sub.add_parser(
         "export",
         help="write cities, practices, members, deliveries or the audit trail as CSV, JSON or xlsx",
@@ -42,7 +41,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     imp.add_argument("--dry-run", action="store_true", help="check and report what would change, write nothing")
     imp.add_argument("--skip-invalid", action="store_true", help="write the valid rows even when some are invalid")
     imp.add_argument("--update", action="store_true", help="change cities already in the directory when the file differs")
-    imp.add_argument("--locale", default=None, help="language of the report: en, es or fr (default: HRC_CONSOLE_LOCALE)")
+    imp.add_argument("--locale", default=None, choices=("en", "es", "fr"), help="language of the report: en, es or fr (default: HRC_CONSOLE_LOCALE)")
 
 
 async def run_progress(settings: Settings, chart: Path | None, locale: str | None) -> int:
@@ -59,7 +58,7 @@ async def run_progress(settings: Settings, chart: Path | None, locale: str | Non
     runtime = build_runtime(settings)
     try:
         actor, place = console_actor("cli", secretariat=False)
-        reply = await runtime.answer_text(actor, place, "progress", locale or os.environ.get("HRC_CONSOLE_LOCALE", "en"))
+        reply = await runtime.answer_text(actor, place, "progress", locale or settings.console_language or settings.default_language)
     finally:
         await runtime.close()
     print(render_text(reply))
@@ -117,4 +116,4 @@ async def run_import(settings: Settings, args: argparse.Namespace) -> int:
 
     await _upgrade(settings)
     return await import_file(settings, args.file, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
-                             update=args.update, locale=args.locale or os.environ.get("HRC_CONSOLE_LOCALE", "en"))
+                             update=args.update, locale=args.locale or settings.console_language or settings.default_language)

@@ -169,3 +169,12 @@ def test_a_file_that_cannot_be_saved_is_said_so_and_the_session_goes_on(tmp_path
     reply = Reply(text="x", attachments=(Attachment("progress.png", b"png", "image/png", "42 cities"),), language="es")
     lines = attachment_lines(blocked / "files", reply)
     assert "No se pudo guardar progress.png" in lines and "HRC_FILES_DIR" in lines and "42 cities" in lines
+
+
+def test_progress_reads_the_console_language_from_dotenv_and_refuses_an_unknown_one(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("HRC_CONSOLE_LOCALE=es\n")
+    spanish = hrc_bot(["progress"], tmp_path)
+    assert spanish.returncode == 0, spanish.stderr
+    english = hrc_bot(["progress", "--locale", "en"], tmp_path)
+    assert spanish.stdout != english.stdout  # the .env language, not English, without --locale
+    assert hrc_bot(["progress", "--locale", "xx"], tmp_path).returncode == 2
