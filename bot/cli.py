@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -173,6 +174,20 @@ def _default_user() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``hrc-bot`` command; returns the exit status (0 when a reader such as ``head`` closed the pipe)."""
+    try:
+        status = _main(argv)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # Python's documented way (signal module, "Note on SIGPIPE"): point stdout at devnull so the
+        # interpreter's own flush at exit does not raise again; `hrc-bot progress | head` is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -188,11 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(invite_url(args.application_id))
         return 0
     if args.command == "days":
-        try:
-            return _print_days(args.year, args.format, args.lang)
-        except BrokenPipeError:  # `hrc-bot days … | head`
-            sys.stderr.close()
-            return 0
+        return _print_days(args.year, args.format, args.lang)
     try:
         if args.command == "db":
             asyncio.run(_upgrade(settings))
@@ -211,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_run(settings))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise
     except OSError as error:
         print(f"hrc-bot: {error}", file=sys.stderr)
         return 1

@@ -16,7 +16,7 @@ from handlers.i18n import Translate
 from handlers.text import fold, split_list, suggest
 from handlers.types import MemberRef, Request
 from handlers.vocab import Term, find_theme
-from handlers.zones import UnknownZone, canonical_zone
+from handlers.zones import UnknownZone, canonical_zone, close_zones, zones_for_place
 from storage.models import City, CityStatus, FocalPoint, FocalStatus, Member
 from storage.queries import cities as city_queries
 from storage.queries.members import find_member, upsert_member
@@ -143,13 +143,20 @@ def parse_themes(value: str, _: Translate, *, limit: int = MAX_THEMES, field: st
 
 
 def parse_timezone(value: str, _: Translate) -> str:
+    """The IANA name for ``value``: an IANA name in any case, or a city part naming exactly one zone
+    (``bogota`` -> America/Bogota). Raises UserError with close zones as a hint otherwise."""
     try:
         return canonical_zone(value)
     except UnknownZone:
+        places = zones_for_place(value)
+        if len(places) == 1:
+            return places[0]
+        close = list(places) or close_zones(value)
         raise UserError(
             _("“{value}” is not a time zone I know. Use an IANA name such as Europe/Madrid or America/Bogota.").format(
                 value=value
             ),
+            hint=_("Did you mean {choices}?").format(choices=_(" or ").join(f"“{c}”" for c in close)) if close else None,
             field="timezone",
         ) from None
 

@@ -22,8 +22,9 @@ _UNITS = {
     "day": 1, "days": 1, "d": 1, "dia": 1, "dias": 1, "jour": 1, "jours": 1, "j": 1,
     "week": 7, "weeks": 7, "w": 7, "semana": 7, "semanas": 7, "semaine": 7, "semaines": 7, "sem": 7,
     "month": 30, "months": 30, "mes": 30, "meses": 30, "mois": 30,
+    "year": 365, "years": 365, "y": 365, "ano": 365, "anos": 365, "an": 365, "ans": 365, "annee": 365, "annees": 365,
 }
-_DURATION = re.compile(r"^(\d{1,3})\s*([a-z]+)$")
+_DURATION = re.compile(r"^(\d{1,12})\s*([a-z]+)$")
 # Discord keeps a button's command in a 100-character custom id (bot/discord/views.py).
 MAX_BUTTON_COMMAND = 76
 

@@ -45,3 +45,35 @@ def canonical_zone(name: str) -> str:
 def get_zone(name: str) -> ZoneInfo:
     """The ZoneInfo of an IANA name; raises UnknownZone when it is not one."""
     return ZoneInfo(canonical_zone(name))
+
+
+@lru_cache(maxsize=1)
+def _by_place() -> dict[str, tuple[str, ...]]:
+    from handlers.text import fold
+
+    places: dict[str, list[str]] = {}
+    for name in sorted(zone_names()):
+        if "/" in name and not name.startswith(("Etc/", "SystemV/")):
+            places.setdefault(fold(name.rsplit("/", 1)[1].replace("_", " ")), []).append(name)
+    return {place: tuple(names) for place, names in places.items()}
+
+
+def zones_for_place(text: str) -> tuple[str, ...]:
+    """IANA zones whose city part is ``text``, folded (``bogota`` -> ``("America/Bogota",)``,
+    ``Sao Paulo`` -> ``("America/Sao_Paulo",)``); empty when none is."""
+    from handlers.text import fold
+
+    return _by_place().get(fold(text.replace("_", " ")), ())
+
+
+def close_zones(text: str, limit: int = 3) -> list[str]:
+    """Up to ``limit`` IANA zones whose city part is spelled like ``text`` (difflib ratio ≥ 0.75), for a
+    "did you mean" (``Bogata`` -> America/Bogota)."""
+    import difflib
+
+    from handlers.text import fold
+
+    places = _by_place()
+    key = fold(text.rsplit("/", 1)[-1].replace("_", " "))
+    close = difflib.get_close_matches(key, list(places), n=limit, cutoff=0.75)
+    return [name for place in close for name in places[place]][:limit]

@@ -178,3 +178,21 @@ def test_progress_reads_the_console_language_from_dotenv_and_refuses_an_unknown_
     english = hrc_bot(["progress", "--locale", "en"], tmp_path)
     assert spanish.stdout != english.stdout  # the .env language, not English, without --locale
     assert hrc_bot(["progress", "--locale", "xx"], tmp_path).returncode == 2
+
+
+@pytest.mark.parametrize("args", [["days", "--year", "2026"], ["progress"]])
+def test_a_reader_that_closed_the_pipe_is_not_an_error(tmp_path: Path, args: list[str]) -> None:
+    # `hrc-bot progress | head`: the reader is gone before the first write (its end closed here, so
+    # the outcome does not depend on timing).
+    assert hrc_bot(["db", "upgrade"], tmp_path).returncode == 0
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "HRC_", "DATABASE_URL"))}
+    environment.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'hrc.db'}", "HOME": str(tmp_path)})
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run([sys.executable, "-m", "bot.cli", *args], stdout=write_end, stderr=subprocess.PIPE,
+                                text=True, cwd=tmp_path, env=environment, timeout=120)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Broken pipe" not in result.stderr and "hrc-bot:" not in result.stderr

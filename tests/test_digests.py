@@ -205,7 +205,9 @@ async def test_bad_input_is_refused_kindly_and_stores_nothing(db: Database, cloc
         "/hrc subscribe water digest: monthly": "is not a digest",
         "/hrc subscribe water lead: 99": "is not a lead time",
         "/hrc pause forever": "is not a length of time",
-        "/hrc pause 5 years": "is not a length of time",
+        "/hrc pause 5 fortnights": "is not a length of time",
+        "/hrc pause 5 years": "At most a year",
+        "/hrc pause 99999 years": "At most a year",
         "/hrc pause 400 days": "At most a year",
         "/hrc subscribe": "Tell me the theme",
     }
@@ -219,7 +221,12 @@ async def test_bad_input_is_refused_kindly_and_stores_nothing(db: Database, cloc
         "/hrc channel set days digest: hourly": "is not a digest",
         "/hrc channel set announcements digest: weekly": "apply to UN-day prompts",
         "/hrc channel set days themes: watr": "Did you mean",
+        "/hrc channel set days timezone: Bogata": "Did you mean “America/Bogota”?",
+        "/hrc channel set days timezone: Europe": "not a time zone I know",
     }.items():
         reply = await runtime.answer_text(sec, place, command)
         assert reply.is_error and message in reply.text, (command, reply.text)
     assert "No channel" in (await runtime.answer_text(sec, place, "/hrc channels")).text
+    # A city part that names one zone is that zone, as the autocomplete offers it.
+    reply = await runtime.answer_text(sec, place, "/hrc channel set days timezone: bogota")
+    assert not reply.is_error and "09:00 America/Bogota" in reply.text
