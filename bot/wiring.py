@@ -80,6 +80,7 @@ def build_runtime(settings: Settings, *, database: Database | None = None) -> Ru
         lead_days=settings.lead_days,
         public_url=settings.public_url,
         default_language=settings.default_language,
+        discord_events=settings.discord.enabled and bool(settings.discord.guild_ids),
         cache=ReplyCache(),
     )
     runtime = Runtime(settings=settings, db=db, ctx=ctx, notices=NoticeRouter(db, lambda: ctx.now()))

@@ -26,6 +26,9 @@ class Context:
     public_url: str = ""  # where the bot's HTTP server is reached (the calendar feed), "" when not public
     cache: ReplyCache | None = None  # replies shared by every caller (handlers/cache.py); None: no caching
     default_language: str = "en"  # when neither the person, their platform nor their city says (en, es, fr)
+    # Discord servers where `days add … event: yes` becomes a Scheduled Event (bot/discord/events.py); False
+    # when the bot does not run on Discord with DISCORD_GUILD_IDS, so the reply promises no event.
+    discord_events: bool = False
 
     def is_secretariat(self, actor: Actor) -> bool:
         return actor.secretariat_role or actor.key in self.secretariat

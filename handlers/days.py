@@ -260,8 +260,11 @@ async def days_add(ctx: Context, request: Request, session: AsyncSession) -> Rep
     await record(ctx, request, session, subject=name,
                  after={"date": when.isoformat(), "themes": [t.slug for t in themes], "event": bool(event)})
     added = _("Added {name} on {date}.").format(name=name, date=long_date(when, request.locale, _))
-    if event:
+    if event and ctx.discord_events:
         added += " " + _("It will also appear as an event in the campaign's Discord server within a minute.")
+    elif event:
+        added += " " + _("It will appear as an event in the campaign's Discord server once the bot runs there "
+                         "(DISCORD_TOKEN and DISCORD_GUILD_IDS).")
     return Reply(text=added)
 
 

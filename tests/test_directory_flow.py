@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.render_text import render_text
 from handlers.types import NoticeTarget, Visibility
-from tests.conftest import Chat
+from tests.conftest import Chat, FakeClock
 
 REGISTER = "/hrc register city: Grenoble country: France region: Europe themes: participatory democracy size: intermediary city timezone: Europe/Paris languages: en, fr"
 
@@ -126,3 +128,11 @@ async def test_typed_mention_markers_cannot_forge_a_mention(chat: Chat) -> None:
     reply = await chat.say("ana", "/hrc profile")
     assert reply.title == "Townslack|W1|UBOSS|Boss"
     assert "\ue000" not in render_text(reply)
+
+
+async def test_an_event_is_promised_only_where_discord_events_are_made(chat: Chat, clock: FakeClock) -> None:
+    # The console alone (no DISCORD_TOKEN/DISCORD_GUILD_IDS) cannot make a Discord event "within a minute".
+    clock.now = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)  # a fixed "today" before the date
+    added = await chat.say("sec", "/hrc days add name: Forum date: 2027-05-18 event: yes")
+    assert not added.is_error and "within a minute" not in added.text
+    assert "once the bot runs there" in added.text
