@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,7 @@ from handlers.common import (
 )
 from handlers.context import Context
 from handlers.countries import country_name, find_country
+from handlers.duplicates import near_matches, possibly_same
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.registry import command
@@ -33,12 +35,15 @@ from handlers.types import Action, Field, Notice, NoticeTarget, ParsedCommand, R
 from handlers.vocab import find_region, find_size, region_name, size_name, theme_name
 from storage.models import City, CityStatus, FocalStatus, Member
 from storage.queries import cities as city_queries
+from storage.queries.cities import CityName
 
 CITY_LIMITS = (("city", 100), ("country", 80), ("themes", 600), ("timezone", 64), ("languages", 80), ("size", 40), ("region", 60))
 
 
-def _registration_notice(city: City, member: Member, joining: bool, locale: str, _: Translate) -> Notice:
-    """Tell the secretariat channel(s), with buttons to decide."""
+def _registration_notice(city: City, member: Member, joining: bool, locale: str, _: Translate,
+                         near: Sequence[CityName] = ()) -> Notice:
+    """Tell the secretariat channel(s), with buttons to decide; ``near``: cities whose name is close
+    (``handlers.duplicates``), named so the secretariat can merge them."""
     who = member_ref(member).mention()
     country = country_name(city.country, locale)
     if joining:
@@ -49,6 +54,8 @@ def _registration_notice(city: City, member: Member, joining: bool, locale: str,
         text = _("{who} registered {city} ({country}, {region}).").format(
             who=who, city=city.name, country=country, region=region_name(city.region, _)
         )
+    if near:
+        text += "\n" + possibly_same(near, locale, _)
     fields = [Field(_("Themes"), ", ".join(theme_name(t, _) for t in city.theme_slugs) or "—", inline=False)]
     ref = f"#{city.id}"
     return Notice(
@@ -150,12 +157,13 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
     await city_queries.add_focal_point(session, member, city, FocalStatus.PENDING, now)
     await record(ctx, request, session, city=city, before=before, after={
         **_card_values(city), "focal point": f"{member.display_name} ({member.platform}:{member.user_id}): {FocalStatus.PENDING}"})
+    near = near_matches(city.id, city.name_key, city.country, await city_queries.city_names_in(session, [city.country]))
     return Reply(
         title=_("Thank you: {city} is registered").format(city=city.name),
         text=_("{city} is pending until the campaign secretariat verifies it; I will tell you when they do. "
                "Meanwhile you can add themes with `/hrc theme add THEME`.").format(city=city.name),
         fields=_card_fields(city, 0, request.locale, _),
-        notices=(_registration_notice(city, member, False, ctx.default_language, translator(ctx.default_language)),),
+        notices=(_registration_notice(city, member, False, ctx.default_language, translator(ctx.default_language), near),),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,6 +10,7 @@ from handlers.audit import record
 from handlers.common import member_ref, resolve_city, short_date
 from handlers.context import Context
 from handlers.countries import country_name
+from handlers.duplicates import near_matches, possibly_same
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.languages import recipient_language
@@ -18,6 +19,7 @@ from handlers.types import Action, Item, Notice, NoticeTarget, Reply, Request
 from handlers.vocab import region_name, theme_name
 from storage.models import City, CityStatus, FocalPoint, FocalStatus
 from storage.queries import cities as city_queries
+from storage.queries.cities import CityName
 
 
 def _who(focal_points: list[FocalPoint]) -> list[str]:
@@ -127,15 +129,16 @@ async def reject(ctx: Context, request: Request, session: AsyncSession) -> Reply
     return Reply(text=done, notices=notices)
 
 
-def _pending_item(city: City, _: object, locale: str) -> Item:
+def _pending_item(city: City, locale: str, near: Sequence[CityName] = ()) -> Item:
     t = translator(locale)
     who = ", ".join(member_ref(fp.member).mention() for fp in city.focal_points) or "—"
     themes = ", ".join(theme_name(s, t) for s in city.theme_slugs) or "—"
+    flag = possibly_same(near, locale, t)
     return Item(
         title=f"{city.name} ({country_name(city.country, locale)}, {region_name(city.region, t)})",
         text=t("Registered {date} by {who}. Themes: {themes}. `/hrc verify #{id}` or `/hrc reject #{id} reason: …`").format(
             date=short_date(city.registered_at, locale), who=who, themes=themes, id=city.id
-        ),
+        ) + (f"\n{flag}" if flag else ""),
         actions=(
             Action(t("Verify"), f"verify #{city.id}", style="primary", action_id=f"verify_{city.id}"),
             Action(t("Reject"), f"reject #{city.id}", style="danger", action_id=f"reject_{city.id}"),
@@ -154,7 +157,9 @@ async def pending(ctx: Context, request: Request, session: AsyncSession) -> Repl
     _ = translator(request.locale)
     cities = await city_queries.pending_cities(session)
     joiners = await city_queries.pending_focal_points_of_verified_cities(session)
-    items = [_pending_item(c, _, request.locale) for c in cities[:20]]
+    shown = cities[:20]
+    others = await city_queries.city_names_in(session, [c.country for c in shown])
+    items = [_pending_item(c, request.locale, near_matches(c.id, c.name_key, c.country, others)) for c in shown]
     items += [
         Item(
             title=_("{who} asks to join {city}").format(who=member_ref(fp.member).mention(), city=fp.city.name),

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from handlers.calendar import un_days
 from handlers.context import Context
-from handlers.countries import INPUT_LOCALES, country_codes, country_name
+from handlers.countries import INPUT_LOCALES, country_codes, country_name, endonyms
 from handlers.i18n import translator
 from handlers.options import Source
 from handlers.text import fold, shorten
@@ -88,12 +88,13 @@ def timezone_suggestions(text: str) -> list[Suggestion]:
 
 @lru_cache(maxsize=8)
 def _countries(locale: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """``(code, name in locale, folded spellings: that name, the en/es/fr names, the code)`` of every
-    country, by name in ``locale``; folded once here so that each keystroke only compares."""
+    """``(code, name in locale, folded spellings: that name, the en/es/fr names, its own names, the code)``
+    of every country, by name in ``locale``; folded once here so that each keystroke only compares."""
     codes = sorted(country_codes(), key=lambda code: fold(country_name(code, locale)))
     return tuple(
         (code, country_name(code, locale),
-         tuple(dict.fromkeys(fold(n) for n in (country_name(code, locale), *(country_name(code, o) for o in INPUT_LOCALES), code))))
+         tuple(dict.fromkeys(fold(n) for n in (country_name(code, locale), *(country_name(code, o) for o in INPUT_LOCALES),
+                                               *endonyms(code), code))))
         for code in codes
     )
 

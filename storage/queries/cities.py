@@ -43,6 +43,29 @@ async def city_names(session: AsyncSession, *, verified_only: bool) -> Sequence[
     return (await session.execute(stmt)).scalars().all()
 
 
+@dataclass(frozen=True)
+class CityName:
+    """A city's identity as plain values: to compare names without loading cards."""
+
+    id: int
+    name: str
+    name_key: str
+    country: str
+    status: str
+
+
+async def city_names_in(session: AsyncSession, countries: Sequence[str]) -> list[CityName]:
+    """Every city that is not rejected in the given countries (ISO codes), oldest first."""
+    if not countries:
+        return []
+    stmt = (
+        select(City.id, City.name, City.name_key, City.country, City.status)
+        .where(City.country.in_(sorted(set(countries))), City.status != CityStatus.REJECTED)
+        .order_by(City.id)
+    )
+    return [CityName(*row) for row in (await session.execute(stmt)).all()]
+
+
 async def add_city(session: AsyncSession, city: City) -> City:
     session.add(city)
     await session.flush()
