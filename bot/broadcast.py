@@ -25,8 +25,9 @@ from bot.outbound import DeliveryError, PermanentError, PlatformSender, RateLimi
 from bot.ratelimit import DEFAULT_LIMITS, Limits, TokenBucket
 from bot.targets import delivery_failed
 from bot.wiring import Runtime
-from handlers.announcements import announcement_reply, status_reply
+from handlers.announcements import announcement_reply, status_reply, target_language
 from handlers.i18n import translator
+from handlers.languages import recipient_language
 from handlers.types import MemberRef
 from storage.errors import describe
 from storage.models import AnnouncementStatus, OutboxStatus
@@ -55,6 +56,7 @@ class Claim:
     unknown: bool  # found still ``sending`` after its lease: it may already have arrived
     payload: str | None = None  # a notice's message (no announcement)
     platform: str = ""
+    language: str | None = None  # an announcement's: the version its target reads (None: the main one)
 
 
 class BroadcastWorker:
@@ -87,8 +89,10 @@ class BroadcastWorker:
     async def start_due(self) -> None:
         now = self.clock()
         async with self.runtime.db.transaction() as session:
+            default = self.runtime.ctx.default_language
             for announcement in await queries.due_to_start(session, now):
-                created = await queries.materialise(session, announcement, now)
+                # Each row keeps the language its target reads now: a re-send is the same version.
+                created = await queries.materialise(session, announcement, now, lambda t: target_language(t, default))
                 announcement.status = AnnouncementStatus.SENDING
                 logger.info("announcement %s: %s deliveries queued", announcement.id, created)
 
@@ -102,7 +106,7 @@ class BroadcastWorker:
         sender = self.runtime.notices.senders.get(platform)
         if sender is None:
             return
-        replies: dict[int | None, object] = {}
+        replies: dict[tuple[int | None, str | None], object] = {}  # one per announcement and language
         lanes = 0
 
         async def lane() -> None:
@@ -118,10 +122,11 @@ class BroadcastWorker:
                         spawn()
                     if claim.payload is not None:
                         reply = reply_from_json(claim.payload)
-                    elif claim.announcement_id in replies:
-                        reply = replies[claim.announcement_id]
+                    elif (claim.announcement_id, claim.language) in replies:
+                        reply = replies[(claim.announcement_id, claim.language)]
                     else:
-                        reply = replies[claim.announcement_id] = await self._reply(claim.announcement_id)
+                        reply = replies[(claim.announcement_id, claim.language)] = await self._reply(
+                            claim.announcement_id, claim.language)
                     await self._deliver(platform, sender, claim, reply)
             finally:
                 lanes -= 1
@@ -152,11 +157,12 @@ class BroadcastWorker:
             claimed = await queries.claim_due(session, platform, self.clock(), 1, self.lease, row_ids=row_ids)
             # Read what we need now: the row is used after this transaction ends.
             return next((Claim(row.id, row.key, row.target_kind, row.workspace, row.target_id, row.attempts,
-                               row.announcement_id, unknown, row.payload, row.platform) for row, unknown in claimed), None)
+                               row.announcement_id, unknown, row.payload, row.platform, row.language)
+                         for row, unknown in claimed), None)
 
-    async def _reply(self, announcement_id: int | None) -> object:
+    async def _reply(self, announcement_id: int | None, language: str | None) -> object:
         async with self.runtime.db.transaction(write=False) as session:
-            return announcement_reply(await queries.get(session, announcement_id))  # type: ignore[arg-type]
+            return announcement_reply(await queries.get(session, announcement_id), language)  # type: ignore[arg-type]
 
     def _bucket(self, platform: str, target: str) -> tuple[TokenBucket, TokenBucket]:
         limits = self.limits.get(platform, DEFAULT_LIMITS["console"])
@@ -272,7 +278,6 @@ class BroadcastWorker:
 
     async def finish_done(self) -> None:
         """Close announcements with nothing left to send, and report to their author once."""
-        _ = translator("en")
         async with self.runtime.db.transaction() as session:
             done = await queries.sending_without_work(session)
             reports = []
@@ -280,6 +285,7 @@ class BroadcastWorker:
                 announcement.status, announcement.finished_at = AnnouncementStatus.DONE, self.clock()
                 author = announcement.author
                 if author is not None:  # queued with the status change: one report, sent like any notice
+                    _ = translator(recipient_language(self.runtime.ctx, author))
                     report = await status_reply(session, announcement, _)
                     reports.append({"key": f"announce-report:{announcement.id}", "platform": author.platform,
                                     "workspace": author.workspace, "kind": "dm", "target": author.user_id,

@@ -16,7 +16,8 @@ from handlers.audit import record
 from handlers.common import caller, parse_timezone, short_date
 from handlers.context import Context
 from handlers.errors import UserError
-from handlers.i18n import N_, Translate, translator
+from handlers.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Translate, language_of, translator
+from handlers.languages import language_name
 from handlers.practices import parse_link
 from handlers.registry import command
 from handlers.text import fold
@@ -24,20 +25,54 @@ from handlers.types import Action, Field, Item, Reply, Request, Visibility
 from handlers.vocab import find_region, find_theme, region_name, theme_name
 from handlers.words import NO, YES
 from handlers.zones import get_zone
-from storage.models import Announcement, AnnouncementStatus, OutboxStatus
+from storage.models import Announcement, AnnouncementStatus, AnnouncementVersion, OutboxStatus
 from storage.queries import announcements as queries
+from storage.queries.announcements import Target
 
 TITLE_MAX, TEXT_MAX = 150, 3000  # Slack's section limit is the smaller of the two platforms'
 _AT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\s+(\d{1,2}):(\d{2})(?:\s+(\S+))?$")
-PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord", "console": "console"}
+PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord", "console": N_("console")}
+STATUS_NAMES = {
+    AnnouncementStatus.DRAFT: N_("draft"), AnnouncementStatus.QUEUED: N_("queued"), AnnouncementStatus.SENDING: N_("sending"),
+    AnnouncementStatus.DONE: N_("done"), AnnouncementStatus.CANCELLED: N_("cancelled"),
+}
+# The languages an announcement can also be written in: ``text_es:`` / ``title_es:``… (handlers.words has their
+# Spanish and French spellings, ``texto_es:``, ``texte_fr:``). ``text:`` is the main text, read by whoever
+# reads a language with no version of its own; ``text_en:`` serves when the main text is not in English.
+VERSION_LANGUAGES = LANGUAGES
+VERSION_KEYS = tuple(f"{part}_{language}" for language in VERSION_LANGUAGES for part in ("text", "title"))
 
 
-def announcement_reply(announcement: Announcement) -> Reply:
-    """What members receive (title, text and link as typed: adapters render them inert)."""
-    fields = (Field("Link", announcement.link, inline=False),) if announcement.link else ()
+def platform_name(platform: str, _: Translate) -> str:
+    return _(PLATFORM_NAMES[platform]) if platform in PLATFORM_NAMES else platform
+
+
+def status_name(status: str, _: Translate) -> str:
+    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status  # type: ignore[index]
+
+
+def target_language(target: Target, default: str) -> str:
+    """The language ``target`` reads: the first of its known languages the bot speaks, else ``default``."""
+    return next(filter(None, map(language_of, target.languages)), None) or language_of(default) or SOURCE_LANGUAGE
+
+
+def version_of(announcement: Announcement, language: str | None) -> tuple[str, str]:
+    """(title, text) in ``language``: its own version where one was given, else the main title and text."""
+    for version in announcement.versions:
+        if version.language == language:
+            return version.title or announcement.title, version.text or announcement.text
+    return announcement.title, announcement.text
+
+
+def announcement_reply(announcement: Announcement, language: str | None = None) -> Reply:
+    """What members reading ``language`` receive: its version of the title and text (as typed: adapters
+    render them inert), framed in that language; the main version when it has none."""
+    _ = translator(language)
+    title, text = version_of(announcement, _.language)
+    fields = (Field(_("Link"), announcement.link, inline=False),) if announcement.link else ()
     return Reply(
-        title=announcement.title, text=announcement.text, fields=fields,
-        footer="Campaign secretariat · 10, 100, 1000 Human Rights Cities & Territories", visibility=Visibility.CHANNEL,
+        title=title, text=text, fields=fields, language=_.language, visibility=Visibility.CHANNEL,
+        footer=_("Campaign secretariat · 10, 100, 1000 Human Rights Cities & Territories"),
     )
 
 
@@ -76,17 +111,22 @@ async def _load(session: AsyncSession, request: Request, _: Translate) -> Announ
 @command(
     "announce",
     summary=N_("Broadcast an announcement to every announcement channel (preview first)"),
-    usage=N_("announce title: TEXT text: TEXT [link: URL] [at: YYYY-MM-DD HH:MM TZ] [region: R] [theme: T] [dm: yes]"),
+    usage=N_("announce title: TEXT text: TEXT [text_es: TEXT] [text_fr: TEXT] [link: URL] [at: YYYY-MM-DD HH:MM TZ] [region: R] [theme: T] [dm: yes]"),
     examples=("/hrc announce title: World Human Rights Cities Forum text: Registrations are open! link: https://example.org/forum",
-              "/hrc announce title: Water day text: Share your practices. theme: water dm: yes at: 2027-03-15 09:00 Europe/Madrid"),
-    keys=("title", "text", "link", "at", "region", "theme", "dm"),
+              "/hrc announce title: Water day text: Share your practices. title_es: Día del agua text_es: Compartan sus "
+              "prácticas. title_fr: Journée de l’eau text_fr: Partagez vos pratiques. theme: water dm: yes "
+              "at: 2027-03-15 09:00 Europe/Madrid"),
+    keys=("title", "text", "link", "at", "region", "theme", "dm", *VERSION_KEYS),
     required=("title", "text"),
     secretariat=True,
     writes=True,
-    limits=(("title", TITLE_MAX), ("text", TEXT_MAX), ("link", 500), ("at", 60), ("region", 60), ("theme", 80), ("dm", 5)),
+    limits=(("title", TITLE_MAX), ("text", TEXT_MAX), ("link", 500), ("at", 60), ("region", 60), ("theme", 80), ("dm", 5),
+            *((key, TITLE_MAX if key.startswith("title") else TEXT_MAX) for key in VERSION_KEYS)),
 )
 async def announce(ctx: Context, request: Request, session: AsyncSession) -> Reply:
-    """Stores a draft and shows it exactly as it will look, with its audience and Send / Cancel."""
+    """Stores a draft and shows it exactly as it will look, each language's version, who reads which,
+    with Send / Cancel. ``text_es:`` / ``text_fr:`` (and ``title_es:``…) are read by the channels set to
+    that language and the people who read it; everyone else gets ``title:`` and ``text:``."""
     _ = translator(request.locale)
     args = request.command
     dm_word = fold(args.opt("dm"))  # yes / sí / oui
@@ -99,6 +139,11 @@ async def announce(ctx: Context, request: Request, session: AsyncSession) -> Rep
         theme=find_theme(args.opt("theme"), _).slug if args.opt("theme") else None,
         dm=dm_word in YES, status=AnnouncementStatus.DRAFT, created_at=ctx.now(),
         send_at=parse_at(args.opt("at"), ctx, _) if args.opt("at") else None,
+        versions=[
+            AnnouncementVersion(language=language, title=args.opt(f"title_{language}") or None,
+                                text=args.opt(f"text_{language}") or None)
+            for language in VERSION_LANGUAGES if args.opt(f"title_{language}") or args.opt(f"text_{language}")
+        ],
     )
     if (draft.region or draft.theme) and not draft.dm:
         raise UserError(_("region: and theme: choose which focal points get a direct message: add dm: yes."), field="dm")
@@ -106,27 +151,63 @@ async def announce(ctx: Context, request: Request, session: AsyncSession) -> Rep
     await queries.add(session, draft)
     await record(ctx, request, session, subject=_subject(draft), after={
         "title": draft.title, "text": draft.text, "link": draft.link, "region": draft.region, "theme": draft.theme,
-        "dm": draft.dm, "send_at": draft.send_at.isoformat() if draft.send_at else None, "status": draft.status})
-    audience = Counter((t.platform, t.kind) for t in await queries.targets(session, draft))
+        "dm": draft.dm, "send_at": draft.send_at.isoformat() if draft.send_at else None, "status": draft.status,
+        **{f"{part}_{v.language}": getattr(v, part) for v in draft.versions for part in ("title", "text") if getattr(v, part)}})
+    targets = await queries.targets(session, draft)
+    audience = Counter((t.platform, t.kind) for t in targets)
     platforms = sorted({p for p, _k in audience})
     lines = [
         _.ngettext("{platform}: {channels} channel", "{platform}: {channels} channels", audience[(p, "channel")]).format(
-            platform=PLATFORM_NAMES.get(p, p), channels=audience[(p, "channel")])
+            platform=platform_name(p, _), channels=audience[(p, "channel")])
         + (_.ngettext(", {dms} focal point by direct message", ", {dms} focal points by direct message",
                       audience[(p, "dm")]).format(dms=audience[(p, "dm")]) if draft.dm else "")
         for p in platforms
     ] or [_("Nobody yet: no channel is set with `/hrc channel set announcements`.")]
     when = _("now") if draft.send_at is None else draft.send_at.strftime("%Y-%m-%d %H:%M %Z")
-    preview = announcement_reply(draft)
+    preview = announcement_reply(draft, _.language)
     return Reply(
         title=_("Preview of announcement #{id}").format(id=draft.id),
         text=_("This is exactly what will be posted. Sending: {when}.").format(when=when),
-        fields=(Field(_("Title"), preview.title or "", inline=False), Field(_("Text"), preview.text, inline=False),
-                *preview.fields, Field(_("Audience"), "\n".join(lines), inline=False)),
+        fields=(Field(_("Title"), draft.title, inline=False), Field(_("Text"), draft.text, inline=False),
+                *preview.fields, *_version_fields(draft, _), Field(_("Audience"), "\n".join(lines), inline=False),
+                *_readers_field(draft, targets, ctx.default_language, _)),
         footer=_("Send with `/hrc announce confirm {id}`, or cancel with `/hrc announce cancel {id}`.").format(id=draft.id),
         actions=(Action(_("Send"), f"announce confirm {draft.id}", "primary", "send"),
                  Action(_("Cancel"), f"announce cancel {draft.id}", "danger", "cancel")),
     )
+
+
+def _version_fields(draft: Announcement, _: Translate) -> list[Field]:
+    """Each other language's title and text, as its readers will see them."""
+    fields = []
+    for version in draft.versions:
+        name = language_name(version.language, _)
+        title, text = version_of(draft, version.language)
+        fields += [Field(_("Title in {language}").format(language=name), title, inline=False),
+                   Field(_("Text in {language}").format(language=name), text, inline=False)]
+    return fields
+
+
+def _readers_field(draft: Announcement, targets: list[Target], default: str, _: Translate) -> list[Field]:
+    """Who gets which version: per language read, how many channels and people, and which text."""
+    if not draft.versions or not targets:
+        return []
+    by_language = Counter((target_language(t, default), t.kind) for t in targets)
+    written = {v.language for v in draft.versions}
+    lines = []
+    for language in sorted({language for language, _kind in by_language}):
+        who = [_.ngettext("{count} channel", "{count} channels", n).format(count=n)
+               for n in (by_language[(language, "channel")],) if n]
+        who += [_.ngettext("{count} person by direct message", "{count} people by direct message", n).format(count=n)
+                for n in (by_language[(language, "dm")],) if n]
+        if language in written:
+            which = _("the {language} version").format(language=language_name(language, _))
+        elif language == SOURCE_LANGUAGE:
+            which = _("the main text")
+        else:
+            which = _("the main text (no {language} version)").format(language=language_name(language, _))
+        lines.append(_("{who}: {which}").format(who=_.list(who), which=which))
+    return [Field(_("Who reads which"), "\n".join(lines), inline=False)]
 
 
 @command("announce confirm", summary=N_("Send (or schedule) a previewed announcement"), usage=N_("announce confirm ID"),
@@ -136,7 +217,7 @@ async def announce_confirm(ctx: Context, request: Request, session: AsyncSession
     _ = translator(request.locale)
     found = await _load(session, request, _)
     if found.status != AnnouncementStatus.DRAFT:  # a second click, or a retry: nothing twice
-        return Reply(text=_("Announcement #{id} is already {status}.").format(id=found.id, status=found.status))
+        return Reply(text=_("Announcement #{id} is already {status}.").format(id=found.id, status=status_name(found.status, _)))
     found.status = AnnouncementStatus.QUEUED
     found.send_at = found.send_at or ctx.now()
     await record(ctx, request, session, subject=_subject(found), before={"status": AnnouncementStatus.DRAFT},
@@ -154,7 +235,7 @@ async def announce_cancel(ctx: Context, request: Request, session: AsyncSession)
     _ = translator(request.locale)
     found = await _load(session, request, _)
     if found.status in (AnnouncementStatus.DONE, AnnouncementStatus.CANCELLED):
-        return Reply(text=_("Announcement #{id} is already {status}.").format(id=found.id, status=found.status))
+        return Reply(text=_("Announcement #{id} is already {status}.").format(id=found.id, status=status_name(found.status, _)))
     stopped = await queries.cancel_pending(session, found.id, ctx.now())
     before = {"status": found.status}
     found.status, found.finished_at = AnnouncementStatus.CANCELLED, ctx.now()
@@ -169,18 +250,18 @@ async def status_reply(session: AsyncSession, found: Announcement, _: Translate)
     counts = await queries.counts(session, found.id)
     platforms = sorted({p for p, _s in counts})
     fields = [
-        Field(PLATFORM_NAMES.get(p, p), _("delivered {sent} · pending {pending} · failed {failed} · cancelled {cancelled}").format(
+        Field(platform_name(p, _), _("delivered {sent} · pending {pending} · failed {failed} · cancelled {cancelled}").format(
             sent=counts.get((p, OutboxStatus.SENT), 0),
             pending=counts.get((p, OutboxStatus.PENDING), 0) + counts.get((p, OutboxStatus.SENDING), 0),
             failed=counts.get((p, OutboxStatus.FAILED), 0), cancelled=counts.get((p, OutboxStatus.CANCELLED), 0)))
         for p in platforms
     ]
-    reasons = [f"{PLATFORM_NAMES.get(r.platform, r.platform)} {r.target_name or r.target_id}: {r.last_error}"
+    reasons = [f"{platform_name(r.platform, _)} {r.target_name or r.target_id}: {r.last_error}"
                for r in await queries.failures(session, found.id)]
     if reasons:
         fields.append(Field(_("Failures"), "\n".join(reasons), inline=False))
     return Reply(title=_("Announcement #{id}: {title}").format(id=found.id, title=found.title),
-                 text=_("Status: {status}.").format(status=found.status), fields=tuple(fields))
+                 text=_("Status: {status}.").format(status=status_name(found.status, _)), fields=tuple(fields))
 
 
 @command("announce status", summary=N_("Delivered, pending and failed, per platform"), usage=N_("announce status ID"),
@@ -198,7 +279,7 @@ async def announcements(ctx: Context, request: Request, session: AsyncSession) -
     if not rows:
         return Reply(text=_("No announcement yet."), footer=_("`/hrc help announce` shows how."))
     items = tuple(
-        Item(title=f"#{a.id} {a.title}", text=f"{a.status} · {short_date(a.created_at, request.locale)}"
+        Item(title=f"#{a.id} {a.title}", text=f"{status_name(a.status, _)} · {short_date(a.created_at, request.locale)}"
              + (f" · {region_name(a.region, _)}" if a.region else "") + (f" · {theme_name(a.theme, _)}" if a.theme else ""))
         for a in rows
     )

@@ -20,7 +20,8 @@ from handlers.words import command_word, key_spellings, localized_key, option_ke
 
 ENTRY = "/hrc"
 MAX_LINE = 6_000  # longer than any valid command (summary 2,000 + title 150 + options)
-FREE_TEXT_KEYS = frozenset({"summary", "reason", "text", "title"})
+FREE_TEXT_KEYS = frozenset({"summary", "reason", "text", "title", "text_en", "text_es", "text_fr", "title_en", "title_es",
+                            "title_fr"})
 _QUOTES = {'"': '"', "'": "'", "“": "”", "«": "»", "‘": "’"}
 _KEYLIKE = re.compile(r"(?:^|(?<=\s))([^\W\d]{2,20})\s*:(?=\s|$)")
 

@@ -66,6 +66,13 @@ KEY_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "summary": (("resumen",), ("résumé",)),
     "link": (("enlace",), ("lien",)),
     "text": (("texto",), ("texte",)),
+    # An announcement in another language (``text_es: …``): the language code stays as it is.
+    "text_en": (("texto_en",), ("texte_en",)),
+    "text_es": (("texto_es",), ("texte_es",)),
+    "text_fr": (("texto_fr",), ("texte_fr",)),
+    "title_en": (("título_en",), ("titre_en",)),
+    "title_es": (("título_es",), ("titre_es",)),
+    "title_fr": (("título_fr",), ("titre_fr",)),
     "at": (("cuándo",), ("quand",)),
     "date": (("fecha",), ("date",)),
     "name": (("nombre",), ("nom",)),
@@ -110,7 +117,7 @@ _LANG_INDEX = {"es": 0, "fr": 1}
 def _reverse(table: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[str, str]:
     index: dict[str, str] = {}
     for english in table:
-        index.setdefault(fold(english), english)
+        index.setdefault(fold(english).replace(" ", ""), english)
     for english, spellings in table.items():
         for alias in (*spellings[0], *spellings[1]):
             index.setdefault(fold(alias).replace(" ", ""), english)

@@ -329,6 +329,23 @@ class Announcement(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     author: Mapped[Member | None] = relationship()
+    # The same announcement in other languages (``text_es:``…), each read by the channels and people of
+    # that language; everyone else reads ``title`` and ``text``.
+    versions: Mapped[list[AnnouncementVersion]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="AnnouncementVersion.language")
+
+
+class AnnouncementVersion(Base):
+    """An announcement's title and text in one language (``es``, ``fr``); ``title`` None: the main title."""
+
+    __tablename__ = "announcement_versions"
+    __table_args__ = (UniqueConstraint("announcement_id", "language", name="uq_announcement_versions_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(CleanString(8))
+    title: Mapped[str | None] = mapped_column(CleanString(150))
+    text: Mapped[str | None] = mapped_column(CleanText())
 
 
 class OutboxStatus(enum.StrEnum):
@@ -361,6 +378,9 @@ class OutboxMessage(Base):
     message_id: Mapped[str | None] = mapped_column(CleanString(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     payload: Mapped[str | None] = mapped_column(Text)  # a notice's message (bot.notify.reply_to_json)
+    # An announcement's row: the language its target reads (chosen when the rows are created, so a re-send
+    # after a restart is the same version); None: the main text (rows created before languages).
+    language: Mapped[str | None] = mapped_column(CleanString(8))
 
 
 class DataVersion(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,11 +29,16 @@ from storage.models import (
 
 @dataclass(frozen=True)
 class Target:
+    """One place an announcement goes. ``languages``: what its reader is known to read, best first (a
+    channel's ``language:``; a person's choice, their last command's language, their city's languages),
+    as stored, possibly empty; the caller picks the first one the bot speaks (handlers.announcements)."""
+
     platform: str
     workspace: str
     kind: str  # "channel" | "dm"
     target_id: str
     name: str
+    languages: tuple[str, ...] = ()
 
 
 async def add(session: AsyncSession, announcement: Announcement) -> Announcement:
@@ -55,14 +60,14 @@ async def recent(session: AsyncSession, limit: int = 10) -> Sequence[Announcemen
 async def targets(session: AsyncSession, announcement: Announcement) -> list[Target]:
     """Every announcement channel, plus (with dm) every verified focal point of a verified city, filtered."""
     found = [
-        Target(c.platform, c.workspace, "channel", c.channel_id, c.name)
+        Target(c.platform, c.workspace, "channel", c.channel_id, c.name, (c.language or "",))
         for c in (await session.execute(
             select(Channel).where(Channel.purpose == ChannelPurpose.ANNOUNCEMENTS, Channel.paused_at.is_(None)).order_by(Channel.id)
         )).scalars()
     ]
     if announcement.dm:
         stmt = (
-            select(Member)
+            select(Member, City.languages)
             .join(FocalPoint, FocalPoint.member_id == Member.id)
             .join(City, City.id == FocalPoint.city_id)
             .where(FocalPoint.status == FocalStatus.VERIFIED, City.status == CityStatus.VERIFIED)
@@ -72,7 +77,11 @@ async def targets(session: AsyncSession, announcement: Announcement) -> list[Tar
             stmt = stmt.where(City.region == announcement.region)
         if announcement.theme:
             stmt = stmt.where(City.id.in_(select(CityTheme.city_id).where(CityTheme.theme == announcement.theme)))
-        found += [Target(m.platform, m.workspace, "dm", m.user_id, m.display_name) for m in (await session.execute(stmt)).scalars()]
+        found += [
+            Target(m.platform, m.workspace, "dm", m.user_id, m.display_name,
+                   (m.language or "", m.last_language or "", *(city_languages or "").split(",")))
+            for m, city_languages in (await session.execute(stmt)).all()
+        ]
     return found
 
 
@@ -80,12 +89,15 @@ def delivery_key(announcement_id: int, target: Target) -> str:
     return f"announce:{announcement_id}:{target.platform}:{target.workspace}:{target.kind}:{target.target_id}"
 
 
-async def materialise(session: AsyncSession, announcement: Announcement, now: datetime) -> int:
-    """Insert one outbox row per target; idempotent (a key already there is left as it is)."""
+async def materialise(session: AsyncSession, announcement: Announcement, now: datetime,
+                      language: Callable[[Target], str | None] = lambda target: None) -> int:
+    """Insert one outbox row per target, with the language ``language(target)`` it reads; idempotent (a key
+    already there is left as it is, language included: a re-send is the same version)."""
     rows = [
         {"announcement_id": announcement.id, "key": delivery_key(announcement.id, t), "platform": t.platform,
          "workspace": t.workspace, "target_kind": t.kind, "target_id": t.target_id, "target_name": t.name[:200],
-         "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now, "updated_at": now}
+         "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now, "updated_at": now,
+         "language": language(t)}
         for t in await targets(session, announcement)
     ]
     if not rows:
@@ -103,7 +115,7 @@ async def enqueue(session: AsyncSession, rows: list[dict[str, str]], now: dateti
     values = [
         {"announcement_id": None, "key": r["key"][:255], "platform": r["platform"], "workspace": r["workspace"],
          "target_kind": r["kind"], "target_id": r["target"], "target_name": r["name"][:200], "payload": r["payload"],
-         "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now, "updated_at": now}
+         "language": None, "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now, "updated_at": now}
         for r in rows
     ]
     insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert

@@ -180,3 +180,54 @@ async def test_bad_announcements_explain_themselves(db: Database, clock: FakeClo
     ]:
         reply = await say(runtime, "sec", line)
         assert reply.is_error and expected in reply.text, (line, reply.text)
+
+
+async def test_each_channel_and_person_gets_the_version_in_their_language_else_the_main_text(
+    db: Database, clock: FakeClock
+) -> None:
+    runtime, slack, discord = make_runtime(db, clock)
+    for platform, channel, extra in (("slack", "SES", " language: es"), ("slack", "SEN", ""),
+                                     ("discord", "DES", " idioma: es"), ("discord", "DFR", " langue: fr")):
+        assert not (await say(runtime, "sec", f"/hrc channel set announcements{extra}", platform, channel)).is_error
+    await say(runtime, "bob", "/hrc register city: Grenoble country: France region: Europe", platform="discord")
+    await say(runtime, "sec", "/hrc verify Grenoble")
+    await say(runtime, "bob", "/hrc language fr", platform="discord")
+    preview = render_text(await say(
+        runtime, "sec", "/hrc announce title: Forum text: Registrations are open. título_es: Foro "
+                        "texto_es: Las inscripciones están abiertas. dm: yes link: https://example.org/forum"))
+    assert "Title in Spanish:\n  Foro" in preview and "Text in Spanish:\n  Las inscripciones están abiertas." in preview
+    assert "2 channels: the Spanish version" in preview
+    assert "1 channel: the main text" in preview
+    assert "1 channel and 1 person by direct message: the main text (no French version)" in preview
+
+    await say(runtime, "sec", "/hrc announce confirm 1")
+    await worker(runtime).run_once()
+    sent = {(k, t): r for p in (slack, discord) for k, t, r, _key in p.posts if k != "dm" or r.title in ("Forum", "Foro")}
+    assert (sent[("channel", "SES")].title, sent[("channel", "SES")].text) == ("Foro", "Las inscripciones están abiertas.")
+    assert sent[("channel", "SES")].footer.startswith("Secretaría de la campaña")
+    assert sent[("channel", "SES")].fields[0].name == "Enlace"
+    assert (sent[("channel", "DES")].title, sent[("channel", "DES")].language) == ("Foro", "es")
+    assert (sent[("channel", "SEN")].title, sent[("channel", "SEN")].text) == ("Forum", "Registrations are open.")
+    # No French version: the main text, framed in French.
+    assert (sent[("channel", "DFR")].title, sent[("channel", "DFR")].fields[0].name) == ("Forum", "Lien")
+    assert (sent[("dm", "bob")].title, sent[("dm", "bob")].footer) == (
+        "Forum", "Secrétariat de la campagne · 10, 100, 1000 Villes et territoires des droits humains")
+    assert max(slack.copies.values()) == 1 and max(discord.copies.values()) == 1
+
+
+async def test_a_french_version_reaches_a_french_person_by_direct_message_and_the_report_is_in_the_authors_language(
+    db: Database, clock: FakeClock
+) -> None:
+    runtime, slack, discord = make_runtime(db, clock)
+    await say(runtime, "bob", "/hrc inscrire ville: Grenoble pays: France région: Europe", platform="discord")
+    await say(runtime, "sec", "/hrc verify Grenoble")
+    await say(runtime, "bob", "/hrc langue français", platform="discord")
+    await say(runtime, "sec", "/hrc idioma es")
+    await say(runtime, "sec", "/hrc anunciar título: Foro texto: Inscripciones abiertas. texto_fr: Les inscriptions "
+                              "sont ouvertes. titre_fr: Forum privado: sí")
+    await say(runtime, "sec", "/hrc anunciar confirmar 1")
+    await worker(runtime).run_once()
+    dm = [r for k, t, r, _key in discord.posts if k == "dm" and t == "bob" and r.title == "Forum"]
+    assert len(dm) == 1 and dm[0].text == "Les inscriptions sont ouvertes." and dm[0].language == "fr"
+    report = render_text(next(r for k, t, r, _key in slack.posts if k == "dm" and t == "sec"))
+    assert "Estado: terminado." in report and "Discord: entregados 1" in report, report
