@@ -18,7 +18,8 @@ from storage.models import CityStatus
 from storage.queries import cities as city_queries
 
 MILESTONES = (10, 100, 1000)
-WHO_MAX_CITIES = 30  # keeps one reply inside Slack's and Discord's message limits
+# Adapters divide a long answer into pages (bot.pages); this only bounds one query's work.
+WHO_MAX_CITIES = 3000
 
 
 @command(
@@ -80,8 +81,9 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         for slug, lines in sorted(by_region.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
     )
     footer = None
-    if total > len(shown):
-        footer = _("…and {count} more: narrow with region:").format(count=total - len(shown))
+    if total > len(shown):  # never said silently; the hint only when there is a narrower question to ask
+        more = total - len(shown)
+        footer = (_("…and {count} more not listed.") if region else _("…and {count} more: narrow with region:")).format(count=more)
     return Reply(
         title=_("Who works on {theme}{where}").format(theme=_(theme.name), where=where),
         text=_("Verified cities: {count}.").format(count=total),

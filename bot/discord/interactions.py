@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.deadline import Deadline
-from bot.discord.render import render
+from bot.discord.render import render_pages
 from handlers.i18n import translator
 from handlers.registry import COMMANDS
 from handlers.types import Actor, ParsedCommand, Place, Reply, Request, Visibility
@@ -156,18 +156,29 @@ def files_of(reply: Reply, embed: discord.Embed) -> tuple[discord.Embed, list[di
     return embed, files
 
 
-async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
-    embed, allowed = render(reply)
-    embed, files = files_of(reply, embed)
+async def send_reply(interaction: discord.Interaction, reply: Reply, command: ParsedCommand | None = None) -> None:
+    """Answer with ``reply``. One that needs several pages shows its first with Previous / Next when
+    ``command`` only reads and fits a button (``views.page_command``); otherwise every page is sent, one
+    message each, so nothing is left out."""
+    from bot.discord.views import page_command, page_view
+
+    pages = render_pages(reply)
     ephemeral = reply.visibility is not Visibility.CHANNEL or reply.is_error
-    view = buttons(reply)
-    extra: dict[str, object] = {"view": view} if view is not None else {}
-    if files:
-        extra["files"] = files
-    if not interaction.response.is_done():
-        await interaction.response.send_message(embed=embed, allowed_mentions=allowed, ephemeral=ephemeral, **extra)
-    else:
-        await interaction.followup.send(embed=embed, allowed_mentions=allowed, ephemeral=ephemeral, **extra)
+    again = page_command(command) if len(pages) > 1 else None
+    shown = pages[:1] if again or len(pages) == 1 else pages
+    for number, (embed, allowed) in enumerate(shown, 1):
+        extra: dict[str, object] = {}
+        if number == 1:
+            embed, files = files_of(reply, embed)
+            if files:
+                extra["files"] = files
+        view = page_view(reply, again, 1, len(pages)) if number == 1 and again else buttons(reply) if number == len(shown) else None
+        if view is not None:
+            extra["view"] = view
+        if not interaction.response.is_done():
+            await interaction.response.send_message(embed=embed, allowed_mentions=allowed, ephemeral=ephemeral, **extra)
+        else:
+            await interaction.followup.send(embed=embed, allowed_mentions=allowed, ephemeral=ephemeral, **extra)
 
 
 async def answer(interaction: discord.Interaction, command: ParsedCommand, *, channel: Any = None) -> Reply | None:
@@ -191,6 +202,6 @@ async def answer(interaction: discord.Interaction, command: ParsedCommand, *, ch
         await deadline.settle()  # after a defer, send_reply answers with a followup
     if reply is None:  # the same interaction delivered twice
         return None
-    await send_reply(interaction, reply)
+    await send_reply(interaction, reply, command)
     await runtime.deliver_notices(reply)
     return reply

@@ -1,18 +1,23 @@
-"""Reply -> embed, within Discord's limits, with AllowedMentions that let through only our own mentions.
+"""Reply -> embeds, within Discord's limits, with AllowedMentions that let through only our own mentions.
 
-Limits (PLATFORM_FACTS.md): title 256, description 4,096, 25 fields (name 256, value 1,024),
-footer 2,048, 6,000 characters across a message's embeds.
+Limits (Discord's "Embed Limits", PLATFORM_FACTS.md): title 256, description 4,096, 25 fields (name 256,
+value 1,024), footer 2,048, 6,000 characters across a message's embeds. A reply that does not fit one
+embed is divided into pages by ``bot.pages`` (never cut): ``render_pages`` gives every page, each a
+whole embed with "Page n of m" in its footer.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import discord
 
+from bot.pages import Unit, paginate, units_of
 from bot.render_text import plain_mentions
 from handlers.grammar import as_tree_syntax
+from handlers.i18n import translator
 from handlers.types import MENTION_RE, ChannelRef, Reply, inert_markers, parse_token, unparsed_label
 
 TITLE_MAX, DESCRIPTION_MAX, FIELDS_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FOOTER_MAX, TOTAL_MAX = 256, 4096, 25, 256, 1024, 2048, 6000
@@ -24,15 +29,36 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# A command quoted in the bot's own text (`/who theme: housing`, after as_tree_syntax): shown as code.
+# Inside a code span Discord renders nothing (no markdown, no mention), so such a span stays inert even
+# when a user typed it; everything outside one is escaped.
+QUOTED_COMMAND = re.compile(r"`(/[^`\n\ue000\ue001]{1,200})`")
+
+
 def inert(text: str) -> str:
     """User text as data: markdown escaped and @mentions defused (AllowedMentions is the real guard)."""
     return discord.utils.escape_mentions(discord.utils.escape_markdown(inert_markers(text)))
 
 
+def marked(text: str) -> str:
+    """Text between mention tokens: quoted commands as code spans, everything else ``inert``."""
+    out, last = [], 0
+    for match in QUOTED_COMMAND.finditer(text):
+        out += [inert(text[last : match.start()]), f"`{match.group(1)}`"]
+        last = match.end()
+    out.append(inert(text[last:]))
+    return "".join(out)
+
+
+def plain_footer(text: str) -> str:
+    """A footer shows no markdown: quoted commands lose their backticks, mention tokens become names."""
+    return QUOTED_COMMAND.sub(lambda m: m.group(1), plain_mentions(text))
+
+
 def with_mentions(text: str, mentioned: set[int]) -> str:
     out, last = [], 0
     for match in MENTION_RE.finditer(text):
-        out.append(inert(text[last : match.start()]))
+        out.append(marked(text[last : match.start()]))
         member = parse_token(match.group(1))
         if member is None:  # not a token the core made: shown as the inert text it is
             out.append(inert(unparsed_label(match.group(1))))
@@ -45,7 +71,7 @@ def with_mentions(text: str, mentioned: set[int]) -> str:
         else:
             out.append(inert(f"{member.display_name} ({PLATFORM_NAMES.get(member.platform, member.platform)})"))
         last = match.end()
-    out.append(inert(text[last:]))
+    out.append(marked(text[last:]))
     return "".join(out)
 
 
@@ -55,15 +81,24 @@ def allowed(mentioned: set[int]) -> discord.AllowedMentions:
     )
 
 
-def render(reply: Reply) -> tuple[discord.Embed, discord.AllowedMentions]:
-    """The embed and the mentions it may ping. A shareable reply (served again and again from the
-    reply cache) is rendered once; callers must not mutate what they get."""
-    return _render_shared(reply) if reply.shareable else _render(reply)
+Rendered = tuple[discord.Embed, discord.AllowedMentions]
+
+
+def render(reply: Reply) -> Rendered:
+    """The first page's embed and the mentions it may ping (``render_pages`` gives every page)."""
+    return render_pages(reply)[0]
+
+
+def render_pages(reply: Reply) -> tuple[Rendered, ...]:
+    """Every page of ``reply`` (at least one), each an embed within Discord's limits and the mentions it
+    may ping. A shareable reply (served again and again from the reply cache) is rendered once; callers
+    must not mutate what they get."""
+    return _render_shared(reply) if reply.shareable else _render_pages(reply)
 
 
 @lru_cache(maxsize=512)
-def _render_shared(reply: Reply) -> tuple[discord.Embed, discord.AllowedMentions]:
-    return _render(reply)
+def _render_shared(reply: Reply) -> tuple[Rendered, ...]:
+    return _render_pages(reply)
 
 
 def in_tree_syntax(reply: Reply) -> Reply:
@@ -77,38 +112,80 @@ def in_tree_syntax(reply: Reply) -> Reply:
     )
 
 
-def _render(reply: Reply) -> tuple[discord.Embed, discord.AllowedMentions]:
-    reply = in_tree_syntax(reply)
+PAGE_NOTE_MAX = 40  # room kept in the footer for " · Page 12 of 34" in the longest language
+
+
+@dataclass
+class EmbedPage:
+    """One embed being filled: the description first, then fields (``bot.pages.Page``)."""
+
+    room: int  # characters left of the 6,000 (title and footer already counted)
+    description: str = ""
+    fields: list[tuple[str, str, bool, int]] = field(default_factory=list)  # name, value, inline, source field
+    mentioned: set[int] = field(default_factory=set)
+
+    def add(self, unit: Unit) -> bool:
+        if unit.where != "field":
+            if self.fields:  # the description comes first: once fields started, text waits for the next page
+                return False
+            sep = "" if not self.description else "\n\n" if unit.first else "\n"
+            cost = len(sep) + len(unit.text)
+            if len(self.description) + cost > DESCRIPTION_MAX or cost > self.room:
+                return False
+            self.description += sep + unit.text
+        else:
+            value = unit.text or "—"
+            last = self.fields[-1] if self.fields else None
+            if last is not None and last[3] == unit.group and not unit.first:
+                cost = 1 + len(value)
+                if len(last[1]) + cost <= FIELD_VALUE_MAX and cost <= self.room:
+                    self.fields[-1] = (last[0], last[1] + "\n" + value, last[2], last[3])
+                    self.room -= cost
+                    self.mentioned |= unit.extra
+                    return True
+            # A field's first piece on a page carries its name; a continuation on the same page, none.
+            continued = last is not None and last[3] == unit.group
+            name = "\u200b" if continued else unit.name
+            cost = len(name) + len(value)
+            if len(self.fields) >= FIELDS_MAX or cost > self.room:
+                return False
+            self.fields.append((name, value, unit.inline and unit.first, unit.group))
+        self.room -= cost
+        self.mentioned |= unit.extra
+        return True
+
+
+def _mentions_of(text: str) -> tuple[str, frozenset[int]]:
     mentioned: set[int] = set()
-    description = with_mentions(reply.text, mentioned) if reply.text else ""
-    item_lines: list[str] = []
-    for item in reply.items:
-        line = f"**{with_mentions(item.title, mentioned)}**"
-        if item.text:
-            line += "\n" + with_mentions(item.text, mentioned)
-        if item.link:
-            line += "\n" + item.link
-        item_lines.append(line)
-    if item_lines:
-        description = (description + "\n\n" if description else "") + "\n\n".join(item_lines)
-    if len(description) > DESCRIPTION_MAX:
-        kept = description[: DESCRIPTION_MAX - 40].rsplit("\n\n", 1)[0]
-        hidden = description[len(kept):].count("\n\n")
-        description = kept + f"\n\n…and {max(1, hidden)} more."
-    embed = discord.Embed(
-        title=cut(with_mentions(reply.title, mentioned), TITLE_MAX) if reply.title else None,
-        description=description or None,
-        colour=ERROR_COLOUR if reply.is_error else INFO_COLOUR,
-    )
-    budget = TOTAL_MAX - len(embed.title or "") - len(embed.description or "") - 200
-    for field in reply.fields[:FIELDS_MAX]:
-        name = cut(with_mentions(field.name, mentioned), FIELD_NAME_MAX)
-        value = cut(with_mentions(field.value, mentioned) or "—", FIELD_VALUE_MAX)
-        if len(name) + len(value) > budget:
-            break
-        budget -= len(name) + len(value)
-        embed.add_field(name=name, value=value, inline=field.inline)
+    return with_mentions(text, mentioned), frozenset(mentioned)
+
+
+def _item_line(title: str, body: str, link: str | None) -> str:
+    return "\n".join(part for part in (f"**{title}**", body, link or "") if part)
+
+
+def _render_pages(reply: Reply) -> tuple[Rendered, ...]:
+    reply = in_tree_syntax(reply)
+    title_mentions: set[int] = set()
+    title = cut(with_mentions(reply.title, title_mentions), TITLE_MAX) if reply.title else None
     footer = " · ".join(part for part in (f"{reply.usage_label} {reply.usage}" if reply.usage else "", reply.footer or "") if part)
-    if footer:
-        embed.set_footer(text=cut(plain_mentions(footer), max(1, min(FOOTER_MAX, budget))))  # footers show no markup
-    return embed, allowed(mentioned)
+    footer = cut(plain_footer(footer), FOOTER_MAX - PAGE_NOTE_MAX) if footer else ""
+    room = TOTAL_MAX - len(title or "") - len(footer) - PAGE_NOTE_MAX
+    # One unit must fit an empty page: the description's and a field's own limits, and what is left of 6,000.
+    piece = min(DESCRIPTION_MAX, room)
+    units = units_of(reply, _mentions_of, text_max=piece, item_max=piece, field_max=min(FIELD_VALUE_MAX, room - FIELD_NAME_MAX),
+                     field_name=lambda name: cut(with_mentions(name, set()), FIELD_NAME_MAX) or "\u200b", item_line=_item_line)
+    pages = paginate(units, lambda: EmbedPage(room))
+    _ = translator(reply.language)
+    out = []
+    for number, page in enumerate(pages, 1):
+        embed = discord.Embed(title=title, description=page.description or None,
+                              colour=ERROR_COLOUR if reply.is_error else INFO_COLOUR)
+        for name, value, inline, _group in page.fields:
+            embed.add_field(name=name, value=value, inline=inline)
+        note = _("Page {page} of {pages}").format(page=number, pages=len(pages)) if len(pages) > 1 else ""
+        text = " · ".join(part for part in (footer, note) if part)
+        if text:
+            embed.set_footer(text=text)
+        out.append((embed, allowed(title_mentions | page.mentioned)))
+    return tuple(out)

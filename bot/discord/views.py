@@ -20,9 +20,14 @@ from bot.discord.interactions import (
     send_reply,
     serves_guild,
 )
-from bot.discord.render import render
+from bot.discord.render import render, render_pages
 from handlers.dispatch import parse_or_none
+from handlers.i18n import translator
+from handlers.registry import COMMANDS
+from handlers.types import ParsedCommand
 
+PAGE_PREFIX = "hrcp:"
+COMMAND_ID_MAX = 100 - len(PAGE_PREFIX) - len("9999:")  # Discord's custom_id holds 100 characters
 STYLES = {"primary": discord.ButtonStyle.primary, "danger": discord.ButtonStyle.danger}
 
 
@@ -108,3 +113,70 @@ async def run_button(interaction: discord.Interaction, text: str, guild: str | N
         embeds=embeds, view=buttons(reply, guild), allowed_mentions=discord.AllowedMentions.none()
     )
     await runtime.deliver_notices(reply)
+
+
+def page_command(command: ParsedCommand | None) -> str | None:
+    """The grammar text that runs ``command`` again (``who housing region: europe``), for a page button;
+    None when the command changes something (a page must never repeat a write) or the text would not fit
+    a custom id."""
+    if command is None or command.name not in COMMANDS or COMMANDS[command.name].writes:
+        return None
+    text = " ".join(part for part in (command.name, command.main, *(f"{k}: {v}" for k, v in command.options.items() if v)) if part)
+    return text if len(text) <= COMMAND_ID_MAX and parse_or_none(text) == command else None
+
+
+class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hrcp:(?P<page>\d{1,4}):(?P<command>.{1,91})"):
+    """Previous / next page of a long answer. The custom id carries the command and the page (≤ 100
+    characters), so a click after a restart still works: the command runs again (it only reads) and the
+    page asked for is shown. On an answer only its author sees, the click turns the page in place; on a
+    message everyone sees, the clicker gets the page in a fresh answer only they see (nobody turns a
+    shared message's pages for everyone)."""
+
+    def __init__(self, page: int, command: str, *, label: str = "…", disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(label=label[:80], style=discord.ButtonStyle.secondary, disabled=disabled,
+                                           custom_id=f"{PAGE_PREFIX}{page}:{command}"))
+        self.page = page
+        self.command = command
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> PageButton:
+        return cls(int(match["page"]), match["command"], label=item.label or "…")
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await refuse_unless_served(interaction)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        command = parse_or_none(self.command)
+        if command is None or page_command(command) is None:  # not one of ours: nothing to run
+            await interaction.response.defer()
+            return
+        in_place = interaction.message is not None and interaction.message.flags.ephemeral
+        await (interaction.response.defer() if in_place else interaction.response.defer(ephemeral=True, thinking=True))
+        reply = await runtime_of(interaction).answer(request_of(interaction, command))
+        pages = render_pages(reply)
+        number = min(max(1, self.page), len(pages))  # the list may have shrunk since the button was made
+        embed, allowed = pages[number - 1]
+        view = page_view(reply, self.command, number, len(pages))
+        extra: dict[str, object] = {"view": view} if view is not None else {}
+        if in_place and not reply.is_error:
+            await interaction.edit_original_response(embed=embed, allowed_mentions=allowed, **extra)
+        else:
+            await interaction.followup.send(embed=embed, allowed_mentions=allowed, ephemeral=True, **extra)
+
+
+def page_view(reply: object, command: str | None, page: int, pages: int) -> discord.ui.View | None:
+    """The reply's own buttons, and with ``command`` and more than one page, Previous / Next."""
+    from bot.discord.interactions import buttons
+
+    view = buttons(reply)  # type: ignore[arg-type]
+    if command is None or pages < 2:
+        return view
+    view = view or discord.ui.View(timeout=None)
+    _ = translator(getattr(reply, "language", ""))
+    row = 1 if view.children else 0
+    previous = PageButton(page - 1, command, label=_("Previous"), disabled=page <= 1)
+    following = PageButton(page + 1, command, label=_("Next"), disabled=page >= pages)
+    previous.row = following.row = row
+    view.add_item(previous)
+    view.add_item(following)
+    return view
