@@ -8,7 +8,7 @@ import aiohttp
 import discord
 
 from bot.discord.interactions import buttons
-from bot.discord.render import render
+from bot.discord.render import render_pages
 from bot.outbound import DeliveryError, PermanentError, RateLimited, TargetUnreachable, TransientError
 from handlers.types import MemberRef, Reply
 
@@ -54,16 +54,20 @@ class DiscordSender:
         self.secretariat_channel = secretariat_channel
 
     async def _send(self, target: discord.abc.Messageable, reply: Reply, delivery_key: str | None, guild: str | None = None) -> str:
-        embed, allowed = render(reply)
-        view = buttons(reply, guild)
-        kwargs = {"view": view} if view is not None else {}
-        try:
-            message = await target.send(
-                embed=embed, allowed_mentions=allowed, nonce=nonce_of(delivery_key) if delivery_key else None, **kwargs
-            )
-        except Exception as error:  # noqa: BLE001 - classified for the caller
-            raise classify(error) from None
-        return str(message.id)
+        """Post ``reply``: one message a page (a long one is never cut), the buttons with the last page;
+        each page has its own nonce, so a retry posts none of them twice. The first message's id."""
+        pages = render_pages(reply)
+        first = ""
+        for number, (embed, allowed) in enumerate(pages, 1):
+            view = buttons(reply, guild) if number == len(pages) else None
+            kwargs = {"view": view} if view is not None else {}
+            key = delivery_key if number == 1 or not delivery_key else f"{delivery_key}#page{number}"
+            try:
+                message = await target.send(embed=embed, allowed_mentions=allowed, nonce=nonce_of(key) if key else None, **kwargs)
+            except Exception as error:  # noqa: BLE001 - classified for the caller
+                raise classify(error) from None
+            first = first or str(message.id)
+        return first
 
     async def send_to_channel(self, workspace: str, channel_id: str, reply: Reply, *, delivery_key: str | None = None) -> str:
         try:
