@@ -211,15 +211,19 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         Field(_("Themes"), ", ".join(theme_name(t, _) for t in found.themes) or "—", inline=False),
         Field(_("Verified cities on these themes"), city_text, inline=False),
     ]
+    from handlers.actions import acting_field  # actions builds on this module
+
+    acting = await acting_field(ctx, session, found, _)
+    if acting is not None:
+        fields.append(acting)
     if found.page:
         fields.append(Field(_("Official page"), day_page(found, _.language), inline=False))
     first_theme = found.themes[0] if found.themes else "THEME"
     return Reply(
         title=day_name(found, _.language),
         fields=tuple(fields),
-        footer=_("Does your city act on this? Share it: `/hrc share title: … themes: {theme} summary: …`").format(
-            theme=first_theme
-        ),
+        footer=_("Does your city act on this day? Say so: `/hrc act {day}`, then share what you did: "
+                 "`/hrc share title: … themes: {theme} summary: …`").format(day=found.slug, theme=first_theme),
         shareable=True,
         timely=True,
     )

@@ -4,6 +4,7 @@ message, and the "Stop these" button every personal message carries."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from handlers.calendar import Observance
@@ -82,8 +83,14 @@ def undo_action(themes: list[str], _: Translate) -> tuple[Action, ...]:
     return (Action(_("Undo"), command, "default", "undo"),) if themes and len(command) <= MAX_BUTTON_COMMAND else ()
 
 
-def digest_reply(found: list[tuple[date, Observance]], period: Digest, start: date, locale: str) -> Reply:
-    """One message listing ``found`` (date, day) pairs: "Today: 3 days" or "This week: 5 days"."""
+def _acting_line(names: list[str] | None, _: Translate) -> str:
+    return "\n" + _("Cities acting: {cities}").format(cities=_.list(names)) if names else ""
+
+
+def digest_reply(found: list[tuple[date, Observance]], period: Digest, start: date, locale: str,
+                 acting: Mapping[tuple[str, date], list[str]] | None = None) -> Reply:
+    """One message listing ``found`` (date, day) pairs: "Today: 3 days" or "This week: 5 days"; ``acting`` names
+    the cities acting on a (day slug, date)."""
     from handlers.days import long_date
 
     _ = translator(locale)
@@ -95,7 +102,7 @@ def digest_reply(found: list[tuple[date, Observance]], period: Digest, start: da
     items = tuple(
         Item(
             title=f"{long_date(when, locale, _)}: {day_name(day, _.language)}",
-            text=_.list(theme_name(t, _) for t in day.themes) or "—",
+            text=(_.list(theme_name(t, _) for t in day.themes) or "—") + _acting_line((acting or {}).get((day.slug, when)), _),
             link=day_page(day, _.language) or None,
         )
         for when, day in found

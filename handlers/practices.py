@@ -73,6 +73,10 @@ async def share(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         themes=[PracticeTheme(theme=t.slug) for t in themes],
     )
     await add_practice(session, practice)
+    from handlers.actions import outcome_offers  # actions builds on this module
+
+    offer, buttons = await outcome_offers(ctx, session, practice, [t.slug for t in themes], _)
+    footer = _("Shared by {city}. Find it with `/hrc practices`.").format(city=focal.city.name)
     return Reply(
         title=title,
         text=summary,
@@ -81,8 +85,9 @@ async def share(ctx: Context, request: Request, session: AsyncSession) -> Reply:
             Field(_("Themes"), ", ".join(_(t.name) for t in themes)),
             *((Field(_("Link"), link, inline=False),) if link else ()),
         ),
-        footer=_("Shared by {city}. Find it with `/hrc practices`.").format(city=focal.city.name),
+        footer=f"{footer} {offer}" if offer else footer,
         visibility=Visibility.CHANNEL,
+        actions=buttons,
     )
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.actions import NOTICE_DAYS, acting_lines, acting_reply
 from handlers.calendar import Observance, occurrences
 from handlers.context import Context
 from handlers.day_names import day_name, day_page
@@ -27,6 +28,7 @@ from handlers.types import Field, MemberRef, Reply, Visibility
 from handlers.vocab import THEME_BY_SLUG, theme_name
 from handlers.zones import UnknownZone, get_zone
 from storage.models import Channel, ChannelPurpose, Digest
+from storage.queries import actions as action_queries
 from storage.queries import channels as channel_queries
 from storage.queries.channels import Subscriber
 
@@ -64,12 +66,16 @@ def _local_today(now: datetime, zone: ZoneInfo, hour: int) -> date | None:
     return local.date() if local.hour >= hour else None
 
 
-async def day_prompt(session: AsyncSession, day: Observance, _: Translate) -> Reply:
+async def day_prompt(session: AsyncSession, day: Observance, _: Translate, when: date | None = None) -> Reply:
+    """The day-of prompt; with ``when`` (the occurrence), it lists the cities that said they act on it."""
     themes = _.list(theme_name(t, _) for t in day.themes) or "—"
     cities, total = await cities_on_themes(session, day.themes, limit=10)
     city_text = ", ".join(cities) + (" " + _("…and {count} more").format(count=total - len(cities)) if total > len(cities) else "")
     kind = _("a campaign date") if day.is_campaign else (_("a UN international day") if day.is_un else _("a day the community marks (not a UN day)"))
     fields = [Field(_("Themes"), themes, inline=False)]
+    acting = await action_queries.acting_on(session, day.slug, when) if when is not None else []
+    if acting:
+        fields.append(Field(_("Cities acting today"), acting_lines(acting, _), inline=False))
     if cities:
         fields.append(Field(_("Cities working on them"), city_text, inline=False))
     if day.page:
@@ -80,7 +86,8 @@ async def day_prompt(session: AsyncSession, day: Observance, _: Translate) -> Re
             name=day_name(day, _.language), kind=kind, themes=themes
         ),
         fields=tuple(fields),
-        footer=_("Share a practice: `/hrc share title: … themes: … summary: …` · `/hrc day {slug}`").format(slug=day.slug),
+        footer=_("Your city acts today? `/hrc act {slug}` · share a practice: `/hrc share title: … themes: … summary: …` "
+                 "· `/hrc day {slug}`").format(slug=day.slug),
         visibility=Visibility.CHANNEL,
     )
 
@@ -131,13 +138,13 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
     each is sent once however often this runs."""
     default = language_of(ctx.default_language) or "en"
     observances = await all_observances(session)
-    prompt_cache: dict[tuple[str, str], Reply] = {}
+    prompt_cache: dict[tuple[str, date, str], Reply] = {}
 
-    async def prompt_for(day: Observance, language: str) -> Reply:
+    async def prompt_for(day: Observance, when: date, language: str) -> Reply:
         """Each recipient reads the prompt in their own language: the channel's, or the member's."""
-        if (day.slug, language) not in prompt_cache:
-            prompt_cache[(day.slug, language)] = await day_prompt(session, day, translator(language))
-        return prompt_cache[(day.slug, language)]
+        if (day.slug, when, language) not in prompt_cache:
+            prompt_cache[(day.slug, when, language)] = await day_prompt(session, day, translator(language), when)
+        return prompt_cache[(day.slug, when, language)]
 
     due: list[Due] = []
     for channel in await channel_queries.channels(session, ChannelPurpose.DAYS, active_only=True):
@@ -154,14 +161,14 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
             for day in _days_on(observances, today):
                 if _wanted(day, themes):
                     key = f"prompt:{day.slug}:{today.isoformat()}:{target}"
-                    due.append(Due(key, "prompt", channel.platform, await prompt_for(day, language), channel.workspace,
+                    due.append(Due(key, "prompt", channel.platform, await prompt_for(day, today, language), channel.workspace,
                                    channel.channel_id))
             continue
         period = _period(today, digest)
         found = _in_period(observances, *period, themes) if period else []
         if found:
             key = f"digest:{digest.value}:{today.isoformat()}:{target}"
-            reply = digest_reply(found, digest, today, language)
+            reply = digest_reply(found, digest, today, language, await _acting_names(session, found))
             due.append(Due(key, "digest", channel.platform, reply, channel.workspace, channel.channel_id))
 
     due.extend(await _personal(ctx, session, now, platforms, observances, prompt_for))
@@ -174,12 +181,41 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
             for platform in sorted(platforms):
                 key = f"lead:{day.slug}:{ahead.isoformat()}:secretariat:{platform}"
                 due.append(Due(key, "lead", platform, lead_reminder(day, ahead, ctx.lead_days, translator(default))))
+    if today is not None:
+        due.extend(await _acting_notices(session, observances, today + timedelta(days=NOTICE_DAYS), platforms, default))
+    return due
+
+
+async def _acting_names(session: AsyncSession, found: list[tuple[date, Observance]]) -> dict[tuple[str, date], list[str]]:
+    """The cities acting on each (date, day) of a digest, by name."""
+    if not found:
+        return {}
+    names: dict[tuple[str, date], list[str]] = {}
+    for action in await action_queries.acting_between(session, min(w for w, _d in found), max(w for w, _d in found)):
+        names.setdefault((action.day_slug, action.day_date), []).append(action.city.name)
+    return names
+
+
+async def _acting_notices(session: AsyncSession, observances: list[Observance], ahead: date, platforms: set[str],
+                          language: str) -> list[Due]:
+    """The secretariat's list of the cities acting on each day ``NOTICE_DAYS`` ahead (days with at least one),
+    keyed ``acting:day:date:secretariat:platform`` like the lead reminders: sent once."""
+    rows = await action_queries.acting_between(session, ahead, ahead)
+    by_slug = {d.slug: d for d in observances}
+    due = []
+    for slug in sorted({a.day_slug for a in rows}):
+        if slug not in by_slug:  # a campaign date removed since
+            continue
+        reply = replace(acting_reply(by_slug[slug], ahead, [a for a in rows if a.day_slug == slug], translator(language)),
+                        visibility=Visibility.CHANNEL)
+        for platform in sorted(platforms):
+            due.append(Due(f"acting:{slug}:{ahead.isoformat()}:secretariat:{platform}", "acting", platform, reply))
     return due
 
 
 async def _personal(
     ctx: Context, session: AsyncSession, now: datetime, platforms: set[str], observances: list[Observance],
-    prompt_for: Callable[[Observance, str], Awaitable[Reply]],
+    prompt_for: Callable[[Observance, date, str], Awaitable[Reply]],
 ) -> list[Due]:
     """Personal prompts, digests and lead reminders: at most one message per member, day and kind, each in the
     member's language (their choice, their last command's, their city's, else the default)."""
@@ -207,14 +243,15 @@ async def _personal(
             for day in _days_on(observances, today):
                 matched = sorted(themes.intersection(day.themes))
                 if matched:
-                    reply = with_stop(await prompt_for(day, language), matched, _)
+                    reply = with_stop(await prompt_for(day, today, language), matched, _)
                     due.append(Due(f"personal:{day.slug}:{today.isoformat()}:{target}", "personal", platform, reply,
                                    workspace, user_id, member))
         else:
             period = _period(today, digest)
             found = [(w, d) for w, d in _in_period(observances, *period, themes) if themes.intersection(d.themes)] if period else []
             if found:
-                reply = with_stop(digest_reply(found, digest, today, language), sorted(themes), _)
+                reply = with_stop(digest_reply(found, digest, today, language, await _acting_names(session, found)),
+                                  sorted(themes), _)
                 due.append(Due(f"pdigest:{digest.value}:{today.isoformat()}:{target}", "personal", platform, reply,
                                workspace, user_id, member))
         if first.lead_days > 0:

@@ -70,6 +70,8 @@ PLACES: dict[str, tuple[str, ...]] = {
     "pause": ("subscriptions", "pause"),
     "resume": ("subscriptions", "resume"),
     "days export": ("calendar", "export"),
+    "act": ("calendar", "act"),
+    "act remove": ("calendar", "withdraw"),
     "progress": ("campaign", "progress"),
     "themes": ("campaign", "themes"),
     "channels": ("campaign", "channels"),
@@ -86,6 +88,7 @@ PLACES: dict[str, tuple[str, ...]] = {
     "channel set": ("secretariat", "channel", "set"),
     "channel unset": ("secretariat", "channel", "unset"),
     "audit": ("secretariat", "audit"),
+    "acting": ("secretariat", "acting"),
     "export": ("secretariat", "export"),
 }
 
@@ -136,6 +139,7 @@ def groups() -> dict[str, list[CommandSpec]]:
 def load_all() -> dict[str, CommandSpec]:
     """Import every handler module so that their commands are registered."""
     from handlers import (  # noqa: F401
+        actions,
         announcements,
         audit,
         channels,

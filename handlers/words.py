@@ -49,6 +49,8 @@ COMMAND_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "resume": (("reanudar",), ("reprendre",)),
     "export": (("exportar",), ("exporter",)),
     "audit": (("auditoría",), ("audit",)),
+    "act": (("actuar",), ("agir",)),
+    "acting": (("acciones",), ("actions",)),
 }
 
 # English option key -> (Spanish spellings, French spellings). One word each: keys are written ``key:``.
@@ -84,6 +86,8 @@ KEY_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "since": (("desde",), ("depuis",)),
     "page": (("página",), ("page",)),
     "format": (("formato",), ("format",)),
+    "note": (("nota",), ("note",)),
+    "practice": (("práctica",), ("pratique",)),
 }
 
 # Names that only Discord's command tree uses (its groups and subcommands, its option names for free words),
@@ -105,6 +109,7 @@ TREE_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "what": (("qué",), ("quoi",)),
     "id": (("número",), ("numéro",)),
     "duration": (("duración",), ("durée",)),
+    "withdraw": (("retirar",), ("renoncer",)),
 }
 
 # Answers to yes/no options (``dm: sí``), folded.

@@ -285,6 +285,32 @@ class CampaignDate(Base):
     event: Mapped[bool] = mapped_column(default=False, server_default=false())  # also a Discord Scheduled Event
 
 
+class CityAction(Base):
+    """A city's word that it acts on one occurrence of a UN day or campaign date ("my city acts").
+
+    One row per city, day and year: saying it again updates the note and link. ``practice_id`` is the
+    outcome, a practice the city shared on the day's themes within a week after it.
+    """
+
+    __tablename__ = "city_actions"
+    __table_args__ = (UniqueConstraint("city_id", "day_slug", "year", name="uq_city_actions_city_day_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"), index=True)
+    day_slug: Mapped[str] = mapped_column(CleanString(120), index=True)
+    year: Mapped[int] = mapped_column()
+    day_date: Mapped[dt.date] = mapped_column(Date, index=True)  # the occurrence the city acts on
+    note: Mapped[str | None] = mapped_column(CleanText())
+    link: Mapped[str | None] = mapped_column(CleanString(500))
+    practice_id: Mapped[int | None] = mapped_column(ForeignKey("practices.id", ondelete="SET NULL"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    city: Mapped[City] = relationship()
+    practice: Mapped[Practice | None] = relationship()
+
+
 class DiscordEvent(Base):
     """A Discord Scheduled Event mirroring a campaign date in one server. The row is written before the
     event is created (``event_id`` still empty), so two instances never both create it; it outlives the

@@ -61,5 +61,5 @@ def test_discord_usage_and_places() -> None:
     assert usage_line(COMMANDS["announce confirm"], _, "discord") == "/secretariat announce send id:"
     assert usage_line(COMMANDS["who"], _, "discord") == "/who theme: [region:]"
     assert usage_line(COMMANDS["who"], _) == "/hrc who THEME [region: REGION]"
-    assert [leaf.spec.name for leaf in find("/calendar")] == ["days", "day", "days export"]
+    assert [leaf.spec.name for leaf in find("/calendar")] == ["days", "day", "act", "act remove", "days export"]
     assert len(BY_KEY["month"].choices) == 12

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from storage.models import (
     CampaignDate,
     City,
+    CityAction,
     CityTheme,
     DataVersion,
     FocalPoint,
@@ -23,7 +24,7 @@ from storage.models import (
     PracticeTheme,
 )
 
-SHOWN_IN_SHARED_REPLIES = (City, CityTheme, FocalPoint, Member, Practice, PracticeTheme, CampaignDate)
+SHOWN_IN_SHARED_REPLIES = (City, CityTheme, FocalPoint, Member, Practice, PracticeTheme, CampaignDate, CityAction)
 _CHANGED = "hrc_shared_data_changed"
 
 

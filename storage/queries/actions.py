@@ -1,0 +1,65 @@
+"""Cities' actions on UN days and campaign dates ("my city acts")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import City, CityAction, CityStatus, Practice
+
+
+def _with_city_and_practice():  # type: ignore[no-untyped-def]
+    return (selectinload(CityAction.city), selectinload(CityAction.practice))
+
+
+async def action_of(session: AsyncSession, city_id: int, day_slug: str, year: int) -> CityAction | None:
+    """The city's action on the day's occurrence in ``year``, or None."""
+    stmt = select(CityAction).where(
+        CityAction.city_id == city_id, CityAction.day_slug == day_slug, CityAction.year == year
+    ).options(*_with_city_and_practice())
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def add_action(session: AsyncSession, action: CityAction) -> CityAction:
+    session.add(action)
+    await session.flush()
+    return action
+
+
+async def remove_action(session: AsyncSession, action: CityAction) -> None:
+    # Through the ORM: the data-version hook (queries/versions.py) sees ORM deletes only.
+    await session.delete(action)
+    await session.flush()
+
+
+async def acting_on(session: AsyncSession, day_slug: str, when: date) -> Sequence[CityAction]:
+    """The verified cities' actions on one occurrence (``day_slug`` on ``when``), by city name."""
+    stmt = (
+        select(CityAction)
+        .join(City, City.id == CityAction.city_id)
+        .where(CityAction.day_slug == day_slug, CityAction.day_date == when, City.status == CityStatus.VERIFIED)
+        .order_by(City.name_key, City.country)
+        .options(*_with_city_and_practice())
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def acting_between(session: AsyncSession, start: date, end: date) -> Sequence[CityAction]:
+    """The verified cities' actions on occurrences from ``start`` to ``end`` (inclusive), by date and city."""
+    stmt = (
+        select(CityAction)
+        .join(City, City.id == CityAction.city_id)
+        .where(CityAction.day_date >= start, CityAction.day_date <= end, City.status == CityStatus.VERIFIED)
+        .order_by(CityAction.day_date, CityAction.day_slug, City.name_key)
+        .options(*_with_city_and_practice())
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def practice_with_themes(session: AsyncSession, practice_id: int) -> Practice | None:
+    stmt = select(Practice).where(Practice.id == practice_id).options(selectinload(Practice.themes))
+    return (await session.execute(stmt)).scalar_one_or_none()
