@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from handlers.types import MENTION_RE, ChannelRef, Reply, inert_markers, parse_token, unparsed_label
+from handlers.types import MENTION_RE, ChannelRef, Moment, Reply, inert_markers, parse_token, unparsed_label
 
 
 def _plain(token: str) -> str:
     ref = parse_token(token)
     if ref is None:
         return unparsed_label(token)
+    if isinstance(ref, Moment):  # the time in the reader's zone, as the core wrote it
+        return ref.fallback
     return ref.plain() if isinstance(ref, ChannelRef) else "@" + ref.display_name
 
 
 def plain_mentions(text: str) -> str:
-    """Mention tokens become ``@Name``, channel tokens ``#name``; anything that is not a well-formed token stays inert text."""
+    """Mention tokens become ``@Name``, channel tokens ``#name``, moments their fallback; anything that is not a well-formed token stays inert text."""
     return inert_markers(MENTION_RE.sub(lambda m: _plain(m.group(1)), text))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.audit import record
@@ -11,6 +13,8 @@ from handlers.digests import parse_digest
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.languages import language_name, parse_language
+from handlers.next_posts import next_post_text
+from handlers.prompts import _channel_themes
 from handlers.registry import command
 from handlers.text import fold
 from handlers.types import ChannelRef, Item, Notice, NoticeTarget, Reply, Request
@@ -66,7 +70,24 @@ def _describe(purpose: ChannelPurpose, _: Translate) -> str:
     limits=(("main", 20), ("timezone", 64), ("digest", 20), ("themes", 600), ("language", 30)),
 )
 async def channel_set(ctx: Context, request: Request, session: AsyncSession) -> Reply:
-    """Opts the channel in; ``language:`` is the language its prompts and announcements are posted in."""
+    """Opts the channel in; ``language:`` is the language its prompts and announcements are posted in. For UN-day
+    prompts the answer ends with when the next post comes, in each reader's own time zone."""
+    reply = await _channel_set(ctx, request, session)
+    channel = await channel_queries.find_channel(session, request.place.platform, request.place.workspace,
+                                                 request.place.channel_id, ChannelPurpose.DAYS)
+    if channel is None or parse_purpose(request.command.main, translator(request.locale)) is not ChannelPurpose.DAYS:
+        return reply
+    upcoming = await _next_post(ctx, request, session, channel)
+    return replace(reply, text=f"{reply.text}\n{upcoming}") if upcoming else reply
+
+
+async def _next_post(ctx: Context, request: Request, session: AsyncSession, channel: Channel) -> str:
+    """"Next post: <moment>." for a days channel (its zone, digest and themes), "" when none is coming."""
+    return await next_post_text(ctx, request, session, zone=channel.timezone, digest=Digest(channel.digest or Digest.OFF),
+                                themes=_channel_themes(channel))
+
+
+async def _channel_set(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
     opts = request.command
     purpose = parse_purpose(opts.main, _)
@@ -194,6 +215,8 @@ async def channels(ctx: Context, request: Request, session: AsyncSession) -> Rep
     rows = await channel_queries.channels(session)
     if not rows:
         return Reply(text=_("No channel gets prompts or announcements yet."), footer=_("Run `/hrc channel set days` in one."))
+    upcoming = {row.id: await _next_post(ctx, request, session, row) for row in rows
+                if row.purpose == ChannelPurpose.DAYS and row.paused_at is None}
     items = tuple(
         Item(
             title=f"{row.platform} · {ChannelRef(row.platform, row.workspace, row.channel_id, row.name).link()}",
@@ -201,7 +224,7 @@ async def channels(ctx: Context, request: Request, session: AsyncSession) -> Rep
                   else f"{_describe(ChannelPurpose(row.purpose), _)} · {row.timezone}") + " · " + (
                 _("paused since {date}: I cannot post there ({reason})").format(
                     date=row.paused_at.strftime("%Y-%m-%d"), reason=row.pause_reason or "")
-                if row.paused_at is not None else _("active")),
+                if row.paused_at is not None else _("active")) + (f"\n{upcoming[row.id]}" if upcoming.get(row.id) else ""),
         )
         for row in rows
     )

@@ -13,6 +13,7 @@ from handlers.context import Context
 from handlers.digests import parse_digest, parse_lead, parse_pause, undo_action
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translations, translator
+from handlers.next_posts import next_post_text
 from handlers.registry import command
 from handlers.text import fold
 from handlers.types import Actor, Reply, Request
@@ -88,8 +89,15 @@ async def subscribe(ctx: Context, request: Request, session: AsyncSession) -> Re
         changes["lead_days"] = lead
     prefs = await prefs_queries.update_prefs(session, member.id, now, **changes) if changes else (
         await prefs_queries.get_prefs(session, member.id))
-    lines.append(_listing(await subs.member_themes(session, member.id), _))
+    subscribed = await subs.member_themes(session, member.id)
+    lines.append(_listing(subscribed, _))
     lines.append(_settings_line(prefs, now, request.locale))
+    if subscribed:
+        city = member.focal_point.city if member.focal_point is not None else None
+        upcoming = await next_post_text(ctx, request, session, zone=city.timezone if city else None,
+                                        digest=Digest(prefs.digest) if prefs else Digest.OFF, themes=set(subscribed),
+                                        personal=True, after=prefs.paused_until if prefs else None)
+        lines += [upcoming] if upcoming else []
     return Reply(text="\n".join(lines), footer=_("Stop any time: `/hrc unsubscribe all` or `/hrc pause 2 weeks`."))
 
 

@@ -144,9 +144,47 @@ class ChannelRef:
 _CHANNEL_ID = {"slack": re.compile(r"[CGD][A-Z0-9]{2,30}"), "discord": re.compile(r"[0-9]{15,21}")}
 
 
-def parse_token(token: str) -> MemberRef | ChannelRef | None:
+@dataclass(frozen=True)
+class Moment:
+    """An instant that each reader's platform shows in their own time zone (``handlers.moments`` makes them).
+
+    Carried in reply text as a token like a mention's (``@time|UNIX|STYLE|fallback``): Discord renders
+    ``<t:UNIX:F>`` (style ``FR``: also ``<t:UNIX:R>``, "in 3 days"), Slack ``<!date^UNIX^…|fallback>``, the
+    console and plain fallbacks ``fallback`` (the time in the reader's zone, in their language).
+    """
+
+    unix: int  # seconds since 1970-01-01 UTC
+    style: str = "F"  # "F": date and time; "FR": also relative, where the platform can say it
+    fallback: str = ""
+
+    def token(self) -> str:
+        safe = clean_input(self.fallback).replace("|", "/")
+        return f"{MENTION_OPEN}{MOMENT_PREFIX}{self.unix}|{self.style}|{safe}{MENTION_CLOSE}"
+
+    @property
+    def relative(self) -> bool:
+        return self.style == "FR"
+
+
+MOMENT_PREFIX = "@time|"
+_MOMENT_STYLES = frozenset({"F", "FR"})
+_UNIX = re.compile(r"[0-9]{1,11}")
+
+
+def parse_moment(token: str) -> Moment | None:
+    """The instant a ``@time|UNIX|STYLE|fallback`` token names, or None when it is not well formed."""
+    parts = token.split("|", 3)
+    if len(parts) != 4 or f"{parts[0]}|" != MOMENT_PREFIX or not _UNIX.fullmatch(parts[1]) or parts[2] not in _MOMENT_STYLES:
+        return None
+    return Moment(int(parts[1]), parts[2], parts[3])
+
+
+def parse_token(token: str) -> MemberRef | ChannelRef | Moment | None:
     """What a token between MENTION_OPEN and MENTION_CLOSE names: a member (``parse_mention``), a
-    channel (``ChannelRef.link``: ``#platform|workspace|channel id|name``), or None when not well formed."""
+    channel (``ChannelRef.link``: ``#platform|workspace|channel id|name``), an instant (``Moment.token``),
+    or None when not well formed."""
+    if token.startswith(MOMENT_PREFIX):
+        return parse_moment(token)
     if not token.startswith("#"):
         return parse_mention(token)
     parts = token[1:].split("|", 3)

@@ -18,7 +18,7 @@ from bot.pages import Unit, paginate, units_of
 from bot.render_text import plain_mentions
 from handlers.grammar import as_tree_syntax
 from handlers.i18n import translator
-from handlers.types import MENTION_RE, ChannelRef, Reply, inert_markers, parse_token, unparsed_label
+from handlers.types import MENTION_RE, ChannelRef, Moment, Reply, inert_markers, parse_token, unparsed_label
 
 TITLE_MAX, DESCRIPTION_MAX, FIELDS_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FOOTER_MAX, TOTAL_MAX = 256, 4096, 25, 256, 1024, 2048, 6000
 PLATFORM_NAMES = {"slack": "Slack", "console": "console", "discord": "Discord"}
@@ -34,10 +34,15 @@ def cut(text: str, limit: int) -> str:
 # when a user typed it; everything outside one is escaped.
 QUOTED_COMMAND = re.compile(r"`(/[^`\n\ue000\ue001]{1,200})`")
 
+# A timestamp typed as text (``<t:1:F>``) would show as a date: only the core's moments may (``Moment``).
+_TYPED_TIMESTAMP = re.compile(r"<(t:-?\d+(?::[a-zA-Z])?>)")
+
 
 def inert(text: str) -> str:
-    """User text as data: markdown escaped and @mentions defused (AllowedMentions is the real guard)."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(inert_markers(text)))
+    """User text as data: markdown escaped, @mentions and typed timestamps defused (AllowedMentions is the real
+    guard for pings)."""
+    escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(inert_markers(text)))
+    return _TYPED_TIMESTAMP.sub(r"\\<\1", escaped)
 
 
 def marked(text: str) -> str:
@@ -62,6 +67,8 @@ def with_mentions(text: str, mentioned: set[int]) -> str:
         member = parse_token(match.group(1))
         if member is None:  # not a token the core made: shown as the inert text it is
             out.append(inert(unparsed_label(match.group(1))))
+        elif isinstance(member, Moment):  # each reader sees it in their own zone
+            out.append(f"<t:{member.unix}:F>" + (f" (<t:{member.unix}:R>)" if member.relative else ""))
         elif isinstance(member, ChannelRef):  # a channel link never pings
             here = member.platform == "discord"
             out.append(f"<#{member.channel_id}>" if here else inert(f"{member.plain()} ({PLATFORM_NAMES.get(member.platform, member.platform)})"))

@@ -10,7 +10,16 @@ from functools import lru_cache
 from typing import Any
 
 from bot.render_text import render_text
-from handlers.types import MENTION_RE, ChannelRef, Item, Reply, inert_markers, parse_token, unparsed_label
+from handlers.types import (
+    MENTION_RE,
+    ChannelRef,
+    Item,
+    Moment,
+    Reply,
+    inert_markers,
+    parse_token,
+    unparsed_label,
+)
 
 MAX_BLOCKS = 50
 SECTION_MAX = 3000
@@ -25,13 +34,23 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def slack_date(moment: Moment) -> str:
+    """Slack's date token: each reader sees the instant in their own zone and format; the fallback (plain,
+    escaped) where the client cannot (PLATFORM_FACTS.md)."""
+    return f"<!date^{moment.unix}^{{date_long_pretty}} {{time}}|{escape(moment.fallback)}>"
+
+
 def mrkdwn(text: str, team_id: str | None = None) -> str:
     """Escape user text; mention tokens become real Slack mentions when they are Slack members, channel
-    tokens ``<#C…>`` links when they are channels of this workspace."""
+    tokens ``<#C…>`` links when they are channels of this workspace, moments ``<!date^…>``."""
     out, last = [], 0
     for match in MENTION_RE.finditer(text):
         out.append(escape(inert_markers(text[last : match.start()])))
         ref = parse_token(match.group(1))
+        if isinstance(ref, Moment):
+            out.append(slack_date(ref))
+            last = match.end()
+            continue
         here = ref is not None and ref.platform == "slack" and (team_id is None or ref.workspace == team_id)
         if ref is None:  # not a token the core made: shown as the inert text it is
             out.append(escape(unparsed_label(match.group(1))))

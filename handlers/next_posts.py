@@ -1,0 +1,62 @@
+"""When the next scheduled post reaches a channel or a person: the instant the scheduler (``handlers.prompts``)
+will send it, for replies to show as a moment (``handlers.moments``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.calendar import Observance, occurrences
+from handlers.context import Context
+from handlers.days import all_observances
+from handlers.i18n import translator
+from handlers.moments import moment, reader_zone, zone_or_default
+from handlers.prompts import _is_prompt_day as is_prompt_day
+from handlers.prompts import _wanted as wanted
+from handlers.types import Request
+from storage.models import Digest
+
+HORIZON_DAYS = 400  # every yearly day comes round within this
+
+
+def next_post(observances: list[Observance], now: datetime, zone: ZoneInfo, prompt_hour: int, digest: Digest,
+              themes: set[str] | None, *, personal: bool = False) -> datetime | None:
+    """The instant (aware, in ``zone``) of the next prompt or digest for a target in ``zone`` with ``themes``
+    (None: all) and ``digest``, after ``now``; None when nothing comes within ``HORIZON_DAYS``. A ``personal``
+    target (a subscriber) gets only days linked to one of its themes, as ``handlers.prompts`` sends them.
+
+    Today counts while its prompt hour is still ahead; a weekly digest goes out on Mondays with the week's
+    days; DST is the zone's: 09:00 stays 09:00 local on either side of a change.
+    """
+    local = now.astimezone(zone)
+    start = local.date() if local.hour < prompt_hour else local.date() + timedelta(days=1)
+    dated = sorted({when for when, day in occurrences(observances, start, start + timedelta(days=HORIZON_DAYS))
+                    if is_prompt_day(day) and wanted(day, themes)
+                    and not (personal and not (themes or set()).intersection(day.themes))})
+    for when in _send_days(dated, start, digest):
+        return datetime.combine(when, time(prompt_hour), tzinfo=zone)
+    return None
+
+
+def _send_days(dated: list[date], start: date, digest: Digest) -> list[date]:
+    """The dates a message goes out, given the dates that have days: each of them, or (weekly) the Mondays of
+    weeks that have one."""
+    if digest is not Digest.WEEKLY:
+        return dated
+    mondays = sorted({d - timedelta(days=d.weekday()) for d in dated})
+    return [m for m in mondays if m >= start]
+
+
+async def next_post_text(ctx: Context, request: Request, session: AsyncSession, *, zone: str | None, digest: Digest,
+                         themes: set[str] | None, personal: bool = False, after: datetime | None = None) -> str:
+    """"Next post: <moment>." for a target in ``zone`` (a channel's, a member's city's), "" when none is coming.
+    ``after`` (a pause's end) moves the start later than now."""
+    _ = translator(request.locale)
+    start = max(ctx.now(), after) if after is not None else ctx.now()
+    when = next_post(await all_observances(session), start, zone_or_default(zone, ctx), ctx.prompt_hour, digest, themes,
+                     personal=personal)
+    if when is None:
+        return ""
+    return _("Next post: {when}.").format(when=moment(when, await reader_zone(ctx, request, session), _, relative=True))

@@ -1,0 +1,92 @@
+"""Local times for every reader: the core's moment token, rendered as Discord ``<t:…>``, Slack ``<!date^…>`` and
+the console's time in the reader's zone; never forged from user text; next posts across DST and midnight."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.discord.render import render, with_mentions
+from bot.render_text import render_text
+from bot.slack.render import fallback_text, mrkdwn
+from handlers.calendar import un_days
+from handlers.i18n import translator
+from handlers.moments import moment
+from handlers.next_posts import next_post
+from handlers.types import MENTION_CLOSE, MENTION_OPEN, Moment, Reply, clean_input, parse_token
+from storage.models import Digest
+from tests.conftest import Chat, FakeClock
+from tests.test_scheduler import at
+
+MADRID = ZoneInfo("Europe/Madrid")
+HRD_0900_MADRID = int(datetime(2026, 12, 10, 8, 0, tzinfo=UTC).timestamp())  # 09:00 CET
+
+
+def test_a_moment_renders_natively_on_each_platform() -> None:
+    token = moment(datetime(2026, 12, 10, 8, 0, tzinfo=UTC), MADRID, translator("es"), relative=True)
+    reply = Reply(text=f"Next: {token}.")
+    assert render_text(reply) == "Next: jue 10 dic 2026 09:00 (Europe/Madrid)."
+    assert mrkdwn(reply.text) == f"Next: <!date^{HRD_0900_MADRID}^{{date_long_pretty}} {{time}}|jue 10 dic 2026 09:00 (Europe/Madrid)>."
+    assert fallback_text(reply) == "Next: jue 10 dic 2026 09:00 (Europe/Madrid)."  # notifications: plain
+    assert with_mentions(reply.text, set()) == f"Next: <t:{HRD_0900_MADRID}:F> (<t:{HRD_0900_MADRID}:R>)."
+    plain = moment(datetime(2026, 12, 10, 8, 0, tzinfo=UTC), ZoneInfo("America/Bogota"), translator("en"))
+    assert with_mentions(plain, set()) == f"<t:{HRD_0900_MADRID}:F>"
+    assert render_text(Reply(text=plain)) == "Thu 10 Dec 2026 03:00 (America/Bogota)"
+
+
+@pytest.mark.parametrize("forged", [
+    f"{MENTION_OPEN}@time|1|F|x{MENTION_CLOSE}",  # the core's own token, typed
+    "<t:1:F> <t:1> <!date^1^{time}|x> <!channel>",  # each platform's own syntax, typed
+])
+def test_user_text_cannot_forge_a_moment(forged: str) -> None:
+    typed = clean_input(forged)  # the inbound boundary every adapter goes through
+    assert MENTION_OPEN not in typed
+    slack = mrkdwn(typed)
+    assert "<!date" not in slack and "<t:" not in slack.replace("&lt;t:", "")
+    discord_text = with_mentions(typed, set())
+    assert "<t:" not in discord_text.replace("\\<t:", "")
+    embed, _allowed = render(Reply(text=typed))
+    assert "<t:" not in (embed.description or "").replace("\\<t:", "")
+
+
+@pytest.mark.parametrize("token", ["@time|12x|F|x", "@time|1|Z|x", "@time|123456789012|F|x", "@time|1|F", "@time|١٢|F|x"])
+def test_a_damaged_token_is_inert_text(token: str) -> None:
+    assert parse_token(token) is None
+    text = f"{MENTION_OPEN}{token}{MENTION_CLOSE}"
+    assert "<!date" not in mrkdwn(text) and "<t:" not in with_mentions(text, set())
+    assert parse_token("@time|5|FR|Thu") == Moment(5, "FR", "Thu")
+
+
+def _next(now: str, zone: str, digest: Digest = Digest.OFF, themes: set[str] | None = None) -> datetime | None:
+    when = next_post(list(un_days()), at(now), ZoneInfo(zone), 9, digest, themes)
+    return when.astimezone(UTC) if when else None
+
+
+def test_next_post_across_dst_and_midnight() -> None:
+    # The Saturday night before summer time starts in Madrid (2027-03-28): the next post is 09:00 CEST (07:00 UTC).
+    assert _next("2027-03-27T22:30", "Europe/Madrid") == at("2027-03-30T07:00")
+    # The night before Human Rights Day, 23:30 UTC: already 10 December in Madrid (prompt at 09:00 CET), still the
+    # 9th in Bogota (09:00 there is 14:00 UTC), and past 09:00 on the 10th in Auckland (UTC+13): the next one.
+    assert _next("2026-12-09T23:30", "Europe/Madrid") == at("2026-12-10T08:00")
+    assert _next("2026-12-09T23:30", "America/Bogota") == at("2026-12-10T14:00")
+    auckland = _next("2026-12-09T23:30", "Pacific/Auckland")
+    assert auckland is not None and auckland.astimezone(ZoneInfo("Pacific/Auckland")).date().isoformat() > "2026-12-10"
+    # Weekly: the Monday of the week with the day, at 09:00 local, after summer time ends (26 Oct 2026).
+    weekly = _next("2026-10-20T10:00", "Europe/Madrid", Digest.WEEKLY, {"human-rights"})
+    assert weekly == at("2026-10-26T08:00")
+
+
+async def test_channel_set_and_subscribe_say_when_the_next_post_comes(chat: Chat, clock: FakeClock) -> None:
+    clock.now = at("2026-12-09T23:30")
+    chat.ctx.timezone = "Europe/Madrid"
+    reply = await chat.say("sec", "/hrc channel set days timezone: America/Bogota")
+    assert f"Next post: {MENTION_OPEN}@time|{int(at('2026-12-10T14:00').timestamp())}|FR|" in reply.text
+    assert "Next post: Thu 10 Dec 2026 15:00 (Europe/Madrid)." in render_text(reply)  # the reader's default zone
+    await chat.say("ana", "/hrc register city: Quito country: Ecuador region: Latin America timezone: America/Guayaquil")
+    await chat.say("sec", "/hrc verify Quito")
+    subscribed = render_text(await chat.say("ana", "/hrc subscribe human rights"))
+    assert "Next post: Thu 10 Dec 2026 09:00 (America/Guayaquil)." in subscribed  # the reader's city's zone
+    listing = render_text(await chat.say("ana", "/hrc channels"))
+    assert "Next post: Thu 10 Dec 2026 09:00 (America/Guayaquil)." in listing
