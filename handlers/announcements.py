@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +19,7 @@ from handlers.context import Context
 from handlers.errors import UserError
 from handlers.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Translate, language_of, translator
 from handlers.languages import language_name
+from handlers.moments import local_instant, moment, reader_zone
 from handlers.practices import parse_link
 from handlers.registry import command
 from handlers.text import fold
@@ -29,8 +31,10 @@ from storage.models import Announcement, AnnouncementStatus, AnnouncementVersion
 from storage.queries import announcements as queries
 from storage.queries.announcements import Target
 
+UTC_ZONE = ZoneInfo("UTC")
 TITLE_MAX, TEXT_MAX = 150, 3000  # Slack's section limit is the smaller of the two platforms'
-_AT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\s+(\d{1,2}):(\d{2})(?:\s+(\S+))?$")
+# YYYY-MM-DD HH:MM, an optional UTC offset (for a time that happens twice), an optional time zone.
+_AT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\s+(\d{1,2}):(\d{2})\s*(?:([+-])(\d{2}):?(\d{2}))?(?:\s+(\S+))?$")
 PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord", "console": N_("console")}
 STATUS_NAMES = {
     AnnouncementStatus.DRAFT: N_("draft"), AnnouncementStatus.QUEUED: N_("queued"), AnnouncementStatus.SENDING: N_("sending"),
@@ -80,11 +84,13 @@ def parse_at(value: str, ctx: Context, _: Translate) -> datetime:
     match = _AT.match(value.strip())
     if not match:
         raise UserError(_("“{value}” is not a time: write at: YYYY-MM-DD HH:MM [time zone], e.g. 2026-12-10 09:00 Europe/Madrid.").format(value=value), field="at")
-    zone = get_zone(parse_timezone(match.group(6), _) if match.group(6) else ctx.timezone)
+    zone = get_zone(parse_timezone(match.group(9), _) if match.group(9) else ctx.timezone)
     try:
-        local = datetime(*(int(match.group(i)) for i in range(1, 6)), tzinfo=zone)
+        wall = datetime(*(int(match.group(i)) for i in range(1, 6)))
     except ValueError:
         raise UserError(_("{value} does not exist in the calendar.").format(value=value), field="at") from None
+    offset = f"{match.group(6)}{match.group(7)}:{match.group(8)}" if match.group(6) else None
+    local = local_instant(wall, zone, offset, _)  # a skipped time is refused, a repeated one asks which
     if local <= ctx.now():
         raise UserError(_("{value} is in the past.").format(value=value), field="at")
     return local
@@ -163,7 +169,7 @@ async def announce(ctx: Context, request: Request, session: AsyncSession) -> Rep
                       audience[(p, "dm")]).format(dms=audience[(p, "dm")]) if draft.dm else "")
         for p in platforms
     ] or [_("Nobody yet: no channel is set with `/hrc channel set announcements`.")]
-    when = _("now") if draft.send_at is None else draft.send_at.strftime("%Y-%m-%d %H:%M %Z")
+    when = _("now") if draft.send_at is None else moment(draft.send_at, await reader_zone(ctx, request, session), _, relative=True)
     preview = announcement_reply(draft, _.language)
     return Reply(
         title=_("Preview of announcement #{id}").format(id=draft.id),
@@ -223,8 +229,9 @@ async def announce_confirm(ctx: Context, request: Request, session: AsyncSession
     await record(ctx, request, session, subject=_subject(found), before={"status": AnnouncementStatus.DRAFT},
                  after={"status": found.status, "send_at": found.send_at.isoformat()})
     if found.send_at > ctx.now():
-        return Reply(text=_("Announcement #{id} is scheduled for {when} (UTC). `/hrc announce cancel {id}` to stop it.").format(
-            id=found.id, when=found.send_at.strftime("%Y-%m-%d %H:%M")))
+        when = moment(found.send_at, await reader_zone(ctx, request, session), _, relative=True)
+        return Reply(text=_("Announcement #{id} is scheduled for {when}. `/hrc announce cancel {id}` to stop it.").format(
+            id=found.id, when=when))
     return Reply(text=_("Announcement #{id} is on its way. `/hrc announce status {id}` tells how it goes; you get a report when it is done.").format(id=found.id))
 
 
@@ -246,7 +253,9 @@ async def announce_cancel(ctx: Context, request: Request, session: AsyncSession)
         id=found.id, count=stopped))
 
 
-async def status_reply(session: AsyncSession, found: Announcement, _: Translate) -> Reply:
+async def status_reply(session: AsyncSession, found: Announcement, _: Translate, zone: ZoneInfo = UTC_ZONE) -> Reply:
+    """Delivered, pending, failed and cancelled per platform, with when it goes out or went out (a moment,
+    written in ``zone`` where the platform cannot show each reader their own time)."""
     counts = await queries.counts(session, found.id)
     platforms = sorted({p for p, _s in counts})
     fields = [
@@ -258,6 +267,10 @@ async def status_reply(session: AsyncSession, found: Announcement, _: Translate)
     ]
     reasons = [f"{platform_name(r.platform, _)} {r.target_name or r.target_id}: {r.last_error}"
                for r in await queries.failures(session, found.id)]
+    if found.status == AnnouncementStatus.QUEUED and found.send_at is not None:
+        fields.insert(0, Field(_("Scheduled for"), moment(found.send_at, zone, _, relative=True), inline=False))
+    elif found.finished_at is not None:
+        fields.insert(0, Field(_("Finished"), moment(found.finished_at, zone, _), inline=False))
     if reasons:
         fields.append(Field(_("Failures"), "\n".join(reasons), inline=False))
     return Reply(title=_("Announcement #{id}: {title}").format(id=found.id, title=found.title),
@@ -268,7 +281,7 @@ async def status_reply(session: AsyncSession, found: Announcement, _: Translate)
          examples=("/hrc announce status 12",), main=N_("id"), main_required=True, secretariat=True, limits=(("main", 12),))
 async def announce_status(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
-    return await status_reply(session, await _load(session, request, _), _)
+    return await status_reply(session, await _load(session, request, _), _, await reader_zone(ctx, request, session))
 
 
 @command("announcements", summary=N_("Recent announcements"), usage=N_("announcements"), examples=("/hrc announcements",),
@@ -278,8 +291,10 @@ async def announcements(ctx: Context, request: Request, session: AsyncSession) -
     rows = await queries.recent(session)
     if not rows:
         return Reply(text=_("No announcement yet."), footer=_("`/hrc help announce` shows how."))
+    zone = await reader_zone(ctx, request, session)
     items = tuple(
         Item(title=f"#{a.id} {a.title}", text=f"{status_name(a.status, _)} · {short_date(a.created_at, request.locale)}"
+             + (f" · {moment(a.send_at, zone, _)}" if a.status == AnnouncementStatus.QUEUED and a.send_at else "")
              + (f" · {region_name(a.region, _)}" if a.region else "") + (f" · {theme_name(a.theme, _)}" if a.theme else ""))
         for a in rows
     )

@@ -97,8 +97,8 @@ def local_instant(wall: datetime, zone: ZoneInfo, offset: str | None, _: Transla
                 field=field)
         return chosen[0]
     if len(candidates) == 2:
-        raise UserError(_("{time} happens twice in {zone}, when the clocks go back. Which one? Write {time}{first} "
-                          "(the first, {first_utc} UTC) or {time}{second} (the second, {second_utc} UTC).").format(
+        raise UserError(_("{time} happens twice in {zone}, when the clocks go back. Which one? Write {time}{first} {zone} "
+                          "(the first, {first_utc} UTC) or {time}{second} {zone} (the second, {second_utc} UTC).").format(
             time=shown, zone=zone.key, first=offset_text(first), second=offset_text(second),
             first_utc=f"{first.astimezone(UTC):%H:%M}", second_utc=f"{second.astimezone(UTC):%H:%M}"), field=field)
     return first

@@ -148,7 +148,7 @@ async def test_a_channel_set_to_french_gets_its_prompt_in_french_and_others_in_t
         reply = await runtime.answer_text(actor, Place("slack", "W1", channel), f"/hrc channel set days timezone: UTC{extra}")
         assert not reply.is_error, reply.text
     again = await runtime.answer_text(actor, Place("slack", "W1", "NYC"), "/hrc canal activar días idioma: es")
-    assert again.text == "Updated. One post per day at 09:00 UTC · themes: all campaign themes · Spanish."
+    assert again.text.startswith("Updated. One post per day at 09:00 UTC · themes: all campaign themes · Spanish.\n")
     clock.now = datetime(2026, 12, 10, 9, 30, tzinfo=UTC)
     await PromptScheduler(runtime).tick()
     assert slack.titles("channel", "PARIS") == ["Aujourd’hui : Journée des droits de l'homme"]

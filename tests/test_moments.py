@@ -90,3 +90,35 @@ async def test_channel_set_and_subscribe_say_when_the_next_post_comes(chat: Chat
     assert "Next post: Thu 10 Dec 2026 09:00 (America/Guayaquil)." in subscribed  # the reader's city's zone
     listing = render_text(await chat.say("ana", "/hrc channels"))
     assert "Next post: Thu 10 Dec 2026 09:00 (America/Guayaquil)." in listing
+
+
+async def test_announce_at_a_skipped_or_repeated_local_time(chat: Chat, clock: FakeClock) -> None:
+    chat.ctx.timezone = "Europe/Madrid"
+    skipped = await chat.say("sec", "/hrc announce title: T text: x at: 2027-03-28 02:30 Europe/Madrid")
+    assert skipped.is_error and skipped.error_field == "at"
+    assert ("2027-03-28 02:30 does not exist in Europe/Madrid: the clocks jump forward then. "
+            "Did you mean 01:30 (+01:00) or 03:30 (+02:00)?") in skipped.text
+    twice = await chat.say("sec", "/hrc announce title: T text: x at: 2027-10-31 02:30 Europe/Madrid")
+    assert twice.is_error and twice.error_field == "at"
+    assert ("2027-10-31 02:30 happens twice in Europe/Madrid, when the clocks go back. Which one? Write "
+            "2027-10-31 02:30+02:00 Europe/Madrid (the first, 00:30 UTC) or 2027-10-31 02:30+01:00 Europe/Madrid "
+            "(the second, 01:30 UTC).") in twice.text
+    wrong = await chat.say("sec", "/hrc announce title: T text: x at: 2027-10-31 02:30+03:00 Europe/Madrid")
+    assert wrong.is_error and "Europe/Madrid is at +02:00 or +01:00 at 2027-10-31 02:30, not +03:00." in wrong.text
+
+    second = await chat.say("sec", "/hrc announce title: T text: x at: 2027-10-31 02:30 +0100 Europe/Madrid")
+    assert not second.is_error, second.text
+    assert f"{MENTION_OPEN}@time|{int(at('2027-10-31T01:30').timestamp())}|FR|" in second.text
+    assert "Sending: Sun 31 Oct 2027 02:30 (Europe/Madrid)." in render_text(second)
+    first = await chat.say("sec", "/hrc announce title: T text: x at: 2027-10-31 02:30+02:00")  # the default zone
+    assert f"@time|{int(at('2027-10-31T00:30').timestamp())}|" in first.text
+    summer = await chat.say("sec", "/hrc announce title: T text: x at: 2027-07-01 10:00+02:00 Europe/Madrid")
+    assert not summer.is_error  # an offset that is right is accepted on any day
+
+    confirmed = await chat.say("sec", "/hrc announce confirm 1")
+    assert "Announcement #1 is scheduled for Sun 31 Oct 2027 02:30 (Europe/Madrid)." in render_text(confirmed)
+    status = render_text(await chat.say("sec", "/hrc announce status 1"))
+    assert "Scheduled for:\n  Sun 31 Oct 2027 02:30 (Europe/Madrid)" in status
+    assert "Sun 31 Oct 2027 02:30 (Europe/Madrid)" in render_text(await chat.say("sec", "/hrc announcements"))
+    clock.now = at("2027-10-31T00:59")  # 01:59 CEST, the night the clocks go back: the instant is still ahead
+    assert "Scheduled for" in render_text(await chat.say("sec", "/hrc announce status 1"))
