@@ -196,3 +196,22 @@ def test_a_reader_that_closed_the_pipe_is_not_an_error(tmp_path: Path, args: lis
         os.close(write_end)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "Broken pipe" not in result.stderr and "hrc-bot:" not in result.stderr
+
+
+def test_console_act_and_local_times(tmp_path: Path) -> None:
+    session = """\
+/hrc register city: Grenoble country: France region: Europe themes: human rights timezone: Europe/Paris
+/hrc verify Grenoble
+/hrc act human rights day note: Open day <!channel>
+/hrc day human rights day
+/hrc acting human rights day
+/hrc channel set days timezone: America/Bogota
+"""
+    result = hrc_bot(["console", "--user", "ana", "--secretariat"], tmp_path, session, HRC_TIMEZONE="Asia/Tokyo")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Recorded: Grenoble acts on Human Rights Day (" in out
+    assert "Grenoble (France): Open day <!channel>" in out  # the console shows text as typed
+    assert "Cities acting on Human Rights Day (" in out and "1 city acts." in out
+    assert "Next post: " in out and "(Europe/Paris)." in out  # in the reader's city's zone, not the channel's
+    assert "\ue000" not in out and "Traceback" not in out + result.stderr
