@@ -1,13 +1,17 @@
 """Reply -> Block Kit, within Slack's limits, with user text escaped so it never pings.
 
 Limits (PLATFORM_FACTS.md): 50 blocks a message, 3,000 characters a section text, 10 fields a
-section (2,000 characters each), 150 characters a header, 75 characters a button label.
+section (2,000 characters each), 150 characters a header, 75 characters a button label. Blocks are built
+with slack_sdk's models, whose ``to_dict`` checks those limits: a block out of them fails here, not at Slack.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
+
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks.basic_components import MarkdownTextObject, PlainTextObject
 
 from bot.render_text import render_text
 from handlers.types import (
@@ -69,8 +73,8 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": cut(render_text(Reply(text=text)) or " ", limit), "emoji": True}
+def plain(text: str, limit: int) -> PlainTextObject:
+    return PlainTextObject(text=cut(render_text(Reply(text=text)) or " ", limit), emoji=True)
 
 
 def fallback_text(reply: Reply) -> str:
@@ -79,27 +83,23 @@ def fallback_text(reply: Reply) -> str:
 
 
 def section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_MAX)}}
+    return SectionBlock(text=MarkdownTextObject(text=cut(text, SECTION_MAX))).to_dict()
 
 
 def context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text, SECTION_MAX)}]}
+    return ContextBlock(elements=[MarkdownTextObject(text=cut(text, SECTION_MAX))]).to_dict()
 
 
 def action_buttons(reply: Reply | Item, block_id: str = "hrc_actions") -> dict[str, Any]:
     """An actions block with the buttons of a reply or of one of its items (at most 5)."""
-    buttons = []
-    for index, action in enumerate(reply.actions[:5]):
-        button: dict[str, Any] = {
-            "type": "button",
-            "text": {"type": "plain_text", "text": cut(action.label, 75)},
-            "action_id": f"hrc_action_{action.action_id or index}",
-            "value": cut(action.command, 2000),
-        }
-        if action.style in ("primary", "danger"):
-            button["style"] = action.style
-        buttons.append(button)
-    return {"type": "actions", "block_id": block_id, "elements": buttons}
+    buttons = [
+        ButtonElement(
+            text=cut(action.label, 75), action_id=f"hrc_action_{action.action_id or index}",
+            value=cut(action.command, 2000), style=action.style if action.style in ("primary", "danger") else None,
+        )
+        for index, action in enumerate(reply.actions[:5])
+    ]
+    return ActionsBlock(block_id=block_id, elements=buttons).to_dict()
 
 
 @lru_cache(maxsize=512)
@@ -120,18 +120,15 @@ def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool =
     """The Block Kit blocks of ``reply``, at most ``limit`` (50 in a message, 100 in a view)."""
     blocks: list[dict[str, Any]] = []
     if reply.title:
-        blocks.append({"type": "header", "text": plain(reply.title, HEADER_MAX)})
+        blocks.append(HeaderBlock(text=plain(reply.title, HEADER_MAX)).to_dict())
     if reply.text:
         blocks.append(section(("⚠️ " if reply.is_error else "") + mrkdwn(reply.text, team_id)))
     inline = [f for f in reply.fields if f.inline]
     for start in range(0, len(inline), 10):
-        blocks.append({
-            "type": "section",
-            "fields": [
-                {"type": "mrkdwn", "text": cut(f"*{mrkdwn(f.name, team_id)}*\n{mrkdwn(f.value, team_id)}", FIELD_MAX)}
-                for f in inline[start : start + 10]
-            ],
-        })
+        blocks.append(SectionBlock(fields=[
+            MarkdownTextObject(text=cut(f"*{mrkdwn(f.name, team_id)}*\n{mrkdwn(f.value, team_id)}", FIELD_MAX))
+            for f in inline[start : start + 10]
+        ]).to_dict())
     for f in reply.fields:
         if not f.inline:
             blocks.append(section(f"*{mrkdwn(f.name, team_id)}*\n{mrkdwn(f.value, team_id)}"))
