@@ -24,7 +24,7 @@ from bot.notify import reply_from_json, reply_to_json
 from bot.outbound import DeliveryError, PermanentError, PlatformSender, RateLimited
 from bot.ratelimit import DEFAULT_LIMITS, Limits, TokenBucket
 from bot.targets import delivery_failed
-from bot.wiring import Runtime
+from bot.wiring import Change, Runtime
 from handlers.announcements import announcement_reply, status_reply, target_language
 from handlers.i18n import translator
 from handlers.languages import recipient_language
@@ -90,11 +90,14 @@ class BroadcastWorker:
         now = self.clock()
         async with self.runtime.db.transaction() as session:
             default = self.runtime.ctx.default_language
-            for announcement in await queries.due_to_start(session, now):
+            started = await queries.due_to_start(session, now)
+            for announcement in started:
                 # Each row keeps the language its target reads now: a re-send is the same version.
                 created = await queries.materialise(session, announcement, now, lambda t: target_language(t, default))
                 announcement.status = AnnouncementStatus.SENDING
                 logger.info("announcement %s: %s deliveries queued", announcement.id, created)
+        if started:  # views that show announcements' state (Slack's App Home) are told
+            await self.runtime.changed(Change("announcement"))
 
     async def drain(self, platform: str) -> None:
         """Send every row of ``platform`` that is due now (rows rescheduled to later stay for later).
@@ -292,6 +295,8 @@ class BroadcastWorker:
                                     "name": author.display_name, "payload": reply_to_json(report)})
             queued = await queries.enqueue(session, reports, self.clock())
         await self.send_rows(queued)
+        if done:
+            await self.runtime.changed(Change("announcement"))
 
     # --- production loop --------------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.notify import NoticeRouter
@@ -11,10 +13,30 @@ from handlers.cache import ReplyCache
 from handlers.context import Context
 from handlers.dispatch import failure_reply, handle, handle_text, parse_or_none
 from handlers.registry import COMMANDS
-from handlers.types import Actor, Place, Reply, Request
+from handlers.types import Actor, MemberRef, Place, Reply, Request
 from storage.models import DeliveryStatus
 from storage.queries import deliveries
 from storage.session import Database
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Change:
+    """Something changed that views may show (Slack's App Home): a command that wrote, or the broadcast
+    worker moving an announcement on (``command`` "announcement", no actor).
+
+    ``command`` is the grammar's name (``verify``, ``theme add``); ``actor`` and ``place`` say who did it
+    and where; ``members`` are the people it concerns besides them (the recipients of the reply's notices:
+    the registrant of a verified city)."""
+
+    command: str
+    actor: Actor | None = None
+    place: Place | None = None
+    members: tuple[MemberRef, ...] = ()
+
+
+Watcher = Callable[[Change], Awaitable[None]]
 
 
 @dataclass
@@ -27,13 +49,35 @@ class Runtime:
     # Slack and Discord drop a command not acknowledged within 3 s: an answer not ready by then goes
     # out as "acknowledged" (Slack) or "thinking…" (Discord) first, and follows when done.
     answer_within: float = 2.0
+    # Told of every change (``changed``), whatever the platform it came from; each must return quickly
+    # (schedule its work) and may raise nothing that matters: errors are logged.
+    watchers: list[Watcher] = field(default_factory=list)
 
     async def answer(self, request: Request) -> Reply:
         """The reply for the caller; send it, then call ``deliver_notices`` so others hear after the caller."""
-        return await handle(self.ctx, request)
+        reply = await handle(self.ctx, request)
+        await self._written(request.command.name, request.actor, request.place, reply)
+        return reply
 
     async def answer_text(self, actor: Actor, place: Place, text: str, locale: str = "") -> Reply:
-        return await handle_text(self.ctx, actor, place, text, locale)
+        reply = await handle_text(self.ctx, actor, place, text, locale)
+        if self.watchers and not reply.is_error and (command := parse_or_none(text, reply.language or locale)):
+            await self._written(command.name, actor, place, reply)
+        return reply
+
+    async def _written(self, name: str, actor: Actor, place: Place, reply: Reply) -> None:
+        spec = COMMANDS.get(name)
+        if self.watchers and spec is not None and spec.writes and not reply.is_error:
+            members = tuple(n.member for n in reply.notices if n.member is not None)
+            await self.changed(Change(name, actor, place, members))
+
+    async def changed(self, change: Change) -> None:
+        """Tell every watcher; a failing watcher is logged and never fails the command."""
+        for watcher in self.watchers:
+            try:
+                await watcher(change)
+            except Exception:  # noqa: BLE001 - a view not refreshed is no reason to fail what changed
+                logger.exception("watcher failed on %s", change.command)
 
     async def first_time(self, key: str, kind: str = "request") -> bool:
         """True the first time ``key`` is seen, across restarts and instances (platform retries, double clicks)."""

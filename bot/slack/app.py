@@ -22,7 +22,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deadline import Deadline
 from bot.render_text import plain_mentions
 from bot.slack.files import upload_attachments, upload_note
-from bot.slack.home import home_view, register_home_actions
+from bot.slack.home import register_home_actions
+from bot.slack.home_refresh import HomeDesk
 from bot.slack.modals import (
     FORMS,
     REGISTER_ID,
@@ -67,11 +68,12 @@ def message_of(reply: Reply, team_id: str, command: ParsedCommand | None = None,
     """The message for the caller: an ack body or a response_url payload (files follow it: bot.slack.files).
     ``command`` and ``text`` are what was typed: shareable answers get a "Share in channel" button."""
     fallback, blocks = rendered(reply, team_id)
-    if note := upload_note(reply, locale):
+    language = reply.language or locale  # the reader's language, as the core chose it
+    if note := upload_note(reply, language):
         blocks = [*blocks, context(escape(note))]
     return {
         "text": fallback,
-        "blocks": with_share_button(command, text, reply, blocks),
+        "blocks": with_share_button(command, text, reply, blocks, language),
         "response_type": "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral",
     }
 
@@ -149,9 +151,12 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         return await ack()  # Bolt answers Slack with what the middleware returns
 
     users = users or SlackUsers(client)
-    register_shortcuts(app)
+    desk = HomeDesk(runtime, client, users)
+    runtime.watchers.append(desk.on_change)  # Homes refreshed on changes made anywhere
+    app.home_desk = desk  # type: ignore[attr-defined]  # for tests: desk.idle()
+    register_shortcuts(app, runtime, users)
     register_sharing(app, runtime, users)
-    register_home_actions(app, runtime, users)
+    register_home_actions(app, runtime, users, desk)
 
     @app.command("/hrc")
     async def hrc_command(ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
@@ -161,7 +166,8 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         values = form_values(command)
         if command is not None and values is not None:  # `/hrc register [some options]` opens the form
             await ack()
-            view = FORMS[command.name](values, private_metadata=json.dumps({"channel": place.channel_id}))
+            _actor, language = await users.actor_and_language(runtime.ctx, team_id, body.get("user_id", ""))
+            view = FORMS[command.name](values, private_metadata=json.dumps({"channel": place.channel_id}), locale=language)
             await client.views_open(trigger_id=body["trigger_id"], view=view)
             return
         deadline = Deadline(runtime.answer_within, ack)  # past it: ack empty, answer through response_url
@@ -218,7 +224,7 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
                     raise
                 # Saved, but not shown where it was shared: never silently. The author gets it in a
                 # direct message, told why and how to fix it.
-                _ = translator(request.locale)
+                _ = translator(reply.language or request.locale)
                 note = _("I could not post this in <#{channel}> ({reason}): invite me there with `/invite @hrc`. "
                          "It is saved; here it is.").format(channel=channel, reason=error.response.get("error", ""))
                 await client.chat_postMessage(channel=actor.user_id, text=note)
@@ -229,7 +235,9 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
     @app.action({"action_id": "hrc_open_register"})
     async def open_register(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        await client.views_open(trigger_id=body["trigger_id"], view=register_modal())
+        team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
+        _actor, language = await users.actor_and_language(runtime.ctx, team_id, body.get("user", {}).get("id", ""))
+        await client.views_open(trigger_id=body["trigger_id"], view=register_modal(locale=language))
 
     @app.action(re.compile(r"^hrc_action_"))
     async def button_clicked(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
@@ -250,8 +258,9 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         if reply is None:
             return
         if container.get("type") == "view":  # a button of App Home: show the outcome there
+            desk.opened(actor, team_id)
             notice = ("⚠️ " if reply.is_error else "✅ ") + plain_mentions(reply.text).split("\n", 1)[0]
-            await client.views_publish(user_id=actor.user_id, view=await home_view(runtime, actor, team_id, notice=notice))
+            await desk.publish(actor, team_id, notice)
             await runtime.deliver_notices(reply)
             return
         if not message.get("ts"):
@@ -276,7 +285,8 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
             return
         team_id = body.get("team_id", "")
         actor = await users.actor(team_id, event.get("user", ""))
-        await client.views_publish(user_id=actor.user_id, view=await home_view(runtime, actor, team_id))
+        desk.opened(actor, team_id)
+        await desk.publish(actor, team_id)
 
     @app.event("message")
     async def direct_message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:

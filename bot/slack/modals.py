@@ -4,6 +4,8 @@ Each form can open pre-filled with whatever options were typed (``/hrc register 
 submission is turned back into the grammar's ``key: value`` options, so a form and a typed command go
 through the same validation. Links use ``url_text_input``; the time zone is an ``external_select`` whose
 options the bot loads as the person types (``TIMEZONE_ACTION``, answered in ``bot.slack.app``).
+Every word on a form (title, labels, placeholders, hints, options, buttons) is in the viewer's language
+(``locale``: en, es or fr, as ``handlers.languages.reader_language`` chose it).
 Limits (Block Kit reference): 100 blocks a modal, title 24 characters, option text 75, initial_value of
 a plain_text_input within its max_length.
 """
@@ -27,14 +29,13 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from handlers.errors import UserError
-from handlers.i18n import translator
+from handlers.i18n import Translate, translator
 from handlers.suggest import timezone_suggestions
 from handlers.text import fold, split_list
 from handlers.types import ParsedCommand
 from handlers.vocab import REGIONS, SIZES, THEMES, Term, find_region, find_size, find_theme
 from handlers.zones import UnknownZone, canonical_zone, get_zone
 
-_ = translator("en")
 REGISTER_ID, SHARE_ID = "hrc_register", "hrc_share"
 TIMEZONE_ACTION = "hrc_timezone"
 TITLE_MAX, SUMMARY_MAX, LINK_MAX = 150, 2000, 500
@@ -44,7 +45,7 @@ def _option(slug: str, name: str) -> Option:
     return Option(value=slug, text=name[:75])
 
 
-def _terms(value: str, finder: Any) -> list[Term]:
+def _terms(value: str, finder: Any, _: Translate) -> list[Term]:
     """The vocabulary terms named in a typed value; unknown words are left for the person to pick."""
     found: list[Term] = []
     for word in split_list(value):
@@ -68,19 +69,21 @@ def _text(block_id: str, label: str, max_length: int, values: Mapping[str, str],
     return _input(block_id, label, element, optional=optional, hint=hint)
 
 
-def _select(block_id: str, label: str, terms: tuple[Term, ...], values: Mapping[str, str], finder: Any, *,
-            optional: bool = False, multi: bool = False) -> InputBlock:
+def _select(block_id: str, label: str, placeholder: str, terms: tuple[Term, ...], values: Mapping[str, str],
+            finder: Any, _: Translate, *, optional: bool = False, multi: bool = False) -> InputBlock:
     options = [_option(t.slug, _(t.name)) for t in terms]
-    chosen = [_option(t.slug, _(t.name)) for t in _terms(values.get(block_id, ""), finder)]
+    chosen = [_option(t.slug, _(t.name)) for t in _terms(values.get(block_id, ""), finder, _)]
     element: InputInteractiveElement
     if multi:
-        element = StaticMultiSelectElement(action_id="value", options=options, initial_options=chosen or None)
+        element = StaticMultiSelectElement(action_id="value", options=options, initial_options=chosen or None,
+                                           placeholder=placeholder)
     else:
-        element = StaticSelectElement(action_id="value", options=options, initial_option=chosen[0] if chosen else None)
+        element = StaticSelectElement(action_id="value", options=options, initial_option=chosen[0] if chosen else None,
+                                      placeholder=placeholder)
     return _input(block_id, label, element, optional=optional)
 
 
-def _timezone(values: Mapping[str, str], now: datetime) -> InputBlock:
+def _timezone(values: Mapping[str, str], now: datetime, _: Translate) -> InputBlock:
     typed = values.get("timezone", "")
     known = typed_zone(typed) if typed else None
     initial = zone_option(known, now) if known else None
@@ -110,7 +113,8 @@ def zone_option(name: str, now: datetime) -> Option:
     return Option(value=name, text=label[:75])
 
 
-def _modal(callback_id: str, title: str, submit: str, blocks: list[InputBlock], private_metadata: str) -> dict[str, Any]:
+def _modal(callback_id: str, title: str, submit: str, blocks: list[InputBlock], private_metadata: str,
+           _: Translate) -> dict[str, Any]:
     view = View(
         type="modal", callback_id=callback_id, title=title, submit=submit, close=_("Cancel"), blocks=blocks,
         private_metadata=private_metadata or None,
@@ -120,31 +124,37 @@ def _modal(callback_id: str, title: str, submit: str, blocks: list[InputBlock], 
 
 
 def register_modal(values: Mapping[str, str] | None = None, *, private_metadata: str = "",
-                   now: datetime | None = None) -> dict[str, Any]:
-    """The register form as a ``views.open`` view; ``values`` are typed options (``city``, ``region``…)."""
+                   now: datetime | None = None, locale: str = "en") -> dict[str, Any]:
+    """The register form as a ``views.open`` view, in ``locale`` (en, es, fr); ``values`` are typed
+    options (``city``, ``region``…). Raises ``SlackObjectFormationError`` if a block breaks Slack's limits."""
+    _ = translator(locale)
     values = values or {}
     return _modal(REGISTER_ID, _("Register your city"), _("Register"), [
         _text("city", _("City or territory"), 100, values),
-        _text("country", _("Country"), 80, values),
-        _select("region", _("UCLG region"), REGIONS, values, find_region),
-        _select("size", _("Size"), SIZES, values, find_size, optional=True),
-        _select("themes", _("Themes your city works on"), THEMES, values, find_theme, optional=True, multi=True),
-        _timezone(values, now or datetime.now().astimezone()),
+        _text("country", _("Country"), 80, values, hint=_("Its name in English, Spanish or French, or its code (ES)")),
+        _select("region", _("UCLG region"), _("Choose a region"), REGIONS, values, find_region, _),
+        _select("size", _("Size"), _("Choose a size"), SIZES, values, find_size, _, optional=True),
+        _select("themes", _("Themes your city works on"), _("Choose themes"), THEMES, values, find_theme, _,
+                optional=True, multi=True),
+        _timezone(values, now or datetime.now().astimezone(), _),
         _text("languages", _("Languages"), 80, values, optional=True, hint=_("Codes such as en, es, fr")),
-    ], private_metadata)
+    ], private_metadata, _)
 
 
-def share_modal(values: Mapping[str, str] | None = None, *, private_metadata: str = "") -> dict[str, Any]:
-    """The share form as a ``views.open`` view; ``values`` are typed options (``title``, ``summary``…)."""
+def share_modal(values: Mapping[str, str] | None = None, *, private_metadata: str = "", locale: str = "en") -> dict[str, Any]:
+    """The share form as a ``views.open`` view, in ``locale``; ``values`` are typed options (``title``,
+    ``summary``…). Raises ``SlackObjectFormationError`` if a block breaks Slack's limits."""
+    _ = translator(locale)
     values = values or {}
     link = values.get("link", "").strip()
-    link_element = UrlInputElement(action_id="value", initial_value=link[:LINK_MAX] if link.startswith(("https://", "http://")) else None)
+    link_element = UrlInputElement(action_id="value", initial_value=link[:LINK_MAX] if link.startswith(("https://", "http://")) else None,
+                                   placeholder="https://")
     return _modal(SHARE_ID, _("Share a practice"), _("Share"), [
         _text("title", _("Title"), TITLE_MAX, values),
-        _select("themes", _("Themes"), THEMES, values, find_theme, multi=True),
+        _select("themes", _("Themes"), _("Choose themes"), THEMES, values, find_theme, _, multi=True),
         _text("summary", _("Summary"), SUMMARY_MAX, values, multiline=True),
         _input("link", _("Link"), link_element, optional=True, hint=_("A full address starting with https://")),
-    ], private_metadata)
+    ], private_metadata, _)
 
 
 FORMS = {"register": register_modal, "share": share_modal}

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, H
 from slack_sdk.models.blocks.basic_components import MarkdownTextObject, PlainTextObject
 
 from bot.render_text import render_text
+from handlers.i18n import translator
 from handlers.types import (
     MENTION_RE,
     ChannelRef,
@@ -154,5 +155,5 @@ def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool =
         room -= 1 + len(buttons)
         shown += 1
     if len(items) > shown:
-        blocks.append(context(f"…and {len(items) - shown} more."))
+        blocks.append(context(translator(reply.language or "en")("…and {count} more.").format(count=len(items) - shown)))
     return blocks + tail

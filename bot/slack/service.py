@@ -81,8 +81,17 @@ def http_app(bolt: AsyncApp, runtime: Runtime) -> web.Application:
             return _bad_request(type(error).__name__)
         return await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
 
+    async def finish_refreshes(_app: web.Application) -> None:  # Home refreshes in flight end before the engine
+        desk = getattr(bolt, "home_desk", None)
+        if desk is not None:
+            try:
+                await asyncio.wait_for(desk.idle(), timeout=3.0)
+            except TimeoutError:
+                logger.info("slack: Home refreshes still running at shutdown were dropped")
+
     application = web_app(runtime)
     application.router.add_post("/slack/events", events)
+    application.on_shutdown.append(finish_refreshes)
     return application
 
 

@@ -49,7 +49,7 @@ def register_sharing(app: AsyncApp, runtime: Runtime, users: SlackUsers) -> None
         await ack()
         team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
         user = body.get("user", {})
-        actor = await users.actor(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
+        actor, locale = await users.actor_and_locale(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
         channel = body.get("channel", {}).get("id") or body.get("container", {}).get("channel_id", "")
         command = parse_or_none(action.get("value", ""))
         if command is None or command.name not in SHAREABLE or not channel:
@@ -61,8 +61,8 @@ def register_sharing(app: AsyncApp, runtime: Runtime, users: SlackUsers) -> None
         if not await _claim(runtime, key):
             return
         place = Place("slack", team_id, channel)
-        reply = await runtime.answer(Request(actor=actor, place=place, command=command))
-        _ = translator("en")
+        reply = await runtime.answer(Request(actor=actor, place=place, command=command, locale=locale))
+        _ = translator(reply.language or "en")
         if reply.is_error:
             await _settle(runtime, key, DeliveryStatus.FAILED, "error reply")
             await respond(text=fallback_text(reply), response_type="ephemeral", replace_original=False)

@@ -16,6 +16,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.modals import SUMMARY_MAX, TITLE_MAX, register_modal, share_modal
+from bot.slack.users import SlackUsers
+from bot.wiring import Runtime
 from handlers.text import shorten
 from handlers.types import ParsedCommand
 
@@ -53,15 +55,23 @@ def share_values(message_text: str, permalink: str) -> ParsedCommand:
     return ParsedCommand(name="share", options=options)
 
 
-def register_shortcuts(app: AsyncApp) -> None:
+def register_shortcuts(app: AsyncApp, runtime: Runtime, users: SlackUsers) -> None:
+    """Both shortcuts' listeners; their forms open in the person's language (``users.actor_and_language``)."""
+
+    async def language_of(body: dict[str, Any]) -> str:
+        team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
+        return (await users.actor_and_language(runtime.ctx, team_id, body.get("user", {}).get("id", "")))[1]
+
     @app.shortcut(GLOBAL_REGISTER)
     async def register_shortcut(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        await client.views_open(trigger_id=body["trigger_id"], view=register_modal(private_metadata=json.dumps({"channel": ""})))
+        view = register_modal(private_metadata=json.dumps({"channel": ""}), locale=await language_of(body))
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.shortcut(MESSAGE_SHARE)
     async def share_message(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
+        language = await language_of(body)
         channel = body.get("channel", {}).get("id", "")
         message = body.get("message") or {}
         permalink = ""
@@ -71,5 +81,5 @@ def register_shortcuts(app: AsyncApp) -> None:
             except Exception:  # noqa: BLE001 - the form still opens, without the link
                 permalink = ""
         values = share_values(message.get("text", ""), permalink)
-        view = share_modal(values.options, private_metadata=json.dumps({"channel": channel}))
+        view = share_modal(values.options, private_metadata=json.dumps({"channel": channel}), locale=language)
         await client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -17,6 +17,8 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from handlers.context import Context
+from handlers.languages import reader_language
 from handlers.types import Actor
 
 logger = logging.getLogger(__name__)
@@ -88,3 +90,10 @@ class SlackUsers:
         """The ``Actor`` and their Slack locale (``es-ES``; "" when Slack does not say), for ``Request.locale``."""
         user = await self.get(team_id, user_id, fallback_name)
         return Actor(platform="slack", workspace=team_id, user_id=user_id, display_name=user.display_name), user.locale or ""
+
+    async def actor_and_language(self, ctx: Context, team_id: str, user_id: str, fallback_name: str = "") -> tuple[Actor, str]:
+        """The ``Actor`` and the language (``en``, ``es``, ``fr``) to show them forms and App Home in: their
+        ``/hrc language`` choice, else their Slack locale, else their city's, else the default
+        (``handlers.languages.reader_language``, the order every answer follows)."""
+        actor, locale = await self.actor_and_locale(team_id, user_id, fallback_name)
+        return actor, await reader_language(ctx, actor, locale)
