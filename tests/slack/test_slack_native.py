@@ -254,13 +254,21 @@ async def test_app_home_for_a_member_and_for_the_secretariat_who_verifies_from_i
         "actions": [{**verify, "block_id": "hrc_item_0", "action_ts": str(time.time())}],
     }
     assert (await slack.interact(click))[0] == 200
-    after = valid_home((await slack.fake.wait_for(lambda: slack.fake.called("views.publish")[2:]))[0]["view"])
+
+    def published(user_id: str) -> list[dict[str, Any]]:
+        return [valid_home(c["view"]) for c in slack.fake.called("views.publish") if c["user_id"] == user_id]
+
+    after = (await slack.fake.wait_for(lambda: published("USEC")[1:]))[0]
     assert "✅ Quilmes is verified" in block_texts(after["blocks"])
     assert "Awaiting a decision (25)" in block_texts(after["blocks"])
     told = await slack.fake.wait_for(lambda: [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "DUANA"])
     assert "Welcome to the campaign" in told[0]["text"]
+    # The registrant had opened Home: it follows (their city is verified now).
+    assert "pending" not in block_texts((await slack.fake.wait_for(lambda: published("UANA")[1:]))[0]["blocks"]).lower()
     assert (await slack.interact(click))[0] == 200  # clicked twice: applied once, nothing published again
-    assert len(slack.fake.called("views.publish")) == 3
+    for watcher in slack.runtime.watchers:
+        await watcher.__self__.idle()  # type: ignore[attr-defined]
+    assert len(published("USEC")) == 2 and len(published("UANA")) == 2
 
 
 async def test_app_home_subscriptions_menu_changes_them_at_once(slack: SlackBot) -> None:
