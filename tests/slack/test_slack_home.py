@@ -253,3 +253,27 @@ async def test_forms_open_in_the_persons_language_with_nothing_left_in_english(s
     english_error = "is not a country"
     assert english_error not in errors["country"]
 
+
+
+async def test_shortcuts_and_homes_register_button_open_forms_in_slacks_language(slack: SlackBot) -> None:
+    from bot.slack.modals import register_modal, share_modal
+
+    slack.fake.users["USEC"] = SEC  # Slack says French; no /hrc language choice
+    who = {"id": "USEC", "username": "sec", "name": "sec", "team_id": "T1"}
+    base = {"token": "legacy", "action_ts": str(time.time()), "team": {"id": "T1", "domain": "hrc"}, "user": who}
+    await slack.interact({**base, "type": "shortcut", "callback_id": "hrc_register_shortcut", "trigger_id": "t.1"})
+    await slack.interact({**base, "type": "message_action", "callback_id": "hrc_share_message", "trigger_id": "t.2",
+                          "channel": {"id": "CGEN", "name": "general"},
+                          "message": {"type": "message", "ts": "9.000100", "text": "Kiosques à eau\nDans chaque quartier."}})
+    home = await open_home(slack, "USEC", "EvR1")
+    button = next(e for b in home["blocks"] if b["type"] == "actions" for e in b["elements"]
+                  if e["action_id"] == "hrc_open_register")
+    await slack.interact({**base, "type": "block_actions", "trigger_id": "t.3", "api_app_id": "A1",
+                          "container": {"type": "view", "view_id": "VHOME"}, "view": {"id": "VHOME", "type": "home"},
+                          "actions": [{**button, "block_id": "b", "action_ts": str(time.time())}]})
+    opened = [c["view"] for c in await slack.fake.wait_for(lambda: len(slack.fake.called("views.open")) >= 3 and slack.fake.called("views.open"))]
+    registers = [v for v in opened if v["callback_id"] == "hrc_register"]  # the shortcut's and Home's
+    shares = [v for v in opened if v["callback_id"] == "hrc_share"]
+    assert len(registers) == 2 and len(shares) == 1 and registers[0]["title"]["text"] != "Register your city"
+    assert all(english_left(register_modal(), view, "fr") == [] for view in registers)
+    assert english_left(share_modal(), shares[0], "fr") == []
