@@ -6,6 +6,7 @@ the adapter renders. Changes still go through the commands (``announce confirm``
 
 from __future__ import annotations
 
+from handlers.announcements import platform_name
 from handlers.common import short_date
 from handlers.context import Context
 from handlers.i18n import N_, translator
@@ -14,7 +15,6 @@ from storage.models import AnnouncementStatus, OutboxStatus
 from storage.queries import announcements as queries
 
 LATEST_ANNOUNCEMENTS = 3
-PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord", "console": "console"}
 STATUS_NAMES = {
     AnnouncementStatus.DRAFT: N_("draft, waiting for Send"),
     AnnouncementStatus.QUEUED: N_("scheduled"),
@@ -42,7 +42,7 @@ async def latest_announcements(ctx: Context, actor: Actor, locale: str, limit: i
             lines = [f"{state} · {short_date(when, locale)}"]
             for platform in sorted({p for p, _s in counts}):
                 lines.append(_("{platform}: {sent} sent · {pending} pending · {failed} failed").format(
-                    platform=PLATFORM_NAMES.get(platform, platform),
+                    platform=platform_name(platform, _),
                     sent=counts.get((platform, OutboxStatus.SENT), 0),
                     pending=counts.get((platform, OutboxStatus.PENDING), 0) + counts.get((platform, OutboxStatus.SENDING), 0),
                     failed=counts.get((platform, OutboxStatus.FAILED), 0)))
