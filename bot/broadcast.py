@@ -7,9 +7,10 @@ exponential backoff), or give up after MAX_ATTEMPTS / on a permanent error, reco
 The claim is renewed while the call runs (slack_sdk and discord.py wait out 429s inside one call) and
 the call is cut off when it cannot be renewed: no API call outlives its claim, so another instance
 never takes over a row that is still being sent.
-A row found still ``sending`` after its lease has an unknown outcome: the sender is asked whether
-the key already reached the target (Slack: message metadata), else the same key is re-sent
-(Discord: deterministic nonce with enforce_nonce).
+A row in doubt (found still ``sending`` after its lease, or whose last try failed in a way that may
+have delivered it: 5xx, timeout, cut connection; never a 429) has an unknown outcome: the sender is
+asked whether the key already reached the target (Slack: message metadata, paced at Tier 3), else the
+same key is re-sent (Discord: deterministic nonce with enforce_nonce).
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ from storage.queries import announcements as queries
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
-LEASE = timedelta(seconds=60)
+# A claim lives 10 s and is renewed every third of that while its call runs (``_hold``): short, so that
+# after a crash the rows that were in flight are taken back within seconds, not after a long lease.
+LEASE = timedelta(seconds=10)
 
 
 class ClaimLost(Exception):
@@ -53,7 +56,7 @@ class Claim:
     target: str
     attempts: int
     announcement_id: int | None
-    unknown: bool  # found still ``sending`` after its lease: it may already have arrived
+    unknown: bool  # in doubt (left ``sending`` by a crash, or a try that may have gone through): it may already have arrived
     payload: str | None = None  # a notice's message (no announcement)
     platform: str = ""
     language: str | None = None  # an announcement's: the version its target reads (None: the main one)
@@ -116,8 +119,11 @@ class BroadcastWorker:
             nonlocal lanes
             try:
                 while not self._stopping.is_set():
-                    # A Retry-After pause is waited out before claiming, never while holding a claim.
-                    await self._bucket(platform, "")[0].unpaused()
+                    # A Retry-After pause, and the platform's pace, are waited out before claiming, never
+                    # while holding a claim: a crash then leaves in doubt only the calls really in flight.
+                    per_platform = self._bucket(platform, "")[0]
+                    await per_platform.unpaused()
+                    await per_platform.acquire()
                     claim = await self._claim_next(platform)
                     if claim is None:
                         return
@@ -130,7 +136,7 @@ class BroadcastWorker:
                     else:
                         reply = replies[(claim.announcement_id, claim.language)] = await self._reply(
                             claim.announcement_id, claim.language)
-                    await self._deliver(platform, sender, claim, reply)
+                    await self._deliver(platform, sender, claim, reply, prepaid=1.0)
             finally:
                 lanes -= 1
 
@@ -176,11 +182,12 @@ class BroadcastWorker:
             self._per_target[key] = TokenBucket(limits.per_target_rate, limits.per_target_burst)
         return self._global[platform], self._per_target[key]
 
-    async def _deliver(self, platform: str, sender: PlatformSender, claim: Claim, reply: object) -> None:
+    async def _deliver(self, platform: str, sender: PlatformSender, claim: Claim, reply: object, *, prepaid: float = 0.0) -> None:
         """Pace, send and record one claimed row; the claim is renewed for as long as this takes, and
-        the API call is cut off if the claim cannot be renewed (it must never outlive its claim)."""
+        the API call is cut off if the claim cannot be renewed (it must never outlive its claim).
+        ``prepaid``: requests' worth of the platform's pace already taken before the claim."""
         held = self._hold(claim)
-        work = asyncio.ensure_future(self._attempt(platform, sender, claim, reply))
+        work = asyncio.ensure_future(self._attempt(platform, sender, claim, reply, prepaid))
         holder = asyncio.ensure_future(held)
         try:
             done, _ = await asyncio.wait({work, holder}, return_when=asyncio.FIRST_COMPLETED)
@@ -221,11 +228,12 @@ class BroadcastWorker:
                 raise ClaimLost("taken over by another worker")
             expires = loop.time() + lease * 0.8
 
-    async def _attempt(self, platform: str, sender: PlatformSender, claim: Claim, reply: object) -> None:
+    async def _attempt(self, platform: str, sender: PlatformSender, claim: Claim, reply: object, prepaid: float = 0.0) -> None:
         kind, workspace, target, attempts = claim.kind, claim.workspace, claim.target, claim.attempts
         # After a crash, or a failed try whose request may still have gone through (timeout, reset),
-        # ask the platform whether the key already arrived before sending again.
-        if claim.unknown or attempts > 1:
+        # ask the platform whether the key already arrived before sending again. Only then: a row retried
+        # after a 429 was refused, and the check is costly (Slack conversations.history is Tier 3).
+        if claim.unknown:
             check = getattr(sender, "was_delivered", None)
             self._tried[claim.row_id] = True
             delivered = await check(kind, workspace, target, claim.key) if check else None
@@ -234,12 +242,18 @@ class BroadcastWorker:
                 return
         logger.debug("deliver %s attempts=%s unknown=%s", claim.key, attempts, claim.unknown)
         per_platform, per_target = self._bucket(platform, target)
+        member = MemberRef(platform, workspace, target, target)
+        cost = 1.0
+        if kind == "dm":
+            requests_for_dm = getattr(sender, "requests_for_dm", None)
+            cost = float(await requests_for_dm(member)) if requests_for_dm else self.limits.get(platform, DEFAULT_LIMITS["console"]).dm_cost
         await per_target.acquire()
-        await per_platform.acquire(self.limits.get(platform, DEFAULT_LIMITS["console"]).dm_cost if kind == "dm" else 1.0)
+        if cost > prepaid:
+            await per_platform.acquire(cost - prepaid)
         self._tried[claim.row_id] = True
         try:
             if kind == "dm":
-                message_id = await sender.send_to_member(MemberRef(platform, workspace, target, target), reply, delivery_key=claim.key)  # type: ignore[arg-type]
+                message_id = await sender.send_to_member(member, reply, delivery_key=claim.key)  # type: ignore[arg-type]
             else:
                 message_id = await sender.send_to_channel(workspace, target, reply, delivery_key=claim.key)  # type: ignore[arg-type]
         except RateLimited as error:
@@ -255,18 +269,18 @@ class BroadcastWorker:
             if attempts >= MAX_ATTEMPTS:
                 await self._finish(claim, OutboxStatus.FAILED, error=f"gave up after {attempts} tries: {reason}")
             else:
-                await self._finish(claim, OutboxStatus.PENDING, error=reason, retry_in=min(2.0 ** attempts, 300.0))
+                await self._finish(claim, OutboxStatus.PENDING, error=reason, retry_in=min(2.0 ** attempts, 300.0), in_doubt=True)
         else:
             await self._finish(claim, OutboxStatus.SENT, message_id=message_id)
 
     async def _finish(self, claim: Claim, status: str, *, error: str | None = None, retry_in: float | None = None,
-                      message_id: str | None = None) -> None:
+                      message_id: str | None = None, in_doubt: bool = False) -> None:
         self._tried.pop(claim.row_id, None)
         now = self.clock()
         retry_at = now + timedelta(seconds=retry_in) if retry_in is not None else None
         async with self.runtime.db.transaction() as session:
             recorded = await queries.finish(session, claim.row_id, status, now, error=error, message_id=message_id,
-                                            retry_at=retry_at, attempts=claim.attempts)
+                                            retry_at=retry_at, attempts=claim.attempts, in_doubt=in_doubt)
         if not recorded:
             logger.warning("delivery %s: outcome %s not recorded, the claim had been taken over", claim.key, status)
         if retry_at is not None:

@@ -61,9 +61,26 @@ class Limits:
     dm_cost: float = 1.0
 
 
-DEFAULT_LIMITS = {
-    # Paced a little under the limits, with small bursts, so that the platform's own window never overflows.
-    "slack": Limits(rate=48.0, burst=2.0, per_target_rate=1.0, per_target_burst=1.0),  # ~1 msg/s per channel
-    "discord": Limits(rate=48.0, burst=2.0, per_target_rate=1.0, per_target_burst=5.0, dm_cost=2.0),  # 5 per 5 s
-    "console": Limits(rate=1000.0, burst=1000.0, per_target_rate=1000.0, per_target_burst=1000.0),
-}
+# chat.postMessage's workspace-wide cap is unpublished; one operator observed about 525 messages/min
+# (PLATFORM_FACTS.md). SLACK_POSTS_PER_MINUTE sets it; the worker paces 2 % under it.
+SLACK_POSTS_PER_MINUTE = 500
+# Pace a little under each limit, so that the platform's own window never overflows.
+MARGIN = 0.98
+
+
+def limits_for(slack_posts_per_minute: float = SLACK_POSTS_PER_MINUTE) -> dict[str, Limits]:
+    """The pacing of each platform (PLATFORM_FACTS.md):
+
+    - Slack: chat.postMessage about 1 message/s per channel, and ``slack_posts_per_minute`` across the
+      workspace; a DM is one post (to the user id, no conversations.open).
+    - Discord: 50 requests/s global; 5 messages per 5 s per channel (the route's bucket); a DM to a person
+      whose DM channel is not known yet takes two requests (``DiscordSender.requests_for_dm``).
+    """
+    return {
+        "slack": Limits(rate=slack_posts_per_minute / 60.0 * MARGIN, burst=2.0, per_target_rate=1.0, per_target_burst=1.0),
+        "discord": Limits(rate=50.0 * MARGIN, burst=2.0, per_target_rate=1.0, per_target_burst=5.0, dm_cost=2.0),
+        "console": Limits(rate=1000.0, burst=1000.0, per_target_rate=1000.0, per_target_burst=1000.0),
+    }
+
+
+DEFAULT_LIMITS = limits_for()

@@ -38,6 +38,7 @@ class SlackSettings:
     secretariat_channel: str = ""
     # Workspaces (T…) and Enterprise Grid organisations (E…) served; empty: the bot token's own team.
     team_ids: tuple[str, ...] = ()
+    posts_per_minute: int = 500  # SLACK_POSTS_PER_MINUTE: the workspace-wide chat.postMessage cap paced under
 
     @property
     def enabled(self) -> bool:
@@ -186,6 +187,7 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: str | Path | N
         api_url=_url(env, "SLACK_API_URL", "https://slack.com/api/"),
         secretariat_channel=env.get("SLACK_SECRETARIAT_CHANNEL", "").strip(),
         team_ids=_team_ids(env),
+        posts_per_minute=_int(env, "SLACK_POSTS_PER_MINUTE", 500, 10, 100_000),
     )
     if slack.bot_token and not slack.bot_token.startswith("xoxb-"):
         raise SettingsError("SLACK_BOT_TOKEN", "expected a bot token starting with xoxb-")

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.dm_channels import DmChannels
 from bot.notify import NoticeRouter
 from bot.settings import Settings
 from handlers.cache import ReplyCache
@@ -45,6 +46,7 @@ class Runtime:
     db: Database
     ctx: Context
     notices: NoticeRouter
+    dm_channels: DmChannels | None = None  # the DM channels learnt, kept across restarts (bot.dm_channels)
     outbox: Any = None  # the broadcast worker (bot.broadcast.BroadcastWorker): sends broadcasts and notices
     # Slack and Discord drop a command not acknowledged within 3 s: an answer not ready by then goes
     # out as "acknowledged" (Slack) or "thinking…" (Discord) first, and follows when done.
@@ -127,9 +129,11 @@ def build_runtime(settings: Settings, *, database: Database | None = None) -> Ru
         discord_events=settings.discord.enabled and bool(settings.discord.guild_ids),
         cache=ReplyCache(),
     )
-    runtime = Runtime(settings=settings, db=db, ctx=ctx, notices=NoticeRouter(db, lambda: ctx.now()))
+    runtime = Runtime(settings=settings, db=db, ctx=ctx, notices=NoticeRouter(db, lambda: ctx.now()),
+                      dm_channels=DmChannels(db, lambda: ctx.now()))
     from bot.broadcast import BroadcastWorker  # it imports this module
+    from bot.ratelimit import limits_for
 
-    runtime.outbox = BroadcastWorker(runtime)
+    runtime.outbox = BroadcastWorker(runtime, limits=limits_for(settings.slack.posts_per_minute))
     runtime.notices.send_now = runtime.outbox.send_rows
     return runtime

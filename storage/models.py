@@ -407,6 +407,9 @@ class OutboxMessage(Base):
     # An announcement's row: the language its target reads (chosen when the rows are created, so a re-send
     # after a restart is the same version); None: the main text (rows created before languages).
     language: Mapped[str | None] = mapped_column(CleanString(8))
+    # The last try failed in a way that may still have delivered it (5xx, timeout, connection cut): the
+    # next try first asks the platform whether the key arrived. A 429 or a refusal leaves it False.
+    in_doubt: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class DataVersion(Base):
@@ -442,3 +445,21 @@ class AuditEvent(Base):
     subject: Mapped[str] = mapped_column(CleanString(300), default="")
     before: Mapped[str] = mapped_column(CleanText, default="{}")
     after: Mapped[str] = mapped_column(CleanText, default="{}")
+
+
+class DmChannel(Base):
+    """The direct-message channel the bot shares with one person (Slack D…, Discord DM channel id),
+    learnt from the first message or open and reused, across restarts, instead of opening it again.
+
+    Not shown in any reply: changing it never moves the data version (``storage.queries.versions``).
+    """
+
+    __tablename__ = "dm_channels"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "user_id", name="uq_dm_channels_identity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(CleanString(16))
+    workspace: Mapped[str] = mapped_column(CleanString(64))
+    user_id: Mapped[str] = mapped_column(CleanString(64))
+    channel_id: Mapped[str] = mapped_column(CleanString(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,4 +1,9 @@
-"""Messages the bot sends on its own in Discord: notices, prompts, broadcasts (bot.outbound.PlatformSender)."""
+"""Messages the bot sends on its own in Discord: notices, prompts, broadcasts (bot.outbound.PlatformSender).
+
+A direct message needs the DM channel (``POST /users/@me/channels``, a request of its own); it is opened
+once per person and kept (``bot.dm_channels``), so a repeat broadcast, even after a restart, costs one
+request per DM.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,14 @@ import discord
 
 from bot.discord.interactions import buttons
 from bot.discord.render import render_pages
+from bot.dm_channels import DmChannels
 from bot.outbound import DeliveryError, PermanentError, RateLimited, TargetUnreachable, TransientError
 from handlers.types import MemberRef, Reply
 
 # Discord JSON error codes for a target out of reach: Unknown Channel, Unknown User, Missing Access,
 # Missing Permissions, Cannot send messages to this user (DMs refused). Every 403 is one too.
 UNREACHABLE_CODES = {10003, 10013, 50001, 50013, 50007}
+UNKNOWN_CHANNEL = 10003
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -49,25 +56,31 @@ def classify(error: Exception) -> DeliveryError:
 class DiscordSender:
     platform = "discord"
 
-    def __init__(self, client: discord.Client, secretariat_channel: str) -> None:
+    def __init__(self, client: discord.Client, secretariat_channel: str, *, dm_channels: DmChannels | None = None) -> None:
+        """``dm_channels``: where DM channels are kept across restarts (None: discord.py's memory only)."""
         self.client = client
         self.secretariat_channel = secretariat_channel
+        self.dm_channels = dm_channels
 
-    async def _send(self, target: discord.abc.Messageable, reply: Reply, delivery_key: str | None, guild: str | None = None) -> str:
+    async def _send_raw(self, target: discord.abc.Messageable, reply: Reply, delivery_key: str | None, guild: str | None = None) -> str:
         """Post ``reply``: one message a page (a long one is never cut), the buttons with the last page;
-        each page has its own nonce, so a retry posts none of them twice. The first message's id."""
+        each page has its own nonce, so a retry posts none of them twice. The first message's id.
+        Raises discord.py's errors as they are."""
         pages = render_pages(reply)
         first = ""
         for number, (embed, allowed) in enumerate(pages, 1):
             view = buttons(reply, guild) if number == len(pages) else None
             kwargs = {"view": view} if view is not None else {}
             key = delivery_key if number == 1 or not delivery_key else f"{delivery_key}#page{number}"
-            try:
-                message = await target.send(embed=embed, allowed_mentions=allowed, nonce=nonce_of(key) if key else None, **kwargs)
-            except Exception as error:  # noqa: BLE001 - classified for the caller
-                raise classify(error) from None
+            message = await target.send(embed=embed, allowed_mentions=allowed, nonce=nonce_of(key) if key else None, **kwargs)
             first = first or str(message.id)
         return first
+
+    async def _send(self, target: discord.abc.Messageable, reply: Reply, delivery_key: str | None, guild: str | None = None) -> str:
+        try:
+            return await self._send_raw(target, reply, delivery_key, guild)
+        except Exception as error:  # noqa: BLE001 - classified for the caller
+            raise classify(error) from None
 
     async def send_to_channel(self, workspace: str, channel_id: str, reply: Reply, *, delivery_key: str | None = None) -> str:
         try:
@@ -77,19 +90,46 @@ class DiscordSender:
             raise PermanentError(f"discord: bad channel id {channel_id!r}") from None
         return await self._send(channel, reply, delivery_key)  # type: ignore[arg-type]
 
+    async def _open_dm(self, member: MemberRef) -> str:
+        user = self.client.get_user(int(member.user_id))
+        if user is not None:
+            channel_id = str((user.dm_channel or await user.create_dm()).id)
+        else:  # not cached: open the DM directly (one request, instead of fetching the user first)
+            channel_id = str((await self.client.http.start_private_message(int(member.user_id)))["id"])
+        if self.dm_channels is not None:
+            await self.dm_channels.put(self.platform, member.workspace, member.user_id, channel_id)
+        return channel_id
+
+    async def requests_for_dm(self, member: MemberRef) -> int:
+        """Requests a DM to ``member`` will take: 1 when its channel is known, else 2 (open, then post)."""
+        if self.dm_channels is not None and await self.dm_channels.get(self.platform, member.workspace, member.user_id):
+            return 1
+        user = self.client.get_user(int(member.user_id)) if member.user_id.isdigit() else None
+        return 1 if user is not None and user.dm_channel is not None else 2
+
     async def send_to_member(self, member: MemberRef, reply: Reply, *, delivery_key: str | None = None) -> str:
+        stored = None
         try:
-            user = self.client.get_user(int(member.user_id))
-            if user is not None:
-                channel = user.dm_channel or await user.create_dm()
-            else:  # not cached: open the DM directly (one request, instead of fetching the user first)
-                data = await self.client.http.start_private_message(int(member.user_id))
-                channel = self.client.get_partial_messageable(int(data["id"]))
+            if self.dm_channels is not None:
+                stored = await self.dm_channels.get(self.platform, member.workspace, member.user_id)
+            channel_id = stored or await self._open_dm(member)
         except ValueError:
             raise PermanentError(f"discord: bad user id {member.user_id!r}") from None
         except Exception as error:  # noqa: BLE001
             raise classify(error) from None
-        return await self._send(channel, reply, delivery_key, member.workspace)
+        try:
+            return await self._send_raw(self.client.get_partial_messageable(int(channel_id)), reply, delivery_key, member.workspace)
+        except Exception as error:  # noqa: BLE001 - classified for the caller
+            if not (stored and isinstance(error, discord.HTTPException) and error.code == UNKNOWN_CHANNEL):
+                raise classify(error) from None
+        # The stored channel is gone (rare): open the DM again, once.
+        assert self.dm_channels is not None
+        await self.dm_channels.forget(self.platform, member.workspace, member.user_id)
+        try:
+            channel_id = await self._open_dm(member)
+        except Exception as error:  # noqa: BLE001
+            raise classify(error) from None
+        return await self._send(self.client.get_partial_messageable(int(channel_id)), reply, delivery_key, member.workspace)
 
     async def send_to_secretariat(self, reply: Reply) -> None:
         if self.secretariat_channel:

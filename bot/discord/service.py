@@ -66,7 +66,7 @@ class HrcClient(discord.Client):
                 await sync_if_changed(self.tree, guild)  # guild commands appear at once
         else:
             await sync_if_changed(self.tree)
-        self.hrc_runtime.notices.register(DiscordSender(self, settings.secretariat_channel))
+        self.hrc_runtime.notices.register(DiscordSender(self, settings.secretariat_channel, dm_channels=self.hrc_runtime.dm_channels))
         # Campaign dates added with `event: yes` become Scheduled Events in the campaign's servers.
         self._events_task = asyncio.create_task(keep_in_sync(self.hrc_runtime, self.http))
 

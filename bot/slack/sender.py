@@ -1,4 +1,10 @@
-"""Messages the bot sends on its own in Slack: notices, prompts, broadcasts (bot.outbound.PlatformSender)."""
+"""Messages the bot sends on its own in Slack: notices, prompts, broadcasts (bot.outbound.PlatformSender).
+
+A direct message is posted with the person's user id as ``channel``: Slack delivers it into the app's
+DM with them, with no ``conversations.open`` (Tier 3, ~50/min: 500 DMs would take ten minutes in opens
+alone). The DM channel (D…) in the post's answer is stored (``bot.dm_channels``) for the check after a
+crash, the one place that needs it.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,16 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.dm_channels import DmChannels
 from bot.outbound import DeliveryError, PermanentError, RateLimited, TargetUnreachable, TransientError
+from bot.ratelimit import TokenBucket
 from bot.slack.render import blocks_for, fallback_text
 from handlers.types import MemberRef, Reply
 
 METADATA_EVENT = "hrc_delivery"
+# conversations.open and conversations.history are Tier 3: "50+ per minute" per workspace (Slack method
+# docs, "Rate limits"); each has its own budget.
+TIER3_PER_MINUTE = 50.0
 # The target is out of reach: the bot was removed or never invited, the channel is archived or gone,
 # the person cannot get DMs (Slack Web API error codes). A subset of PERMANENT.
 UNREACHABLE = {"channel_not_found", "not_in_channel", "is_archived", "account_inactive", "user_not_found", "cannot_dm_bot"}
@@ -42,12 +53,19 @@ def classify(error: Exception) -> DeliveryError:
 class SlackSender:
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient, secretariat_channel: str, team_id: str | None = None) -> None:
+    def __init__(self, client: AsyncWebClient, secretariat_channel: str, team_id: str | None = None, *,
+                 dm_channels: DmChannels | None = None, tier3_per_minute: float = TIER3_PER_MINUTE) -> None:
+        """``dm_channels``: where DM channels are kept (None: not kept, the crash check opens them).
+        ``tier3_per_minute``: the pace of the crash check's conversations.open / conversations.history."""
         self.client = client
         self.secretariat_channel = secretariat_channel
         self.team_id = team_id
+        self.dm_channels = dm_channels
+        # A burst of 1: checks are rare (only rows in doubt after a crash or a cut-off call), never urgent.
+        self.tier3 = {method: TokenBucket(tier3_per_minute / 60.0, 1.0) for method in ("open", "history")}
 
-    async def _post(self, channel: str, reply: Reply, delivery_key: str | None) -> str:
+    async def _post(self, channel: str, reply: Reply, delivery_key: str | None) -> tuple[str, str]:
+        """Post; returns (message ts, the channel Slack put it in: a D… id when ``channel`` is a user id)."""
         kwargs = {}
         if delivery_key:
             # The key rides on the message, so a re-send after a crash can first look for it.
@@ -59,30 +77,39 @@ class SlackSender:
             )
         except Exception as error:  # noqa: BLE001 - classified for the caller
             raise classify(error) from None
-        return str(response.get("ts", ""))
+        return str(response.get("ts", "")), str(response.get("channel", "") or channel)
 
     async def send_to_member(self, member: MemberRef, reply: Reply, *, delivery_key: str | None = None) -> str:
-        try:
-            opened = await self.client.conversations_open(users=member.user_id)
-        except Exception as error:  # noqa: BLE001
-            raise classify(error) from None
-        return await self._post(opened["channel"]["id"], reply, delivery_key)
+        ts, channel = await self._post(member.user_id, reply, delivery_key)  # no conversations.open
+        if self.dm_channels is not None and channel != member.user_id:
+            await self.dm_channels.put(self.platform, member.workspace, member.user_id, channel)
+        return ts
 
     async def send_to_channel(
         self, workspace: str, channel_id: str, reply: Reply, *, delivery_key: str | None = None
     ) -> str:
-        return await self._post(channel_id, reply, delivery_key)
+        return (await self._post(channel_id, reply, delivery_key))[0]
 
     async def send_to_secretariat(self, reply: Reply) -> None:
         if self.secretariat_channel:
             await self._post(self.secretariat_channel, reply, None)
 
+    async def dm_channel(self, workspace: str, user_id: str) -> str:
+        """The D… channel of the bot's DM with ``user_id``: stored, else opened (Tier 3, paced) and stored."""
+        if self.dm_channels is not None and (known := await self.dm_channels.get(self.platform, workspace, user_id)):
+            return known
+        await self.tier3["open"].acquire()
+        channel = str((await self.client.conversations_open(users=user_id))["channel"]["id"])
+        if self.dm_channels is not None:
+            await self.dm_channels.put(self.platform, workspace, user_id, channel)
+        return channel
+
     async def was_delivered(self, kind: str, workspace: str, target: str, delivery_key: str) -> bool | None:
-        """Look for the key in the channel's recent messages (used sparingly: conversations.history is rate limited)."""
+        """Look for the key in the channel's recent messages. Only for rows in doubt (the broadcast worker
+        asks after a crash or a cut-off call, never after a 429), paced at Tier 3 (~50/min)."""
         try:
-            channel = target
-            if kind == "dm":
-                channel = (await self.client.conversations_open(users=target))["channel"]["id"]
+            channel = await self.dm_channel(workspace, target) if kind == "dm" else target
+            await self.tier3["history"].acquire()
             history = await self.client.conversations_history(channel=channel, limit=50, include_all_metadata=True)
         except Exception:  # noqa: BLE001 - cannot tell
             return None

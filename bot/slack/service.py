@@ -98,7 +98,7 @@ def http_app(bolt: AsyncApp, runtime: Runtime) -> web.Application:
 async def start_http(runtime: Runtime, host: str, port: int) -> tuple[web.AppRunner, int]:
     """Start Slack in HTTP mode; returns the runner and the port (useful with port 0)."""
     client = web_client(runtime)
-    runtime.notices.register(SlackSender(client, runtime.settings.slack.secretariat_channel))
+    runtime.notices.register(SlackSender(client, runtime.settings.slack.secretariat_channel, dm_channels=runtime.dm_channels))
     # On stop, requests in progress get a few seconds to finish (bot/shutdown.py's overall budget is 10 s).
     runner, bound = await start_web(http_app(build_app(runtime, client), runtime), host, port, shutdown_timeout=3.0)
     logger.info("slack: HTTP mode on %s:%s (/slack/events, /healthz, /calendar.ics)", host, bound)
@@ -112,7 +112,7 @@ async def serve(runtime: Runtime) -> None:
     if settings.slack.socket_mode:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-        runtime.notices.register(SlackSender(client, settings.slack.secretariat_channel))
+        runtime.notices.register(SlackSender(client, settings.slack.secretariat_channel, dm_channels=runtime.dm_channels))
         handler = AsyncSocketModeHandler(build_app(runtime, client), settings.slack.app_token)
         logger.info("slack: Socket Mode")
         try:

@@ -132,11 +132,11 @@ async def claim_due(
     session: AsyncSession, platform: str | None, now: datetime, limit: int, lease: timedelta, *,
     row_ids: Sequence[int] | None = None,
 ) -> list[tuple[OutboxMessage, bool]]:
-    """Claim up to ``limit`` rows to send now: (row, outcome_unknown). The worker claims one row just
+    """Claim up to ``limit`` rows to send now: (row, in_doubt). The worker claims one row just
     before its call (``limit=1``), so a crash leaves at most one claimed row per lane waiting for its lease.
 
     A row left in ``sending`` longer than ``lease`` belongs to a worker that died mid-call: its
-    outcome is unknown, so the caller checks before re-sending. The claim (status ``sending``) is
+    outcome is unknown, as is a row whose last try was marked ``in_doubt``; the caller checks before re-sending. The claim (status ``sending``) is
     committed by the caller before any API call. PostgreSQL: SKIP LOCKED lets instances share work.
     With ``platform=None``, only the rows ``row_ids`` (notices just queued) are considered.
     """
@@ -155,7 +155,7 @@ async def claim_due(
     )
     claimed = []
     for row in (await session.execute(stmt)).scalars():
-        claimed.append((row, row.status == OutboxStatus.SENDING))
+        claimed.append((row, row.status == OutboxStatus.SENDING or bool(row.in_doubt)))
         row.status, row.attempts, row.updated_at = OutboxStatus.SENDING, row.attempts + 1, now
     await session.flush()
     return claimed
@@ -190,9 +190,12 @@ async def release(session: AsyncSession, row_id: int, attempts: int, now: dateti
 
 
 async def finish(session: AsyncSession, row_id: int, status: str, now: datetime, *, error: str | None = None,
-                 message_id: str | None = None, retry_at: datetime | None = None, attempts: int | None = None) -> bool:
-    """Record the outcome of a try. With ``attempts`` (the claim's), only while the claim is still held."""
-    values: dict[str, object] = {"status": status, "updated_at": now, "last_error": error[:300] if error else None}
+                 message_id: str | None = None, retry_at: datetime | None = None, attempts: int | None = None,
+                 in_doubt: bool = False) -> bool:
+    """Record the outcome of a try. With ``attempts`` (the claim's), only while the claim is still held.
+    ``in_doubt``: the try failed but may have delivered (the next try checks first)."""
+    values: dict[str, object] = {"status": status, "updated_at": now, "last_error": error[:300] if error else None,
+                                 "in_doubt": in_doubt}
     if message_id is not None:
         values["message_id"] = message_id
     if retry_at is not None:

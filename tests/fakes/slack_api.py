@@ -6,6 +6,11 @@ can be told to answer 429 with Retry-After a number of times. Files go through t
 and ``uploads`` keeps each completed file's name, bytes, alt text and channel. It also speaks Socket Mode:
 `apps.connections.open` hands out a websocket on this server, which says hello and delivers the
 envelopes a test sends; the bot's acknowledgements come back to the test.
+
+Like real Slack, ``chat.postMessage`` with a user id (U…/W…) as ``channel`` posts into the app's DM with
+that person, whose id (``D`` + the user id, as ``conversations.open`` answers) comes back as ``channel``.
+Benchmarks can switch on Slack's limits (each a parameter, 429 with Retry-After beyond): chat.postMessage
+per channel a second and workspace-wide a minute, and the Tier 3 methods (conversations.open/history) a minute.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +31,36 @@ from aiohttp import web
 class Call:
     method: str
     params: dict[str, Any]
+
+
+@dataclass
+class Budget:
+    """A token bucket: ``per_minute`` calls a minute, up to ``burst`` at once."""
+
+    per_minute: float
+    burst: float = 1.0
+    _tokens: float = -1.0
+    _at: float = 0.0
+
+    def take(self, now: float) -> float | None:
+        """None when a call may go now (and counts it), else the seconds until one may."""
+        rate = self.per_minute / 60.0
+        if self._tokens < 0:
+            self._tokens, self._at = self.burst, now
+        self._tokens = min(self.burst, self._tokens + (now - self._at) * rate)
+        self._at = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return None
+        return (1.0 - self._tokens) / rate
+
+
+TIER3 = ("conversations.open", "conversations.history")
+
+
+def dm_of(channel: str) -> str:
+    """Where Slack puts a message posted to ``channel``: a user id means the app's DM with that person."""
+    return "D" + channel if channel[:1] in ("U", "W") else channel
 
 
 @dataclass
@@ -42,11 +79,15 @@ class FakeSlack:
     _unstalled: asyncio.Event = field(default_factory=asyncio.Event)
     storms: dict[str, list[float]] = field(default_factory=dict)  # method -> [seconds, Retry-After, until]: 429s
     url: str = ""
-    # Optional enforcement of chat.postMessage limits (benchmarks): per workspace and per channel, a second.
-    workspace_per_second: int | None = None
+    # Optional enforcement of Slack's limits (benchmarks): chat.postMessage per channel a second and
+    # across the workspace a minute (with a short burst), Tier 3 methods a minute each.
+    posts_per_minute: float | None = None
+    posts_burst: float = 10.0
     channel_per_second: int | None = None
+    tier3_per_minute: float | None = None
+    tier3_burst: float = 5.0
     too_many: int = 0
-    _recent: list[float] = field(default_factory=list)
+    _budgets: dict[str, Budget] = field(default_factory=dict)
     _recent_by_channel: dict[str, float] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -91,6 +132,14 @@ class FakeSlack:
     def called(self, method: str) -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == method]
 
+    def counts(self) -> Counter[str]:
+        """Calls answered, by method (``chat.postMessage:429`` counts the refused ones apart)."""
+        return Counter(c.method for c in self.calls)
+
+    def posts_in(self, channel: str) -> list[dict[str, Any]]:
+        """chat.postMessage calls that landed in ``channel`` (a DM's D… id also catches posts to the user id)."""
+        return [p for p in self.called("chat.postMessage") if dm_of(str(p.get("channel", ""))) == channel]
+
     async def wait_for(self, predicate: Callable[[], Any], within: float = 10.0) -> Any:
         """Poll until ``predicate()`` is truthy (the bot answers after its ack, asynchronously)."""
         deadline = asyncio.get_running_loop().time() + within
@@ -115,9 +164,12 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await self._params(request)
-        if method == "chat.postMessage" and self._over_limit(str(params.get("channel", ""))):
+        wait = self._over_limit(method, dm_of(str(params.get("channel", ""))))
+        if wait is not None:
             self.too_many += 1
-            return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
+            self.calls.append(Call(method + ":429", params))
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                     headers={"Retry-After": str(max(1, math.ceil(wait)))})
         if method in self.stalls:
             self.calls.append(Call(method + ":stalled", params))
             await self._unstalled.wait()  # until the fake stops
@@ -141,19 +193,22 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": self.fail[method]})
         return web.json_response(self._answer(method, params))
 
-    def _over_limit(self, channel: str) -> bool:
-        if self.workspace_per_second is None:
-            return False
+    def _over_limit(self, method: str, channel: str) -> float | None:
+        """Seconds to wait when a call to ``method`` is over its limit, else None (and it counts)."""
         now = asyncio.get_running_loop().time()
-        self._recent = [t for t in self._recent if now - t < 1.0]
+        if method in TIER3 and self.tier3_per_minute is not None:
+            return self._budgets.setdefault(method, Budget(self.tier3_per_minute, self.tier3_burst)).take(now)
+        if method != "chat.postMessage":
+            return None
         last = self._recent_by_channel.get(channel)
-        if len(self._recent) >= self.workspace_per_second or (
-            self.channel_per_second and last is not None and now - last < 1.0 / self.channel_per_second
-        ):
-            return True
-        self._recent.append(now)
+        if self.channel_per_second and last is not None and now - last < 1.0 / self.channel_per_second:
+            return 1.0 / self.channel_per_second - (now - last)
+        if self.posts_per_minute is not None:
+            wait = self._budgets.setdefault(method, Budget(self.posts_per_minute, self.posts_burst)).take(now)
+            if wait is not None:
+                return wait
         self._recent_by_channel[channel] = now
-        return False
+        return None
 
     async def envelope(self, kind: str, payload: dict[str, Any], within: float = 10.0) -> dict[str, Any]:
         """Deliver a Socket Mode envelope (``slash_commands``, ``interactive``, ``events_api``) to the
@@ -198,11 +253,12 @@ class FakeSlack:
             return {"ok": False, "error": "channel_not_found"}
         if method == "chat.postMessage":
             ts = f"{next(self._ts)}.000100"
+            channel = dm_of(str(params.get("channel", "")))
             message = {"ts": ts, "text": params.get("text", ""), "metadata": params.get("metadata")}
-            self.history.setdefault(params.get("channel", ""), []).insert(0, message)
-            return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
+            self.history.setdefault(channel, []).insert(0, message)
+            return {"ok": True, "channel": channel, "ts": ts, "message": message}
         if method == "conversations.open":
-            return {"ok": True, "channel": {"id": "D" + str(params.get("users", ""))}}
+            return {"ok": True, "channel": {"id": dm_of(str(params.get("users", "")))}}
         if method == "conversations.info":
             channel = str(params.get("channel", ""))
             if channel in self.hidden_channels:

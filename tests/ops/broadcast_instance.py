@@ -29,7 +29,7 @@ async def main(schema: str, fake_url: str, lease: float) -> int:
     db = Database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
     settings = Settings(slack=SlackSettings(bot_token="xoxb-test", api_url=f"{fake_url}/api/"))
     runtime = build_runtime(settings, database=db)
-    runtime.notices.register(SlackSender(web_client(runtime), ""))
+    runtime.notices.register(SlackSender(web_client(runtime), "", dm_channels=runtime.dm_channels))
     worker = BroadcastWorker(runtime, lease=timedelta(seconds=lease))
     try:
         async with asyncio.timeout(120):

@@ -33,7 +33,7 @@ async def test_stop_these_in_a_dm_then_undo(slack: SlackBot) -> None:
     assert "Subscribed to Water &amp; sanitation" in block_texts(answer["blocks"])
     slack.runtime.ctx.clock = lambda: datetime(2027, 3, 22, 9, 0, tzinfo=UTC)
     await PromptScheduler(slack.runtime).tick()
-    dm = next(p for p in slack.fake.called("chat.postMessage") if p["channel"] == "DUANA")
+    dm = slack.fake.posts_in("DUANA")[0]
     assert "World Water Day" in dm["text"]
     buttons, block_id = buttons_of(dm["blocks"])
     assert [(b["text"]["text"], b["value"]) for b in buttons] == [("Stop these", "unsubscribe water-sanitation")]

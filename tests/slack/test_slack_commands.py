@@ -37,7 +37,7 @@ async def test_register_verify_with_the_button_then_who(slack: SlackBot) -> None
     updated = await slack.fake.wait_for(lambda: slack.fake.called("chat.update"))
     assert "Quilmes is verified" in block_texts(updated[0]["blocks"])
     assert not [b for b in updated[0]["blocks"] if b["type"] == "actions"]  # buttons gone once decided
-    told = await slack.fake.wait_for(lambda: [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "DUANA"])
+    told = await slack.fake.wait_for(lambda: slack.fake.posts_in("DUANA"))
     assert "Welcome to the campaign" in told[0]["text"]
 
     # A second click (double click, or Slack retrying) changes nothing and updates nothing again.

@@ -209,11 +209,11 @@ async def test_a_command_typed_in_the_messages_tab_is_answered_there(slack: Slac
         })
 
     assert (await slack.post(event("Ev1", text="themes"), headers={"Content-Type": "application/json"}))[0] == 200
-    answered = await slack.fake.wait_for(lambda: [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "DUANA"])
+    answered = await slack.fake.wait_for(lambda: slack.fake.posts_in("DUANA"))
     assert "Campaign themes" in block_texts(answered[0]["blocks"])
     await slack.post(event("Ev2", text="themes", bot_id="BBOT", ts="5.000200"), headers={"Content-Type": "application/json"})
     await slack.post(event("Ev3", text="help", ts="5.000300"), headers={"Content-Type": "application/json"})
-    await slack.fake.wait_for(lambda: len([p for p in slack.fake.called("chat.postMessage") if p["channel"] == "DUANA"]) == 2)
+    await slack.fake.wait_for(lambda: len(slack.fake.posts_in("DUANA")) == 2)
 
 
 def home_event(event_id: str, user_id: str) -> str:
@@ -261,7 +261,7 @@ async def test_app_home_for_a_member_and_for_the_secretariat_who_verifies_from_i
     after = (await slack.fake.wait_for(lambda: published("USEC")[1:]))[0]
     assert "✅ Quilmes is verified" in block_texts(after["blocks"])
     assert "Awaiting a decision (25)" in block_texts(after["blocks"])
-    told = await slack.fake.wait_for(lambda: [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "DUANA"])
+    told = await slack.fake.wait_for(lambda: slack.fake.posts_in("DUANA"))
     assert "Welcome to the campaign" in told[0]["text"]
     # The registrant had opened Home: it follows (their city is verified now).
     assert "pending" not in block_texts((await slack.fake.wait_for(lambda: published("UANA")[1:]))[0]["blocks"]).lower()
