@@ -1,9 +1,12 @@
 """Keep this instance's reply cache true to the database, and warm it.
 
 Every ``every`` seconds, read the data version (one indexed single-row read). When it moved (a write
-here, on another instance, or by a CLI command), drop every cached reply and fill the city cards
-again (100 a query), so `profile CITY` is answered from memory from the first ask. Writes made by
-this process's own commands already cleared its cache; the poll is what reaches the other instances.
+here, on another instance, or by a CLI command), read what the versions in between changed
+(``data_changes``) and drop only the replies that show it (``ReplyCache.invalidate``). At start, or
+when those versions are no longer recorded (or one was a bulk change), drop everything and fill the
+city cards again (100 a query), so `profile CITY` is answered from memory from the first ask. Writes
+made by this process's own commands already invalidated its cache; the poll is what reaches the
+other instances (dropping the same scopes twice is harmless).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ class CacheWatch:
         self._stopping = asyncio.Event()
 
     async def check(self) -> bool:
-        """Clear and warm the cache if the data changed since the last check; True when it did."""
+        """Invalidate (or clear and warm) the cache if the data changed since the last check; True when it did."""
         cache = self.runtime.ctx.cache
         if cache is None:
             return False
@@ -38,14 +41,24 @@ class CacheWatch:
             version = await versions.current(session)
             if version == self.seen:
                 return False
+            changed = await versions.changes_since(session, self.seen, version) if self.seen is not None else None
+            if changed is not None and versions.EVERYTHING not in changed:
+                dropped = cache.invalidate(changed)
+                generation = cache.generation
+                # The cards of the cities that changed are read again at once (a few rows).
+                ids = sorted(int(scope[5:]) for scope in changed if scope.startswith("city:") and scope[5:].isdigit())
+                cards = await shared_city_cards(session, ids=ids) if ids else []
+                cache.put_many(((ReplyCache.key(command, "en"), reply) for command, reply in cards), generation=generation)
+                self.seen = version
+                logger.debug("reply cache: data version %s, %d replies dropped (%s)", version, dropped, ", ".join(sorted(changed)))
+                return True
             cache.clear()
             generation = cache.generation
             cards = await shared_city_cards(session)
         kept = cache.put_many(((ReplyCache.key(command, "en"), reply) for command, reply in cards), generation=generation)
-        # A write during the warm-up cleared the cache again: leave `seen` so the next check warms anew.
-        if kept or not cards:
-            self.seen = version
-        logger.debug("reply cache: data version %s, %d city cards warmed", version, kept)
+        # A write during the warm-up dropped some cards: they are read on first ask. Cards kept are current.
+        self.seen = version
+        logger.debug("reply cache: data version %s, cleared, %d city cards warmed", version, kept)
         return True
 
     async def _loop(self) -> None:

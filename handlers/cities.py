@@ -223,19 +223,22 @@ def card_reply(city: City, practices: int, locale: str, _: Translate, *, shareab
     footer = _("Demo data: loaded by `hrc-bot seed-demo`, not a real registration.") if city.is_demo else None
     if city.status == CityStatus.REJECTED and city.reject_reason:
         footer = _("Reason given: {reason}").format(reason=city.reject_reason)
-    return Reply(title=city.name, fields=_card_fields(city, practices, locale, _), footer=footer, shareable=shareable)
+    return Reply(title=city.name, fields=_card_fields(city, practices, locale, _), footer=footer, shareable=shareable,
+                 cache_scopes=frozenset({f"city:{city.id}", f"name:{city.name_key}", "members"}))
 
 
-async def shared_city_cards(session: AsyncSession, locale: str = "en", *, page: int = 100) -> list[tuple[ParsedCommand, Reply]]:
-    """`profile NAME` for every verified city whose name is unambiguous, as the handler would answer it:
-    to fill the reply cache in a few queries instead of one per city on first ask. Read a page at a time
-    so that no single step holds the event loop for long (1,000 cities: ~0.25 s in all)."""
+async def shared_city_cards(session: AsyncSession, locale: str = "en", *, page: int = 100,
+                            ids: Sequence[int] | None = None) -> list[tuple[ParsedCommand, Reply]]:
+    """`profile NAME` for every verified city (or those of ``ids``) whose name is unambiguous, as the
+    handler would answer it: to fill the reply cache in a few queries instead of one per city on first
+    ask. Read a page at a time so that no single step holds the event loop for long (1,000 cities:
+    ~0.25 s in all)."""
     _ = translator(locale)
-    counts = await city_queries.practice_counts(session)
+    counts = await city_queries.practice_counts(session, ids)
     in_use = await city_queries.name_keys_in_use(session)
     cards: list[tuple[ParsedCommand, Reply]] = []
     after = 0
-    while cities := await city_queries.verified_cities_after(session, after, page):
+    while cities := await city_queries.verified_cities_after(session, after, page, ids):
         cards += [
             (ParsedCommand("profile", main=city.name),
              replace(card_reply(city, counts.get(city.id, 0), locale, _, shareable=True), language=_.language))

@@ -143,10 +143,12 @@ async def days(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     if theme:
         title += " · " + _(theme.name)
     if not found and not irregular:
-        return Reply(text=_("No day matches."), footer=_("Try `/hrc days` or `/hrc days theme: housing`."), shareable=True, timely=True)
+        return Reply(text=_("No day matches."), footer=_("Try `/hrc days` or `/hrc days theme: housing`."), shareable=True, timely=True,
+                     cache_scopes=frozenset({"days"}))
     items = tuple(day_item(when, day, request.locale, _) for when, day in found)
     items += tuple(day_item(None, day, request.locale, _) for day in irregular)
-    return Reply(title=title, items=items, footer=_("`/hrc day NAME` tells more about one day."), shareable=True, timely=True)
+    return Reply(title=title, items=items, footer=_("`/hrc day NAME` tells more about one day."), shareable=True, timely=True,
+                 cache_scopes=frozenset({"days"}))
 
 
 def find_observance(query: str, observances: list[Observance], _: Translate) -> Observance:
@@ -226,6 +228,7 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
                  "`/hrc share title: … themes: {theme} summary: …`").format(day=found.slug, theme=first_theme),
         shareable=True,
         timely=True,
+        cache_scopes=frozenset({"days", "cities", *(f"theme:{t}" for t in found.themes)}),
     )
 
 

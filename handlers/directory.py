@@ -44,6 +44,7 @@ async def themes(ctx: Context, request: Request, session: AsyncSession) -> Reply
         items=items,
         footer=_("Ask `/hrc who THEME` to meet the cities working on one."),
         shareable=True,
+        cache_scopes=frozenset({"themes", "cities"}),
     )
 
 
@@ -64,11 +65,13 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     region = find_region(request.command.opt("region"), _) if request.command.opt("region") else None
     shown, total = await city_queries.who_works_on(session, theme.slug, region.slug if region else None, WHO_MAX_CITIES)
     where = _(" in {region}").format(region=_(region.name)) if region else ""
+    scopes = frozenset({f"theme:{theme.slug}", "cities", "focal", "members"})
     if not shown:
         return Reply(
             text=_("No verified city works on {theme}{where} yet.").format(theme=_(theme.name), where=where),
             footer=_("Does yours? `/hrc theme add {slug}`").format(slug=theme.slug),
             shareable=True,
+            cache_scopes=scopes,
         )
     by_region: dict[str, list[str]] = {}
     for city in shown:
@@ -90,6 +93,7 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         fields=fields,
         footer=footer,
         shareable=True,
+        cache_scopes=scopes,
     )
 
 
@@ -147,4 +151,5 @@ async def progress(ctx: Context, request: Request, session: AsyncSession) -> Rep
         ),
         attachments=(chart,),
         shareable=True,
+        cache_scopes=frozenset({"cities"}),
     )

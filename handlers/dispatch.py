@@ -17,6 +17,7 @@ from handlers.languages import reader_language
 from handlers.registry import COMMANDS, CommandSpec, load_all
 from handlers.types import Actor, ParsedCommand, Place, Reply, Request, Visibility
 from storage.errors import describe, is_unavailable
+from storage.queries.versions import committed_scopes
 from storage.types import ValueTooLong
 
 logger = logging.getLogger(__name__)
@@ -53,13 +54,15 @@ def _check_permission(ctx: Context, spec: CommandSpec, actor: Actor, _: Translat
         )
 
 
-async def _run_in_transaction(ctx: Context, spec: CommandSpec, request: Request) -> Reply:
-    """One transaction per command. A unique-key race with a concurrent command (two people registering
-    the same new city at once on PostgreSQL) is retried once: the retry sees the other's row."""
+async def _run_in_transaction(ctx: Context, spec: CommandSpec, request: Request) -> tuple[Reply, frozenset[str]]:
+    """One transaction per command: (its reply, the cache scopes its commit changed). A unique-key race with
+    a concurrent command (two people registering the same new city at once on PostgreSQL) is retried
+    once: the retry sees the other's row."""
     for attempt in (1, 2):
         try:
             async with ctx.db.transaction(write=spec.writes) as session:
-                return await spec.handler(ctx, request, session)
+                reply = await spec.handler(ctx, request, session)
+            return reply, committed_scopes(session)
         except IntegrityError:
             if attempt == 2:
                 raise
@@ -91,13 +94,13 @@ async def _answer(ctx: Context, request: Request) -> Reply:
             if (cached := cache.get(cache_key)) is not None:
                 return cached
             generation = cache.generation  # read before the query: a write meanwhile makes this reply stale
-        reply = await _run_in_transaction(ctx, spec, request)
+        reply, changed = await _run_in_transaction(ctx, spec, request)
         if not reply.language:  # before caching, so that a cached reply is returned as it is
             reply = replace(reply, language=request.locale)
         if cache is not None:
             cache.put(cache_key, reply, generation=generation)
-        elif spec.writes and ctx.cache is not None and not reply.is_error:
-            ctx.cache.clear()  # something changed: no stale shared answer from this process
+        elif changed and ctx.cache is not None:
+            ctx.cache.invalidate(changed)  # no stale shared answer from this process, and only those dropped
     except ValueTooLong as too_long:
         return error_reply(_too_long(too_long, spec, _), _)
     except UserError as error:

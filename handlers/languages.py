@@ -3,8 +3,9 @@
 Order (first that names a language the bot speaks wins): the person's own choice (`/hrc language es`),
 their platform's language (Discord's ``interaction.locale``, Slack's user locale, the console's
 setting: the adapters put it in ``Request.locale``), their city's first language, then
-``HRC_DEFAULT_LANGUAGE``. A person's choice and city languages are kept in the reply cache's
-``languages`` map, cleared with it whenever members or cities change (on every instance).
+``HRC_DEFAULT_LANGUAGE``. A person's choice and city languages are kept in the reply cache
+(``ReplyCache.language``): one person's entry is dropped when their row changes, everyone's when a city
+or a focal point changes (``storage.queries.versions``), on every instance.
 """
 
 from __future__ import annotations
@@ -38,15 +39,15 @@ def first_spoken(languages: str) -> str | None:
 
 async def preferences(ctx: Context, actor: Actor) -> tuple[str | None, str]:
     """(chosen language or None, city languages) of ``actor``; read once, then from the cache."""
-    cache = ctx.cache.languages if ctx.cache is not None else None
-    if cache is not None and actor.key + "|" + actor.workspace in cache:
-        return cache[actor.key + "|" + actor.workspace]
+    cache = ctx.cache
+    person = actor.key + "|" + actor.workspace  # as storage.queries.versions.member_scope names it
+    if cache is not None and (known := cache.language(person)) is not None:
+        return known
+    generation = cache.generation if cache is not None else 0  # before the query: see ReplyCache.put
     async with ctx.db.transaction(write=False) as session:
         found = await language_preferences(session, actor.platform, actor.workspace, actor.user_id)
     if cache is not None:
-        if len(cache) >= MAX_REMEMBERED:
-            cache.clear()
-        cache[actor.key + "|" + actor.workspace] = found
+        cache.put_language(person, found, generation=generation, limit=MAX_REMEMBERED)
     return found
 
 

@@ -310,6 +310,8 @@ class Reply:
     error_field: str | None = None  # with is_error: the option at fault, for inline form errors
     shareable: bool = False  # the same whoever asks: may be served from handlers.cache
     timely: bool = False  # with shareable: also depends on today's date, so cached only briefly
+    # With shareable: the data it shows (handlers.cache, storage.queries.versions); None: everything.
+    cache_scopes: frozenset[str] | None = None
 
     def is_empty(self) -> bool:
         return not (self.text or self.title or self.fields or self.items)

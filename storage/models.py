@@ -422,6 +422,16 @@ class DataVersion(Base):
     n: Mapped[int] = mapped_column(default=0)
 
 
+class DataChange(Base):
+    """What one data version changed: the cache scopes it touched (JSON list, ``storage.queries.versions``),
+    so that other instances drop only the replies that show it. Only the latest ~1,000 are kept."""
+
+    __tablename__ = "data_changes"
+
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    scopes: Mapped[str] = mapped_column(Text)
+
+
 class AuditEvent(Base):
     """One secretariat action or change to a city's card: who, when, what, before and after.
 

@@ -196,17 +196,21 @@ async def who_works_on(
     return [CityLine(n, c, r, tuple(fps)) for n, c, r, fps in lines.values()], total
 
 
-async def verified_cities_after(session: AsyncSession, after_id: int, limit: int) -> Sequence[City]:
-    """The next ``limit`` verified cities by id, with their themes and focal points (to warm the card cache
-    page by page: between pages the event loop serves commands)."""
-    stmt = _with_details(
-        select(City).where(City.status == CityStatus.VERIFIED, City.id > after_id).order_by(City.id).limit(limit)
-    )
+async def verified_cities_after(session: AsyncSession, after_id: int, limit: int, ids: Sequence[int] | None = None) -> Sequence[City]:
+    """The next ``limit`` verified cities by id (among ``ids`` when given), with their themes and focal
+    points (to warm the card cache page by page: between pages the event loop serves commands)."""
+    stmt = select(City).where(City.status == CityStatus.VERIFIED, City.id > after_id).order_by(City.id).limit(limit)
+    if ids is not None:
+        stmt = stmt.where(City.id.in_(ids))
+    stmt = _with_details(stmt)
     return (await session.execute(stmt)).unique().scalars().all()
 
 
-async def practice_counts(session: AsyncSession) -> dict[int, int]:
+async def practice_counts(session: AsyncSession, ids: Sequence[int] | None = None) -> dict[int, int]:
+    """Practices per city id (of the cities ``ids`` when given)."""
     stmt = select(Practice.city_id, func.count()).group_by(Practice.city_id)
+    if ids is not None:
+        stmt = stmt.where(Practice.city_id.in_(ids))
     return {city_id: count for city_id, count in (await session.execute(stmt)).all()}
 
 

@@ -1,14 +1,36 @@
-"""The data version: a counter bumped by every commit that changes what shared replies show.
+"""The data version, and what each version changed: what lets every reply cache drop exactly the
+answers a write affects.
 
-Reply caches (one per instance) compare it with the version they were filled at, so a change
-made by another instance, or by a CLI command, reaches every cache within one poll.
+Every commit that changes something a shared reply shows bumps a counter (``data_version``) and records
+the **scopes** it touched (``data_changes``), worked out from the ORM objects flushed in it:
+
+| scope | set by a change to | read by |
+|---|---|---|
+| ``city:ID`` | the city's row, its themes, focal points or practices | its card |
+| ``name:KEY`` | a city row with that name key (a new city can make a name ambiguous) | cards asked by name |
+| ``cities`` | any city row (status, name, region…) | `who`, `themes`, `progress` |
+| ``theme:SLUG`` | a city taking or dropping that theme | `who SLUG` |
+| ``themes`` | any city's themes | `themes` |
+| ``focal`` | any focal point | `who` (it lists them) |
+| ``members`` | a person's name, or a person removed | anything listing focal points |
+| ``member:PLATFORM:USER|WORKSPACE`` | one person's row (language…) | that person's language |
+| ``languages`` | any city row or focal point | everyone's language (a city's languages) |
+| ``practices`` | any practice | practice listings |
+| ``days`` | campaign dates, cities acting on a day | `days`, `day` |
+| ``*`` | a bulk statement (``mark_changed``) | everything |
+
+The local process drops the scopes at once after its own commit (``committed_scopes``); other
+instances read them from ``data_changes`` (``bot/cache_watch.py``) and clear everything when the
+versions they missed are no longer there.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import delete, event, inspect, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -17,6 +39,7 @@ from storage.models import (
     City,
     CityAction,
     CityTheme,
+    DataChange,
     DataVersion,
     FocalPoint,
     Member,
@@ -25,37 +48,121 @@ from storage.models import (
 )
 
 SHOWN_IN_SHARED_REPLIES = (City, CityTheme, FocalPoint, Member, Practice, PracticeTheme, CampaignDate, CityAction)
-_CHANGED = "hrc_shared_data_changed"
+EVERYTHING = "*"
+KEPT_CHANGES = 1000  # data_changes rows kept; an instance further behind clears its whole cache
+_SCOPES = "hrc_changed_scopes"
+_COMMITTED = "hrc_committed_scopes"
 
 
-def _touches_shared_data(session: Session) -> bool:
-    return any(isinstance(o, SHOWN_IN_SHARED_REPLIES) for o in (*session.new, *session.dirty, *session.deleted))
+def member_scope(platform: str, workspace: str, user_id: str) -> str:
+    """The scope of one person's own row (the key the language cache uses too)."""
+    return f"member:{platform}:{user_id}|{workspace}"
+
+
+def _changed(obj: object, *names: str) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _scopes_of(session: Session) -> set[str]:
+    """The scopes touched by the objects pending in ``session`` (new, changed, deleted)."""
+    scopes: set[str] = set()
+    new, deleted = set(map(id, session.new)), set(map(id, session.deleted))
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if not isinstance(obj, SHOWN_IN_SHARED_REPLIES):
+            continue
+        # A change to a collection alone (a city's themes, a theme row re-attached) marks an object dirty
+        # without changing its row: that is the collection rows' own business.
+        if id(obj) not in new and id(obj) not in deleted and not session.is_modified(obj, include_collections=False):
+            continue
+        if isinstance(obj, City):
+            scopes |= {"cities", "languages", f"city:{obj.id}", f"name:{obj.name_key}"}
+            old_keys = inspect(obj).attrs["name_key"].history.deleted or ()
+            scopes |= {f"name:{key}" for key in old_keys}
+        elif isinstance(obj, CityTheme):
+            scopes |= {"themes", f"theme:{obj.theme}", f"city:{obj.city_id}"}
+        elif isinstance(obj, FocalPoint):
+            scopes |= {"focal", "languages", f"city:{obj.city_id}"}
+        elif isinstance(obj, Member):
+            scopes.add(member_scope(obj.platform, obj.workspace, obj.user_id))
+            # A new person shows nowhere until they are a focal point (that change says so itself).
+            if id(obj) in deleted or (id(obj) not in new and _changed(obj, "display_name", "platform", "workspace", "user_id")):
+                scopes.add("members")
+        elif isinstance(obj, Practice):
+            scopes |= {"practices", f"city:{obj.city_id}"}
+        elif isinstance(obj, PracticeTheme):
+            scopes.add("practices")
+        elif isinstance(obj, CampaignDate):
+            scopes.add("days")
+        elif isinstance(obj, CityAction):  # a city acting on a day: the day's card lists it
+            scopes |= {"days", f"city:{obj.city_id}"}
+    return scopes
 
 
 @event.listens_for(Session, "after_flush")
 def _note_change(session: Session, _context: Any) -> None:
-    # new/dirty/deleted still hold the pre-flush state here.
-    if _touches_shared_data(session):
-        session.info[_CHANGED] = True
+    # new/dirty/deleted still hold the pre-flush state here, and new rows have their ids.
+    if scopes := _scopes_of(session):
+        session.info.setdefault(_SCOPES, set()).update(scopes)
+
+
+@event.listens_for(Session, "after_begin")
+def _start_fresh(session: Session, _transaction: Any, _connection: Any) -> None:
+    session.info.pop(_COMMITTED, None)
 
 
 @event.listens_for(Session, "before_commit")
 def _bump_on_commit(session: Session) -> None:
-    # Last statement of the transaction (commit flushes after this hook, so look at pending objects
-    # too): the version row stays locked only for the commit itself, never while other rows are taken.
-    if session.info.pop(_CHANGED, False) or _touches_shared_data(session):
-        session.connection().execute(update(DataVersion).where(DataVersion.id == 1).values(n=DataVersion.n + 1))
+    # Flush what is pending first (so new rows have ids and every change is noted), then bump as the
+    # last statements of the transaction: the version row stays locked only for the commit itself.
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    scopes = session.info.pop(_SCOPES, None)
+    if not scopes:
+        return
+    connection = session.connection()
+    version = connection.execute(
+        update(DataVersion).where(DataVersion.id == 1).values(n=DataVersion.n + 1).returning(DataVersion.n)
+    ).scalar_one_or_none()
+    if version is not None:
+        connection.execute(insert(DataChange).values(version=version, scopes=json.dumps(sorted(scopes))))
+        connection.execute(delete(DataChange).where(DataChange.version <= version - KEPT_CHANGES))
+    session.info[_COMMITTED] = frozenset(scopes)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_change(session: Session) -> None:
-    session.info.pop(_CHANGED, None)
+    session.info.pop(_SCOPES, None)
+    session.info.pop(_COMMITTED, None)
 
 
 def mark_changed(session: AsyncSession) -> None:
-    """Bump the version at commit although no ORM object changed (bulk INSERT statements)."""
-    session.info[_CHANGED] = True
+    """Bump the version at commit although no ORM object changed (bulk INSERT statements): every
+    cache then drops everything."""
+    session.info.setdefault(_SCOPES, set()).add(EVERYTHING)
+
+
+def committed_scopes(session: AsyncSession) -> frozenset[str]:
+    """The scopes the session's last commit changed (empty: nothing shared changed). Read it after the
+    transaction block ends."""
+    return session.info.get(_COMMITTED, frozenset())
 
 
 async def current(session: AsyncSession) -> int:
     return (await session.execute(select(DataVersion.n).where(DataVersion.id == 1))).scalar_one_or_none() or 0
+
+
+async def changes_since(session: AsyncSession, seen: int, upto: int) -> set[str] | None:
+    """The scopes changed by versions ``seen + 1 … upto``; None when some of them are no longer recorded
+    (the caller then drops everything)."""
+    rows = (await session.execute(
+        select(DataChange.version, DataChange.scopes).where(DataChange.version > seen, DataChange.version <= upto)
+    )).all()
+    if len(rows) != upto - seen:
+        return None
+    return set(_union(json.loads(scopes) for _version, scopes in rows))
+
+
+def _union(lists: Iterable[list[str]]) -> Iterable[str]:
+    for scopes in lists:
+        yield from scopes

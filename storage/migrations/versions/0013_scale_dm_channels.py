@@ -1,4 +1,5 @@
-"""scale: direct-message channels kept per person; outbox rows whose last try is in doubt
+"""scale: direct-message channels kept per person; outbox rows whose last try is in doubt; what each
+data version changed (scoped reply-cache invalidation)
 
 Revision ID: 0013_scale
 Revises: 0012_i18n
@@ -28,6 +29,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dm_channels")),
         sa.UniqueConstraint("platform", "workspace", "user_id", name="uq_dm_channels_identity"),
     )
+    op.create_table(
+        "data_changes",
+        sa.Column("version", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("scopes", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("version", name=op.f("pk_data_changes")),
+    )
     # Existing rows: a try that failed before this column existed is treated as settled (the lease
     # check still covers rows left ``sending`` by a crash).
     with op.batch_alter_table("outbox") as batch:
@@ -37,4 +44,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("outbox") as batch:
         batch.drop_column("in_doubt")
+    op.drop_table("data_changes")
     op.drop_table("dm_channels")
