@@ -1,8 +1,8 @@
 """scale: direct-message channels kept per person; outbox rows whose last try is in doubt; what each
 data version changed (scoped reply-cache invalidation)
 
-Revision ID: 0013_scale
-Revises: 0012_i18n
+Revision ID: 0014_scale
+Revises: 0013_calendar
 Create Date: 2026-12-02
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_scale"
-down_revision = "0012_i18n"
+revision = "0014_scale"
+down_revision = "0013_calendar"
 branch_labels = None
 depends_on = None
 
