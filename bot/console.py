@@ -24,24 +24,35 @@ HISTORY_FILE = Path.home() / ".hrc_bot_history"
 
 
 class ConsoleSender:
+    """Prints what would be sent; its own lines ("→ message to @bob:") in ``language``, the console reader's
+    (``run_console`` keeps it to the language of the last answer)."""
+
     platform = "console"
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, language: str = "") -> None:
         self.out = out
+        self.language = language
 
     async def send_to_member(self, member: MemberRef, reply: Reply, *, delivery_key: str | None = None) -> str:
-        where = "" if member.platform == "console" else f" on {member.platform}"
-        self.out.write(f"→ message to @{plain_mentions(member.display_name)}{where}:\n{_indent(render_text(reply))}\n")
+        _ = translator(self.language)
+        name = "@" + plain_mentions(member.display_name)
+        if member.platform == "console":
+            line = _("→ message to {name}:").format(name=name)
+        else:
+            line = _("→ message to {name} on {platform}:").format(name=name, platform=member.platform.capitalize())
+        self.out.write(f"{line}\n{_indent(render_text(reply))}\n")
         return "console"
 
     async def send_to_channel(
         self, workspace: str, channel_id: str, reply: Reply, *, delivery_key: str | None = None
     ) -> str:
-        self.out.write(f"→ post to #{channel_id}:\n{_indent(render_text(reply))}\n")
+        _ = translator(self.language)
+        self.out.write(_("→ post to {channel}:").format(channel=f"#{channel_id}") + f"\n{_indent(render_text(reply))}\n")
         return "console"
 
     async def send_to_secretariat(self, reply: Reply) -> None:
-        self.out.write(f"→ secretariat channel:\n{_indent(render_text(reply))}\n")
+        _ = translator(self.language)
+        self.out.write(_("→ secretariat channel:") + f"\n{_indent(render_text(reply))}\n")
 
 
 def save_attachment(folder: Path, attachment: Attachment) -> Path:
@@ -163,15 +174,19 @@ async def run_console(
     plays the platform's language: a ``/hrc language`` choice stored for the console user still wins."""
     stdin = stdin or sys.stdin
     out = out or sys.stdout
-    runtime.notices.register(ConsoleSender(out))
+    sender = ConsoleSender(out, language or runtime.settings.default_language)
+    runtime.notices.register(sender)
     actor, place = console_actor(user, secretariat)
     interactive = stdin.isatty() and out.isatty()
     if on_ready is not None and interactive:
         on_ready()  # the scheduler prints due prompts into an interactive session only
     if interactive:
         _setup_history()
-        role = " (secretariat)" if secretariat else ""
-        out.write(f"Human Rights Cities bot, local console as {user}{role}. Type /hrc help for commands, Ctrl-D to quit.\n")
+        _ = translator(sender.language)
+        welcome = (_("Human Rights Cities bot, local console as {user} (secretariat). Type /hrc help for commands, Ctrl-D to quit.")
+                   if secretariat else
+                   _("Human Rights Cities bot, local console as {user}. Type /hrc help for commands, Ctrl-D to quit."))
+        out.write(welcome.format(user=user) + "\n")
     stop = stop or asyncio.Event()
 
     def read_line() -> str:
@@ -195,6 +210,7 @@ async def run_console(
             if not interactive and line.lstrip().startswith("#"):
                 continue
             reply = await runtime.answer_text(actor, place, line.rstrip("\n"), language)
+            sender.language = reply.language or sender.language  # a `/hrc language` choice may have changed it
             saved = await asyncio.to_thread(attachment_lines, Path(runtime.settings.files_dir), reply)
             out.write(render_text(reply) + ("\n" + saved if saved else "") + "\n\n")
             await runtime.deliver_notices(reply)

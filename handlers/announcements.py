@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.audit import record
-from handlers.common import caller, parse_timezone, short_date
+from handlers.common import caller, parse_timezone, platform_name, short_date
 from handlers.context import Context
 from handlers.errors import UserError
 from handlers.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Translate, language_of, translator
@@ -35,7 +35,6 @@ UTC_ZONE = ZoneInfo("UTC")
 TITLE_MAX, TEXT_MAX = 150, 3000  # Slack's section limit is the smaller of the two platforms'
 # YYYY-MM-DD HH:MM, an optional UTC offset (for a time that happens twice), an optional time zone.
 _AT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\s+(\d{1,2}):(\d{2})\s*(?:([+-])(\d{2}):?(\d{2}))?(?:\s+(\S+))?$")
-PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord", "console": N_("console")}
 STATUS_NAMES = {
     AnnouncementStatus.DRAFT: N_("draft"), AnnouncementStatus.QUEUED: N_("queued"), AnnouncementStatus.SENDING: N_("sending"),
     AnnouncementStatus.DONE: N_("done"), AnnouncementStatus.CANCELLED: N_("cancelled"),
@@ -47,8 +46,7 @@ VERSION_LANGUAGES = LANGUAGES
 VERSION_KEYS = tuple(f"{part}_{language}" for language in VERSION_LANGUAGES for part in ("text", "title"))
 
 
-def platform_name(platform: str, _: Translate) -> str:
-    return _(PLATFORM_NAMES[platform]) if platform in PLATFORM_NAMES else platform
+ID_PROMPT = N_("Give the announcement's number, e.g. 12 (see `/hrc announcements`).")
 
 
 def status_name(status: str, _: Translate) -> str:
@@ -99,7 +97,7 @@ def parse_at(value: str, ctx: Context, _: Translate) -> datetime:
 def _id(request: Request, _: Translate) -> int:
     word = request.command.main.strip().lstrip("#")
     if not word.isdigit() or len(word) > 9:
-        raise UserError(_("Give the announcement's number, e.g. 12 (see `/hrc announcements`)."), field="main")
+        raise UserError(_(ID_PROMPT), field="main")
     return int(word)
 
 
@@ -217,7 +215,7 @@ def _readers_field(draft: Announcement, targets: list[Target], default: str, _: 
 
 
 @command("announce confirm", summary=N_("Send (or schedule) a previewed announcement"), usage=N_("announce confirm ID"),
-         examples=("/hrc announce confirm 12",), main=N_("id"), main_required=True, secretariat=True, writes=True,
+         examples=("/hrc announce confirm 12",), main=N_("id"), main_required=True, main_prompt=ID_PROMPT, secretariat=True, writes=True,
          limits=(("main", 12),))
 async def announce_confirm(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
@@ -236,7 +234,7 @@ async def announce_confirm(ctx: Context, request: Request, session: AsyncSession
 
 
 @command("announce cancel", summary=N_("Cancel a scheduled or still-running announcement"), usage=N_("announce cancel ID"),
-         examples=("/hrc announce cancel 12",), main=N_("id"), main_required=True, secretariat=True, writes=True,
+         examples=("/hrc announce cancel 12",), main=N_("id"), main_required=True, main_prompt=ID_PROMPT, secretariat=True, writes=True,
          limits=(("main", 12),))
 async def announce_cancel(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
@@ -278,7 +276,7 @@ async def status_reply(session: AsyncSession, found: Announcement, _: Translate,
 
 
 @command("announce status", summary=N_("Delivered, pending and failed, per platform"), usage=N_("announce status ID"),
-         examples=("/hrc announce status 12",), main=N_("id"), main_required=True, secretariat=True, limits=(("main", 12),))
+         examples=("/hrc announce status 12",), main=N_("id"), main_required=True, main_prompt=ID_PROMPT, secretariat=True, limits=(("main", 12),))
 async def announce_status(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
     return await status_reply(session, await _load(session, request, _), _, await reader_zone(ctx, request, session))

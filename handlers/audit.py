@@ -20,6 +20,7 @@ from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translations, translator
 from handlers.registry import command
 from handlers.types import Actor, Item, Reply, Request
+from handlers.words import localized_command
 from storage.models import AuditEvent, City
 from storage.queries import audit as audit_queries
 
@@ -90,7 +91,10 @@ def _item(row: AuditEvent, _: Translate) -> Item:
     lines = [_("by {name} ({platform}:{id})").format(name=row.actor_name, platform=row.actor_platform, id=row.actor_id)]
     lines += [f"{key}: {_shown(old)} → {_shown(new)}" if old is not None and old != new else f"{key}: {_shown(new)}"
               for key, old, new in changes(row)]
-    return Item(title=" · ".join(part for part in (when, row.action, row.subject) if part), text="\n".join(lines))
+    # The action is a command's name: shown in the reader's words (``verificar``); the subject and the values
+    # are the record as it was written, in the trail's own terms.
+    action = localized_command(row.action, _.language) if row.action else ""
+    return Item(title=" · ".join(part for part in (when, action, row.subject) if part), text="\n".join(lines))
 
 
 def _since(value: str, _: Translate) -> datetime:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.audit import record
-from handlers.common import caller, parse_themes, parse_timezone
+from handlers.common import caller, parse_themes, parse_timezone, platform_name
 from handlers.context import Context
 from handlers.digests import parse_digest
 from handlers.errors import UserError
@@ -27,11 +27,14 @@ PURPOSES = {p.value: p for p in ChannelPurpose}
 ALL_WORDS = ("all", "todos", "todas", "tous", "toutes")
 
 
+PURPOSE_PROMPT = N_("Say what this channel gets: “days” (UN-day prompts) or “announcements” (secretariat broadcasts).")
+
+
 def parse_purpose(word: str, _: Translate) -> ChannelPurpose:
     purpose = PURPOSES.get(command_word(word.strip()))  # days, días, jours…
     if purpose is None:
         raise UserError(
-            _("Say what this channel gets: “days” (UN-day prompts) or “announcements” (secretariat broadcasts)."),
+            _(PURPOSE_PROMPT),
             field="main",
         )
     return purpose
@@ -64,6 +67,7 @@ def _describe(purpose: ChannelPurpose, _: Translate) -> str:
               "/hrc channel set days digest: weekly themes: water, housing"),
     keys=("timezone", "digest", "themes", "language"),
     main=N_("what"),
+    main_prompt=PURPOSE_PROMPT,
     main_required=True,
     secretariat=True,
     writes=True,
@@ -172,7 +176,7 @@ def paused_notice(rows: list[Channel], reason: str) -> Notice:
         target=NoticeTarget.SECRETARIAT,
         key=f"channel-paused:{first.platform}:{first.channel_id}:{int(first.paused_at.timestamp()) if first.paused_at else 0}",
         reply=Reply(
-            title=_("Paused: {platform} {where}").format(platform=first.platform, where=where),
+            title=_("Paused: {platform} {where}").format(platform=platform_name(first.platform, _), where=where),
             text=_("I can no longer post in {where} ({reason}), so its {what} are paused.").format(
                 where=where, reason=reason, what=what),
             footer=_("Let me post there again (invite me, or give me back the permission), then run "
@@ -187,6 +191,7 @@ def paused_notice(rows: list[Channel], reason: str) -> Notice:
     usage=N_("channel unset days|announcements"),
     examples=("/hrc channel unset days",),
     main=N_("what"),
+    main_prompt=PURPOSE_PROMPT,
     main_required=True,
     secretariat=True,
     writes=True,
@@ -219,7 +224,7 @@ async def channels(ctx: Context, request: Request, session: AsyncSession) -> Rep
                 if row.purpose == ChannelPurpose.DAYS and row.paused_at is None}
     items = tuple(
         Item(
-            title=f"{row.platform} · {ChannelRef(row.platform, row.workspace, row.channel_id, row.name).link()}",
+            title=f"{platform_name(row.platform, _)} · {ChannelRef(row.platform, row.workspace, row.channel_id, row.name).link()}",
             text=(days_settings(row, ctx, _) if row.purpose == ChannelPurpose.DAYS
                   else f"{_describe(ChannelPurpose(row.purpose), _)} · {row.timezone}") + " · " + (
                 _("paused since {date}: I cannot post there ({reason})").format(

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.context import Context
 from handlers.countries import country_code, country_name, find_country
 from handlers.errors import UserError
-from handlers.i18n import Translate
+from handlers.i18n import N_, Translate
 from handlers.text import fold, split_list, suggest
 from handlers.types import MemberRef, Request
 from handlers.vocab import Term, find_theme
@@ -185,6 +185,14 @@ def short_date(moment: datetime | None, locale: str) -> str:
         return format_date(moment.date(), format="medium", locale=locale.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return format_date(moment.date(), format="medium", locale="en")
+
+
+PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord", "console": N_("console")}
+
+
+def platform_name(platform: str, _: Translate) -> str:
+    """``slack`` -> ``Slack``; the console by its name in the reader's language."""
+    return _(PLATFORM_NAMES[platform]) if platform in PLATFORM_NAMES else platform
 
 
 def status_label(status: str, _: Translate) -> str:

@@ -19,6 +19,7 @@ from handlers.errors import UserError
 from handlers.i18n import N_, translations, translator
 from handlers.registry import command
 from handlers.tabular import FORMATS, MIME_TYPES, Table, write_table
+from handlers.text import fold
 from handlers.types import Attachment, Reply, Request
 from handlers.vocab import REGION_BY_SLUG, SIZE_BY_SLUG, THEME_BY_SLUG, Term
 from storage.queries import audit as audit_queries
@@ -34,6 +35,9 @@ AUDIT_COLUMNS = ("at", "action", "subject", "city_id", "actor_name", "actor_plat
 LIST_SEPARATOR = "; "  # inside a cell: themes, languages, subscriptions
 DATASETS = ("cities", "practices", "members", "deliveries", "audit")
 CHAT_DATASETS = ("cities", "practices")  # what `/hrc export` offers; the rest only from the command line
+# Their names in the three languages, folded: `/hrc exportar ciudades`, `/hrc exporter pratiques`.
+DATASET_WORDS = {"cities": "cities", "ciudades": "cities", "villes": "cities",
+                 "practices": "practices", "practicas": "practices", "pratiques": "practices"}
 
 
 def day(moment: datetime | None) -> str:
@@ -133,13 +137,14 @@ async def dataset(session: AsyncSession, name: str, *, secretariat: bool) -> Tab
     keys=("format",),
     main=N_("what"),
     main_required=True,
+    main_prompt=N_("Say what to export: “cities” or “practices”."),
     secretariat=True,
     limits=(("main", 20), ("format", 10)),
 )
 async def export(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     """Sends the file as an attachment (on Slack, in the caller's direct messages)."""
     _ = translator(request.locale)
-    what = request.command.main.strip().lower()
+    what = DATASET_WORDS.get(fold(request.command.main), "")
     fmt = (request.command.opt("format") or "csv").lower()
     if what not in CHAT_DATASETS:
         raise UserError(_("I can export “cities” or “practices”, not “{what}”.").format(what=request.command.main),

@@ -16,7 +16,14 @@ from handlers.registry import COMMANDS, CommandSpec, groups
 from handlers.text import suggest
 from handlers.tree import discord_usage, options_of
 from handlers.types import ParsedCommand, clean_input
-from handlers.words import command_word, key_spellings, localized_key, option_key, tree_name
+from handlers.words import (
+    command_word,
+    key_spellings,
+    localized_command,
+    localized_key,
+    option_key,
+    tree_name,
+)
 
 ENTRY = "/hrc"
 MAX_LINE = 6_000  # longer than any valid command (summary 2,000 + title 150 + options)
@@ -138,7 +145,9 @@ def validate(spec: CommandSpec, parsed: ParsedCommand, _: Translate) -> None:
             usage_of=spec.name,
         )
     if spec.main_required and not parsed.main:
-        raise UserError(_("Tell me the {what}.").format(what=_(spec.main) if spec.main else ""), usage_of=spec.name, field="main")
+        label = _(spec.main) if spec.main else ""
+        prompt = _(spec.main_prompt) if spec.main_prompt else _("Tell me the {what}.").format(what=label)
+        raise UserError(prompt, usage_of=spec.name, field="main")
     missing = [key for key in spec.required if not parsed.opt(key)]
     if missing:
         listed = ", ".join(f"{localized_key(key, _.language)}:" for key in missing)
@@ -154,6 +163,21 @@ def validate(spec: CommandSpec, parsed: ParsedCommand, _: Translate) -> None:
                 usage_of=spec.name,
                 field=key,
             )
+
+
+def localized_line(line: str, language: str) -> str:
+    """A command as the grammar writes it (``announce confirm 1``) with its command words in ``language``
+    (``anunciar confirmar 1``), for text that shows commands (the console's buttons); a line that names no
+    command is returned as it is."""
+    words = line.split()
+    if not words:
+        return line
+    try:
+        spec, used = find_spec(words, str)  # type: ignore[arg-type]  # the identity: no message is shown
+    except UserError:
+        return line
+    rest = line.split(None, used)[used] if len(words) > used else ""
+    return " ".join(part for part in (localized_command(spec.name, language), rest) if part)
 
 
 _QUOTED_COMMAND = re.compile(r"`(/hrc(?:[ \t][^`\n]*)?)`")

@@ -32,6 +32,9 @@ class CommandSpec:
     required: tuple[str, ...] = ()  # options that must be present
     main: str | None = None  # label of the free-words argument, None when the command takes none
     main_required: bool = False
+    # N_-marked: what to say when the required free words are missing, in the user's words ("Say what this
+    # channel gets: …"); None: "Tell me the <main>."
+    main_prompt: str | None = None
     secretariat: bool = False
     writes: bool = False
     channel_reply: bool = False  # the answer is meant for the whole channel

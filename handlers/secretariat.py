@@ -130,18 +130,18 @@ async def reject(ctx: Context, request: Request, session: AsyncSession) -> Reply
 
 
 def _pending_item(city: City, locale: str, near: Sequence[CityName] = ()) -> Item:
-    t = translator(locale)
+    _ = translator(locale)
     who = ", ".join(member_ref(fp.member).mention() for fp in city.focal_points) or "—"
-    themes = ", ".join(theme_name(s, t) for s in city.theme_slugs) or "—"
-    flag = possibly_same(near, locale, t)
+    themes = ", ".join(theme_name(s, _) for s in city.theme_slugs) or "—"
+    flag = possibly_same(near, locale, _)
     return Item(
-        title=f"{city.name} ({country_name(city.country, locale)}, {region_name(city.region, t)})",
-        text=t("Registered {date} by {who}. Themes: {themes}. `/hrc verify #{id}` or `/hrc reject #{id} reason: …`").format(
+        title=f"{city.name} ({country_name(city.country, locale)}, {region_name(city.region, _)})",
+        text=_("Registered {date} by {who}. Themes: {themes}. `/hrc verify #{id}` or `/hrc reject #{id} reason: …`").format(
             date=short_date(city.registered_at, locale), who=who, themes=themes, id=city.id
         ) + (f"\n{flag}" if flag else ""),
         actions=(
-            Action(t("Verify"), f"verify #{city.id}", style="primary", action_id=f"verify_{city.id}"),
-            Action(t("Reject"), f"reject #{city.id}", style="danger", action_id=f"reject_{city.id}"),
+            Action(_("Verify"), f"verify #{city.id}", style="primary", action_id=f"verify_{city.id}"),
+            Action(_("Reject"), f"reject #{city.id}", style="danger", action_id=f"reject_{city.id}"),
         ),
     )
 

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import re
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.broadcast import BroadcastWorker
+from bot.console import run_console
 from bot.render_text import render_text
 from bot.scheduler import PromptScheduler
 from bot.settings import Settings, SettingsError, load_settings
 from bot.wiring import build_runtime
-from handlers import catalogues
 from handlers.context import Context
 from handlers.day_names import official_names
 from handlers.dispatch import handle_text
-from handlers.i18n import translator
 from handlers.types import Place
 from storage.session import Database
 from tests.conftest import Chat, FakeClock, person
+from tests.english import assert_no_english, english_in
 from tests.fakes.recording_sender import RecordingSender
 from tests.test_console_cli import hrc_bot
 
@@ -48,26 +49,6 @@ FRENCH_SESSION = """\
 """
 
 
-def english_fragments(language: str) -> set[str]:
-    """Pieces of English sentences (between placeholders, 14+ characters) that the language translates."""
-    _ = translator(language)
-    fragments: set[str] = set()
-    for message in catalogues.read(catalogues.TEMPLATE):
-        if not message.id or not isinstance(message.id, str) or message.id.startswith("/hrc"):
-            continue
-        if _(message.id) == message.id:
-            continue
-        for piece in re.split(r"\{[^}]*\}|`[^`]*`", message.id):
-            if len(piece.strip()) >= 14:
-                fragments.add(piece.strip())
-    return fragments
-
-
-def assert_no_english(text: str, language: str) -> None:
-    found = sorted(f for f in english_fragments(language) if f in text)
-    assert not found, f"English left in the {language} conversation: {found}\n{text}"
-
-
 @pytest.mark.parametrize(
     ("language", "session", "args", "env", "expected"),
     [
@@ -94,7 +75,7 @@ def test_a_whole_console_conversation_in_spanish_and_in_french(
     for line in expected:
         assert line in out.replace(":  ", ": "), f"{line!r} missing from:\n{out}"
     assert "Traceback" not in out + result.stderr
-    assert_no_english(out, language)
+    assert_no_english(out, language, typed=("Bogotá", "Grenoble"))
 
 
 async def test_language_order_choice_then_platform_then_city_then_default(db: Database, clock: FakeClock) -> None:
@@ -177,3 +158,80 @@ def test_a_bad_language_setting_stops_the_start_with_one_line() -> None:
     with pytest.raises(SettingsError, match="HRC_DEFAULT_LANGUAGE: unsupported language 'de'"):
         load_settings({"HRC_DEFAULT_LANGUAGE": "de"}, env_file=None)
     assert load_settings({"HRC_CONSOLE_LOCALE": "es-MX"}, env_file=None).console_language == "es"
+
+
+CONSOLE_CONVERSATIONS = {
+    "es": ("""\
+/hrc registrar ciudad: Bogotá país: Colombia región: América Latina temas: vivienda, agua
+/hrc verificar Bogotá
+/hrc quién vivienda
+/hrc días diciembre
+/hrc día Día de los Derechos Humanos
+/hrc canal activar días idioma: es zona: UTC
+/hrc canal activar anuncios idioma: es
+/hrc anunciar título: Forum texto: Registrations are open. título_es: Foro texto_es: Las inscripciones están abiertas.
+/hrc anunciar confirmar
+/hrc anunciar confirmar 1
+/hrc exportar
+""", [
+        "→ canal de la secretaría:", "→ mensaje para @ana:", "Quién trabaja en Vivienda", "Días de diciembre de 2026",
+        "Día de los Derechos Humanos", "→ publicación en #console:\n  | Hoy: Día de los Derechos Humanos",
+        "Texto en español:\n  Las inscripciones están abiertas.", "1 canal: la versión en español",
+        "→ publicación en #console:\n  | Foro\n  | ====\n  | Las inscripciones están abiertas.",
+        "[Enviar: /hrc anunciar confirmar 1]", "Indica el número del anuncio", "Indica qué exportar",
+    ]),
+    "fr": ("""\
+/hrc inscrire ville: Grenoble pays: France région: Europe thèmes: logement, eau
+/hrc vérifier Grenoble
+/hrc qui logement
+/hrc jours décembre
+/hrc jour Journée des droits de l'homme
+/hrc canal activer jours langue: fr fuseau: UTC
+/hrc canal activer annonces langue: es
+/hrc annoncer titre: Forum texte: Registrations are open. titre_es: Foro texte_es: Las inscripciones están abiertas.
+/hrc annoncer confirmer
+/hrc annoncer confirmer 1
+/hrc exporter
+""", [
+        "→ canal du secrétariat :", "→ message à @ana :", "Qui travaille sur Logement", "Journées de décembre 2026",
+        "Journée des droits de l'homme", "→ publication dans #console :\n  | Aujourd’hui : Journée des droits de l'homme",
+        "Texte en espagnol:\n  Las inscripciones están abiertas.", "1 canal : la version en espagnol",
+        "→ publication dans #console :\n  | Foro\n  | ====\n  | Las inscripciones están abiertas.",
+        "[Envoyer: /hrc annoncer confirmer 1]", "Indiquez le numéro de l’annonce", "Indiquez quoi exporter",
+    ]),
+}
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+async def test_a_whole_console_conversation_with_a_prompt_and_an_announcement_has_no_english(
+    db: Database, language: str
+) -> None:
+    """In-process console: the answers, the console's own lines, a day-of prompt to a channel set to the
+    conversation's language and an announcement's Spanish version reaching a Spanish channel (the main text
+    is English, as typed), all without one English sentence."""
+    session, expected = CONSOLE_CONVERSATIONS[language]
+    runtime = build_runtime(Settings(default_language=language), database=db)
+    runtime.ctx.clock = FakeClock(datetime(2026, 12, 10, 9, 30, tzinfo=UTC))
+    worker = BroadcastWorker(runtime)
+
+    async def deliver() -> None:
+        await PromptScheduler(runtime).tick()
+        await worker.run_once()
+
+    out = io.StringIO()
+    await run_console(runtime, "ana", secretariat=True, stdin=io.StringIO(session), out=out, after_command=deliver,
+                      language=language)
+    text = out.getvalue()
+    for line in expected:
+        assert line in text, f"{line!r} missing from:\n{text}"
+    assert_no_english(text, language, typed=("Registrations are open.", "Las inscripciones están abiertas."))
+
+
+def test_the_english_checker_finds_english_words_and_sentences_and_lets_the_languages_through() -> None:
+    assert english_in("→ message to @bob:", "es") and english_in("→ post to #general:", "fr")
+    assert english_in("Tell me the theme.", "fr") and english_in("Thank you: Bogotá is registered.", "es")
+    assert not english_in("→ mensaje para @bob:\nBogotá está verificada.", "es")
+    assert not english_in("→ message à @bob :\nDate : 10 décembre 2026, page 2", "fr")  # French words English also has
+    assert not english_in("• jue 24 dic 2026: International Anti-Cybercrime Day", "es")  # no official Spanish name
+    assert english_in("Registrations are open.", "es") and not english_in("Registrations are open.", "es",
+                                                                        typed=("Registrations are open.",))

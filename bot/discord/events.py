@@ -23,13 +23,14 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.wiring import Runtime
+from handlers.i18n import N_, translator
 from storage.models import CampaignDate
 from storage.queries import events as event_queries
 
 logger = logging.getLogger(__name__)
 EXTERNAL, GUILD_ONLY = 3, 2  # entity type and privacy level (Discord's numbers)
 SYNC_SECONDS = 60
-LOCATION = "Human Rights Cities campaign"
+LOCATION = N_("Human Rights Cities campaign")
 
 
 @dataclass
@@ -43,19 +44,22 @@ def marker(slug: str) -> str:
     return f"/hrc day {slug}"
 
 
-def payload(date: CampaignDate, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
-    """The event's fields: the whole local day (starting a few minutes from now if the day has begun)."""
+def payload(date: CampaignDate, zone: ZoneInfo, now: datetime, language: str = "en") -> dict[str, Any]:
+    """The event's fields: the whole local day (starting a few minutes from now if the day has begun), its
+    words in ``language`` (the server's: ``HRC_DEFAULT_LANGUAGE``); the marker stays as it is (it finds the event)."""
+    _ = translator(language)
     start = datetime.combine(date.date, time(0, 0), zone)
     end = datetime.combine(date.date, time(23, 59), zone)
     start = max(start, now + timedelta(minutes=5))
     return {
         "name": date.name[:100],
-        "description": f"{date.name}: a date of the Human Rights Cities campaign. {marker(date.slug)}"[:1000],
+        "description": (_("{name}: a date of the Human Rights Cities campaign.").format(name=date.name)
+                        + f" {marker(date.slug)}")[-1000:],
         "scheduled_start_time": start.isoformat(),
         "scheduled_end_time": max(end, start + timedelta(minutes=30)).isoformat(),
         "entity_type": EXTERNAL,
         "privacy_level": GUILD_ONLY,
-        "entity_metadata": {"location": LOCATION},
+        "entity_metadata": {"location": _(LOCATION)},
     }
 
 
@@ -90,12 +94,12 @@ async def sync_events(runtime: Runtime, http: discord.http.HTTPClient) -> SyncRe
                     existing = await http.get_scheduled_events(int(guild), False)
                 found = next((e for e in existing if marker(slug) in (e.get("description") or "")), None)
                 if found is None:
-                    found = await http.create_guild_scheduled_event(int(guild), **payload(date, zone, now))
+                    found = await http.create_guild_scheduled_event(int(guild), **payload(date, zone, now, runtime.ctx.default_language))
                     result.created += 1
                 async with runtime.db.transaction() as session:
                     await event_queries.record(session, row.id, now, event_id=str(found["id"]))
             elif (row.name, row.date) != (date.name, date.date):
-                await http.edit_scheduled_event(int(guild), int(row.event_id), **payload(date, zone, now))
+                await http.edit_scheduled_event(int(guild), int(row.event_id), **payload(date, zone, now, runtime.ctx.default_language))
                 async with runtime.db.transaction() as session:
                     await event_queries.record(session, row.id, now, name=date.name, date=date.date)
                 result.edited += 1

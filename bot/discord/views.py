@@ -108,7 +108,8 @@ async def run_button(interaction: discord.Interaction, text: str, guild: str | N
         return
     embeds = list(interaction.message.embeds) or [render(reply)[0].copy()]  # copied: we add a field below
     decision, _allowed = render(reply)
-    embeds[0].add_field(name="Decision", value=f"{decision.description or ''} ({interaction.user.mention})"[:1024], inline=False)
+    _ = translator(reply.language)
+    embeds[0].add_field(name=_("Decision"), value=f"{decision.description or ''} ({interaction.user.mention})"[:1024], inline=False)
     await interaction.edit_original_response(
         embeds=embeds, view=buttons(reply, guild), allowed_mentions=discord.AllowedMentions.none()
     )

@@ -196,7 +196,7 @@ async def test_the_users_cache_refreshes_daily_and_returns_the_locale(slack: Sla
 async def test_channels_are_listed_as_slack_channel_links(slack: SlackBot) -> None:
     await slack.command("channel set days", user="USEC", name="sec", channel="CDAYS")
     listing = await slack.command("channels")
-    assert "slack · <#CDAYS>" in block_texts(listing["blocks"], only_type="mrkdwn")
+    assert "Slack · <#CDAYS>" in block_texts(listing["blocks"], only_type="mrkdwn")
     assert "#general" in listing["text"]  # the plain fallback names it
 
 

@@ -1,0 +1,95 @@
+"""A checker that fails when English is left in a Spanish or French answer.
+
+Two checks, both built from the catalogues so that they follow new strings without a hand list:
+- **sentences**: any piece (14+ characters between placeholders) of an English message that the language
+  translates;
+- **words**: any word (3+ letters) of the English messages that never occurs in that language's
+  translations, nor in the official names of UN days, nor among the names every language shares
+  (``SHARED``). ``→ message to @bob`` fails in Spanish on ``message``.
+
+Left out before checking: links, commands in backticks, ``/hrc …`` lines typed by the test, mentions and
+channel names (``@ana``, ``#general``), and whatever the test says people typed (``typed=``: city names, an announcement's own text). The official
+English name of a UN day that has no Spanish or French name may appear (the day-names file decides).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from handlers import catalogues
+from handlers.calendar import un_days
+from handlers.day_names import official_names
+from handlers.i18n import translator
+
+WORD = re.compile(r"[^\W\d_]{3,}")
+_SKIP = re.compile(r"https?://\S+|`[^`]*`|/hrc\b[^\n]*|<[@#!][^>]*>|\{[^}]*\}|\b\w+/\w+\b|[@#][\w.-]+")
+# Names and codes that are the same in every language (products, acronyms, formats).
+SHARED = frozenset({"slack", "discord", "uclg", "csv", "json", "xlsx", "excel", "iana", "https", "ics", "url",
+                    "png", "hrc", "bot", "ctrl", "utc", "gmt"})
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(_SKIP.sub(" ", text))}
+
+
+def _strings(value: object) -> list[str]:
+    return [value] if isinstance(value, str) else [v for v in value if v] if value else []  # type: ignore[union-attr]
+
+
+@lru_cache(maxsize=4)
+def english_only_words(language: str) -> frozenset[str]:
+    """Words of the English messages that ``language``'s own messages and day names never use."""
+    english: set[str] = set()
+    for message in catalogues.read(catalogues.TEMPLATE):
+        for text in _strings(message.id):
+            english |= _words(text)
+    native: set[str] = set()
+    for message in catalogues.read(catalogues.po_path(language), language):
+        for text in _strings(message.string):
+            native |= _words(text)
+    for names in official_names().values():
+        native |= _words(names.get(language, ""))
+    return frozenset(english - native - SHARED)
+
+
+@lru_cache(maxsize=4)
+def _allowed_day_words(language: str) -> frozenset[str]:
+    """Words of the English names of the days with no official name in ``language`` (shown as they are)."""
+    named = official_names()
+    return frozenset(w for day in un_days() if language not in named.get(day.slug, {}) for w in _words(day.name))
+
+
+@lru_cache(maxsize=4)
+def english_sentences(language: str) -> frozenset[str]:
+    """Pieces of English sentences (between placeholders, 14+ characters) that ``language`` translates."""
+    _ = translator(language)
+    fragments: set[str] = set()
+    for message in catalogues.read(catalogues.TEMPLATE):
+        if not message.id or not isinstance(message.id, str) or message.id.startswith("/hrc"):
+            continue
+        if _(message.id) == message.id:
+            continue
+        for piece in re.split(r"\{[^}]*\}|`[^`]*`", message.id):
+            if len(piece.strip()) >= 14:
+                fragments.add(piece.strip())
+    return frozenset(fragments)
+
+
+def english_in(text: str, language: str, *, typed: tuple[str, ...] = ()) -> list[str]:
+    """What is English in ``text`` (meant to be in ``language``): sentences, then ``line: word`` pairs."""
+    for name in sorted(typed, key=len, reverse=True):
+        text = text.replace(name, " ")
+    found = sorted(f for f in english_sentences(language) if f in text)
+    suspects = english_only_words(language) - _allowed_day_words(language)
+    for line in text.splitlines():
+        words = sorted(w for w in _words(line) if w in suspects)
+        if words:
+            found.append(f"{line.strip()!r}: {', '.join(words)}")
+    return found
+
+
+def assert_no_english(text: str, language: str, *, typed: tuple[str, ...] = ()) -> None:
+    """Fail, listing each English sentence and each line with English words, when ``text`` has any."""
+    found = english_in(text, language, typed=typed)
+    assert not found, f"English left in the {language} conversation:\n" + "\n".join(found) + f"\n---\n{text}"
