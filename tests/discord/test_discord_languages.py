@@ -1,12 +1,19 @@
-"""Discord in Spanish and French: localized command names synced, answers in the client's language."""
+"""Discord in Spanish and French: localized command names synced, answers in the client's language, and a whole
+conversation (answers, notices, prompts, an announcement's Spanish version) with no English left."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
+from bot.broadcast import BroadcastWorker
+from bot.scheduler import PromptScheduler
 from tests.discord.conftest import DiscordBot, embed_text
 from tests.discord.test_discord_tree import run, synced
-from tests.fakes.discord_api import slash
+from tests.english import assert_no_english
+from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, Channel, slash
 
 SEC = "500000000000000002"
 LOCALES = ("es-ES", "es-419", "fr")
@@ -55,3 +62,86 @@ async def test_a_language_chosen_on_discord_wins_over_the_client(discord_bot: Di
     assert "Désormais, je vous écris en français." in embed_text(chosen)
     iid, _ = await discord_bot.send(2, slash(["who"], {"theme": "eau"}), locale="es-ES")
     assert "Aucune ville vérifiée ne travaille encore sur Eau et assainissement." in embed_text(await discord_bot.answer(iid))
+
+
+SEC_ROLE = {"user_id": SEC, "roles": [SECRETARIAT_ROLE_ID]}
+DAYS_ES, DAYS_FR, NEWS_ES, NEWS_EN = (Channel(f"70000000000000010{n}", name) for n, name in
+                                      enumerate(("dias", "jours", "anuncios", "news")))
+# (who, command path, options) of one conversation; the words typed are the conversation's language.
+CONVERSATIONS: dict[str, list[tuple[dict[str, Any], list[str], dict[str, Any]]]] = {
+    "es": [
+        ({}, ["city", "register"], {"city": "Bogotá", "country": "Colombia", "region": "latin-america", "themes": "vivienda, agua"}),
+        (SEC_ROLE, ["secretariat", "verify"], {"city": "Bogotá"}),
+        ({}, ["who"], {"theme": "vivienda"}),
+        ({}, ["calendar", "days"], {"month": "12"}),
+        ({}, ["calendar", "day"], {"name": "Día de los Derechos Humanos"}),
+        ({}, ["calendar", "days"], {"month": "trece"}),
+    ],
+    "fr": [
+        ({}, ["city", "register"], {"city": "Grenoble", "country": "France", "region": "europe", "themes": "logement, eau"}),
+        (SEC_ROLE, ["secretariat", "verify"], {"city": "Grenoble"}),
+        ({}, ["who"], {"theme": "logement"}),
+        ({}, ["calendar", "days"], {"month": "12"}),
+        ({}, ["calendar", "day"], {"name": "Journée des droits de l'homme"}),
+        ({}, ["calendar", "days"], {"month": "treize"}),
+    ],
+}
+SECRETARIAT_STEPS: list[tuple[list[str], dict[str, Any]]] = [
+    (["secretariat", "channel", "set"], {"what": "days", "language": "es", "timezone": "UTC", "channel": DAYS_ES}),
+    (["secretariat", "channel", "set"], {"what": "days", "language": "fr", "timezone": "UTC", "channel": DAYS_FR}),
+    (["secretariat", "channel", "set"], {"what": "announcements", "language": "es", "channel": NEWS_ES}),
+    (["secretariat", "channel", "set"], {"what": "announcements", "language": "en", "channel": NEWS_EN}),
+    (["secretariat", "announce", "new"], {"title": "Forum", "text": "Registrations are open.", "title_es": "Foro",
+                                          "text_es": "Las inscripciones están abiertas."}),
+    (["secretariat", "announce", "send"], {"id": 1}),
+]
+EXPECTED = {
+    "es": ["Gracias: Bogotá está registrada", "Quién trabaja en Vivienda", "Días de diciembre de 2026",
+           "Día de los Derechos Humanos", "«trece» no es un mes", "Vista previa del anuncio n.º 1",
+           "la versión en español", "Uso:"],
+    "fr": ["Merci : Grenoble est inscrite", "Qui travaille sur Logement", "Journées de décembre 2026",
+           "Journée des droits de l'homme", "« treize » n’est pas un mois", "Aperçu de l’annonce n° 1",
+           "la version en espagnol", "Syntaxe :"],
+}
+
+
+def seen(message: dict[str, Any]) -> str:
+    """What a reader sees of a message: its text, embeds and button labels."""
+    labels = [c.get("label") or "" for row in message.get("components") or [] for c in row.get("components", [])]
+    return "\n".join([message.get("content") or "", embed_text(message), *labels])
+
+
+def posted_in(bot: DiscordBot, channel_id: str) -> str:
+    return "\n".join(seen(c.body or {}) for c in bot.fake.calls
+                     if c.method == "POST" and c.path == f"/channels/{channel_id}/messages")
+
+
+@pytest.mark.parametrize(("language", "locale"), [("es", "es-ES"), ("fr", "fr")])
+async def test_a_whole_discord_conversation_in_spanish_and_in_french(discord_bot: DiscordBot, language: str, locale: str) -> None:
+    bot = discord_bot
+    bot.runtime.ctx.default_language = language  # the secretariat channel's notices
+    bot.runtime.ctx.clock = lambda: datetime(2026, 12, 10, 9, 30, tzinfo=UTC)
+    steps = [*CONVERSATIONS[language], *((SEC_ROLE, path, options) for path, options in SECRETARIAT_STEPS)]
+    answers = [seen(await run(bot, path, options, locale=locale, **who)) for who, path, options in steps]
+    await PromptScheduler(bot.runtime).tick()
+    await BroadcastWorker(bot.runtime).run_once()
+
+    said = "\n".join(answers)
+    for line in EXPECTED[language]:
+        assert line in said, f"{line!r} missing from:\n{said}"
+    typed = ("Bogotá", "Grenoble", "Registrations are open.", "Las inscripciones están abiertas.")
+    assert_no_english(said, language, typed=typed)
+    days_channels = {DAYS_ES.id, DAYS_FR.id, NEWS_ES.id, NEWS_EN.id}
+    others = "\n".join(seen(c.body or {}) for c in bot.fake.calls if c.method == "POST" and c.path.endswith("/messages")
+                       and c.path.split("/")[2] not in days_channels)
+    assert "Bogotá" in others or "Grenoble" in others  # the notices: to the secretariat channel and to the registrant
+    assert_no_english(others, language, typed=typed)
+    assert "Hoy: Día de los Derechos Humanos" in posted_in(bot, DAYS_ES.id)
+    assert "Aujourd’hui : Journée des droits de l'homme" in posted_in(bot, DAYS_FR.id)
+    assert_no_english(posted_in(bot, DAYS_ES.id), "es")
+    assert_no_english(posted_in(bot, DAYS_FR.id), "fr")
+    spanish = posted_in(bot, NEWS_ES.id)
+    assert "Foro" in spanish and "Las inscripciones están abiertas." in spanish and "Registrations" not in spanish
+    assert_no_english(spanish, "es", typed=typed)
+    english = posted_in(bot, NEWS_EN.id)
+    assert "Registrations are open." in english and "Campaign secretariat" in english
