@@ -87,3 +87,22 @@ async def test_help_for_a_word_that_is_a_command_and_a_group_lists_both(chat) ->
 
     text = render_text(await chat.say("sec", "/hrc help days"))
     assert "/hrc days [MONTH]" in text and "/hrc days add name:" in text and "/hrc days remove NAME" in text
+
+
+@pytest.mark.parametrize(("language", "line", "said", "usage"), [
+    ("en", "/hrc channel set", "Say what this channel gets: “days” (UN-day prompts) or “announcements”",
+     "/hrc channel set days|announcements"),
+    ("en", "/hrc export", "Say what to export: “cities” or “practices”.", "/hrc export cities|practices"),
+    ("en", "/hrc announce confirm", "Give the announcement's number, e.g. 12", "/hrc announce confirm ID"),
+    ("es", "/hrc canal activar", "Indica qué recibe este canal: «días»", "/hrc canal activar días|anuncios"),
+    ("es", "/hrc exportar", "Indica qué exportar: «ciudades» o «prácticas».", "/hrc exportar ciudades|prácticas"),
+    ("fr", "/hrc annoncer annuler", "Indiquez le numéro de l’annonce", "/hrc annoncer annuler NUMÉRO"),
+    ("fr", "/hrc qui", "Indiquez le thème.", "/hrc qui THÈME"),
+])
+async def test_a_missing_main_argument_is_asked_for_in_the_users_words_with_the_usage(
+    chat, language: str, line: str, said: str, usage: str  # type: ignore[no-untyped-def]
+) -> None:
+    reply = await chat.say("sec", line, language, secretariat=True)
+    assert reply.is_error and said in reply.text, reply.text
+    assert reply.usage and reply.usage.startswith(usage), reply.usage
+    assert "Tell me the what" not in reply.text and "Tell me the id" not in reply.text
