@@ -9,9 +9,13 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot import cli_data, redact
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from handlers.i18n import Translator
 
 logger = logging.getLogger("hrc_bot")
 
@@ -152,18 +156,27 @@ async def _seed(settings: Settings) -> int:
             cities, practices = await seed_demo(session)
     finally:
         await db.dispose()
-    print(f"Demo data loaded: {cities} cities and {practices} practices added.")
+    _ = _console_translator(settings)
+    print(_("Demo data loaded: {cities} cities and {practices} practices added.").format(cities=cities, practices=practices))
     return 0
 
 
 async def _run(settings: Settings) -> int:
     if not (settings.slack.enabled or settings.discord.enabled):
-        print("No Slack or Discord token set: opening the local console (see README, 'Connect to Slack').")
+        _ = _console_translator(settings)
+        print(_("No Slack or Discord token set: opening the local console (see README, “Connect to Slack”)."))
         return await _console(settings, _default_user(), True)
     from bot.platforms import run_platforms
 
     await _upgrade(settings)
     return await run_platforms(settings)
+
+
+def _console_translator(settings: Settings) -> Translator:
+    """Messages for the person at the terminal, in the console's language (HRC_CONSOLE_LOCALE, else the default)."""
+    from handlers.i18n import translator
+
+    return translator(settings.console_language or settings.default_language)
 
 
 def _default_user() -> str:
@@ -207,7 +220,8 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         if args.command == "db":
             asyncio.run(_upgrade(settings))
-            print("Database is up to date.")
+            _ = _console_translator(settings)
+            print(_("Database is up to date."))
             return 0
         if args.command == "seed-demo":
             return asyncio.run(_seed(settings))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.settings import Settings
 from handlers.exports import DATASETS
+from handlers.i18n import translator
 from handlers.tabular import FORMATS
 
 
@@ -67,7 +68,8 @@ async def run_progress(settings: Settings, chart: Path | None, locale: str | Non
     if chart is not None:
         png = next(a for a in reply.attachments if a.mime_type == "image/png")
         await asyncio.to_thread(chart.write_bytes, png.content)
-        print(f"Chart written to {chart} ({len(png.content):,} bytes).")
+        _ = translator(locale or settings.console_language or settings.default_language)
+        print(_("Chart written to {file} ({size} bytes).").format(file=chart, size=_.number(len(png.content))))
     return 0
 
 

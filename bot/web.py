@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.wiring import Runtime
 from handlers.errors import UserError
 from handlers.feeds import FEED_PATH, FILENAME, calendar_bytes
+from handlers.i18n import translator
 from handlers.ics import MIME_TYPE, clean_lang
 from handlers.types import clean_input
 from storage.health import database_state
@@ -45,7 +46,9 @@ def web_app(runtime: Runtime) -> web.Application:
             return web.Response(status=400, text=text + "\n", content_type="text/plain", charset="utf-8")
         except Exception:
             logger.exception("calendar feed failed")
-            return web.Response(status=503, text="calendar unavailable, try again later\n", content_type="text/plain")
+            _ = translator(lang)
+            return web.Response(status=503, text=_("The calendar is unavailable: try again later.") + "\n",
+                                content_type="text/plain", charset="utf-8")
         # The ETag ignores DTSTAMP (the generation time), so an unchanged calendar is not downloaded again.
         stable = b"\n".join(line for line in content.split(b"\r\n") if not line.startswith(b"DTSTAMP:"))
         etag = '"' + hashlib.sha256(stable).hexdigest()[:32] + '"'

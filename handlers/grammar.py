@@ -125,7 +125,9 @@ def _reject_unknown_keys(spec: CommandSpec, segment: str, _: Translate) -> None:
         word = match.group(1).lower()
         if _key_of(word) in spec.keys:
             continue
-        close = suggest(word, spec.keys, n=1, cutoff=0.75) if spec.keys else []
+        # Suggested in the reader's words when the typo is closer to them (``regoin:`` -> ``region:``, ``regíon:`` -> ``región:``).
+        spellings = sorted({*spec.keys, *(localized_key(key, _.language) for key in spec.keys)})
+        close = suggest(word, spellings, n=1, cutoff=0.75) if spec.keys else []
         if close:
             raise UserError(
                 _("Unknown option “{word}:”. Did you mean “{choice}:”?").format(word=word, choice=close[0]),
@@ -133,7 +135,8 @@ def _reject_unknown_keys(spec: CommandSpec, segment: str, _: Translate) -> None:
             )
         if _key_of(word) in known_elsewhere:
             raise UserError(
-                _("“{command}” has no option “{word}:”.").format(command=spec.name, word=word), usage_of=spec.name
+                _("“{command}” has no option “{word}:”.").format(command=localized_command(spec.name, _.language), word=word),
+                usage_of=spec.name,
             )
 
 
@@ -141,7 +144,8 @@ def validate(spec: CommandSpec, parsed: ParsedCommand, _: Translate) -> None:
     """Checks shared by every platform: required options, free words, length limits."""
     if spec.main is None and parsed.main:
         raise UserError(
-            _("“{command}” takes no free words (got “{words}”).").format(command=spec.name, words=parsed.main[:60]),
+            _("“{command}” takes no free words (got “{words}”).").format(
+                command=localized_command(spec.name, _.language), words=parsed.main[:60]),
             usage_of=spec.name,
         )
     if spec.main_required and not parsed.main:

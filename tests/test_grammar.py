@@ -106,3 +106,12 @@ async def test_a_missing_main_argument_is_asked_for_in_the_users_words_with_the_
     assert reply.is_error and said in reply.text, reply.text
     assert reply.usage and reply.usage.startswith(usage), reply.usage
     assert "Tell me the what" not in reply.text and "Tell me the id" not in reply.text
+
+
+def test_option_errors_name_the_command_in_the_readers_words() -> None:
+    with pytest.raises(UserError) as error:
+        parse("/hrc qui logement pays: France", translator("fr"))
+    assert "« qui » n’a pas d’option « pays: »." in error.value.message
+    with pytest.raises(UserError) as error:
+        validate(COMMANDS["themes"], parse("/hrc temas agua", translator("es")), translator("es"))
+    assert error.value.message.startswith("«temas»"), error.value.message
