@@ -92,7 +92,8 @@ SECRETARIAT_STEPS: list[tuple[list[str], dict[str, Any]]] = [
     (["secretariat", "channel", "set"], {"what": "announcements", "language": "es", "channel": NEWS_ES}),
     (["secretariat", "channel", "set"], {"what": "announcements", "language": "en", "channel": NEWS_EN}),
     (["secretariat", "announce", "new"], {"title": "Forum", "text": "Registrations are open.", "title_es": "Foro",
-                                          "text_es": "Las inscripciones están abiertas."}),
+                                          "text_es": "Las inscripciones están abiertas.",
+                                          "text_fr": "Les inscriptions sont ouvertes.", "dm": True}),
     (["secretariat", "announce", "send"], {"id": 1}),
 ]
 EXPECTED = {
@@ -129,7 +130,8 @@ async def test_a_whole_discord_conversation_in_spanish_and_in_french(discord_bot
     said = "\n".join(answers)
     for line in EXPECTED[language]:
         assert line in said, f"{line!r} missing from:\n{said}"
-    typed = ("Bogotá", "Grenoble", "Registrations are open.", "Las inscripciones están abiertas.")
+    typed = ("Bogotá", "Grenoble", "Registrations are open.", "Las inscripciones están abiertas.",
+             "Les inscriptions sont ouvertes.")
     assert_no_english(said, language, typed=typed)
     days_channels = {DAYS_ES.id, DAYS_FR.id, NEWS_ES.id, NEWS_EN.id}
     others = "\n".join(seen(c.body or {}) for c in bot.fake.calls if c.method == "POST" and c.path.endswith("/messages")
@@ -145,3 +147,6 @@ async def test_a_whole_discord_conversation_in_spanish_and_in_french(discord_bot
     assert_no_english(spanish, "es", typed=typed)
     english = posted_in(bot, NEWS_EN.id)
     assert "Registrations are open." in english and "Campaign secretariat" in english
+    # ana, a focal point, by direct message: the version of the language she reads (Spanish, or French).
+    mine = {"es": "Las inscripciones están abiertas.", "fr": "Les inscriptions sont ouvertes."}[language]
+    assert mine in others and "Registrations" not in others, others

@@ -27,7 +27,7 @@ CONVERSATIONS = {
         ("USEC", "CANUN", "canal activar anuncios idioma: es"),
         ("USEC", "CEN", "canal activar anuncios idioma: en"),
         ("USEC", "CGEN", "anunciar título: Forum texto: Registrations are open. título_es: Foro "
-                         "texto_es: Las inscripciones están abiertas."),
+                         "texto_es: Las inscripciones están abiertas. texto_fr: Les inscriptions sont ouvertes. privado: sí"),
         ("USEC", "CGEN", "anunciar confirmar 1"),
     ],
     "fr": [
@@ -42,7 +42,7 @@ CONVERSATIONS = {
         ("USEC", "CANUN", "canal activer annonces langue: es"),
         ("USEC", "CEN", "canal activer annonces langue: en"),
         ("USEC", "CGEN", "annoncer titre: Forum texte: Registrations are open. titre_es: Foro "
-                         "texte_es: Las inscripciones están abiertas."),
+                         "texte_es: Las inscripciones están abiertas. texte_fr: Les inscriptions sont ouvertes. privé: oui"),
         ("USEC", "CGEN", "annoncer confirmer 1"),
     ],
 }
@@ -84,7 +84,8 @@ async def test_a_whole_slack_conversation_in_spanish_and_in_french(slack: SlackB
     notices = "\n".join(message_text(p) for p in slack.fake.called("chat.postMessage")
                         if p["channel"] in ("CSEC", "UANA", "USEC", "DUANA", "DUSEC"))
     assert notices.strip()
-    typed = ("Bogotá", "Grenoble", "Registrations are open.", "Las inscripciones están abiertas.")
+    typed = ("Bogotá", "Grenoble", "Registrations are open.", "Las inscripciones están abiertas.",
+             "Les inscriptions sont ouvertes.")
     assert_no_english(said + "\n" + notices, language, typed=typed)
     # Each channel in its own language: the day-of prompts, the announcement's Spanish version, else the main text.
     assert "Hoy: Día de los Derechos Humanos" in posts(slack, "CDIAS")
@@ -96,3 +97,8 @@ async def test_a_whole_slack_conversation_in_spanish_and_in_french(slack: SlackB
     assert_no_english(spanish, "es", typed=typed)
     english = posts(slack, "CEN")
     assert "Registrations are open." in english and "Campaign secretariat" in english
+    # ana, a focal point, by direct message: the version of the language she reads (Spanish, or French).
+    dm = "\n".join(message_text(p) for p in slack.fake.called("chat.postMessage")
+                   if p["channel"] in ("UANA", "DUANA") and "inscri" in message_text(p))
+    mine = {"es": "Las inscripciones están abiertas.", "fr": "Les inscriptions sont ouvertes."}[language]
+    assert mine in dm and "Registrations" not in dm, dm
