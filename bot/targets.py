@@ -23,7 +23,7 @@ async def delivery_failed(runtime: Runtime, platform: str, kind: str, target: st
         return
     async with runtime.db.transaction() as session:
         paused = await channel_queries.pause(session, platform, target, error.reason, runtime.ctx.now())
-        notice = paused_notice(paused, error.reason) if paused else None
+        notice = paused_notice(paused, error.reason, runtime.ctx.default_language) if paused else None
     if notice is not None:
         logger.warning("%s channel %s paused: %s", platform, target, error.reason)
         await runtime.notices.deliver((notice,))

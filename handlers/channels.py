@@ -166,9 +166,10 @@ def days_settings(channel: Channel, ctx: Context, _: Translate) -> str:
     return f"{how} · " + _("themes: {themes}").format(themes=what) + language + "."
 
 
-def paused_notice(rows: list[Channel], reason: str) -> Notice:
-    """Tell the secretariat, once, that a channel was paused and how to resume it."""
-    _ = translator("en")
+def paused_notice(rows: list[Channel], reason: str, language: str = "en") -> Notice:
+    """Tell the secretariat, once, that a channel was paused and how to resume it (in ``language``, the
+    secretariat channel's: ``HRC_DEFAULT_LANGUAGE``)."""
+    _ = translator(language)
     first = rows[0]
     where = f"#{first.name}" if first.name else first.channel_id
     what = ", ".join(_describe(ChannelPurpose(r.purpose), _) for r in rows)
@@ -181,6 +182,7 @@ def paused_notice(rows: list[Channel], reason: str) -> Notice:
                 where=where, reason=reason, what=what),
             footer=_("Let me post there again (invite me, or give me back the permission), then run "
                      "`/hrc channel set` in it to resume. `/hrc channels` shows every channel's state."),
+            language=_.language,
         ),
     )
 

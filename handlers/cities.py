@@ -66,6 +66,7 @@ def _registration_notice(city: City, member: Member, joining: bool, locale: str,
             text=text,
             fields=tuple(fields),
             visibility=Visibility.CHANNEL,
+            language=_.language,
             actions=(
                 Action(_("Verify"), f"verify {ref}", style="primary", action_id="verify"),
                 Action(_("Reject"), f"reject {ref}", style="danger", action_id="reject"),

@@ -113,4 +113,4 @@ def digest_reply(found: list[tuple[date, Observance]], period: Digest, start: da
         else _("Today on the campaign's calendar. Does your city act on one of them? Share it with `/hrc share`.")
     ).format(date=_.date(start))
     return Reply(title=title, text=intro, items=items, footer=_("`/hrc day NAME` tells more about one day."),
-                 visibility=Visibility.CHANNEL)
+                 visibility=Visibility.CHANNEL, language=_.language)

@@ -88,7 +88,7 @@ async def day_prompt(session: AsyncSession, day: Observance, _: Translate, when:
         fields=tuple(fields),
         footer=_("Your city acts today? `/hrc act {slug}` · share a practice: `/hrc share title: … themes: … summary: …` "
                  "· `/hrc day {slug}`").format(slug=day.slug),
-        visibility=Visibility.CHANNEL,
+        visibility=Visibility.CHANNEL, language=_.language,
     )
 
 
@@ -102,7 +102,7 @@ def lead_reminder(day: Observance, when: date, lead_days: int, _: Translate, *, 
     return Reply(
         title=title.format(n=lead_days, name=day_name(day, _.language)),
         text=text.format(name=day_name(day, _.language), date=_.date(when), themes=themes),
-        visibility=Visibility.CHANNEL,
+        visibility=Visibility.CHANNEL, language=_.language,
     )
 
 
@@ -207,7 +207,7 @@ async def _acting_notices(session: AsyncSession, observances: list[Observance], 
         if slug not in by_slug:  # a campaign date removed since
             continue
         reply = replace(acting_reply(by_slug[slug], ahead, [a for a in rows if a.day_slug == slug], translator(language)),
-                        visibility=Visibility.CHANNEL)
+                        visibility=Visibility.CHANNEL, language=language)
         for platform in sorted(platforms):
             due.append(Due(f"acting:{slug}:{ahead.isoformat()}:secretariat:{platform}", "acting", platform, reply))
     return due

@@ -29,11 +29,12 @@ def _who(focal_points: list[FocalPoint]) -> list[str]:
 def _tell(ctx: Context, city: City, focal_points: list[FocalPoint], key: str,
           text: Callable[[Translate], str]) -> tuple[Notice, ...]:
     """A direct message to each focal point, in their own language (``text`` writes it for a translator)."""
-    return tuple(
-        Notice(target=NoticeTarget.MEMBER, member=member_ref(fp.member), key=f"{key}:{fp.member_id}",
-               reply=Reply(text=text(translator(recipient_language(ctx, fp.member, city.languages)))))
-        for fp in focal_points
-    )
+    notices = []
+    for fp in focal_points:
+        _ = translator(recipient_language(ctx, fp.member, city.languages))
+        notices.append(Notice(target=NoticeTarget.MEMBER, member=member_ref(fp.member), key=f"{key}:{fp.member_id}",
+                              reply=Reply(text=text(_), language=_.language)))
+    return tuple(notices)
 
 
 @command(
