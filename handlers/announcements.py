@@ -44,8 +44,6 @@ STATUS_NAMES = {
 # reads a language with no version of its own; ``text_en:`` serves when the main text is not in English.
 VERSION_LANGUAGES = LANGUAGES
 VERSION_KEYS = tuple(f"{part}_{language}" for language in VERSION_LANGUAGES for part in ("text", "title"))
-
-
 ID_PROMPT = N_("Give the announcement's number, e.g. 12 (see `/hrc announcements`).")
 
 
