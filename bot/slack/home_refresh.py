@@ -60,6 +60,7 @@ class HomeDesk:
                  clock: Callable[[], float] = time.monotonic, bucket: TokenBucket | None = None) -> None:
         self.runtime, self.client, self.users, self.clock = runtime, client, users, clock
         self.bucket = bucket or TokenBucket(PUBLISH_RATE, PUBLISH_BURST, clock=clock)
+        self.max_per_change = MAX_PER_CHANGE
         self._opened: OrderedDict[Key, tuple[float, Actor]] = OrderedDict()
         self._busy: dict[Key, bool] = {}  # being refreshed -> asked again meanwhile
         self._last: dict[Key, str] = {}  # digest of the last view published
@@ -100,7 +101,7 @@ class HomeDesk:
         self._last[key] = digest
 
     def targets(self, change: Change) -> list[Key]:
-        """The open Homes ``change`` is shown in, at most ``MAX_PER_CHANGE``, the actor's first."""
+        """The open Homes ``change`` is shown in, at most ``max_per_change``, the actor's first."""
         open_now = self._open_now()
         wanted: list[Key] = []
         actor, place = change.actor, change.place
@@ -117,7 +118,7 @@ class HomeDesk:
             if key in open_now and key not in seen and not (from_home and key == own):
                 seen.add(key)
                 found.append(key)
-        return found[:MAX_PER_CHANGE]
+        return found[: self.max_per_change]
 
     async def on_change(self, change: Change) -> None:
         """The ``Runtime`` watcher: schedule the refreshes; returns at once."""

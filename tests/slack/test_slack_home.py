@@ -277,3 +277,30 @@ async def test_shortcuts_and_homes_register_button_open_forms_in_slacks_language
     assert len(registers) == 2 and len(shares) == 1 and registers[0]["title"]["text"] != "Register your city"
     assert all(english_left(register_modal(), view, "fr") == [] for view in registers)
     assert english_left(share_modal(), shares[0], "fr") == []
+
+
+async def test_home_refreshes_are_bounded_per_change_and_folded_per_person(slack: SlackBot) -> None:
+    desk = slack.runtime.watchers[0].__self__  # type: ignore[attr-defined]
+    team = {"slack:USEC", *(f"slack:US{index}" for index in range(5))}
+    slack.runtime.ctx.secretariat = frozenset(team)
+    for index in range(5):
+        await open_home(slack, f"US{index}", f"EvB{index}")
+    await open_home(slack, "USEC", "EvB9")
+    desk.max_per_change = 3
+    await slack.command(REGISTER)  # a new registration: every open secretariat Home shows it, 3 at most are refreshed
+    await settled(slack)
+    refreshed = [user for user in ["USEC", *(f"US{index}" for index in range(5))] if len(homes(slack, user)) == 2]
+    assert len(refreshed) == 3
+
+    # Asked five times in a row: built once; and a Home identical to the one shown is not sent again.
+    actor = next(iter(desk._opened.values()))[1]
+    before = len(slack.fake.called("views.publish"))
+    for _ in range(5):
+        desk.refresh(("T1", actor.user_id), actor)
+    await settled(slack)
+    assert len(slack.fake.called("views.publish")) - before <= 1
+    before = len(slack.fake.called("views.publish"))
+    for _ in range(5):
+        desk.refresh(("T1", actor.user_id), actor)
+    await settled(slack)
+    assert len(slack.fake.called("views.publish")) == before
