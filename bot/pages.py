@@ -18,10 +18,11 @@ from typing import Protocol, TypeVar
 
 from handlers.types import Reply
 
-# What must never be cut in two: a platform token (<@U1>, <#C1>, <@123456789012345678>), one of Slack's
-# entities (&amp; &lt; &gt;), a markdown escape (a backslash and the character it escapes), a mention token
-# of the core (two private-use markers and what is between them).
-_TOKEN = re.compile(r"<[^<>\s]{1,120}>|&(?:amp|lt|gt);|\\.|\ue000[^\ue001]{0,300}\ue001", re.S)
+# What must never be cut in two: a platform token (<@U1>, <#C1>, <@123456789012345678>, <t:1:F>), Slack's
+# date token (<!date^1^{date_long_pretty} {time}|fallback>, with spaces), one of Slack's entities (&amp;
+# &lt; &gt;), a markdown escape (a backslash and the character it escapes), a mention token of the core
+# (two private-use markers and what is between them).
+_TOKEN = re.compile(r"<[^<>\s]{1,120}>|<!date\^[^<>]{1,300}>|&(?:amp|lt|gt);|\\.|\ue000[^\ue001]{0,300}\ue001", re.S)
 
 
 def safe_point(text: str, limit: int) -> int:

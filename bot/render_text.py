@@ -20,8 +20,14 @@ def plain_mentions(text: str) -> str:
     return inert_markers(MENTION_RE.sub(lambda m: _plain(m.group(1)), text))
 
 
+PREVIEW_RULE = "─" * 40  # between the messages of a preview and the reply under them
+
+
 def render_text(reply: Reply) -> str:
+    """``reply`` as plain text, whole: its preview's messages first (each as delivered), then the reply."""
     lines: list[str] = []
+    for shown in reply.preview:
+        lines += [render_text(shown), PREVIEW_RULE]
     if reply.title:
         lines += [reply.title, "=" * min(len(reply.title), 60)]
     if reply.text:

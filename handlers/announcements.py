@@ -166,28 +166,25 @@ async def announce(ctx: Context, request: Request, session: AsyncSession) -> Rep
         for p in platforms
     ] or [_("Nobody yet: no channel is set with `/hrc channel set announcements`.")]
     when = _("now") if draft.send_at is None else moment(draft.send_at, await reader_zone(ctx, request, session), _, relative=True)
-    preview = announcement_reply(draft, _.language)
     return Reply(
         title=_("Preview of announcement #{id}").format(id=draft.id),
-        text=_("This is exactly what will be posted. Sending: {when}.").format(when=when),
-        fields=(Field(_("Title"), draft.title, inline=False), Field(_("Text"), draft.text, inline=False),
-                *preview.fields, *_version_fields(draft, _), Field(_("Audience"), "\n".join(lines), inline=False),
-                *_readers_field(draft, targets, ctx.default_language, _)),
+        text=_("Above is exactly what will be posted, whole: the main text, then each language's own version. "
+               "Sending: {when}.").format(when=when),
+        preview=_previews(draft, _, ctx.default_language),
+        fields=(Field(_("Audience"), "\n".join(lines), inline=False), *_readers_field(draft, targets, ctx.default_language, _)),
         footer=_("Send with `/hrc announce confirm {id}`, or cancel with `/hrc announce cancel {id}`.").format(id=draft.id),
         actions=(Action(_("Send"), f"announce confirm {draft.id}", "primary", "send"),
                  Action(_("Cancel"), f"announce cancel {draft.id}", "danger", "cancel")),
     )
 
 
-def _version_fields(draft: Announcement, _: Translate) -> list[Field]:
-    """Each other language's title and text, as its readers will see them."""
-    fields = []
-    for version in draft.versions:
-        name = language_name(version.language, _)
-        title, text = version_of(draft, version.language)
-        fields += [Field(_("Title in {language}").format(language=name), title, inline=False),
-                   Field(_("Text in {language}").format(language=name), text, inline=False)]
-    return fields
+def _previews(draft: Announcement, _: Translate, default: str) -> tuple[Reply, ...]:
+    """The messages members will receive, each exactly as delivered: the main text (framed in the first
+    language, of the caller's, the default and the bot's, that has no version of its own), then each
+    language's version."""
+    written = [v.language for v in draft.versions]
+    main = next((lang for lang in (_.language, language_of(default), *VERSION_LANGUAGES) if lang and lang not in written), None)
+    return tuple(announcement_reply(draft, language) for language in ([main] if main else []) + written)
 
 
 def _readers_field(draft: Announcement, targets: list[Target], default: str, _: Translate) -> list[Field]:

@@ -312,6 +312,9 @@ class Reply:
     timely: bool = False  # with shareable: also depends on today's date, so cached only briefly
     # With shareable: the data it shows (handlers.cache, storage.queries.versions); None: everything.
     cache_scopes: frozenset[str] | None = None
+    # Messages shown exactly as they will be delivered, before this reply (an announcement's preview):
+    # adapters render each as they render a delivered message, then this reply under them.
+    preview: tuple[Reply, ...] = ()
 
     def is_empty(self) -> bool:
-        return not (self.text or self.title or self.fields or self.items)
+        return not (self.text or self.title or self.fields or self.items or self.preview)

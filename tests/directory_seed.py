@@ -19,7 +19,8 @@ from storage.models import (
 )
 from storage.session import Database
 
-LONG_NAME = "Saint-Rémy-de-Provence-sur-Échelles-Àçõü-Ñandú-Łódź-Þórshöfn-Ærøskøbing-Città-Ðà-Nẵng-Île-"  # 90 characters before the number
+# 96 characters before the number: diacritics of many scripts, and "&" and "*" that Slack and Discord escape.
+LONG_NAME = "Saint-Rémy-de-Provence-sur-Échelles-Àçõü-Ñandú-Łódź-Þórshöfn & Ærøskøbing-Città*Ðà-Nẵng-Île-"
 START = datetime(2025, 1, 6, tzinfo=UTC)
 
 
@@ -46,14 +47,13 @@ async def seed_directory(db: Database, cities: int, *, theme: str = "housing", r
             session.add(city)
             made.append(city)
         await session.flush()
-        for n, city in enumerate(made):
-            for k in range(focal_points):
-                member = Member(platform="discord", workspace="800000000000000001", user_id=str(600000000000000000 + n * 10 + k),
-                                display_name=f"Focal point {n}·{k} — Ñúñez-Çağlar", created_at=START)
-                session.add(member)
-                await session.flush()
-                session.add(FocalPoint(member_id=member.id, city_id=city.id, created_at=START,
-                                       status=FocalStatus.VERIFIED if n < cities else FocalStatus.PENDING))
+        members = [(n, city, Member(platform="discord", workspace="800000000000000001", user_id=str(600000000000000000 + n * 10 + k),
+                                    display_name=f"Focal point {n}·{k} — Ñúñez-Çağlar", created_at=START))
+                   for n, city in enumerate(made) for k in range(focal_points)]
+        session.add_all([m for _n, _c, m in members])
+        await session.flush()
+        session.add_all([FocalPoint(member_id=m.id, city_id=city.id, created_at=START,
+                                    status=FocalStatus.VERIFIED if n < cities else FocalStatus.PENDING) for n, city, m in members])
         for n in range(practices):
             city = made[n % max(1, cities)]
             summary = ("Participatory budgeting «à la carte» with *stars*, _underscores_ & <angles> `ticks`. " * 30)[:2000]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.deadline import Deadline
-from bot.discord.render import render_pages
+from bot.discord.render import in_messages, render_pages
 from handlers.i18n import translator
 from handlers.registry import COMMANDS
 from handlers.types import Actor, ParsedCommand, Place, Reply, Request, Visibility
@@ -157,28 +157,29 @@ def files_of(reply: Reply, embed: discord.Embed) -> tuple[discord.Embed, list[di
 
 
 async def send_reply(interaction: discord.Interaction, reply: Reply, command: ParsedCommand | None = None) -> None:
-    """Answer with ``reply``. One that needs several pages shows its first with Previous / Next when
-    ``command`` only reads and fits a button (``views.page_command``); otherwise every page is sent, one
-    message each, so nothing is left out."""
+    """Answer with ``reply``, its preview's messages first (each as it will be delivered). A reply that
+    needs several pages shows its first with Previous / Next when ``command`` only reads and fits a
+    button (``views.page_command``); otherwise every page is sent, as few messages as Discord's limits
+    allow, so nothing is left out."""
     from bot.discord.views import page_command, page_view
 
     pages = render_pages(reply)
     ephemeral = reply.visibility is not Visibility.CHANNEL or reply.is_error
-    again = page_command(command) if len(pages) > 1 else None
-    shown = pages[:1] if again or len(pages) == 1 else pages
-    for number, (embed, allowed) in enumerate(shown, 1):
+    again = page_command(command) if len(pages) > 1 and not reply.preview else None
+    shown = [page for preview in reply.preview for page in render_pages(preview)] + list(pages[:1] if again else pages)
+    messages = in_messages(shown)
+    for number, (embeds, allowed) in enumerate(messages, 1):
         extra: dict[str, object] = {}
-        if number == 1:
-            embed, files = files_of(reply, embed)
-            if files:
-                extra["files"] = files
-        view = page_view(reply, again, 1, len(pages)) if number == 1 and again else buttons(reply) if number == len(shown) else None
+        if number == 1 and reply.attachments:
+            embeds[0], files = files_of(reply, embeds[0])
+            extra["files"] = files
+        view = (page_view(reply, again, 1, len(pages)) if again else buttons(reply)) if number == len(messages) else None
         if view is not None:
             extra["view"] = view
         if not interaction.response.is_done():
-            await interaction.response.send_message(embed=embed, allowed_mentions=allowed, ephemeral=ephemeral, **extra)
+            await interaction.response.send_message(embeds=embeds, allowed_mentions=allowed, ephemeral=ephemeral, **extra)
         else:
-            await interaction.followup.send(embed=embed, allowed_mentions=allowed, ephemeral=ephemeral, **extra)
+            await interaction.followup.send(embeds=embeds, allowed_mentions=allowed, ephemeral=ephemeral, **extra)
 
 
 async def answer(interaction: discord.Interaction, command: ParsedCommand, *, channel: Any = None) -> Reply | None:

@@ -196,3 +196,40 @@ def _render_pages(reply: Reply) -> tuple[Rendered, ...]:
             embed.set_footer(text=text)
         out.append((embed, allowed(title_mentions | page.mentioned)))
     return tuple(out)
+
+
+MESSAGE_EMBEDS = 10  # embeds in one message
+
+
+def in_messages(pages: list[Rendered]) -> list[tuple[list[discord.Embed], discord.AllowedMentions]]:
+    """Embeds grouped, in order, into as few messages as Discord allows (10 embeds and 6,000 characters
+    across them a message), each with the mentions its embeds may ping."""
+    groups: list[list[Rendered]] = []
+    total = 0
+    for page in pages:
+        size = len(page[0])
+        if not groups or len(groups[-1]) >= MESSAGE_EMBEDS or total + size > TOTAL_MAX:
+            groups.append([])
+            total = 0
+        groups[-1].append(page)
+        total += size
+    out = []
+    for group in groups:
+        users = {u.id for _embed, a in group if isinstance(a.users, list) for u in a.users}
+        out.append(([embed for embed, _a in group], allowed(users)))
+    return out
+
+
+def with_decision(embeds: list[discord.Embed], name: str, value: str) -> list[discord.Embed]:
+    """``embeds`` (copies) with a field recording a decision on the last one, or, when that embed has no
+    room (25 fields, 6,000 characters across the message), in an embed of its own; when the message has
+    no room for that either, the decision alone replaces them."""
+    embeds = [embed.copy() for embed in embeds]
+    name, value = cut(name, FIELD_NAME_MAX), cut(value, FIELD_VALUE_MAX)
+    cost = len(name) + len(value)
+    total = sum(len(embed) for embed in embeds)
+    if embeds and len(embeds[-1].fields) < FIELDS_MAX and total + cost <= TOTAL_MAX:
+        embeds[-1].add_field(name=name, value=value, inline=False)
+        return embeds
+    own = discord.Embed(colour=INFO_COLOUR).add_field(name=name, value=value, inline=False)
+    return [*embeds, own] if len(embeds) < MESSAGE_EMBEDS and total + cost <= TOTAL_MAX else [own]

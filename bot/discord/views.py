@@ -20,7 +20,7 @@ from bot.discord.interactions import (
     send_reply,
     serves_guild,
 )
-from bot.discord.render import render, render_pages
+from bot.discord.render import render, render_pages, with_decision
 from handlers.dispatch import parse_or_none
 from handlers.i18n import translator
 from handlers.registry import COMMANDS
@@ -106,10 +106,10 @@ async def run_button(interaction: discord.Interaction, text: str, guild: str | N
     if reply.is_error or interaction.message is None:
         await send_reply(interaction, reply)
         return
-    embeds = list(interaction.message.embeds) or [render(reply)[0].copy()]  # copied: we add a field below
     decision, _allowed = render(reply)
     _ = translator(reply.language)
-    embeds[0].add_field(name=_("Decision"), value=f"{decision.description or ''} ({interaction.user.mention})"[:1024], inline=False)
+    embeds = with_decision(list(interaction.message.embeds) or [decision], _("Decision"),
+                           f"{decision.description or ''} ({interaction.user.mention})")
     await interaction.edit_original_response(
         embeds=embeds, view=buttons(reply, guild), allowed_mentions=discord.AllowedMentions.none()
     )

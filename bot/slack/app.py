@@ -34,7 +34,7 @@ from bot.slack.modals import (
     submitted_command,
     zone_option,
 )
-from bot.slack.render import action_buttons, blocks_for, context, escape, fallback_text, rendered
+from bot.slack.render import action_buttons, context, escape, fallback_text, messages_for, pages_for
 from bot.slack.sharing import CANNOT_POST, register_sharing, with_share_button
 from bot.slack.shortcuts import plain_message_text, register_shortcuts
 from bot.slack.users import SlackUsers
@@ -64,22 +64,61 @@ def form_values(command: ParsedCommand | None) -> dict[str, str] | None:
 
 
 def message_of(reply: Reply, team_id: str, command: ParsedCommand | None = None, text: str = "",
-               locale: str = "en") -> dict[str, Any]:
+               locale: str = "en", page: int = 1) -> dict[str, Any]:
     """The message for the caller: an ack body or a response_url payload (files follow it: bot.slack.files).
-    ``command`` and ``text`` are what was typed: shareable answers get a "Share in channel" button."""
-    fallback, blocks = rendered(reply, team_id)
+    ``command`` and ``text`` are what was typed: shareable answers get a "Share in channel" button; an
+    answer of several pages shows ``page`` with Previous / Next when ``command`` only reads (else
+    ``messages_of`` gives every page)."""
+    return messages_of(reply, team_id, command, text, locale, page)[0]
+
+
+def messages_of(reply: Reply, team_id: str, command: ParsedCommand | None = None, text: str = "",
+                locale: str = "en", page: int = 1) -> list[dict[str, Any]]:
+    """Every message of the answer: one page with Previous / Next when ``command`` only reads; otherwise
+    the preview's messages and every page, so nothing is left out."""
+    fallback, pages = fallback_text(reply), pages_for(reply, team_id)
+    again = page_command(command) if len(pages) > 1 and not reply.preview else None
+    if again:
+        number = min(max(1, page), len(pages))
+        messages = [[*pages[number - 1], page_buttons(again, number, len(pages), reply.language)]]
+    else:
+        messages = messages_for(reply, team_id)
     language = reply.language or locale  # the reader's language, as the core chose it
     if note := upload_note(reply, language):
-        blocks = [*blocks, context(escape(note))]
-    return {
-        "text": fallback,
-        "blocks": with_share_button(command, text, reply, blocks, language),
-        "response_type": "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral",
-    }
+        messages[0] = [*messages[0], context(escape(note))]
+    messages[-1] = with_share_button(command, text, reply, messages[-1], language)
+    kind = "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral"
+    return [{"text": fallback, "blocks": blocks, "response_type": kind} for blocks in messages]
+
+
+PAGE_ACTION = "hrc_page_"
+
+
+def page_command(command: ParsedCommand | None) -> str | None:
+    """The grammar text that runs ``command`` again, when it only reads (a page never repeats a write)."""
+    if command is None or command.name not in COMMANDS or COMMANDS[command.name].writes:
+        return None
+    text = " ".join(part for part in (command.name, command.main, *(f"{k}: {v}" for k, v in command.options.items() if v)) if part)
+    return text if len(text) < 1900 and parse_or_none(text) == command else None
+
+
+def page_buttons(command: str, page: int, pages: int, language: str) -> dict[str, Any]:
+    """Previous / Next: each button's value is the page it shows and the command that makes the list."""
+    _ = translator(language)
+    elements = [{"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": f"{PAGE_ACTION}{name}",
+                 "value": f"{number}:{command}"}
+                for name, label, number in (("previous", _("Previous"), page - 1), ("next", _("Next"), page + 1))
+                if 1 <= number <= pages]
+    return {"type": "actions", "block_id": "hrc_pages", "elements": elements}
+
+
+async def _respond_all(respond: Any, messages: list[dict[str, Any]]) -> None:
+    for message in messages:
+        await respond(**message, replace_original=False)
 
 
 async def _respond(respond: Any, reply: Reply, team_id: str) -> None:
-    await respond(**message_of(reply, team_id), replace_original=False)
+    await _respond_all(respond, messages_of(reply, team_id))
 
 
 # Commands whose answer depends on whether the bot can post in the channel (Place.can_post).
@@ -182,11 +221,10 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
             if not acked:
                 await ack()
             return
-        message = message_of(reply, team_id, command, clean_input(text), locale=locale)
-        if acked:
-            await respond(**message, replace_original=False)
-        else:
-            await ack(**message)
+        messages = messages_of(reply, team_id, command, clean_input(text), locale=locale)
+        if not acked:
+            await ack(**messages.pop(0))
+        await _respond_all(respond, messages)
         await upload_attachments(client, reply, channel_id=place.channel_id, user_id=actor.user_id)
         await runtime.deliver_notices(reply)
 
@@ -213,11 +251,12 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
             await ack(response_action="errors", errors=field_errors(view["callback_id"], reply.error_field, reply.text))
             return
         await ack()
-        text, blocks = fallback_text(reply), blocks_for(reply, team_id)
+        text, messages = fallback_text(reply), messages_for(reply, team_id)
         posted = False
         if reply.visibility is Visibility.CHANNEL and channel:
             try:
-                await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+                for blocks in messages:
+                    await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
                 posted = True
             except SlackApiError as error:  # a form opened from a channel the bot is not in
                 if error.response.get("error") not in CANNOT_POST:
@@ -229,7 +268,8 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
                          "It is saved; here it is.").format(channel=channel, reason=error.response.get("error", ""))
                 await client.chat_postMessage(channel=actor.user_id, text=note)
         if not posted:
-            await client.chat_postMessage(channel=actor.user_id, text=text, blocks=blocks)
+            for blocks in messages:
+                await client.chat_postMessage(channel=actor.user_id, text=text, blocks=blocks)
         await runtime.deliver_notices(reply)
 
     @app.action({"action_id": "hrc_open_register"})
@@ -266,7 +306,9 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         if not message.get("ts"):
             # An ephemeral message (the announcement preview) comes with no `message`, and only its
             # response_url can change it: the answer replaces it, so its buttons cannot be clicked again.
-            await respond(**message_of(reply, team_id), replace_original=not reply.is_error)
+            first, *rest = messages_of(reply, team_id)
+            await respond(**first, replace_original=not reply.is_error)
+            await _respond_all(respond, rest)
             await runtime.deliver_notices(reply)
             return
         if reply.is_error:
@@ -300,7 +342,27 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         reply = await runtime.answer_text_once(actor, place, plain_message_text(event["text"]), key=key, locale=locale)
         if reply is None:
             return
-        await client.chat_postMessage(channel=place.channel_id, text=fallback_text(reply), blocks=blocks_for(reply, team_id))
+        for blocks in messages_for(reply, team_id):
+            await client.chat_postMessage(channel=place.channel_id, text=fallback_text(reply), blocks=blocks)
         await runtime.deliver_notices(reply)
+
+    @app.action(re.compile(f"^{PAGE_ACTION}"))
+    async def page_clicked(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+        """Previous / Next: the command runs again (it only reads) and the page asked for is shown; in
+        place on an answer only the clicker sees, else as a fresh answer only they see."""
+        await ack()
+        number, _sep, text = str(action.get("value", "")).partition(":")
+        command = parse_or_none(text)
+        if command is None or page_command(command) is None or not number.isdigit():
+            return
+        team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
+        user = body.get("user", {})
+        actor, locale = await users.actor_and_locale(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
+        channel = body.get("channel", {}).get("id") or (body.get("container") or {}).get("channel_id", "")
+        request = Request(actor=actor, place=Place("slack", team_id, channel), command=command, locale=locale)
+        reply = await runtime.answer(request)
+        in_place = not (body.get("message") or {}).get("ts")  # an ephemeral answer comes with no message
+        message = message_of(reply, team_id, command, text, locale, page=int(number))
+        await respond(**{**message, "response_type": "ephemeral"}, replace_original=in_place and not reply.is_error)
 
     return app

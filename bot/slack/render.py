@@ -1,18 +1,23 @@
 """Reply -> Block Kit, within Slack's limits, with user text escaped so it never pings.
 
-Limits (PLATFORM_FACTS.md): 50 blocks a message, 3,000 characters a section text, 10 fields a
-section (2,000 characters each), 150 characters a header, 75 characters a button label. Blocks are built
-with slack_sdk's models, whose ``to_dict`` checks those limits: a block out of them fails here, not at Slack.
+Limits (Slack's Block Kit reference): 50 blocks a message, 3,000 characters a section text, 10 fields a
+section (2,000 characters each), 150 characters a header, 75 characters a button label, 2,000 a button
+value. A reply that does not fit is divided into pages by ``bot.pages`` (never cut): text is escaped
+first and then divided, at line breaks or spaces, never inside an entity such as ``&lt;``. Blocks are
+built with slack_sdk's models, whose ``to_dict`` checks those limits: a block out of them fails here,
+not at Slack.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, HeaderBlock, SectionBlock
 from slack_sdk.models.blocks.basic_components import MarkdownTextObject, PlainTextObject
 
+from bot.pages import Unit, paginate, safe_point, units_of
 from bot.render_text import render_text
 from handlers.i18n import translator
 from handlers.types import (
@@ -31,6 +36,11 @@ SECTION_MAX = 3000
 FIELD_MAX = 2000
 HEADER_MAX = 150
 FALLBACK_MAX = 3000
+FIELDS_PER_SECTION = 10
+BUTTON_MAX, VALUE_MAX = 75, 2000
+# Blocks every page leaves free for what the app adds to a message: the "Share in channel" button, a
+# note about files, the Previous / Next buttons.
+RESERVED = 3
 PLATFORM_NAMES = {"discord": "Discord", "slack": "Slack", "console": "console"}
 
 
@@ -71,7 +81,9 @@ def mrkdwn(text: str, team_id: str | None = None) -> str:
 
 
 def cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """``text`` whole when it fits, else shortened to ``limit`` characters ending with "…", never inside an
+    entity (``&lt;``) or a ``<…>`` token. For labels and headers only: lists are divided (``pages_for``)."""
+    return text if len(text) <= limit else text[: safe_point(text, limit - 1)] + "…"
 
 
 def plain(text: str, limit: int) -> PlainTextObject:
@@ -95,8 +107,8 @@ def action_buttons(reply: Reply | Item, block_id: str = "hrc_actions") -> dict[s
     """An actions block with the buttons of a reply or of one of its items (at most 5)."""
     buttons = [
         ButtonElement(
-            text=cut(action.label, 75), action_id=f"hrc_action_{action.action_id or index}",
-            value=cut(action.command, 2000), style=action.style if action.style in ("primary", "danger") else None,
+            text=cut(action.label, BUTTON_MAX), action_id=f"hrc_action_{action.action_id or index}",
+            value=action.command[:VALUE_MAX], style=action.style if action.style in ("primary", "danger") else None,
         )
         for index, action in enumerate(reply.actions[:5])
     ]
@@ -109,30 +121,77 @@ def _rendered_shared(reply: Reply, team_id: str | None) -> tuple[str, list[dict[
 
 
 def rendered(reply: Reply, team_id: str | None = None) -> tuple[str, list[dict[str, Any]]]:
-    """Fallback text and blocks. A shareable reply (served again and again from the reply cache) is
-    rendered once per workspace; callers must not mutate what they get."""
+    """Fallback text and the first page's blocks. A shareable reply (served again and again from the reply
+    cache) is rendered once per workspace; callers must not mutate what they get."""
     if reply.shareable:
         return _rendered_shared(reply, team_id)
     return fallback_text(reply), blocks_for(reply, team_id)
 
 
-def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool = True,
-               limit: int = MAX_BLOCKS) -> list[dict[str, Any]]:
-    """The Block Kit blocks of ``reply``, at most ``limit`` (50 in a message, 100 in a view)."""
-    blocks: list[dict[str, Any]] = []
-    if reply.title:
-        blocks.append(HeaderBlock(text=plain(reply.title, HEADER_MAX)).to_dict())
-    if reply.text:
-        blocks.append(section(("⚠️ " if reply.is_error else "") + mrkdwn(reply.text, team_id)))
-    inline = [f for f in reply.fields if f.inline]
-    for start in range(0, len(inline), 10):
-        blocks.append(SectionBlock(fields=[
-            MarkdownTextObject(text=cut(f"*{mrkdwn(f.name, team_id)}*\n{mrkdwn(f.value, team_id)}", FIELD_MAX))
-            for f in inline[start : start + 10]
-        ]).to_dict())
-    for f in reply.fields:
-        if not f.inline:
-            blocks.append(section(f"*{mrkdwn(f.name, team_id)}*\n{mrkdwn(f.value, team_id)}"))
+@dataclass
+class BlockPage:
+    """One message's blocks being filled (``bot.pages.Page``): sections of text, of items (each with its
+    buttons), of fields; ``room`` blocks at most."""
+
+    room: int
+    item_buttons: dict[int, dict[str, Any]]
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    last: tuple[str, int] = ("", -1)
+    units: int = 0  # how many units it took  # what the last block holds: ("text" | "item" | "field" | "inline", group)
+
+    def _grow(self, block: dict[str, Any], extra: list[dict[str, Any]] | None = None) -> bool:
+        extra = extra or []
+        if len(self.blocks) + 1 + len(extra) > self.room:
+            return False
+        self.blocks += [block, *extra]
+        return True
+
+    def add(self, unit: Unit) -> bool:
+        if self._add(unit):
+            self.units += 1
+            return True
+        return False
+
+    def _add(self, unit: Unit) -> bool:
+        kind = "inline" if unit.where == "field" and unit.inline else unit.where
+        same = self.last == (kind, unit.group) and self.blocks and self.blocks[-1]["type"] == "section"
+        if kind == "inline":  # fields side by side: 10 a section, 2,000 characters each
+            head = f"*{unit.name}*\n" if unit.first else ""
+            if same and not unit.first and len(self.blocks[-1]["fields"][-1]["text"]) + 1 + len(unit.text) <= FIELD_MAX:
+                self.blocks[-1]["fields"][-1]["text"] += "\n" + unit.text
+                return True
+            element = {"type": "mrkdwn", "text": head + (unit.text or "—")}
+            if self.last[0] == "inline" and self.blocks and len(self.blocks[-1].get("fields", [])) < FIELDS_PER_SECTION:
+                self.blocks[-1]["fields"].append(element)
+                self.last = (kind, unit.group)
+                return True
+            if not self._grow({"type": "section", "fields": [element]}):
+                return False
+        else:
+            text = (f"*{unit.name}*\n" + (unit.text or "—")) if kind == "field" and unit.first else unit.text
+            if same and not unit.first and "text" in self.blocks[-1]:
+                current = self.blocks[-1]["text"]["text"]
+                if len(current) + 1 + len(text) <= SECTION_MAX:
+                    self.blocks[-1]["text"]["text"] = current + "\n" + text
+                    return True
+            buttons = [self.item_buttons[unit.group]] if kind == "item" and unit.first and unit.group in self.item_buttons else []
+            if not self._grow({"type": "section", "text": {"type": "mrkdwn", "text": text or " "}}, buttons):
+                return False
+            if buttons:  # an item's buttons stay under its first section
+                self.last = ("buttons", unit.group)
+                return True
+        self.last = (kind, unit.group)
+        return True
+
+
+def _item_line(title: str, body: str, link: str | None) -> str:
+    return "\n".join(part for part in (f"*{title}*", body, escape(link) if link else "") if part)
+
+
+def _paginated(reply: Reply, team_id: str | None, with_actions: bool, limit: int
+               ) -> tuple[list[dict[str, Any]], list[BlockPage], list[dict[str, Any]]]:
+    """The blocks above every page (the header), the pages, and the blocks below every page."""
+    head: list[dict[str, Any]] = [HeaderBlock(text=plain(reply.title, HEADER_MAX)).to_dict()] if reply.title else []
     tail: list[dict[str, Any]] = []
     if reply.usage:
         tail.append(context(f"{escape(reply.usage_label)} `{escape(reply.usage)}`"))
@@ -140,20 +199,83 @@ def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool =
         tail.append(context(mrkdwn(reply.footer, team_id)))
     if with_actions and reply.actions:
         tail.append(action_buttons(reply))
-    room = limit - len(blocks) - len(tail) - 1
-    items, shown = list(reply.items), 0
-    for index, item in enumerate(items):
-        buttons = [action_buttons(item, f"hrc_item_{index}")] if with_actions and item.actions else []
-        if 1 + len(buttons) > room:
-            break
-        line = f"*{mrkdwn(item.title, team_id)}*"
-        if item.text:
-            line += f"\n{mrkdwn(item.text, team_id)}"
-        if item.link:
-            line += f"\n{escape(item.link)}"
-        blocks += [section(line), *buttons]
-        room -= 1 + len(buttons)
-        shown += 1
-    if len(items) > shown:
-        blocks.append(context(translator(reply.language or "en")("…and {count} more.").format(count=len(items) - shown)))
-    return blocks + tail
+    room = limit - RESERVED - len(head) - len(tail) - 1  # and a line for "Page n of m"
+    item_buttons = {i: action_buttons(item, f"hrc_item_{i}") for i, item in enumerate(reply.items) if with_actions and item.actions}
+
+    def render(text: str) -> tuple[str, frozenset[int]]:
+        return mrkdwn(text, team_id), frozenset()
+
+    error = "⚠️ " if reply.is_error else ""
+    units = list(units_of(reply, render, text_max=SECTION_MAX - len(error), item_max=SECTION_MAX, field_max=FIELD_MAX - 300,
+                          field_name=lambda name: mrkdwn(name, team_id), item_line=_item_line))
+    if units and units[0].where == "text" and error:
+        units[0] = Unit("text", error + units[0].text)
+    return head, paginate(units, lambda: BlockPage(room, item_buttons)), tail
+
+
+def pages_for(reply: Reply, team_id: str | None = None, *, with_actions: bool = True,
+              limit: int = MAX_BLOCKS) -> list[list[dict[str, Any]]]:
+    """Every page of ``reply``'s blocks (at least one), each at most ``limit`` − ``RESERVED`` blocks (50
+    in a message, 100 in a view), "Page n of m" at the foot of each when there are several. A shareable
+    reply (served again and again from the reply cache) is rendered once per workspace; callers must not
+    mutate what they get."""
+    if reply.shareable and with_actions and limit == MAX_BLOCKS:
+        return _pages_shared(reply, team_id)
+    return _pages_for(reply, team_id, with_actions, limit)
+
+
+@lru_cache(maxsize=512)
+def _pages_shared(reply: Reply, team_id: str | None) -> list[list[dict[str, Any]]]:
+    return _pages_for(reply, team_id, True, MAX_BLOCKS)
+
+
+def _pages_for(reply: Reply, team_id: str | None, with_actions: bool, limit: int) -> list[list[dict[str, Any]]]:
+    head, pages, tail = _paginated(reply, team_id, with_actions, limit)
+    _ = translator(reply.language)
+    out = []
+    for number, page in enumerate(pages, 1):
+        note = [context(escape(_("Page {page} of {pages}").format(page=number, pages=len(pages))))] if len(pages) > 1 else []
+        out.append([*head, *map(_checked, page.blocks), *note, *tail])
+    return out
+
+
+def _checked(block: dict[str, Any]) -> dict[str, Any]:
+    """A section filled by ``BlockPage``, built again through slack_sdk's model so its limits are checked."""
+    if block.get("type") != "section":
+        return block
+    if "fields" in block:
+        return SectionBlock(fields=[MarkdownTextObject(text=f["text"]) for f in block["fields"]]).to_dict()
+    return SectionBlock(text=MarkdownTextObject(text=block["text"]["text"])).to_dict()
+
+
+def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool = True,
+               limit: int = MAX_BLOCKS) -> list[dict[str, Any]]:
+    """The blocks of ``reply``'s first page, at most ``limit`` − ``RESERVED`` (50 in a message, 100 in a
+    view), for a place that shows one page (App Home); when there are more, it says how many entries it
+    leaves out. ``pages_for`` gives every page."""
+    head, pages, tail = _paginated(reply, team_id, with_actions, limit)
+    note: list[dict[str, Any]] = []
+    if len(pages) > 1:
+        _ = translator(reply.language)
+        hidden = sum(page.units for page in pages[1:])
+        note = [context(escape(_.ngettext("…and {count} more not shown here.", "…and {count} more not shown here.",
+                                          hidden).format(count=hidden)))]
+    return [*head, *map(_checked, pages[0].blocks), *note, *tail]
+
+
+def messages_for(reply: Reply, team_id: str | None = None) -> list[list[dict[str, Any]]]:
+    """Every block of ``reply`` in as few messages as Slack allows: its preview's messages first (each as it
+    will be delivered, a divider after each), then each of its pages."""
+    room = MAX_BLOCKS - RESERVED
+    messages: list[list[dict[str, Any]]] = []
+    for shown in reply.preview:
+        for page in pages_for(shown, team_id):
+            page = [*page, {"type": "divider"}]
+            if not messages or len(messages[-1]) + len(page) > room:
+                messages.append([])
+            messages[-1] += page
+    for number, page in enumerate(pages_for(reply, team_id)):
+        if number or not messages or len(messages[-1]) + len(page) > room:
+            messages.append([])
+        messages[-1] += page
+    return messages

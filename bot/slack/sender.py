@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.dm_channels import DmChannels
 from bot.outbound import DeliveryError, PermanentError, RateLimited, TargetUnreachable, TransientError
 from bot.ratelimit import TokenBucket
-from bot.slack.render import blocks_for, fallback_text
+from bot.slack.render import fallback_text, messages_for
 from handlers.types import MemberRef, Reply
 
 METADATA_EVENT = "hrc_delivery"
@@ -70,14 +70,18 @@ class SlackSender:
         if delivery_key:
             # The key rides on the message, so a re-send after a crash can first look for it.
             kwargs["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": delivery_key}}
-        try:
-            response = await self.client.chat_postMessage(
-                channel=channel, text=fallback_text(reply), blocks=blocks_for(reply, self.team_id),
-                unfurl_links=False, unfurl_media=False, **kwargs,
-            )
-        except Exception as error:  # noqa: BLE001 - classified for the caller
-            raise classify(error) from None
-        return str(response.get("ts", "")), str(response.get("channel", "") or channel)
+        first, where = "", channel
+        # A long reply goes out page by page (never cut); the key rides on the first message.
+        for blocks in messages_for(reply, self.team_id):
+            try:
+                response = await self.client.chat_postMessage(
+                    channel=where, text=fallback_text(reply), blocks=blocks, unfurl_links=False, unfurl_media=False, **kwargs,
+                )
+            except Exception as error:  # noqa: BLE001 - classified for the caller
+                raise classify(error) from None
+            if not first:
+                first, where, kwargs = str(response.get("ts", "")), str(response.get("channel", "") or channel), {}
+        return first, where
 
     async def send_to_member(self, member: MemberRef, reply: Reply, *, delivery_key: str | None = None) -> str:
         ts, channel = await self._post(member.user_id, reply, delivery_key)  # no conversations.open

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.files import upload_attachments
-from bot.slack.render import MAX_BLOCKS, blocks_for, context, fallback_text
+from bot.slack.render import MAX_BLOCKS, context, fallback_text, messages_for
 from bot.slack.users import SlackUsers
 from bot.wiring import Runtime
 from handlers.dispatch import parse_or_none
@@ -67,11 +67,12 @@ def register_sharing(app: AsyncApp, runtime: Runtime, users: SlackUsers) -> None
             await _settle(runtime, key, DeliveryStatus.FAILED, "error reply")
             await respond(text=fallback_text(reply), response_type="ephemeral", replace_original=False)
             return
-        blocks = blocks_for(reply, team_id)[: MAX_BLOCKS - 1]
-        blocks.append(context(_("Shared by {who}").format(who=f"<@{actor.user_id}>")))
+        messages = messages_for(reply, team_id)  # every page: a shared answer has no buttons to turn them
+        messages[-1] = [*messages[-1], context(_("Shared by {who}").format(who=f"<@{actor.user_id}>"))]
         try:
-            await client.chat_postMessage(channel=channel, text=fallback_text(reply), blocks=blocks,
-                                          unfurl_links=False, unfurl_media=False)
+            for blocks in messages:
+                await client.chat_postMessage(channel=channel, text=fallback_text(reply), blocks=blocks,
+                                              unfurl_links=False, unfurl_media=False)
         except SlackApiError as error:
             code = str(error.response.get("error"))
             await _settle(runtime, key, DeliveryStatus.FAILED, code)

@@ -195,7 +195,9 @@ async def test_each_channel_and_person_gets_the_version_in_their_language_else_t
     preview = render_text(await say(
         runtime, "sec", "/hrc announce title: Forum text: Registrations are open. título_es: Foro "
                         "texto_es: Las inscripciones están abiertas. dm: yes link: https://example.org/forum"))
-    assert "Title in Spanish:\n  Foro" in preview and "Text in Spanish:\n  Las inscripciones están abiertas." in preview
+    # Each version exactly as delivered: the main text framed in English, the Spanish one in Spanish.
+    assert "Forum\n=====\nRegistrations are open.\nLink:\n  https://example.org/forum" in preview
+    assert "Foro\n====\nLas inscripciones están abiertas.\nEnlace:\n  https://example.org/forum" in preview
     assert "2 channels: the Spanish version" in preview
     assert "1 channel: the main text" in preview
     assert "1 channel and 1 person by direct message: the main text (no French version)" in preview
