@@ -199,7 +199,8 @@ def _paginated(reply: Reply, team_id: str | None, with_actions: bool, limit: int
         tail.append(context(mrkdwn(reply.footer, team_id)))
     if with_actions and reply.actions:
         tail.append(action_buttons(reply))
-    room = limit - RESERVED - len(head) - len(tail) - 1  # and a line for "Page n of m"
+    reserved = RESERVED if limit == MAX_BLOCKS else 0  # a view (App Home) gets no buttons added after
+    room = limit - reserved - len(head) - len(tail) - 1  # and a line for "Page n of m"
     item_buttons = {i: action_buttons(item, f"hrc_item_{i}") for i, item in enumerate(reply.items) if with_actions and item.actions}
 
     def render(text: str) -> tuple[str, frozenset[int]]:
@@ -215,7 +216,7 @@ def _paginated(reply: Reply, team_id: str | None, with_actions: bool, limit: int
 
 def pages_for(reply: Reply, team_id: str | None = None, *, with_actions: bool = True,
               limit: int = MAX_BLOCKS) -> list[list[dict[str, Any]]]:
-    """Every page of ``reply``'s blocks (at least one), each at most ``limit`` − ``RESERVED`` blocks (50
+    """Every page of ``reply``'s blocks (at least one), each at most ``limit`` blocks, less ``RESERVED`` in a message (50
     in a message, 100 in a view), "Page n of m" at the foot of each when there are several. A shareable
     reply (served again and again from the reply cache) is rendered once per workspace; callers must not
     mutate what they get."""
@@ -250,7 +251,7 @@ def _checked(block: dict[str, Any]) -> dict[str, Any]:
 
 def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool = True,
                limit: int = MAX_BLOCKS) -> list[dict[str, Any]]:
-    """The blocks of ``reply``'s first page, at most ``limit`` − ``RESERVED`` (50 in a message, 100 in a
+    """The blocks of ``reply``'s first page, at most ``limit`` (less ``RESERVED`` in a message: 50 in a message, 100 in a
     view), for a place that shows one page (App Home); when there are more, it says how many entries it
     leaves out. ``pages_for`` gives every page."""
     head, pages, tail = _paginated(reply, team_id, with_actions, limit)

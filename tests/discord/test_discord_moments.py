@@ -20,7 +20,7 @@ async def test_times_render_as_discord_timestamps(discord_bot: DiscordBot) -> No
     assert "happens twice in Europe/Madrid" in embed_text(asked) and asked["flags"] & 64
     preview = await run(bot, ["secretariat", "announce", "new"], {"title": "Forum", "text": "Soon",
                                                                  "at": "2027-10-31 02:30+01:00 Europe/Madrid"}, **SEC)
-    assert f"Sending: <t:{ONE_THIRTY_UTC}:F> (<t:{ONE_THIRTY_UTC}:R>)." in preview["embeds"][0]["description"]
+    assert f"Sending: <t:{ONE_THIRTY_UTC}:F> (<t:{ONE_THIRTY_UTC}:R>)." in preview["embeds"][-1]["description"]  # under the message as delivered
     sent = await run(bot, ["secretariat", "announce", "send"], {"id": 1}, **SEC)
     assert f"scheduled for <t:{ONE_THIRTY_UTC}:F> (<t:{ONE_THIRTY_UTC}:R>)" in embed_text(sent)
     status = await run(bot, ["secretariat", "announce", "status"], {"id": 1}, **SEC)
