@@ -170,7 +170,7 @@ async def announce(ctx: Context, request: Request, session: AsyncSession) -> Rep
         title=_("Preview of announcement #{id}").format(id=draft.id),
         text=_("Above is exactly what will be posted, whole: the main text, then each language's own version. "
                "Sending: {when}.").format(when=when),
-        preview=_previews(draft, _, ctx.default_language),
+        preview=_previews(draft, targets, _, ctx.default_language),
         fields=(Field(_("Audience"), "\n".join(lines), inline=False), *_readers_field(draft, targets, ctx.default_language, _)),
         footer=_("Send with `/hrc announce confirm {id}`, or cancel with `/hrc announce cancel {id}`.").format(id=draft.id),
         actions=(Action(_("Send"), f"announce confirm {draft.id}", "primary", "send"),
@@ -178,12 +178,14 @@ async def announce(ctx: Context, request: Request, session: AsyncSession) -> Rep
     )
 
 
-def _previews(draft: Announcement, _: Translate, default: str) -> tuple[Reply, ...]:
-    """The messages members will receive, each exactly as delivered: the main text (framed in the first
-    language, of the caller's, the default and the bot's, that has no version of its own), then each
-    language's version."""
+def _previews(draft: Announcement, targets: list[Target], _: Translate, default: str) -> tuple[Reply, ...]:
+    """The messages members will receive, each exactly as delivered: the main text, framed in the language
+    of its readers (those whose language has no version of its own: the caller's language first), when
+    anyone reads it or nobody is reached yet; then each language's own version."""
     written = [v.language for v in draft.versions]
-    main = next((lang for lang in (_.language, language_of(default), *VERSION_LANGUAGES) if lang and lang not in written), None)
+    read = {target_language(t, default) for t in targets}
+    candidates = [lang for lang in (_.language, language_of(default), *VERSION_LANGUAGES) if lang and lang not in written]
+    main = next((lang for lang in candidates if not targets or lang in read), None)
     return tuple(announcement_reply(draft, language) for language in ([main] if main else []) + written)
 
 

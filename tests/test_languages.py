@@ -176,7 +176,7 @@ CONSOLE_CONVERSATIONS = {
 """, [
         "→ canal de la secretaría:", "→ mensaje para @ana:", "Quién trabaja en Vivienda", "Días de diciembre de 2026",
         "Día de los Derechos Humanos", "→ publicación en #console:\n  | Hoy: Día de los Derechos Humanos",
-        "Texto en español:\n  Las inscripciones están abiertas.", "1 canal: la versión en español",
+        "Foro\n====\nLas inscripciones están abiertas.", "1 canal: la versión en español",  # previewed as delivered
         "→ publicación en #console:\n  | Foro\n  | ====\n  | Las inscripciones están abiertas.",
         "[Enviar: /hrc anunciar confirmar 1]", "Indica el número del anuncio", "Indica qué exportar",
     ]),
@@ -195,7 +195,7 @@ CONSOLE_CONVERSATIONS = {
 """, [
         "→ canal du secrétariat :", "→ message à @ana :", "Qui travaille sur Logement", "Journées de décembre 2026",
         "Journée des droits de l'homme", "→ publication dans #console :\n  | Aujourd’hui : Journée des droits de l'homme",
-        "Texte en espagnol:\n  Las inscripciones están abiertas.", "1 canal : la version en espagnol",
+        "Foro\n====\nLas inscripciones están abiertas.", "1 canal : la version en espagnol",
         "→ publication dans #console :\n  | Foro\n  | ====\n  | Las inscripciones están abiertas.",
         "[Envoyer: /hrc annoncer confirmer 1]", "Indiquez le numéro de l’annonce", "Indiquez quoi exporter",
     ]),
