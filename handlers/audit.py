@@ -20,7 +20,7 @@ from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translations, translator
 from handlers.registry import command
 from handlers.types import Actor, Item, Reply, Request
-from handlers.words import localized_command
+from handlers.words import localized_command, localized_key
 from storage.models import AuditEvent, City
 from storage.queries import audit as audit_queries
 
@@ -86,13 +86,23 @@ def _shown(value: Any) -> str:
     return text if len(text) <= VALUE_MAX else text[: VALUE_MAX - 1] + "…"
 
 
+# Recorded keys that are not option keys (those are shown as the reader types them: ``temas``, ``zona``).
+KEY_LABELS = {"status": N_("status"), "focal points": N_("focal points"), "focal point": N_("focal point"),
+              "practice": N_("practice"), "send_at": N_("sending time"), "deliveries not sent": N_("deliveries not sent")}
+
+
+def key_label(key: str, _: Translate) -> str:
+    """A recorded key in the reader's words: ``status`` -> ``estado``, ``themes`` -> ``temas``."""
+    return _(KEY_LABELS[key]) if key in KEY_LABELS else localized_key(key, _.language)
+
+
 def _item(row: AuditEvent, _: Translate) -> Item:
     when = row.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [_("by {name} ({platform}:{id})").format(name=row.actor_name, platform=row.actor_platform, id=row.actor_id)]
-    lines += [f"{key}: {_shown(old)} → {_shown(new)}" if old is not None and old != new else f"{key}: {_shown(new)}"
-              for key, old, new in changes(row)]
-    # The action is a command's name: shown in the reader's words (``verificar``); the subject and the values
-    # are the record as it was written, in the trail's own terms.
+    lines += [f"{key_label(key, _)}: {_shown(old)} → {_shown(new)}" if old is not None and old != new
+              else f"{key_label(key, _)}: {_shown(new)}" for key, old, new in changes(row)]
+    # The action is a command's name and the keys are the commands' own: shown in the reader's words
+    # (``verificar``, ``temas``); the subject and the values are the record as it was written.
     action = localized_command(row.action, _.language) if row.action else ""
     return Item(title=" · ".join(part for part in (when, action, row.subject) if part), text="\n".join(lines))
 

@@ -100,6 +100,11 @@ async def test_the_secretariat_reads_the_trail_by_city_date_and_page(chat: Chat,
     assert "Page 1 of 1 (2 events)." in quilmes and "Grenoble" not in quilmes
     assert "status: pending → verified" in quilmes and "by Sec (console:sec)" in quilmes
 
+    spanish = render_text(await chat.say("sec", "/hrc auditoría Quilmes", "es", secretariat=True))
+    assert "verificar · Quilmes" in spanish and "estado: pending → verified" in spanish  # values as recorded
+    french = render_text(await chat.say("sec", "/hrc audit Grenoble", "fr", secretariat=True))
+    assert "thème retirer · Grenoble" in french and "thèmes: housing → —" in french
+
     recent = render_text(await ok(chat, "sec", "/hrc audit Quilmes since: 2026-11-26"))
     assert "Page 1 of 1 (1 event)." in recent
     assert "status: pending → verified" in recent and "· register ·" not in recent
