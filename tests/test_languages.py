@@ -235,3 +235,88 @@ def test_the_english_checker_finds_english_words_and_sentences_and_lets_the_lang
     assert not english_in("• jue 24 dic 2026: International Anti-Cybercrime Day", "es")  # no official Spanish name
     assert english_in("Registrations are open.", "es") and not english_in("Registrations are open.", "es",
                                                                         typed=("Registrations are open.",))
+
+
+BROAD_SESSIONS = {
+    "es": """\
+/hrc ayuda
+/hrc registrar ciudad: Bogotá país: Colombia región: América Latina temas: vivienda, agua
+/hrc pendientes
+/hrc verificar Bogotá
+/hrc perfil Bogotá
+/hrc temas
+/hrc compartir título: Presupuesto participativo temas: vivienda resumen: Los vecinos deciden.
+/hrc prácticas presupuesto
+/hrc suscribir vivienda
+/hrc pausar 2 semanas
+/hrc reanudar
+/hrc desuscribir vivienda
+/hrc progreso
+/hrc canal activar anuncios idioma: es
+/hrc canales
+/hrc anunciar título: Foro texto: Hola a todos cuándo: 2027-01-05 09:00 UTC
+/hrc anunciar confirmar 1
+/hrc anuncios
+/hrc anunciar estado 1
+/hrc anunciar cancelar 1
+/hrc días añadir nombre: Foro Mundial fecha: 2027-05-18 temas: vivienda
+/hrc días quitar Foro Mundial
+/hrc rechazar Nada motivo: no existe
+/hrc quién vivienda región: Marte
+/hrc blabla
+/hrc quién vivienda país: Chile
+/hrc idioma klingon
+/hrc día zzzz
+/hrc anunciar título: x texto: y cuándo: mañana
+""",
+    "fr": """\
+/hrc aide
+/hrc inscrire ville: Grenoble pays: France région: Europe thèmes: logement, eau
+/hrc attente
+/hrc vérifier Grenoble
+/hrc profil Grenoble
+/hrc thèmes
+/hrc partager titre: Budget participatif thèmes: logement résumé: Les habitants décident.
+/hrc pratiques budget
+/hrc abonner logement
+/hrc pause 2 semaines
+/hrc reprendre
+/hrc désabonner logement
+/hrc progrès
+/hrc canal activer annonces langue: fr
+/hrc canaux
+/hrc annoncer titre: Forum texte: Bonjour à tous quand: 2027-01-05 09:00 UTC
+/hrc annoncer confirmer 1
+/hrc annonces
+/hrc annoncer état 1
+/hrc annoncer annuler 1
+/hrc jours ajouter nom: Forum mondial date: 2027-05-18 thèmes: logement
+/hrc jours retirer Forum mondial
+/hrc rejeter Nada motif: n'existe pas
+/hrc qui logement région: Mars
+/hrc blabla
+/hrc qui logement pays: France
+/hrc langue klingon
+/hrc jour zzzz
+/hrc annoncer titre: x texte: y quand: demain
+""",
+}
+BROAD_TYPED = ("Bogotá", "Grenoble", "Presupuesto participativo", "Los vecinos deciden.", "Budget participatif",
+               "Les habitants décident.", "Hola a todos", "Bonjour à tous", "Foro Mundial", "Forum mondial", "Foro",
+               "Forum", "Nada", "Marte", "Mars", "blabla", "klingon", "zzzz")
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+async def test_help_profiles_practices_subscriptions_channels_announcements_and_errors_have_no_english(
+    db: Database, language: str
+) -> None:
+    """Most commands, and the mistakes people make, in Spanish and in French: every answer and every console
+    line is in the language (the audit trail and exports, whose values are records, are left out)."""
+    runtime = build_runtime(Settings(default_language=language), database=db)
+    runtime.ctx.clock = FakeClock(datetime(2026, 12, 2, 10, 0, tzinfo=UTC))
+    out = io.StringIO()
+    await run_console(runtime, "ana", secretariat=True, stdin=io.StringIO(BROAD_SESSIONS[language]), out=out,
+                      language=language)
+    text = out.getvalue()
+    assert text.count("\n\n") >= 28, text  # one answer per command
+    assert_no_english(text, language, typed=BROAD_TYPED)
