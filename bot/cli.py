@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     days.add_argument("--year", type=int, required=True, help="the year, e.g. 2027")
     days.add_argument("--format", choices=("table", "csv", "ics"), default="table", help="table (default), csv or ics")
-    days.add_argument("--lang", default="en", help="with --format ics: language of the descriptions (en, es, fr)")
+    days.add_argument("--lang", default="en", help="language of the day names (text, ics) and of the calendar's descriptions (en, es, fr)")
     cli_data.add_parsers(sub)
     return parser
 
@@ -96,10 +96,15 @@ def _print_days(year: int, fmt: str, lang: str = "en") -> int:
         for when, day in rows:
             writer.writerow([day.slug, day.name, when.isoformat() if when else "", "yes" if day.is_un else "no"])
         return 0
-    width = max(len(day.slug) for _, day in rows)
+    from handlers.day_names import day_name
+    from handlers.i18n import translator
+
+    _ = translator(lang)
+    irregular, not_un = _("(irregular)"), _("(not a UN day)")
+    width = max(len(day.slug) for _when, day in rows)
     for when, day in rows:
-        marker = "" if day.is_un else "  (not a UN day)"
-        print(f"{when.isoformat() if when else '(irregular)':<11}  {day.slug:<{width}}  {day.name}{marker}")
+        marker = "" if day.is_un else f"  {not_un}"
+        print(f"{when.isoformat() if when else irregular:<11}  {day.slug:<{width}}  {day_name(day, _.language)}{marker}")
     return 0
 
 

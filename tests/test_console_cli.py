@@ -114,6 +114,14 @@ def test_days_cli_prints_a_year_as_csv(tmp_path: Path) -> None:
     assert len(lines) == 1 + 248 - 1  # World Statistics Day is not observed in 2027
 
 
+def test_days_cli_lists_a_year_in_the_language_asked(tmp_path: Path) -> None:
+    result = hrc_bot(["days", "--year", "2027", "--lang", "fr"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "2027-12-10   human-rights-day" in result.stdout and "Journée des droits de l'homme" in result.stdout
+    assert "(variable)" in result.stdout and "(pas une journée de l’ONU)" in result.stdout
+    assert "(irregular)" not in result.stdout and "Human Rights Day" not in result.stdout
+
+
 def test_console_saves_a_replys_file_and_prints_its_path(tmp_path: Path) -> None:
     result = hrc_bot(["console", "--user", "ana"], tmp_path, "/hrc progress\n/hrc progress\n")
     assert result.returncode == 0, result.stderr
