@@ -30,7 +30,7 @@ def reply_to_json(reply: Reply) -> str:
     return json.dumps({
         "text": reply.text, "title": reply.title, "footer": reply.footer, "visibility": str(reply.visibility),
         "fields": [asdict(f) for f in reply.fields], "items": [asdict(i) for i in reply.items],
-        "actions": [asdict(a) for a in reply.actions],
+        "actions": [asdict(a) for a in reply.actions], "language": reply.language,
     })
 
 
@@ -41,6 +41,7 @@ def reply_from_json(payload: str) -> Reply:
         visibility=Visibility(data.get("visibility", Visibility.CALLER)),
         fields=tuple(Field(**f) for f in data.get("fields", [])), items=tuple(Item(**i) for i in data.get("items", [])),
         actions=tuple(Action(**a) for a in data.get("actions", [])),
+        language=data.get("language", ""),  # the reader's: Discord writes the commands it quotes in that language
     )
 
 

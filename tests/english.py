@@ -5,7 +5,9 @@ Two checks, both built from the catalogues so that they follow new strings witho
   translates;
 - **words**: any word (3+ letters) of the English messages that never occurs in that language's
   translations, nor in the official names of UN days, nor among the names every language shares
-  (``SHARED``). ``→ message to @bob`` fails in Spanish on ``message``.
+  (``SHARED``). ``→ message to @bob`` fails in Spanish on ``message``;
+- **commands**: an English command word or key in a quoted command (```/hrc share```), where the language
+  spells it otherwise (``compartir``).
 
 Left out before checking: links, commands in backticks, ``/hrc …`` lines typed by the test, mentions and
 channel names (``@ana``, ``#general``), and whatever the test says people typed (``typed=``: city names, an announcement's own text). The official
@@ -21,6 +23,8 @@ from handlers import catalogues
 from handlers.calendar import un_days
 from handlers.day_names import official_names
 from handlers.i18n import translator
+from handlers.text import fold
+from handlers.words import COMMAND_WORDS, KEY_WORDS, TREE_WORDS, tree_name
 
 WORD = re.compile(r"[^\W\d_]{3,}")
 _SKIP = re.compile(r"https?://\S+|`[^`]*`|/hrc\b[^\n]*|<[@#!][^>]*>|\{[^}]*\}|\b\w+/\w+\b|[@#][\w.-]+")
@@ -76,14 +80,34 @@ def english_sentences(language: str) -> frozenset[str]:
     return frozenset(fragments)
 
 
+_COMMANDS = re.compile(r"`[^`]*`|/hrc\b[^\n\]]*")
+
+
+@lru_cache(maxsize=4)
+def english_command_words(language: str) -> frozenset[str]:
+    """Command words and option keys whose spelling in ``language`` differs from the English one (``share``,
+    ``day``, ``name``): quoted in a command, they show the English grammar or tree to a reader of ``language``."""
+    english = {*COMMAND_WORDS, *KEY_WORDS, *TREE_WORDS}
+    return frozenset(w for w in english if "_" not in w and fold(tree_name(w, language)) != fold(w))
+
+
+def _command_words(span: str) -> set[str]:
+    """The plain words of a quoted command: no slugs (``human-rights-day``), placeholders or values with digits."""
+    tokens = (t.strip(":.,;…[]()|/") for t in span.strip("`").split())
+    return {t.lower() for t in tokens if t.isalpha() and not t.isupper()}
+
+
 def english_in(text: str, language: str, *, typed: tuple[str, ...] = ()) -> list[str]:
-    """What is English in ``text`` (meant to be in ``language``): sentences, then ``line: word`` pairs."""
+    """What is English in ``text`` (meant to be in ``language``): sentences, then ``line: word`` pairs, then
+    English command words in the commands it quotes (```/hrc share```, ``/practices share``)."""
     for name in sorted(typed, key=len, reverse=True):
         text = text.replace(name, " ")
     found = sorted(f for f in english_sentences(language) if f in text)
     suspects = english_only_words(language) - _allowed_day_words(language)
+    commands = english_command_words(language)
     for line in text.splitlines():
         words = sorted(w for w in _words(line) if w in suspects)
+        words += sorted(w for span in _COMMANDS.findall(line) for w in _command_words(span) if w in commands)
         if words:
             found.append(f"{line.strip()!r}: {', '.join(words)}")
     return found

@@ -235,6 +235,11 @@ def test_the_english_checker_finds_english_words_and_sentences_and_lets_the_lang
     assert not english_in("• jue 24 dic 2026: International Anti-Cybercrime Day", "es")  # no official Spanish name
     assert english_in("Registrations are open.", "es") and not english_in("Registrations are open.", "es",
                                                                         typed=("Registrations are open.",))
+    # Commands quoted in the English grammar or tree, where the language has its own words.
+    assert english_in("Partagez une pratique avec `/practices share`.", "fr")
+    assert not english_in("Partagez une pratique avec `/pratiques partager`.", "fr")
+    assert english_in("[Enviar: /hrc announce confirm 1]", "es") and not english_in("[Enviar: /hrc anunciar confirmar 1]", "es")
+    assert not english_in("`/hrc día human-rights-day` · `/hrc canal activar días|anuncios [zona: IANA]`", "es")
 
 
 BROAD_SESSIONS = {
