@@ -22,7 +22,7 @@ import discord.gateway
 import yarl
 from discord import app_commands
 
-from bench.directory import THEME_SLUGS, directory_db, peak_rss_mb, percentile
+from bench.dataset import THEME_SLUGS, directory_db, peak_rss_mb, percentile
 from bot.cache_watch import CacheWatch
 from bot.discord.service import serve, use_api
 from bot.platforms import freeze_startup_heap

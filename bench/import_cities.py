@@ -16,7 +16,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.directory import peak_rss_mb
+from bench.dataset import peak_rss_mb
 from handlers.context import Context
 from handlers.exports import dataset
 from handlers.i18n import translator

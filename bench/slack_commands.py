@@ -20,7 +20,7 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
-from bench.directory import THEME_SLUGS, directory_db, peak_rss_mb, percentile
+from bench.dataset import THEME_SLUGS, directory_db, peak_rss_mb, percentile
 from bot.cache_watch import CacheWatch
 from bot.platforms import freeze_startup_heap
 from bot.settings import Settings, SlackSettings

@@ -28,6 +28,8 @@ _FORBIDDEN_RE = re.compile(
     "\U000f0000-\U0010ffff]"
 )
 _NEWLINES_RE = re.compile("\r\n?|[\u2028\u2029]")
+# Anything either of the two would change: most text has none, and is returned after one scan.
+TO_CLEAN_RE = re.compile(f"{_FORBIDDEN_RE.pattern}|[\r\u2028\u2029]")
 
 
 def clean_input(text: str) -> str:
@@ -36,7 +38,7 @@ def clean_input(text: str) -> str:
     Everything else (letters of every script, emoji, zero-width joiners) is kept as typed. Idempotent,
     so applying it to already-clean text changes nothing.
     """
-    if not text:
+    if not text or TO_CLEAN_RE.search(text) is None:
         return text
     return _FORBIDDEN_RE.sub("", _NEWLINES_RE.sub("\n", text))
 

@@ -10,12 +10,13 @@ accepted on the other, with a message about the field rather than a database err
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import String, Text, event, types
+from sqlalchemy import Dialect, String, Text, event, types
 from sqlalchemy.orm import Session
 
-from handlers.types import clean_input
+from handlers.types import TO_CLEAN_RE, clean_input
 
 
 class CleanString(types.TypeDecorator[str]):
@@ -29,6 +30,18 @@ class CleanString(types.TypeDecorator[str]):
 
     def process_result_value(self, value: str | None, dialect: object) -> str | None:
         return clean_input(value) if isinstance(value, str) else value
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[str | None], str | None]:
+        """``process_result_value`` as one call a value (SQLAlchemy's generic wrapper takes three): a
+        `who` reads ~9,000 strings at the campaign's size. Text with nothing to clean is returned after one scan."""
+        needs_cleaning = TO_CLEAN_RE.search
+
+        def process(value: str | None) -> str | None:
+            if value is None or needs_cleaning(value) is None:
+                return value
+            return clean_input(value)
+
+        return process
 
 
 class CleanText(CleanString):

@@ -171,29 +171,35 @@ class CityLine:
 async def who_works_on(
     session: AsyncSession, theme: str, region: str | None, limit: int
 ) -> tuple[list[CityLine], int]:
-    """Verified cities on a theme (first ``limit`` by region and name) with their focal points, and the total."""
-    ids = (
-        select(City.id)
-        .join(CityTheme, CityTheme.city_id == City.id)
-        .where(City.status == CityStatus.VERIFIED, CityTheme.theme == theme)
-    )
-    if region:
-        ids = ids.where(City.region == region)
-    total = int((await session.execute(select(func.count()).select_from(ids.subquery()))).scalar_one())
-    page = ids.order_by(City.region, City.name_key).limit(limit).scalar_subquery()
+    """Verified cities on a theme (first ``limit`` by region and name) with their focal points, and the total.
+
+    One query, one sort (a row per city and focal point, ~1,300 for a theme at 10,000 cities): the cities
+    past ``limit`` are only counted. Plain columns through the Core connection: no ORM loading machinery.
+    """
     stmt = (
         select(City.id, City.name, City.country, City.region, Member.platform, Member.workspace, Member.user_id, Member.display_name)
+        .join(CityTheme, CityTheme.city_id == City.id)
         .outerjoin(FocalPoint, (FocalPoint.city_id == City.id) & (FocalPoint.status == FocalStatus.VERIFIED))
         .outerjoin(Member, Member.id == FocalPoint.member_id)
-        .where(City.id.in_(page))
+        .where(City.status == CityStatus.VERIFIED, CityTheme.theme == theme)
         .order_by(City.region, City.name_key, FocalPoint.id)
     )
+    if region:
+        stmt = stmt.where(City.region == region)
     lines: dict[int, tuple[str, str, str, list[tuple[str, str, str, str]]]] = {}
-    for city_id, name, country, city_region, platform, workspace, user_id, display_name in (await session.execute(stmt)).all():
-        entry = lines.setdefault(city_id, (name, country, city_region, []))
+    beyond: set[int] = set()  # cities past the limit: counted, not shown
+    for city_id, name, country, city_region, platform, workspace, user_id, display_name in (
+        await (await session.connection()).execute(stmt)
+    ):
+        entry = lines.get(city_id)
+        if entry is None:
+            if len(lines) >= limit:
+                beyond.add(city_id)
+                continue
+            entry = lines[city_id] = (name, country, city_region, [])
         if user_id is not None:
             entry[3].append((platform, workspace, user_id, display_name))
-    return [CityLine(n, c, r, tuple(fps)) for n, c, r, fps in lines.values()], total
+    return [CityLine(n, c, r, tuple(fps)) for n, c, r, fps in lines.values()], len(lines) + len(beyond)
 
 
 async def verified_cities_after(session: AsyncSession, after_id: int, limit: int, ids: Sequence[int] | None = None) -> Sequence[City]:
