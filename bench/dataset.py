@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
 
 from handlers.text import fold
 from handlers.vocab import REGIONS, THEMES
@@ -135,6 +135,16 @@ SEARCH_QUERIES = [
 ]
 
 
+def focal_user(platform: str, n: int) -> str:
+    """The user id of city ``n``'s focal point (a snowflake on Discord)."""
+    return str(500000000000100000 + n) if platform == "discord" else f"U{n:05d}"
+
+
+def reader_user(platform: str, n: int) -> str:
+    """The user id of reader ``n`` (someone with no city)."""
+    return str(500000000000900000 + n) if platform == "discord" else f"UR{n:04d}"
+
+
 def city_name(n: int, rng: random.Random) -> str:
     """A made-up place name with accents, unique by its number."""
     word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
@@ -158,7 +168,7 @@ async def _insert(db: Database, model: type, rows: list[dict[str, object]]) -> N
 async def fill(db: Database, cities: int, practices: int = 0, members: int | None = None, seed: int = 7,
                platform: str = "slack", workspace: str = "T1") -> set[str]:
     """Fill an empty migrated database: ``cities`` verified cities (ids 1…N) with 3 themes and one focal
-    point each (user ids ``U00000``…), ``members`` people in all (default: one per city), and
+    point each (``focal_user``), ``members`` people in all (default: one per city), and
     ``practices`` practices plus the planted ones (``PLANTED``) when ``practices`` > 0. Returns the planted titles."""
     rng = random.Random(seed)
     members = cities if members is None else max(members, cities)
@@ -170,7 +180,7 @@ async def fill(db: Database, cities: int, practices: int = 0, members: int | Non
         for n in range(cities)])
     await _insert(db, CityTheme, [{"city_id": n + 1, "theme": t} for n in range(cities) for t in rng.sample(THEME_SLUGS, 3)])
     await _insert(db, Member, [
-        {"id": n + 1, "platform": platform, "workspace": workspace, "user_id": f"U{n:05d}", "display_name": f"focal{n}",
+        {"id": n + 1, "platform": platform, "workspace": workspace, "user_id": focal_user(platform, n), "display_name": f"focal{n}",
          "created_at": EPOCH, "language": None, "last_language": None} for n in range(members)])
     await _insert(db, FocalPoint, [
         {"member_id": n + 1, "city_id": n + 1, "status": FocalStatus.VERIFIED, "created_at": EPOCH} for n in range(cities)])
@@ -211,6 +221,12 @@ async def directory_db(cities: int = 1000, seed: int = 7, platform: str = "slack
     await upgrade(db)
     await fill(db, cities, practices, members, seed, platform, workspace)
     return db
+
+
+async def city_names(db: Database) -> list[str]:
+    """Every city's name, by id (city ``n`` is ``names[n]``)."""
+    async with db.transaction(write=False) as session:
+        return list((await session.execute(select(City.name).order_by(City.id))).scalars())
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -1,16 +1,20 @@
 """Slack command throughput and latency: the bot vs a bare Bolt app on the same stack, in one run.
 
-The bot runs in HTTP mode on 127.0.0.1 with a directory of 1,000 cities and receives signed
-`/hrc who THEME` and `/hrc profile CITY` requests from concurrent clients; a bare Bolt app that
-acks a constant is served the same way. Prints requests/s and p50/p99 time to the HTTP answer.
+The bot runs in HTTP mode on 127.0.0.1 with a directory of 10,000 cities and receives signed `/hrc`
+requests from concurrent clients in each mode of ``bench.workload`` (read, cold cache, mixed with 10 %
+writes); a bare Bolt app that acks a constant is served the same way. Prints requests/s and p50/p99
+time to the HTTP answer, and the ratio bot/bare per mode (targets: read ≥ 0.9, mixed ≥ 0.8, p99 ≤ 50 ms).
 
-    .venv/bin/python -m bench.slack_commands [--requests 2000] [--concurrency 20] [--rounds 3]
+    .venv/bin/python -m bench.slack_commands [--modes read,cold,mixed] [--cities 10000] [--requests 2000]
+                                             [--concurrency 20] [--rounds 3] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import os
 import random
 import statistics
 import time
@@ -20,7 +24,8 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
-from bench.dataset import THEME_SLUGS, directory_db, peak_rss_mb, percentile
+from bench.dataset import city_names, directory_db, focal_user, peak_rss_mb, percentile, reader_user
+from bench.workload import MODES, READERS, Op, ops
 from bot.cache_watch import CacheWatch
 from bot.platforms import freeze_startup_heap
 from bot.settings import Settings, SlackSettings
@@ -29,16 +34,18 @@ from bot.wiring import build_runtime
 from tests.fakes.slack_api import FakeSlack
 from tests.slack.conftest import SIGNING_SECRET, sign
 
+# BENCH_PROFILE=FILE: cProfile the bot's rounds only (the load generator runs in the same process).
+PROFILE = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
 
-def bodies(fake_url: str, count: int) -> list[str]:
+
+def bodies(fake_url: str, operations: list[Op]) -> list[str]:
     from urllib.parse import urlencode
 
-    rng = random.Random(11)
     out = []
-    for n in range(count):
-        text = f"who {rng.choice(THEME_SLUGS)}" if n % 2 == 0 else f"profile City {rng.randrange(1000):04d}"
-        out.append(urlencode({"team_id": "T1", "channel_id": "C1", "user_id": f"UB{n}", "user_name": "bench", "command": "/hrc",
-                              "text": text, "response_url": f"{fake_url}/response/{n}", "trigger_id": f"bench.{n}.{time.time_ns()}"}))
+    for n, op in enumerate(operations):
+        user = focal_user("slack", op.focal) if op.focal is not None else reader_user("slack", op.reader)
+        out.append(urlencode({"team_id": "T1", "channel_id": "C1", "user_id": user, "user_name": "bench", "command": "/hrc",
+                              "text": op.text, "response_url": f"{fake_url}/response/{n}", "trigger_id": f"bench.{n}.{time.time_ns()}"}))
     return out
 
 
@@ -81,48 +88,84 @@ async def bare_app(fake_url: str, runtime: Any) -> tuple[web.AppRunner, int]:
     return runner, runner.addresses[0][1]
 
 
-async def main(requests: int, concurrency: int, rounds: int) -> None:
-    fake = await FakeSlack().start()
-    db = await directory_db(1000)
-    settings = Settings(slack=SlackSettings(bot_token="xoxb-bench", signing_secret=SIGNING_SECRET, api_url=f"{fake.url}/api/"))
-    runtime = build_runtime(settings, database=db)
-    watch = CacheWatch(runtime)
-    await watch.check()  # what `hrc-bot run` does at start: warm the city cards
-    bot_runner, bot_port = await start_http(runtime, "127.0.0.1", 0)
-    bare_runner, bare_port = await bare_app(fake.url, runtime)
-    freeze_startup_heap()  # as `hrc-bot run` does once started
-    await load(f"http://127.0.0.1:{bot_port}/slack/events", bodies(fake.url, 50), 5)  # warm-up
-    await load(f"http://127.0.0.1:{bare_port}/slack/events", bodies(fake.url, 50), 5)
-    # Alternate the two apps over several rounds (a machine's speed drifts within a run): throughput is
-    # the median round's, latencies are pooled over every round.
+async def run_mode(mode: str, fake: FakeSlack, runtime: Any, bot_port: int, bare_port: int, names: list[str],
+                   requests: int, concurrency: int, rounds: int) -> dict[str, tuple[float, float, float]]:
+    """Alternate the two apps over ``rounds`` rounds (a machine's speed drifts within a run): throughput
+    is the median round's, latencies are pooled over every round."""
     rates: dict[str, list[float]] = {"bare Bolt app": [], "hrc bot": []}
     pooled: dict[str, list[float]] = {"bare Bolt app": [], "hrc bot": []}
     before, in_ack = len(fake.responses), 0
+    cache = runtime.ctx.cache
     for round_ in range(rounds):
         order = (("bare Bolt app", bare_port), ("hrc bot", bot_port))
+        payloads = bodies(fake.url, ops(mode, requests, names, random.Random(100 + round_)))
         for name, port in order if round_ % 2 == 0 else reversed(order):
-            wall, latencies, answered = await load(f"http://127.0.0.1:{port}/slack/events", bodies(fake.url, requests), concurrency)
+            if mode == "cold" and name == "hrc bot":
+                cache.clear()  # every round starts with nothing cached, and nothing is warmed
+            if PROFILE and name == "hrc bot":
+                PROFILE.enable()
+            wall, latencies, answered = await load(f"http://127.0.0.1:{port}/slack/events", payloads, concurrency)
+            if PROFILE and name == "hrc bot":
+                PROFILE.disable()
             rates[name].append(requests / wall)
             pooled[name] += latencies
             in_ack += answered if name == "hrc bot" else 0
+    total = requests * rounds
+    # Answers not ready within the ack budget go through response_url: wait for those too.
+    try:
+        await fake.wait_for(lambda: in_ack + len(fake.responses) - before >= total, within=60)
+    except AssertionError:
+        pass  # reported below as fewer answers
+    later = len(fake.responses) - before
     results = {
         name: (statistics.median(rates[name]), percentile(pooled[name], 0.5) * 1000, percentile(pooled[name], 0.99) * 1000)
         for name in rates
     }
-    requests *= rounds
-    # Answers not ready within the ack budget go through response_url: wait for those too.
-    try:
-        await fake.wait_for(lambda: in_ack + len(fake.responses) - before >= requests, within=60)
-    except AssertionError:
-        pass  # reported below as fewer answers
-    later = len(fake.responses) - before
-    print(f"{requests} signed requests per app in {rounds} alternating rounds, {concurrency} concurrent clients, 1,000 cities (who THEME / profile CITY)")
     for name, (rps, p50, p99) in results.items():
-        print(f"{name:14s} {rps:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms")
+        print(f"  {name:14s} {rps:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms")
     ratio = results["hrc bot"][0] / results["bare Bolt app"][0]
-    print(f"throughput ratio bot/bare: {ratio:.2f} (target >= 0.8); bot p99 {results['hrc bot'][2]:.1f} ms (target <= 50)")
-    print(f"bot answers: {in_ack} in the ack, {later} through response_url, {in_ack + later}/{requests} in all; "
-          f"reply cache {len(runtime.ctx.cache or ())} entries; peak RSS {peak_rss_mb():.0f} MB")
+    target = 0.9 if mode == "read" else 0.8
+    p99 = results["hrc bot"][2]
+    print(f"  {mode}: ratio bot/bare {ratio:.2f} (target ≥ {target}: {'met' if ratio >= target else 'NOT met'}); "
+          f"bot p99 {p99:.1f} ms (target ≤ 50: {'met' if p99 <= 50 else 'NOT met'}); "
+          f"answers {in_ack} in the ack + {later} through response_url = {in_ack + later}/{total}; "
+          f"reply cache {len(cache or ())} entries")
+    return results
+
+
+async def main(modes: list[str], cities: int, requests: int, concurrency: int, rounds: int) -> None:
+    fake = await FakeSlack().start()
+    # users.info answers as the directory names people (a changed name would be a write of its own).
+    fake.users = {focal_user("slack", n): {"id": focal_user("slack", n), "name": f"focal{n}", "locale": "en-US",
+                                            "profile": {"display_name": f"focal{n}"}} for n in range(cities)}
+    fake.users |= {reader_user("slack", r): {"id": reader_user("slack", r), "name": f"reader{r}", "locale": "en-US",
+                                              "profile": {"display_name": f"reader{r}"}} for r in range(READERS)}
+    db = await directory_db(cities, members=2 * cities)
+    names = await city_names(db)
+    settings = Settings(slack=SlackSettings(bot_token="xoxb-bench", signing_secret=SIGNING_SECRET, api_url=f"{fake.url}/api/"))
+    runtime = build_runtime(settings, database=db)
+    watch = CacheWatch(runtime)
+    await watch.check()  # what `hrc-bot run` does at start: warm the city cards
+    watch.start()  # and then keeps watching, as in production
+    bot_runner, bot_port = await start_http(runtime, "127.0.0.1", 0)
+    bare_runner, bare_port = await bare_app(fake.url, runtime)
+    freeze_startup_heap()  # as `hrc-bot run` does once started
+    # Warm-up: every reader once, and the focal points who will write (names and languages are then
+    # cached, as for regular users).
+    warm = [Op(False, None, r, "themes", ("themes",), {}) for r in range(READERS)]
+    warm += [Op(False, op.focal, 0, "themes", ("themes",), {}) for round_ in range(rounds)
+             for op in ops("mixed", requests, names, random.Random(100 + round_)) if op.focal is not None]
+    await load(f"http://127.0.0.1:{bot_port}/slack/events", bodies(fake.url, warm), 5)
+    await load(f"http://127.0.0.1:{bare_port}/slack/events", bodies(fake.url, warm[:50]), 5)
+    print(f"{requests} signed requests per app and round, {rounds} alternating rounds, {concurrency} concurrent clients, "
+          f"{cities:,} cities, {2 * cities:,} members")
+    for mode in modes:
+        print(f"mode {mode}:")
+        await run_mode(mode, fake, runtime, bot_port, bare_port, names, requests, concurrency, rounds)
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
+    if PROFILE:
+        PROFILE.dump_stats(os.environ["BENCH_PROFILE"])
+    await watch.stop()
     await bot_runner.cleanup()
     await bare_runner.cleanup()
     await fake.stop()
@@ -130,9 +173,14 @@ async def main(requests: int, concurrency: int, rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--cities", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3, help="rounds per app, alternating")
+    parser.add_argument("--quick", action="store_true", help="200 cities, 100 requests, 1 round (a smoke run)")
     args = parser.parse_args()
-    asyncio.run(main(args.requests, args.concurrency, args.rounds))
+    if args.quick:
+        args.cities, args.requests, args.rounds = 200, 100, 1
+    asyncio.run(main(args.modes.split(","), args.cities, args.requests, args.concurrency, args.rounds))

@@ -19,6 +19,7 @@ met the reply's scopes.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterable
@@ -42,6 +43,9 @@ class ReplyCache:
         self._unscoped: set[Hashable] = set()  # replies that show everything
         # Per person ("platform:user|workspace"): (language chosen with `/hrc language`, their city's languages).
         self.languages: dict[str, tuple[str | None, str]] = {}
+        # Replies being computed: a miss asked by many at once (20 people after `who housing` was dropped)
+        # is computed once, and the others wait for it.
+        self._flights: dict[Hashable, asyncio.Future[Reply | None]] = {}
 
     @staticmethod
     def key(command: ParsedCommand, locale: str) -> Hashable:
@@ -88,6 +92,27 @@ class ReplyCache:
         while len(self._entries) > self.max_entries:
             self._drop(next(iter(self._entries)))
         return True
+
+    def in_flight(self, key: Hashable) -> asyncio.Future[Reply | None] | None:
+        """The computation of ``key`` under way, if any: its result is the reply kept, or None (not kept:
+        compute your own)."""
+        return self._flights.get(key)
+
+    def start_flight(self, key: Hashable) -> asyncio.Future[Reply | None] | None:
+        """Say ``key`` is being computed; None when someone else already is (then just compute)."""
+        if key in self._flights:
+            return None
+        flight = self._flights[key] = asyncio.get_running_loop().create_future()
+        return flight
+
+    def end_flight(self, key: Hashable, flight: asyncio.Future[Reply | None] | None, kept: Reply | None) -> None:
+        """Hand ``kept`` (the reply ``put`` kept, or None) to those waiting for ``flight``."""
+        if flight is None:
+            return
+        if self._flights.get(key) is flight:
+            del self._flights[key]
+        if not flight.done():
+            flight.set_result(kept)
 
     def put_many(self, entries: Iterable[tuple[Hashable, Reply]], *, generation: int) -> int:
         return sum(self.put(key, reply, generation=generation) for key, reply in entries)

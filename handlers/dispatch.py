@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
+from collections.abc import Hashable
 from dataclasses import replace
 
 from sqlalchemy.exc import IntegrityError
@@ -70,6 +72,21 @@ async def _run_in_transaction(ctx: Context, spec: CommandSpec, request: Request)
     raise AssertionError("unreachable")
 
 
+async def _cached_answer(ctx: Context, spec: CommandSpec, request: Request, cache: ReplyCache, key: Hashable,
+                         generation: int) -> Reply:
+    """Compute a read's reply, keep it when shareable, and hand it to whoever asked meanwhile."""
+    flight, kept = cache.start_flight(key), None
+    try:
+        reply, _changed = await _run_in_transaction(ctx, spec, request)
+        if not reply.language:  # before caching, so that a cached reply is returned as it is
+            reply = replace(reply, language=request.locale)
+        if cache.put(key, reply, generation=generation):
+            kept = reply
+        return reply
+    finally:
+        cache.end_flight(key, flight, kept)
+
+
 async def handle(ctx: Context, request: Request) -> Reply:
     """Answer one request in the reader's language (``handlers.languages``). Never raises: every failure becomes a reply."""
     request = replace(request, locale=await reader_language(ctx, request.actor, request.locale))
@@ -93,14 +110,16 @@ async def _answer(ctx: Context, request: Request) -> Reply:
             cache_key = ReplyCache.key(request.command, request.locale)
             if (cached := cache.get(cache_key)) is not None:
                 return cached
+            if (flight := cache.in_flight(cache_key)) is not None and (shared := await asyncio.shield(flight)) is not None:
+                return shared  # computed once for everyone who asked meanwhile
             generation = cache.generation  # read before the query: a write meanwhile makes this reply stale
-        reply, changed = await _run_in_transaction(ctx, spec, request)
-        if not reply.language:  # before caching, so that a cached reply is returned as it is
-            reply = replace(reply, language=request.locale)
-        if cache is not None:
-            cache.put(cache_key, reply, generation=generation)
-        elif changed and ctx.cache is not None:
-            ctx.cache.invalidate(changed)  # no stale shared answer from this process, and only those dropped
+            reply = await _cached_answer(ctx, spec, request, cache, cache_key, generation)
+        else:
+            reply, changed = await _run_in_transaction(ctx, spec, request)
+            if not reply.language:
+                reply = replace(reply, language=request.locale)
+            if changed and ctx.cache is not None:
+                ctx.cache.invalidate(changed)  # no stale shared answer from this process, and only those dropped
     except ValueTooLong as too_long:
         return error_reply(_too_long(too_long, spec, _), _)
     except UserError as error:

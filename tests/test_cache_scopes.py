@@ -4,7 +4,10 @@ what a fresh read gives. Real parser, dispatcher and databases; a second instanc
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Hashable
+
+from sqlalchemy import event
 
 from bot.cache_watch import CacheWatch
 from bot.render_text import render_text
@@ -129,3 +132,25 @@ def test_a_reply_read_while_an_unrelated_write_lands_is_kept_and_a_related_one_i
     assert not cache.put("water", water, generation=generation)
     assert not cache.put("everything", everything, generation=generation)
     assert cache.invalidate({"theme:housing"}) == 1 and cache.get("housing") is None
+
+
+async def test_a_miss_asked_by_many_at_once_is_computed_once(sqlite_db: Database) -> None:
+    runtime = make_runtime(sqlite_db)
+    await verified_city(runtime, "ana", "Grenoble", "France", themes="housing")
+    statements: list[str] = []
+    event.listen(sqlite_db.engine.sync_engine, "before_cursor_execute",
+                 lambda _conn, _cursor, statement, *_rest: statements.append(statement))
+    replies = await asyncio.gather(*(ok(runtime, f"reader{n}", "/hrc who housing") for n in range(10)))
+    assert len({id(reply) for reply in replies}) == 1  # one reply, handed to all ten
+    assert len([s for s in statements if "city_themes" in s]) == 1
+
+
+def test_a_flight_hands_its_reply_only_when_it_was_kept() -> None:
+    async def scenario() -> None:
+        cache = ReplyCache()
+        flight = cache.start_flight("k")
+        assert flight is not None and cache.start_flight("k") is None and cache.in_flight("k") is flight
+        cache.end_flight("k", flight, None)  # not kept (caller-dependent, or stale): waiters compute their own
+        assert await flight is None and cache.in_flight("k") is None
+
+    asyncio.run(scenario())

@@ -25,6 +25,7 @@ from handlers.countries import country_code
 from handlers.dispatch import handle_text
 from handlers.text import fold
 from handlers.types import ParsedCommand, Reply
+from handlers.vocab import THEMES
 from storage.models import City, CityStatus
 from storage.queries import cities as city_queries
 from storage.queries import deliveries, versions
@@ -284,7 +285,9 @@ async def test_check_warms_the_cards_the_handler_would_give(db: Database) -> Non
     await ok(runtime, "sec", "/hrc reject Atlantis")
 
     assert await CacheWatch(runtime).check()
-    assert len(cache) == 2
+    lists = 1 + len(THEMES)  # `themes` and `who THEME` for each theme are warmed too
+    assert len(cache) == 2 + lists
+    assert cache.get(ReplyCache.key(ParsedCommand("who", main="housing"), "en")) is not None
     warmed = {name: cache.get(profile_key(name)) for name in ("Grenoble", "Gwangju", "Toledo", "Lyon", "Atlantis")}
     assert warmed["Toledo"] is None and warmed["Lyon"] is None and warmed["Atlantis"] is None
 
