@@ -20,6 +20,8 @@ import statistics
 import time
 from typing import Any
 
+from urllib.parse import parse_qs
+
 import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
@@ -49,8 +51,10 @@ def bodies(fake_url: str, operations: list[Op]) -> list[str]:
     return out
 
 
-async def load(url: str, payloads: list[str], concurrency: int) -> tuple[float, list[float], int]:
-    """Wall time, per-request latencies, and how many HTTP answers carried the reply itself."""
+async def load(url: str, payloads: list[str], concurrency: int,
+               kinds: dict[str, list[float]] | None = None) -> tuple[float, list[float], int]:
+    """Wall time, per-request latencies, and how many HTTP answers carried the reply itself; with ``kinds``,
+    each latency is also added under its command's words (``theme add``, ``who``…)."""
     latencies: list[float] = []
     answered = 0
     queue = list(payloads)
@@ -66,6 +70,9 @@ async def load(url: str, payloads: list[str], concurrency: int) -> tuple[float, 
                     content = await response.read()
                     assert response.status == 200, response.status
                 latencies.append(time.perf_counter() - start)
+                if kinds is not None:
+                    words = parse_qs(body)["text"][0].split()
+                    kinds.setdefault(" ".join(words[:2] if words[0] == "theme" else words[:1]), []).append(latencies[-1])
                 if b'"blocks"' in content:
                     nonlocal answered
                     answered += 1
@@ -96,6 +103,7 @@ async def run_mode(mode: str, fake: FakeSlack, runtime: Any, bot_port: int, bare
     pooled: dict[str, list[float]] = {"bare Bolt app": [], "hrc bot": []}
     before, in_ack = len(fake.responses), 0
     cache = runtime.ctx.cache
+    kinds: dict[str, list[float]] = {}
     for round_ in range(rounds):
         order = (("bare Bolt app", bare_port), ("hrc bot", bot_port))
         payloads = bodies(fake.url, ops(mode, requests, names, random.Random(100 + round_)))
@@ -104,7 +112,8 @@ async def run_mode(mode: str, fake: FakeSlack, runtime: Any, bot_port: int, bare
                 cache.clear()  # every round starts with nothing cached, and nothing is warmed
             if PROFILE and name == "hrc bot":
                 PROFILE.enable()
-            wall, latencies, answered = await load(f"http://127.0.0.1:{port}/slack/events", payloads, concurrency)
+            wall, latencies, answered = await load(f"http://127.0.0.1:{port}/slack/events", payloads, concurrency,
+                                                   kinds if name == "hrc bot" else None)
             if PROFILE and name == "hrc bot":
                 PROFILE.disable()
             rates[name].append(requests / wall)
@@ -123,6 +132,9 @@ async def run_mode(mode: str, fake: FakeSlack, runtime: Any, bot_port: int, bare
     }
     for name, (rps, p50, p99) in results.items():
         print(f"  {name:14s} {rps:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms")
+    print("  bot by command: " + "; ".join(
+        f"{kind} ×{len(values)} p50 {percentile(values, 0.5) * 1000:.1f} / p99 {percentile(values, 0.99) * 1000:.1f} ms"
+        for kind, values in sorted(kinds.items())))
     ratio = results["hrc bot"][0] / results["bare Bolt app"][0]
     target = 0.9 if mode == "read" else 0.8
     p99 = results["hrc bot"][2]
@@ -145,8 +157,8 @@ async def main(modes: list[str], cities: int, requests: int, concurrency: int, r
     settings = Settings(slack=SlackSettings(bot_token="xoxb-bench", signing_secret=SIGNING_SECRET, api_url=f"{fake.url}/api/"))
     runtime = build_runtime(settings, database=db)
     watch = CacheWatch(runtime)
-    await watch.check()  # what `hrc-bot run` does at start: warm the city cards
-    watch.start()  # and then keeps watching, as in production
+    await watch.check()  # what `hrc-bot run` does: warm the cache at start, then keep watching
+    watch.start()
     bot_runner, bot_port = await start_http(runtime, "127.0.0.1", 0)
     bare_runner, bare_port = await bare_app(fake.url, runtime)
     freeze_startup_heap()  # as `hrc-bot run` does once started
@@ -160,6 +172,9 @@ async def main(modes: list[str], cities: int, requests: int, concurrency: int, r
     print(f"{requests} signed requests per app and round, {rounds} alternating rounds, {concurrency} concurrent clients, "
           f"{cities:,} cities, {2 * cities:,} members")
     for mode in modes:
+        if mode != "cold":  # as a running bot is: warmed at start (an earlier cold mode emptied it)
+            watch.seen = None
+            await watch.check()
         print(f"mode {mode}:")
         await run_mode(mode, fake, runtime, bot_port, bare_port, names, requests, concurrency, rounds)
     print(f"peak RSS {peak_rss_mb():.0f} MB")

@@ -34,9 +34,15 @@ class CacheWatch:
         self.seen: int | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        self._checking = asyncio.Lock()
 
     async def check(self) -> bool:
-        """Invalidate (or clear and warm) the cache if the data changed since the last check; True when it did."""
+        """Invalidate (or clear and warm) the cache if the data changed since the last check; True when it did.
+        Checks never overlap (a warm-up takes a while at 10,000 cities)."""
+        async with self._checking:
+            return await self._check()
+
+    async def _check(self) -> bool:
         cache = self.runtime.ctx.cache
         if cache is None:
             return False

@@ -7,6 +7,8 @@ writer holds the lock, whatever the busy timeout (see PLATFORM_FACTS.md, "Databa
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -69,15 +71,34 @@ class Database:
             write_bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         else:
             write_bind = self.engine
+        self._write_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
         self._reader = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writer = async_sessionmaker(write_bind, expire_on_commit=False)
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
-        """One unit of work: committed when the block ends, rolled back entirely on any error."""
+        """One unit of work: committed when the block ends, rolled back entirely on any error.
+
+        SQLite has one writer at a time: this process's write transactions take turns on an asyncio lock
+        first, so they queue in order instead of colliding in SQLite's busy handler (which sleeps in steps
+        of up to 100 ms: 2 s waits for a `theme add` under load). Other processes still meet the busy
+        timeout. A write transaction must not open another one inside it (it never could on SQLite).
+        """
         factory = self._writer if write else self._reader
+        if write and self.is_sqlite:
+            async with self._write_lock():
+                async with factory() as session, session.begin():
+                    yield session
+            return
         async with factory() as session, session.begin():
             yield session
+
+    def _write_lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._write_locks.get(loop)
+        if lock is None:
+            lock = self._write_locks[loop] = asyncio.Lock()
+        return lock
 
     def reopen(self) -> Database:
         """A new engine on the same database (what another process, or a restart, would have)."""

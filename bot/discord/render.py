@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 import discord
 
 from bot.pages import Unit, paginate, units_of
+from bot.render_memo import per_reply
 from bot.render_text import plain_mentions
 from handlers.grammar import as_tree_syntax
 from handlers.i18n import translator
@@ -103,7 +103,7 @@ def render_pages(reply: Reply) -> tuple[Rendered, ...]:
     return _render_shared(reply) if reply.shareable else _render_pages(reply)
 
 
-@lru_cache(maxsize=512)
+@per_reply
 def _render_shared(reply: Reply) -> tuple[Rendered, ...]:
     return _render_pages(reply)
 

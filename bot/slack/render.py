@@ -11,13 +11,13 @@ not at Slack.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, HeaderBlock, SectionBlock
 from slack_sdk.models.blocks.basic_components import MarkdownTextObject, PlainTextObject
 
 from bot.pages import Unit, paginate, safe_point, units_of
+from bot.render_memo import per_reply
 from bot.render_text import render_text
 from handlers.i18n import translator
 from handlers.types import (
@@ -115,7 +115,7 @@ def action_buttons(reply: Reply | Item, block_id: str = "hrc_actions") -> dict[s
     return ActionsBlock(block_id=block_id, elements=buttons).to_dict()
 
 
-@lru_cache(maxsize=512)
+@per_reply
 def _rendered_shared(reply: Reply, team_id: str | None) -> tuple[str, list[dict[str, Any]]]:
     return fallback_text(reply), blocks_for(reply, team_id)
 
@@ -225,7 +225,7 @@ def pages_for(reply: Reply, team_id: str | None = None, *, with_actions: bool = 
     return _pages_for(reply, team_id, with_actions, limit)
 
 
-@lru_cache(maxsize=512)
+@per_reply
 def _pages_shared(reply: Reply, team_id: str | None) -> list[list[dict[str, Any]]]:
     return _pages_for(reply, team_id, True, MAX_BLOCKS)
 
