@@ -19,7 +19,6 @@ import random
 import statistics
 import time
 from typing import Any
-
 from urllib.parse import parse_qs
 
 import aiohttp
