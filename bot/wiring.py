@@ -12,7 +12,7 @@ from bot.notify import NoticeRouter
 from bot.settings import Settings
 from handlers.cache import ReplyCache
 from handlers.context import Context
-from handlers.dispatch import failure_reply, handle, handle_text, parse_or_none
+from handlers.dispatch import ALREADY_APPLIED, handle, handle_text, parse_or_none
 from handlers.registry import COMMANDS
 from handlers.types import Actor, MemberRef, Place, Reply, Request
 from storage.models import DeliveryStatus
@@ -90,17 +90,12 @@ class Runtime:
         """Answer, unless this is a repeat of a request that changes something: then None (do nothing).
 
         Never raises: the retry-ledger claim failing (database down or read-only) is answered like any
-        failure of the command itself (``handlers.dispatch.failure_reply``).
+        failure of the command itself (``handlers.dispatch.failure_reply``), since it is part of it.
         """
-        spec = COMMANDS.get(request.command.name)
-        if spec is not None and spec.writes:
-            try:
-                first = await self.first_time(key)
-            except Exception as error:  # noqa: BLE001 - becomes the caller's answer
-                return failure_reply(error, request.command.name, request.locale)
-            if not first:
-                return None
-        return await self.answer(request)
+        # The key is claimed in the command's own transaction (one write instead of two, and a command
+        # that failed can be retried); reads are answered again, whatever the key.
+        reply = await handle(self.ctx, request, once_key=key)
+        return None if reply is ALREADY_APPLIED else reply
 
     async def answer_text_once(self, actor: Actor, place: Place, text: str, key: str, locale: str = "") -> Reply | None:
         command = parse_or_none(text, locale)

@@ -19,6 +19,8 @@ from handlers.languages import reader_language
 from handlers.registry import COMMANDS, CommandSpec, load_all
 from handlers.types import Actor, ParsedCommand, Place, Reply, Request, Visibility
 from storage.errors import describe, is_unavailable
+from storage.models import DeliveryStatus
+from storage.queries import deliveries
 from storage.queries.versions import committed_scopes
 from storage.types import ValueTooLong
 
@@ -56,13 +58,26 @@ def _check_permission(ctx: Context, spec: CommandSpec, actor: Actor, _: Translat
         )
 
 
-async def _run_in_transaction(ctx: Context, spec: CommandSpec, request: Request) -> tuple[Reply, frozenset[str]]:
+# What ``handle`` answers to a repeat of a request already applied (``once_key`` already in the ledger).
+ALREADY_APPLIED = Reply(text="")
+
+
+async def _run_in_transaction(ctx: Context, spec: CommandSpec, request: Request,
+                              once_key: str | None = None) -> tuple[Reply, frozenset[str]]:
     """One transaction per command: (its reply, the cache scopes its commit changed). A unique-key race with
     a concurrent command (two people registering the same new city at once on PostgreSQL) is retried
-    once: the retry sees the other's row."""
+    once: the retry sees the other's row.
+
+    With ``once_key`` (a platform's request id), the key goes into the retry ledger in the same
+    transaction: a repeat of an applied request gets ``ALREADY_APPLIED`` and changes nothing, and a
+    command that failed leaves no key, so its retry runs it again.
+    """
     for attempt in (1, 2):
         try:
             async with ctx.db.transaction(write=spec.writes) as session:
+                if once_key is not None and not await deliveries.claim(
+                        session, once_key, "request", ctx.now(), status=DeliveryStatus.SENT):
+                    return ALREADY_APPLIED, frozenset()
                 reply = await spec.handler(ctx, request, session)
             return reply, committed_scopes(session)
         except IntegrityError:
@@ -87,14 +102,20 @@ async def _cached_answer(ctx: Context, spec: CommandSpec, request: Request, cach
         cache.end_flight(key, flight, kept)
 
 
-async def handle(ctx: Context, request: Request) -> Reply:
-    """Answer one request in the reader's language (``handlers.languages``). Never raises: every failure becomes a reply."""
+async def handle(ctx: Context, request: Request, *, once_key: str | None = None) -> Reply:
+    """Answer one request in the reader's language (``handlers.languages``). Never raises: every failure becomes a reply.
+
+    ``once_key``: for a command that writes, the request's id in the retry ledger (``_run_in_transaction``);
+    a repeat is answered ``ALREADY_APPLIED``.
+    """
     request = replace(request, locale=await reader_language(ctx, request.actor, request.locale))
-    reply = await _answer(ctx, request)
+    reply = await _answer(ctx, request, once_key)
+    if reply is ALREADY_APPLIED:
+        return reply
     return reply if reply.language else replace(reply, language=request.locale)
 
 
-async def _answer(ctx: Context, request: Request) -> Reply:
+async def _answer(ctx: Context, request: Request, once_key: str | None = None) -> Reply:
     _ = translator(request.locale)
     spec = COMMANDS.get(request.command.name)
     try:
@@ -115,7 +136,9 @@ async def _answer(ctx: Context, request: Request) -> Reply:
             generation = cache.generation  # read before the query: a write meanwhile makes this reply stale
             reply = await _cached_answer(ctx, spec, request, cache, cache_key, generation)
         else:
-            reply, changed = await _run_in_transaction(ctx, spec, request)
+            reply, changed = await _run_in_transaction(ctx, spec, request, once_key if spec.writes else None)
+            if reply is ALREADY_APPLIED:
+                return reply
             if not reply.language:
                 reply = replace(reply, language=request.locale)
             if changed and ctx.cache is not None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from storage.models import City, FocalPoint, Member
 
@@ -15,9 +15,10 @@ async def find_member(session: AsyncSession, platform: str, workspace: str, user
     stmt = (
         select(Member)
         .where(Member.platform == platform, Member.workspace == workspace, Member.user_id == user_id)
-        .options(selectinload(Member.focal_point).selectinload(FocalPoint.city))
+        # Joined, not select-in: one round trip instead of three on every command that writes.
+        .options(joinedload(Member.focal_point).joinedload(FocalPoint.city))
     )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return (await session.execute(stmt)).unique().scalar_one_or_none()
 
 
 async def upsert_member(

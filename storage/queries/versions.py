@@ -141,7 +141,8 @@ def _bump_on_commit(session: Session) -> None:
     ).scalar_one_or_none()
     if version is not None and _records_changes(connection):
         connection.execute(insert(DataChange).values(version=version, scopes=json.dumps(sorted(scopes))))
-        connection.execute(delete(DataChange).where(DataChange.version <= version - KEPT_CHANGES))
+        if version % 100 == 0:  # pruned now and then, not on every commit
+            connection.execute(delete(DataChange).where(DataChange.version <= version - KEPT_CHANGES))
     session.info[_COMMITTED] = frozenset(scopes)
 
 
