@@ -95,7 +95,10 @@ class Runtime:
         # The key is claimed in the command's own transaction (one write instead of two, and a command
         # that failed can be retried); reads are answered again, whatever the key.
         reply = await handle(self.ctx, request, once_key=key)
-        return None if reply is ALREADY_APPLIED else reply
+        if reply is ALREADY_APPLIED:
+            return None
+        await self._written(request.command.name, request.actor, request.place, reply)
+        return reply
 
     async def answer_text_once(self, actor: Actor, place: Place, text: str, key: str, locale: str = "") -> Reply | None:
         command = parse_or_none(text, locale)

@@ -67,7 +67,7 @@ async def test_slack_commands_say_the_database_is_unavailable(
 ) -> None:
     kind, db = broken
     use(slack.runtime, db)
-    # A write command: the retry-ledger claim is the first write, before the command runs.
+    # A write command: the retry-ledger claim is its transaction's first write.
     status, body = await slack.post(slack.command_body("theme add water"))
     assert status == 200 and UNAVAILABLE in body
     assert_logged_once(caplog, body)
@@ -76,7 +76,10 @@ async def test_slack_commands_say_the_database_is_unavailable(
 
     caplog.clear()
     view = register_modal() | {"private_metadata": "{}"}
-    values = {"city": {"city": {"type": "plain_text_input", "value": "Quilmes"}}}
+    # Complete, so that it reaches the database (a form missing fields is answered from the form alone).
+    values = {"city": {"value": {"type": "plain_text_input", "value": "Quilmes"}},
+              "country": {"value": {"type": "plain_text_input", "value": "Argentina"}},
+              "region": {"value": {"type": "static_select", "selected_option": {"value": "latin-america"}}}}
     status, body = await slack.interact(slack.submission(view, values))
     assert status == 200 and UNAVAILABLE in body
     before = len(slack.fake.responses)
