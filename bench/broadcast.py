@@ -163,7 +163,7 @@ class Life:
         await self.runtime.answer_text(sec, place, f"/hrc announce confirm {number}")
         slack_before, discord_before = self.slack.counts(), Counter(self.discord.created)
         opens_before = len(self.discord.posted("/users/@me/channels"))
-        too_many_before = self.slack.too_many + self.discord.too_many
+        too_many_before = (self.slack.too_many, self.discord.too_many)
 
         began = time.perf_counter()
         worker = start_worker(self.db_url, self.slack.url, self.discord.url, self.limits)
@@ -192,7 +192,7 @@ class Life:
         return {"name": name, "wall": wall, "targets": len(expected), "killed": killed,
                 "lost": sum(1 for target in expected if copies[target] == 0),
                 "duplicated": sum(max(0, copies[target] - 1) for target in expected),
-                "too_many": self.slack.too_many + self.discord.too_many - too_many_before,
+                "too_many": f"Slack {self.slack.too_many - too_many_before[0]}, Discord {self.discord.too_many - too_many_before[1]}",
                 "slack_opens": slack_calls["conversations.open"], "slack_history": slack_calls["conversations.history"],
                 "discord_opens": len(self.discord.posted("/users/@me/channels")) - opens_before}
 
