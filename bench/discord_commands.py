@@ -26,7 +26,7 @@ import yarl
 from discord import app_commands
 
 from bench.dataset import city_names, directory_db, focal_user, peak_rss_mb, percentile, reader_user
-from bench.workload import MODES, Op, ops
+from bench.workload import MODES, READERS, Op, ops
 from bot.cache_watch import CacheWatch
 from bot.discord.service import serve, use_api
 from bot.platforms import freeze_startup_heap
@@ -109,9 +109,13 @@ async def main(modes: list[str], cities: int, count: int, concurrency: int, roun
 
     sockets = {"bare discord.py": 0, "hrc bot": 1}
     names = await city_names(db)
-    warm = ops("read", 50, names, random.Random(1))
+    # Warm-up: every reader once, and the focal points who will write (their languages are then cached,
+    # as for regular users).
+    warm = [Op(False, None, r, "themes", ("campaign", "themes"), {}) for r in range(READERS)]
+    warm += [Op(False, op.focal, 0, "themes", ("campaign", "themes"), {}) for round_ in range(rounds)
+             for op in ops("mixed", count, names, random.Random(100 + round_)) if op.focal is not None]
     for socket in sockets.values():
-        await measure(fake, socket, warm, 5, 1 + socket, bare=socket == 0)  # warm-up
+        await measure(fake, socket, warm, 5, 1 + socket, bare=socket == 0)
     cache = runtime.ctx.cache
     assert cache is not None
     results: dict[str, dict[str, tuple[float, float, float]]] = {}
