@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from typing import TypeVar
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,6 +33,8 @@ from storage.models import AuditEvent, City, CityStatus, CityTheme
 from storage.queries import cities as city_queries
 from storage.queries import exports as export_queries
 from storage.queries.versions import mark_changed
+
+T = TypeVar("T")
 
 REQUIRED = ("name", "country", "region")
 NAME_MAX = 100  # the cities table's column (and /hrc register's limit)
@@ -117,42 +120,58 @@ def _date(value: str, _: Translate) -> datetime:
 
 def parse_row(line: int, cells: dict[str, str], locale: str, _: Translate) -> CityRow:
     """One row's values, checked like `/hrc register`'s: only the columns the file has, so that a column
-    left out changes nothing. Raises UserError naming the first problem."""
+    left out changes nothing. Raises UserError naming every problem of the row, joined by "; "."""
+    problems: list[str] = []
+
+    def checked(parse: Callable[[], T]) -> T | None:
+        try:
+            return parse()
+        except UserError as error:
+            problems.append(error.message)
+            return None
+
     name, country = cells.get("name", "").strip(), cells.get("country", "").strip()
     for column in REQUIRED:
         if not cells.get(column, "").strip():
-            raise UserError(_("the {column} is empty.").format(column=_(column)))
-    if not fold(name):
-        raise UserError(_("City and country need letters or digits."))
+            problems.append(_("the {column} is empty.").format(column=_(column)))
+    if name and not fold(name):
+        problems.append(_("City and country need letters or digits."))
     if len(name) > NAME_MAX:
-        raise UserError(_("the {column} is longer than {limit} characters.").format(column=_("name"), limit=NAME_MAX))
-    code = find_country(country, locale, _)  # as /hrc register: an ISO 3166-1 code, the directory's key
-    key = fold(name)[:NAME_MAX], code
-    values: dict[str, object] = {"name": name, "country": code, "region": find_region(cells["region"], _).slug}
+        problems.append(_("the {column} is longer than {limit} characters.").format(column=_("name"), limit=NAME_MAX))
+    # as /hrc register: an ISO 3166-1 code, the directory's key
+    code = checked(lambda: find_country(country, locale, _)) if country else None
+    region = checked(lambda: find_region(cells["region"], _).slug) if cells.get("region", "").strip() else None
+    values: dict[str, object] = {"name": name, "country": code, "region": region}
     if "size" in cells:
-        values["size"] = find_size(cells["size"], _).slug if cells["size"].strip() else None
+        values["size"] = checked(lambda: find_size(cells["size"], _).slug) if cells["size"].strip() else None
     if "timezone" in cells:
-        values["timezone"] = parse_timezone(cells["timezone"].strip(), _) if cells["timezone"].strip() else None
+        values["timezone"] = checked(lambda: parse_timezone(cells["timezone"].strip(), _)) if cells["timezone"].strip() else None
     if "languages" in cells:
-        values["languages"] = ",".join(parse_languages(cells["languages"], _)) if cells["languages"].strip() else ""
+        languages = checked(lambda: parse_languages(cells["languages"], _)) if cells["languages"].strip() else []
+        values["languages"] = ",".join(languages or [])
     if "themes" in cells:
-        values["themes"] = [t.slug for t in parse_themes(cells["themes"], _)] if cells["themes"].strip() else []
+        themes = checked(lambda: parse_themes(cells["themes"], _)) if cells["themes"].strip() else []
+        values["themes"] = [t.slug for t in themes or []]
     status = STATUSES.get(fold(cells.get("status", "")) or "verified")
     if status is None:
-        raise UserError(_("status “{value}” is not verified, pending or rejected.").format(value=cells["status"]))
-    if "status" in cells:
+        problems.append(_("status “{value}” is not verified, pending or rejected.").format(value=cells["status"]))
+    elif "status" in cells:
         values["status"] = status
     if cells.get("registered", "").strip():
-        values["registered_at"] = _date(cells["registered"], _)
+        values["registered_at"] = checked(lambda: _date(cells["registered"], _))
     if cells.get("joined", "").strip():
-        if status != CityStatus.VERIFIED:
-            raise UserError(_("only a verified city has a joined date."))
-        values["joined_at"] = _date(cells["joined"], _)
+        if status not in (CityStatus.VERIFIED, None):
+            problems.append(_("only a verified city has a joined date."))
+        values["joined_at"] = checked(lambda: _date(cells["joined"], _))
     if "demo" in cells:
         demo = fold(cells["demo"])
         if demo not in YES | NO:
-            raise UserError(_("demo takes yes or no."))
+            problems.append(_("demo takes yes or no."))
         values["is_demo"] = demo in YES
+    if problems:
+        raise UserError("; ".join(dict.fromkeys(problems)))
+    assert code is not None
+    key = fold(name)[:NAME_MAX], code
     return CityRow(line, values, key)
 
 
@@ -175,6 +194,8 @@ def differences(city: City, row: CityRow) -> dict[str, tuple[object, object]]:
             same = old.date() == value.date()  # files carry days, the directory moments
         elif key == "joined_at" and isinstance(old, datetime) and isinstance(value, datetime):
             same = old.date() == value.date()
+        elif key == "name":
+            same = fold(str(old)) == fold(str(value))  # "LODZ" in a sheet is the directory's Łódź: keep its letters
         else:
             same = old == value
         if not same:

@@ -163,6 +163,21 @@ async def test_a_bad_file_reports_every_row_and_writes_nothing(db: Database, clo
     assert updated.updated == ["Grenoble (France)"]
 
 
+async def test_a_row_reports_all_its_problems_and_a_spelling_is_not_a_conflict(db: Database, clock: FakeClock) -> None:
+    await run_import(db, clock, "name,country,region\nŁódź,Poland,Europe\n".encode())
+    report = await run_import(db, clock, (
+        b"name,country,region,timezone,themes\n"
+        b"Lyon,Middle Earth,Mid-Atlantic,Europe/Lyon,basket weaving\n"  # four problems in one row
+        b"LODZ,PL,Europe,,\n"  # the directory's Łódź, typed without its letters: the same, not a conflict
+    ))
+    (error,) = report.errors
+    assert error.line == 2 and error.message.count("; ") == 3, error.message
+    for part in ("Middle Earth", "Mid-Atlantic", "Europe/Lyon", "basket weaving"):
+        assert part in error.message
+    again = await run_import(db, clock, b"name,country,region\nLODZ,Poland,Europe\n")
+    assert again.errors == [] and again.unchanged == 1 and again.updated == []
+
+
 async def test_missing_columns_and_wrong_encoding_are_refused_whole(db: Database, clock: FakeClock) -> None:
     missing = await run_import(db, clock, b"city,country\nGrenoble,France\n")
     assert missing.missing_columns == ["region"] and not missing.written
