@@ -13,13 +13,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.common import resolve_city
+from handlers.common import resolve_city, status_label
 from handlers.context import Context
 from handlers.countries import country_name
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translations, translator
 from handlers.registry import command
 from handlers.types import Actor, Item, Reply, Request
+from handlers.vocab import region_name, size_name, theme_name
 from handlers.words import localized_command, localized_key
 from storage.models import AuditEvent, City
 from storage.queries import audit as audit_queries
@@ -78,6 +79,29 @@ def changes(row: AuditEvent) -> list[tuple[str, Any, Any]]:
     return [(key, before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())]
 
 
+# The trail stores codes and slugs (exports keep them); chat shows them as the reader's words.
+def _readable(key: str, value: Any, locale: str, _: Translate) -> Any:
+    """A stored value as the reader says it: ``PL`` -> Pologne, ``europe`` -> Europa, theme slugs -> names,
+    statuses translated; anything else unchanged."""
+    from handlers.announcements import STATUS_NAMES  # it records events here
+
+    if not isinstance(value, (str, list)) or not value:
+        return value
+    if key == "country" and isinstance(value, str):
+        return country_name(value, locale)
+    if key == "region" and isinstance(value, str):
+        return region_name(value, _)
+    if key == "size" and isinstance(value, str):
+        return size_name(value, _)
+    if key == "themes":
+        return [theme_name(slug, _) for slug in value] if isinstance(value, list) else value
+    if key == "status" and isinstance(value, str):
+        if value in STATUS_NAMES:
+            return _(STATUS_NAMES[value])  # type: ignore[index]
+        return status_label(value, _)
+    return value
+
+
 def _shown(value: Any) -> str:
     if value is None:
         return "—"
@@ -96,13 +120,15 @@ def key_label(key: str, _: Translate) -> str:
     return _(KEY_LABELS[key]) if key in KEY_LABELS else localized_key(key, _.language)
 
 
-def _item(row: AuditEvent, _: Translate) -> Item:
+def _item(row: AuditEvent, locale: str, _: Translate) -> Item:
     when = row.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [_("by {name} ({platform}:{id})").format(name=row.actor_name, platform=row.actor_platform, id=row.actor_id)]
-    lines += [f"{key_label(key, _)}: {_shown(old)} → {_shown(new)}" if old is not None and old != new
-              else f"{key_label(key, _)}: {_shown(new)}" for key, old, new in changes(row)]
+    for key, old, new in changes(row):
+        old, new = _readable(key, old, locale, _), _readable(key, new, locale, _)
+        lines.append(f"{key_label(key, _)}: {_shown(old)} → {_shown(new)}" if old is not None and old != new
+                     else f"{key_label(key, _)}: {_shown(new)}")
     # The action is a command's name and the keys are the commands' own: shown in the reader's words
-    # (``verificar``, ``temas``); the subject and the values are the record as it was written.
+    # (``verificar``, ``temas``); the subject is the record as it was written, its values in the reader's words (``_readable``).
     action = localized_command(row.action, _.language) if row.action else ""
     return Item(title=" · ".join(part for part in (when, action, row.subject) if part), text="\n".join(lines))
 
@@ -159,6 +185,6 @@ async def audit(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         )
     return Reply(
         title=_("Audit trail: {about}").format(about=about),
-        items=tuple(_item(row, _) for row in rows),
+        items=tuple(_item(row, request.locale, _) for row in rows),
         footer=footer + " " + _("Everything: `hrc-bot export audit`."),
     )

@@ -91,23 +91,25 @@ async def test_the_secretariat_reads_the_trail_by_city_date_and_page(chat: Chat,
     assert "Audit trail: the whole campaign" in whole and "Page 1 of 2 (24 events)." in whole
     assert "/hrc audit page: 2" in whole
     assert "theme remove · Grenoble (France)" in whole and "by Ana (console:ana)" in whole
-    assert "themes: housing → —" in whole
+    assert "themes: Housing → —" in whole  # stored as slugs and codes, shown as the reader's words
 
     second = render_text(await ok(chat, "sec", "/hrc audit page: 2"))
     assert "Page 2 of 2" in second and "register · Grenoble (France)" in second
 
     quilmes = render_text(await ok(chat, "sec", "/hrc audit Quilmes"))
     assert "Page 1 of 1 (2 events)." in quilmes and "Grenoble" not in quilmes
-    assert "status: pending → verified" in quilmes and "by Sec (console:sec)" in quilmes
-
+    assert "status: pending verification → verified" in quilmes and "by Sec (console:sec)" in quilmes
+    assert "country: Argentina" in quilmes and "region: Latin America" in quilmes
+    # Keys, codes and slugs as recorded, shown in the reader's words.
     spanish = render_text(await chat.say("sec", "/hrc auditoría Quilmes", "es", secretariat=True))
-    assert "verificar · Quilmes" in spanish and "estado: pending → verified" in spanish  # values as recorded
+    assert "verificar · Quilmes" in spanish and "estado: pendiente de verificación → verificada" in spanish, spanish
+    assert "país: Argentina" in spanish and "región: América Latina" in spanish, spanish
     french = render_text(await chat.say("sec", "/hrc audit Grenoble", "fr", secretariat=True))
-    assert "thème retirer · Grenoble" in french and "thèmes: housing → —" in french
+    assert "thème retirer · Grenoble" in french and "thèmes: Logement → —" in french, french
 
     recent = render_text(await ok(chat, "sec", "/hrc audit Quilmes since: 2026-11-26"))
     assert "Page 1 of 1 (1 event)." in recent
-    assert "status: pending → verified" in recent and "· register ·" not in recent
+    assert "status: pending verification → verified" in recent and "· register ·" not in recent
 
     refused = await chat.say("ana", "/hrc audit")
     assert refused.is_error and "for the campaign secretariat" in refused.text
