@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -167,7 +168,7 @@ CONSOLE_CONVERSATIONS = {
 /hrc quién vivienda
 /hrc días diciembre
 /hrc día Día de los Derechos Humanos
-/hrc canal activar días idioma: es zona: UTC
+/hrc canal activar días idioma: fr zona: UTC
 /hrc canal activar anuncios idioma: es
 /hrc anunciar título: Forum texto: Registrations are open. título_es: Foro texto_es: Las inscripciones están abiertas.
 /hrc anunciar confirmar
@@ -175,7 +176,7 @@ CONSOLE_CONVERSATIONS = {
 /hrc exportar
 """, [
         "→ canal de la secretaría:", "→ mensaje para @ana:", "Quién trabaja en Vivienda", "Días de diciembre de 2026",
-        "Día de los Derechos Humanos", "→ publicación en #console:\n  | Hoy: Día de los Derechos Humanos",
+        "Día de los Derechos Humanos", "→ publicación en #console:\n  | Aujourd’hui : Journée des droits de l'homme",
         "Foro\n====\nLas inscripciones están abiertas.", "1 canal: la versión en español",  # previewed as delivered
         "→ publicación en #console:\n  | Foro\n  | ====\n  | Las inscripciones están abiertas.",
         "[Enviar: /hrc anunciar confirmar 1]", "Indica el número del anuncio", "Indica qué exportar",
@@ -206,9 +207,9 @@ CONSOLE_CONVERSATIONS = {
 async def test_a_whole_console_conversation_with_a_prompt_and_an_announcement_has_no_english(
     db: Database, language: str
 ) -> None:
-    """In-process console: the answers, the console's own lines, a day-of prompt to a channel set to the
-    conversation's language and an announcement's Spanish version reaching a Spanish channel (the main text
-    is English, as typed), all without one English sentence."""
+    """In-process console: the answers, the console's own lines, a day-of prompt to a channel set to French and
+    an announcement's Spanish version reaching a Spanish channel (the main text is English, as typed), all
+    without one English sentence."""
     session, expected = CONSOLE_CONVERSATIONS[language]
     runtime = build_runtime(Settings(default_language=language), database=db)
     runtime.ctx.clock = FakeClock(datetime(2026, 12, 10, 9, 30, tzinfo=UTC))
@@ -224,7 +225,12 @@ async def test_a_whole_console_conversation_with_a_prompt_and_an_announcement_ha
     text = out.getvalue()
     for line in expected:
         assert line in text, f"{line!r} missing from:\n{text}"
-    assert_no_english(text, language, typed=("Registrations are open.", "Las inscripciones están abiertas."))
+    # What was posted in the channel set to French is checked as French, everything else in the conversation's language.
+    prompt = re.search(r"^→ [^\n]*\n((?:  \| [^\n]*\n)*?  \| Aujourd’hui :(?:[^\n]*\n)(?:  \| [^\n]*\n)*)", text, re.M)
+    assert prompt is not None, text
+    assert_no_english(prompt.group(1), "fr")
+    rest = text.replace(prompt.group(1), "")
+    assert_no_english(rest, language, typed=("Registrations are open.", "Las inscripciones están abiertas."))
 
 
 def test_the_english_checker_finds_english_words_and_sentences_and_lets_the_languages_through() -> None:
