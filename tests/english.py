@@ -9,8 +9,8 @@ Two checks, both built from the catalogues so that they follow new strings witho
 - **commands**: an English command word or key in a quoted command (```/hrc share```), where the language
   spells it otherwise (``compartir``).
 
-Left out before checking: links, commands in backticks, ``/hrc …`` lines typed by the test, mentions and
-channel names (``@ana``, ``#general``), and whatever the test says people typed (``typed=``: city names, an announcement's own text). The official
+Left out before checking: links, file paths, commands in backticks (checked for command words only), mentions
+and channel names (``@ana``, ``#general``), and whatever the test says people typed (``typed=``: city names, an announcement's own text). The official
 English name of a UN day that has no Spanish or French name may appear (the day-names file decides).
 """
 
@@ -27,7 +27,7 @@ from handlers.text import fold
 from handlers.words import COMMAND_WORDS, KEY_WORDS, TREE_WORDS, tree_name
 
 WORD = re.compile(r"[^\W\d_]{3,}")
-_SKIP = re.compile(r"https?://\S+|`[^`]*`|/hrc\b[^\n]*|<[@#!][^>]*>|\{[^}]*\}|\b\w+/\w+\b|[@#][\w.-]+")
+_SKIP = re.compile(r"https?://\S+|`[^`]*`|/hrc\b[^\n]*|<[@#!][^>]*>|\{[^}]*\}|\S*/\S*|[@#][\w.-]+")
 # Names and codes that are the same in every language (products, acronyms, formats).
 SHARED = frozenset({"slack", "discord", "uclg", "csv", "json", "xlsx", "excel", "iana", "https", "ics", "url",
                     "png", "hrc", "bot", "ctrl", "utc", "gmt"})
