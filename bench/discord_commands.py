@@ -125,9 +125,10 @@ async def main(modes: list[str], cities: int, count: int, concurrency: int, roun
     assert cache is not None
     results: dict[str, dict[str, tuple[float, float, float]]] = {}
     for mode in modes:
-        if mode != "cold":  # as a running bot is: warmed (an earlier cold mode emptied it)
-            watch.seen = None
+        if mode != "cold":  # as a running bot is: warmed (an earlier cold mode emptied it), and its
+            watch.seen = None  # regular users' languages known
             await watch.check()
+            await measure(fake, 1, warm, 5, 3, bare=False)
         # Alternate the two clients over several rounds (a machine's speed drifts within a run): throughput
         # is the median round's, latencies are pooled over every round.
         rates: dict[str, list[float]] = {name: [] for name in sockets}

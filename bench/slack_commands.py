@@ -166,14 +166,14 @@ async def main(modes: list[str], cities: int, requests: int, concurrency: int, r
     warm = [Op(False, None, r, "themes", ("themes",), {}) for r in range(READERS)]
     warm += [Op(False, op.focal, 0, "themes", ("themes",), {}) for round_ in range(rounds)
              for op in ops("mixed", requests, names, random.Random(100 + round_)) if op.focal is not None]
-    await load(f"http://127.0.0.1:{bot_port}/slack/events", bodies(fake.url, warm), 5)
     await load(f"http://127.0.0.1:{bare_port}/slack/events", bodies(fake.url, warm[:50]), 5)
     print(f"{requests} signed requests per app and round, {rounds} alternating rounds, {concurrency} concurrent clients, "
           f"{cities:,} cities, {2 * cities:,} members")
     for mode in modes:
-        if mode != "cold":  # as a running bot is: warmed at start (an earlier cold mode emptied it)
-            watch.seen = None
+        if mode != "cold":  # as a running bot is: warmed at start (an earlier cold mode emptied it), and
+            watch.seen = None  # its regular users' languages known
             await watch.check()
+            await load(f"http://127.0.0.1:{bot_port}/slack/events", bodies(fake.url, warm), 5)
         print(f"mode {mode}:")
         await run_mode(mode, fake, runtime, bot_port, bare_port, names, requests, concurrency, rounds)
     print(f"peak RSS {peak_rss_mb():.0f} MB")

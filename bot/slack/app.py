@@ -34,7 +34,15 @@ from bot.slack.modals import (
     submitted_command,
     zone_option,
 )
-from bot.slack.render import action_buttons, context, escape, fallback_text, messages_for, pages_for
+from bot.slack.render import (
+    action_buttons,
+    context,
+    escape,
+    fallback_text,
+    messages_for,
+    pages_for,
+    shared_fallback_text,
+)
 from bot.slack.sharing import CANNOT_POST, register_sharing, with_share_button
 from bot.slack.shortcuts import plain_message_text, register_shortcuts
 from bot.slack.users import SlackUsers
@@ -76,7 +84,7 @@ def messages_of(reply: Reply, team_id: str, command: ParsedCommand | None = None
                 locale: str = "en", page: int = 1) -> list[dict[str, Any]]:
     """Every message of the answer: one page with Previous / Next when ``command`` only reads; otherwise
     the preview's messages and every page, so nothing is left out."""
-    fallback, pages = fallback_text(reply), pages_for(reply, team_id)
+    fallback, pages = shared_fallback_text(reply) if reply.shareable else fallback_text(reply), pages_for(reply, team_id)
     again = page_command(command) if len(pages) > 1 and not reply.preview else None
     if again:
         number = min(max(1, page), len(pages))

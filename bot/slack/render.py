@@ -116,6 +116,12 @@ def action_buttons(reply: Reply | Item, block_id: str = "hrc_actions") -> dict[s
 
 
 @per_reply
+def shared_fallback_text(reply: Reply) -> str:
+    """``fallback_text`` of a shareable reply, built once (a `who` at 10,000 cities: ~3 ms)."""
+    return fallback_text(reply)
+
+
+@per_reply
 def _rendered_shared(reply: Reply, team_id: str | None) -> tuple[str, list[dict[str, Any]]]:
     return fallback_text(reply), blocks_for(reply, team_id)
 
