@@ -22,10 +22,11 @@ HORIZON_DAYS = 400  # every yearly day comes round within this
 
 
 def next_post(observances: list[Observance], now: datetime, zone: ZoneInfo, prompt_hour: int, digest: Digest,
-              themes: set[str] | None, *, personal: bool = False) -> datetime | None:
+              themes: set[str] | None, *, personal: bool = False, lead_days: int = 0) -> datetime | None:
     """The instant (aware, in ``zone``) of the next prompt or digest for a target in ``zone`` with ``themes``
     (None: all) and ``digest``, after ``now``; None when nothing comes within ``HORIZON_DAYS``. A ``personal``
-    target (a subscriber) gets only days linked to one of its themes, as ``handlers.prompts`` sends them.
+    target (a subscriber) gets only days linked to one of its themes, as ``handlers.prompts`` sends them, and
+    with ``lead_days`` also a reminder that many days before each.
 
     Today counts while its prompt hour is still ahead; a weekly digest goes out on Mondays with the week's
     days; DST is the zone's: 09:00 stays 09:00 local on either side of a change.
@@ -35,7 +36,8 @@ def next_post(observances: list[Observance], now: datetime, zone: ZoneInfo, prom
     dated = sorted({when for when, day in occurrences(observances, start, start + timedelta(days=HORIZON_DAYS))
                     if is_prompt_day(day) and wanted(day, themes)
                     and not (personal and not (themes or set()).intersection(day.themes))})
-    for when in _send_days(dated, start, digest):
+    reminders = [d - timedelta(days=lead_days) for d in dated if lead_days and d - timedelta(days=lead_days) >= start]
+    for when in sorted({*_send_days(dated, start, digest)[:1], *reminders[:1]}):
         return datetime.combine(when, time(prompt_hour), tzinfo=zone)
     return None
 
@@ -50,13 +52,14 @@ def _send_days(dated: list[date], start: date, digest: Digest) -> list[date]:
 
 
 async def next_post_text(ctx: Context, request: Request, session: AsyncSession, *, zone: str | None, digest: Digest,
-                         themes: set[str] | None, personal: bool = False, after: datetime | None = None) -> str:
+                         themes: set[str] | None, personal: bool = False, lead_days: int = 0,
+                         after: datetime | None = None) -> str:
     """"Next post: <moment>." for a target in ``zone`` (a channel's, a member's city's), "" when none is coming.
     ``after`` (a pause's end) moves the start later than now."""
     _ = translator(request.locale)
     start = max(ctx.now(), after) if after is not None else ctx.now()
     when = next_post(await all_observances(session), start, zone_or_default(zone, ctx), ctx.prompt_hour, digest, themes,
-                     personal=personal)
+                     personal=personal, lead_days=lead_days)
     if when is None:
         return ""
     return _("Next post: {when}.").format(when=moment(when, await reader_zone(ctx, request, session), _, relative=True))

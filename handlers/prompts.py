@@ -9,7 +9,7 @@ is planned, a bot that was down all day does not post yesterday's prompts.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -27,7 +27,7 @@ from handlers.languages import first_spoken
 from handlers.types import Field, MemberRef, Reply, Visibility
 from handlers.vocab import THEME_BY_SLUG, theme_name
 from handlers.zones import UnknownZone, get_zone
-from storage.models import Channel, ChannelPurpose, Digest
+from storage.models import Channel, ChannelPurpose, CityAction, Digest
 from storage.queries import actions as action_queries
 from storage.queries import channels as channel_queries
 from storage.queries.channels import Subscriber
@@ -175,14 +175,24 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
 
     # Lead reminders to the secretariat, in the default time zone.
     today = _local_today(now, _zone(ctx.timezone, "UTC"), ctx.prompt_hour)
+    acting = await action_queries.acting_between(session, today + timedelta(days=NOTICE_DAYS),
+                                                 today + timedelta(days=NOTICE_DAYS)) if today is not None else []
+    in_reminders: set[str] = set()  # days whose cities acting ride in the lead reminder (sent the same day)
     if today is not None and ctx.lead_days > 0:
         ahead = today + timedelta(days=ctx.lead_days)
         for day in _days_on(observances, ahead):
+            reply = lead_reminder(day, ahead, ctx.lead_days, translator(default))
+            on_day = [a for a in acting if a.day_slug == day.slug] if ctx.lead_days == NOTICE_DAYS else []
+            if on_day:
+                _ = translator(default)
+                reply = replace(reply, fields=(*reply.fields, Field(_("Cities acting"), acting_lines(on_day, _), inline=False)))
+                in_reminders.add(day.slug)
             for platform in sorted(platforms):
                 key = f"lead:{day.slug}:{ahead.isoformat()}:secretariat:{platform}"
-                due.append(Due(key, "lead", platform, lead_reminder(day, ahead, ctx.lead_days, translator(default))))
+                due.append(Due(key, "lead", platform, reply))
     if today is not None:
-        due.extend(await _acting_notices(session, observances, today + timedelta(days=NOTICE_DAYS), platforms, default))
+        due.extend(_acting_notices([a for a in acting if a.day_slug not in in_reminders], observances,
+                                   today + timedelta(days=NOTICE_DAYS), platforms, default))
     return due
 
 
@@ -196,11 +206,11 @@ async def _acting_names(session: AsyncSession, found: list[tuple[date, Observanc
     return names
 
 
-async def _acting_notices(session: AsyncSession, observances: list[Observance], ahead: date, platforms: set[str],
-                          language: str) -> list[Due]:
-    """The secretariat's list of the cities acting on each day ``NOTICE_DAYS`` ahead (days with at least one),
-    keyed ``acting:day:date:secretariat:platform`` like the lead reminders: sent once."""
-    rows = await action_queries.acting_between(session, ahead, ahead)
+def _acting_notices(rows: Sequence[CityAction], observances: list[Observance], ahead: date, platforms: set[str],
+                    language: str) -> list[Due]:
+    """The secretariat's list of the cities acting (``rows``) on each day ``NOTICE_DAYS`` ahead, for days whose
+    lead reminder does not already carry it; keyed ``acting:day:date:secretariat:platform`` like the lead
+    reminders: sent once."""
     by_slug = {d.slug: d for d in observances}
     due = []
     for slug in sorted({a.day_slug for a in rows}):

@@ -96,7 +96,8 @@ async def subscribe(ctx: Context, request: Request, session: AsyncSession) -> Re
         city = member.focal_point.city if member.focal_point is not None else None
         upcoming = await next_post_text(ctx, request, session, zone=city.timezone if city else None,
                                         digest=Digest(prefs.digest) if prefs else Digest.OFF, themes=set(subscribed),
-                                        personal=True, after=prefs.paused_until if prefs else None)
+                                        personal=True, lead_days=prefs.lead_days if prefs else 0,
+                                        after=prefs.paused_until if prefs else None)
         lines += [upcoming] if upcoming else []
     return Reply(text="\n".join(lines), footer=_("Stop any time: `/hrc unsubscribe all` or `/hrc pause 2 weeks`."))
 

@@ -166,3 +166,19 @@ async def test_a_campaign_date_on_29_february(chat: Chat, clock: FakeClock) -> N
     assert "Leap Forum" not in render_text(await chat.say("carla", "/hrc days february"))  # February 2027
     clock.now = at("2028-01-15T10:00")
     assert "Tue 29 Feb 2028: Leap Forum" in render_text(await chat.say("carla", "/hrc days february"))
+
+
+async def test_with_a_week_of_lead_the_list_rides_in_the_secretariat_reminder(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock, timezone="Europe/Madrid", lead_days=7)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    chat = Chat(runtime.ctx)
+    await verified(chat, "ana", GRENOBLE, "Grenoble")
+    await chat.say("ana", "/hrc act human rights day note: Open day")
+    clock.now = at("2026-12-03T08:00")
+    await PromptScheduler(runtime).tick()
+    to_secretariat = [r for k, _t, r, _ in slack.posts if k == "secretariat"]
+    (reminder,) = [r for r in to_secretariat if "Human Rights Day" in (r.title or "")]
+    assert reminder.title == "In 7 days: Human Rights Day"
+    assert "Cities acting:\n  Grenoble (France): Open day" in render_text(reminder)
+    assert not [r for r in to_secretariat if (r.title or "").startswith("Cities acting")]

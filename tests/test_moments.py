@@ -78,6 +78,18 @@ def test_next_post_across_dst_and_midnight() -> None:
     assert weekly == at("2026-10-26T08:00")
 
 
+def test_next_personal_post_counts_the_lead_reminder() -> None:
+    # Water days in March 2027: glaciers (21st) and water (22nd). Without a lead, the 21st; with lead: 3, the
+    # reminder for the 21st on the 18th. Madrid is still on CET (UTC+1) then.
+    water = {"water-sanitation"}
+    plain = next_post(list(un_days()), at("2027-03-10T10:00"), MADRID, 9, Digest.OFF, water, personal=True)
+    ahead = next_post(list(un_days()), at("2027-03-10T10:00"), MADRID, 9, Digest.OFF, water, personal=True, lead_days=3)
+    assert plain is not None and plain.astimezone(UTC) == at("2027-03-21T08:00")
+    assert ahead is not None and ahead.astimezone(UTC) == at("2027-03-18T08:00")
+    late = next_post(list(un_days()), at("2027-03-19T10:00"), MADRID, 9, Digest.OFF, water, personal=True, lead_days=3)
+    assert late is not None and late.astimezone(UTC) == at("2027-03-21T08:00")  # both reminders passed: the day itself
+
+
 async def test_channel_set_and_subscribe_say_when_the_next_post_comes(chat: Chat, clock: FakeClock) -> None:
     clock.now = at("2026-12-09T23:30")
     chat.ctx.timezone = "Europe/Madrid"
