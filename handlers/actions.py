@@ -19,12 +19,13 @@ from handlers.context import Context
 from handlers.countries import country_name
 from handlers.day_names import day_name
 from handlers.days import all_observances, find_observance, long_date
+from handlers.digests import MAX_BUTTON_COMMAND
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
+from handlers.moments import zone_or_default
 from handlers.practices import parse_link
 from handlers.registry import command
 from handlers.types import Action, Field, Item, Reply, Request
-from handlers.zones import UnknownZone, get_zone
 from storage.models import City, CityAction, CityStatus, FocalPoint, FocalStatus, Practice
 from storage.queries import actions as queries
 
@@ -32,18 +33,13 @@ NOTE_MAX, LINK_MAX = 300, 500
 OUTCOME_DAYS = 7  # a practice shared this many days after a day (or on it) can be that day's outcome
 NOTICE_DAYS = 7  # the secretariat gets the list of cities acting this many days before a day
 SHOWN = 15  # cities listed on a card or prompt before "…and N more"
-MAX_BUTTON_COMMAND = 76  # Discord keeps a button's command in a 100-character custom id (bot/discord/views.py)
 SHOWN_WEEKS = 8  # `acting` with no day lists the actions of this many weeks ahead
 LOOK_AHEAD_YEARS = 12  # days observed every N years (World Statistics Day: 5) or on 29 February
 
 
 def local_today(ctx: Context, zone_name: str | None) -> date:
     """Today in ``zone_name`` (a city's zone), else in the default zone ``ctx.timezone``."""
-    try:
-        zone = get_zone(zone_name or ctx.timezone)
-    except UnknownZone:
-        zone = get_zone(ctx.timezone)
-    return ctx.now().astimezone(zone).date()
+    return ctx.now().astimezone(zone_or_default(zone_name, ctx)).date()
 
 
 def next_occurrence(day: Observance, today: date) -> date | None:
