@@ -212,7 +212,8 @@ def _main(argv: Sequence[str] | None) -> int:
     except SettingsError as error:
         print(redact.redact(f"hrc-bot: bad setting {error}"), file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    level = settings.console_log_level if args.command == "console" else settings.log_level
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     redact.install()
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.command == "discord-invite":

@@ -107,7 +107,10 @@ async def run_export(settings: Settings, dataset: str, fmt: str | None, output: 
         sys.stdout.flush()
         return 0
     await asyncio.to_thread(output.write_bytes, content)
-    print(f"{len(table.rows):,} {dataset} written to {output} ({chosen}).", file=sys.stderr)
+    _ = translator(settings.console_language or settings.default_language)
+    print(_.ngettext("{count} row of {dataset} written to {file} ({format}).",
+                     "{count} rows of {dataset} written to {file} ({format}).", len(table.rows)).format(
+        count=_.number(len(table.rows)), dataset=dataset, file=output, format=chosen), file=sys.stderr)
     return 0
 
 

@@ -81,8 +81,18 @@ async def import_file(settings: Settings, path: Path, *, dry_run: bool, skip_inv
     try:
         content = await asyncio.to_thread(path.read_bytes)
         table = read_table(content, fmt)
+    except FileNotFoundError:
+        print("hrc-bot: " + _("There is no file {file}.").format(file=path), file=sys.stderr)
+        return 2
+    except IsADirectoryError:
+        print("hrc-bot: " + _("{file} is a folder, not a file.").format(file=path), file=sys.stderr)
+        return 2
+    except PermissionError:
+        print("hrc-bot: " + _("I may not read {file}.").format(file=path), file=sys.stderr)
+        return 2
     except OSError as error:
-        print(f"hrc-bot: {error}", file=sys.stderr)
+        print("hrc-bot: " + _("{file} cannot be read ({reason}).").format(file=path, reason=error.strerror or error),
+              file=sys.stderr)
         return 2
     except TableError as error:
         print("hrc-bot: " + _file_problem(error, path, _), file=sys.stderr)

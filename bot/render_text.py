@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.grammar import localized_line
+from handlers.i18n import translator
 from handlers.types import MENTION_RE, ChannelRef, Moment, Reply, inert_markers, parse_token, unparsed_label
 
 
@@ -32,11 +33,12 @@ def render_text(reply: Reply) -> str:
         lines += [reply.title, "=" * min(len(reply.title), 60)]
     if reply.text:
         lines.append(reply.text)
+    _ = translator(reply.language or "en")
     for field in reply.fields:
         if field.inline and "\n" not in field.value:
-            lines.append(f"{field.name}: {field.value}")
+            lines.append(f"{_.label(field.name)} {field.value}")
         else:
-            lines.append(f"{field.name}:")
+            lines.append(_.label(field.name))
             lines += [f"  {line}" for line in field.value.splitlines()]
     for item in reply.items:
         lines.append(f"• {item.title}")

@@ -73,6 +73,8 @@ class Settings:
     port: int = 3000
     public_url: str = ""  # where HOST:PORT is reached from outside, for the calendar feed's address
     log_level: str = "INFO"
+    # HRC_CONSOLE_LOG_LEVEL: the console's own (its log lines would interleave with the conversation)
+    console_log_level: str = "WARNING"
     files_dir: str = "./data/files"  # where the console saves the files that come with replies
     default_language: str = "en"  # HRC_DEFAULT_LANGUAGE: when nothing else says which language someone reads
     console_language: str = ""  # HRC_CONSOLE_LOCALE: the console's language ("" = the default)
@@ -180,6 +182,9 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: str | Path | N
     log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError("LOG_LEVEL", f"expected DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+    console_log_level = env.get("HRC_CONSOLE_LOG_LEVEL", "WARNING").strip().upper() or "WARNING"
+    if console_log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SettingsError("HRC_CONSOLE_LOG_LEVEL", f"expected DEBUG, INFO, WARNING or ERROR, got {console_log_level!r}")
     slack = SlackSettings(
         bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
         signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
@@ -212,6 +217,7 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: str | Path | N
         port=_int(env, "PORT", 3000, 0, 65535),
         public_url=_url(env, "HRC_PUBLIC_URL", "https://-").rstrip("/") if env.get("HRC_PUBLIC_URL", "").strip() else "",
         log_level=log_level,
+        console_log_level=console_log_level,
         files_dir=env.get("HRC_FILES_DIR", "").strip() or "./data/files",
         default_language=_language(env, "HRC_DEFAULT_LANGUAGE", "en"),
         console_language=_language(env, "HRC_CONSOLE_LOCALE", ""),

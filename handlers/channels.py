@@ -119,13 +119,13 @@ async def _channel_set(ctx: Context, request: Request, session: AsyncSession) ->
         changed = _apply(existing, timezone, digest, themes, language)
         if not changed:
             return Reply(text=_("This channel already gets {what} ({tz}).").format(what=_describe(purpose, _), tz=existing.timezone)
-                         + ("\n" + days_settings(existing, ctx, _) if purpose is ChannelPurpose.DAYS else ""))
+                         + ("\n" + days_settings(existing, ctx, _) + "." if purpose is ChannelPurpose.DAYS else ""))
         after = {"timezone": existing.timezone, "digest": existing.digest, "themes": existing.themes}
         await record(ctx, request, session, subject=_subject(request, purpose),
                      before={k: v for k, v in before.items() if v != after[k]},
                      after={k: v for k, v in after.items() if v != before[k]})
         if purpose is ChannelPurpose.DAYS:
-            return Reply(text=_("Updated. {settings}").format(settings=days_settings(existing, ctx, _)))
+            return Reply(text=_("Updated. {settings}").format(settings=days_settings(existing, ctx, _) + "."))
         if language:
             return Reply(text=_("This channel's posts will be in {language}.").format(language=language_name(language, _)))
         return Reply(text=_("This channel's time zone is now {tz}.").format(tz=existing.timezone))
@@ -138,7 +138,7 @@ async def _channel_set(ctx: Context, request: Request, session: AsyncSession) ->
     await record(ctx, request, session, subject=_subject(request, purpose),
                  after={"timezone": channel.timezone, "digest": channel.digest, "themes": channel.themes})
     if purpose is ChannelPurpose.DAYS:
-        return Reply(text=_("This channel will get UN-day prompts. {settings}").format(settings=days_settings(channel, ctx, _)))
+        return Reply(text=_("This channel will get UN-day prompts. {settings}").format(settings=days_settings(channel, ctx, _) + "."))
     return Reply(text=_("This channel will get the secretariat's announcements."))
 
 
@@ -153,7 +153,8 @@ def _apply(channel: Channel, timezone: str | None, digest: Digest | None, themes
 
 
 def days_settings(channel: Channel, ctx: Context, _: Translate) -> str:
-    """"One post per day at 09:00 America/Bogota · themes: Water & sanitation, Housing" in words."""
+    """"One post per day at 09:00 America/Bogota · themes: Water & sanitation, Housing" in words (no final full
+    stop: the listing goes on with " · active"; a sentence adds its own)."""
     when = _("at {hour:02d}:00 {tz}").format(hour=ctx.prompt_hour, tz=channel.timezone)
     how = {
         Digest.OFF: _("One post per day {when}"),
@@ -163,7 +164,7 @@ def days_settings(channel: Channel, ctx: Context, _: Translate) -> str:
     slugs = [t for t in (channel.themes or "").split(";") if t]
     what = ", ".join(theme_name(t, _) for t in slugs) if slugs else _("all campaign themes")
     language = f" · {language_name(channel.language, _)}" if channel.language else ""
-    return f"{how} · " + _("themes: {themes}").format(themes=what) + language + "."
+    return f"{how} · " + _("themes: {themes}").format(themes=what) + language
 
 
 def paused_notice(rows: list[Channel], reason: str, language: str = "en") -> Notice:

@@ -100,7 +100,7 @@ def unknown_city(ctx: Context, request: Request, name: str, candidates: Sequence
     else:
         message = _("No verified city is named “{name}”.").format(name=name)
     if close:
-        message += " " + _("Did you mean {choices}?").format(choices=_(" or ").join(f"“{c}”" for c in close))
+        message += " " + _("Did you mean {choices}?").format(choices=_(" or ").join(_.quote(c) for c in close))
     return UserError(message)
 
 
@@ -156,7 +156,7 @@ def parse_timezone(value: str, _: Translate) -> str:
             _("“{value}” is not a time zone I know. Use an IANA name such as Europe/Madrid or America/Bogota.").format(
                 value=value
             ),
-            hint=_("Did you mean {choices}?").format(choices=_(" or ").join(f"“{c}”" for c in close)) if close else None,
+            hint=_("Did you mean {choices}?").format(choices=_(" or ").join(_.quote(c) for c in close)) if close else None,
             field="timezone",
         ) from None
 

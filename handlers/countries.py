@@ -131,7 +131,7 @@ def find_country(text: str, locale: str, _: Translate) -> str:
             close.append(name)
     if close:
         message = _("I don't know the country “{word}”. Did you mean {choices}?").format(
-            word=text, choices=_(" or ").join(f"“{c}”" for c in close[:3])
+            word=text, choices=_(" or ").join(_.quote(c) for c in close[:3])
         )
     else:
         message = _("I don't know the country “{word}”.").format(word=text)

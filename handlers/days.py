@@ -175,7 +175,7 @@ def find_observance(query: str, observances: list[Observance], _: Translate) -> 
     )
     if candidates:
         raise UserError(
-            _("Which day? {choices}").format(choices="; ".join(f"“{c}”" for c in candidates)),
+            _("Which day? {choices}").format(choices="; ".join(_.quote(c) for c in candidates)),
             hint=_("`/hrc days` lists the next ones."),
         )
     raise UserError(_("I don't know a day called “{name}”.").format(name=query), hint=_("`/hrc days` lists the next ones."))
@@ -221,11 +221,18 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     if found.page:
         fields.append(Field(_("Official page"), day_page(found, _.language), inline=False))
     first_theme = found.themes[0] if found.themes else "THEME"
+    from handlers.actions import next_occurrence
+
+    if next_occurrence(found, ctx.now().date()) is None:  # `act` would answer it has no date to record
+        footer = _("Share what your city did for it: `/hrc share title: … themes: {theme} summary: …`").format(
+            theme=first_theme)
+    else:
+        footer = _("Does your city act on this day? Say so: `/hrc act {day}`, then share what you did: "
+                   "`/hrc share title: … themes: {theme} summary: …`").format(day=found.slug, theme=first_theme)
     return Reply(
         title=day_name(found, _.language),
         fields=tuple(fields),
-        footer=_("Does your city act on this day? Say so: `/hrc act {day}`, then share what you did: "
-                 "`/hrc share title: … themes: {theme} summary: …`").format(day=found.slug, theme=first_theme),
+        footer=footer,
         shareable=True,
         timely=True,
         cache_scopes=frozenset({"days", "cities", *(f"theme:{t}" for t in found.themes)}),
@@ -257,6 +264,9 @@ async def days_add(ctx: Context, request: Request, session: AsyncSession) -> Rep
         raise UserError(_("The name needs letters or digits."), field="name")
     if when < ctx.now().date():
         raise UserError(_("{date} is in the past.").format(date=when.isoformat()), field="date")
+    if fold(name) in {fold(n) for d in un_days() for n in (*all_names(d), d.slug)}:
+        raise UserError(_("“{name}” is the name of a UN day: `/hrc day {name}` would show that day. "
+                          "Give the campaign date another name.").format(name=name), field="name")
     if await day_queries.campaign_date_by_slug(session, slug) is not None:
         raise UserError(_("“{name}” is already in the calendar; remove it first to change it.").format(name=name))
     member = await caller(ctx, request, session)

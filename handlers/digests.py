@@ -58,7 +58,8 @@ def parse_lead(value: str, _: Translate) -> int:
 
 def parse_pause(value: str, _: Translate) -> timedelta:
     """``2 weeks``, ``10 days``, ``1 month`` (30 days) -> a timedelta of at most ``MAX_PAUSE_DAYS``."""
-    match = _DURATION.match(fold(value))
+    # fold() drops signs, so "-1 week" must be caught before it: a length of time starts with its number.
+    match = _DURATION.match(fold(value)) if value.strip()[:1].isdigit() else None
     unit = _UNITS.get(match.group(2)) if match else None
     if not match or unit is None or int(match.group(1)) == 0:
         raise UserError(_("“{value}” is not a length of time: write e.g. 2 weeks, 10 days or 1 month.").format(value=value),
@@ -89,13 +90,17 @@ def _acting_line(names: list[str] | None, _: Translate) -> str:
 
 def digest_reply(found: list[tuple[date, Observance]], period: Digest, start: date, locale: str,
                  acting: Mapping[tuple[str, date], list[str]] | None = None) -> Reply:
-    """One message listing ``found`` (date, day) pairs: "Today: 3 days" or "This week: 5 days"; ``acting`` names
+    """One message listing ``found`` (date, day) pairs: "Today: World Water Day" for one, else
+    "Today: 3 days" or "This week: 5 days"; ``acting`` names
     the cities acting on a (day slug, date)."""
     from handlers.days import long_date
 
     _ = translator(locale)
     count = len(found)
-    if period is Digest.WEEKLY:
+    if count == 1:  # the day itself rather than "Today: 1 day", which reads as a length of time
+        name = day_name(found[0][1], _.language)
+        title = (_("This week: {name}") if period is Digest.WEEKLY else _("Today: {name}")).format(name=name)
+    elif period is Digest.WEEKLY:
         title = _.ngettext("This week: {count} day", "This week: {count} days", count).format(count=count)
     else:
         title = _.ngettext("Today: {count} day", "Today: {count} days", count).format(count=count)

@@ -129,10 +129,10 @@ async def progress(ctx: Context, request: Request, session: AsyncSession) -> Rep
     if reached:
         text += " " + _("Milestones reached: {list}.").format(list=", ".join(str(m) for m in reached))
     region_lines = "\n".join(
-        f"{_(r.name)}: {by_region[r.slug]}" for r in sorted(REGIONS, key=lambda r: -by_region.get(r.slug, 0))
+        f"{_.label(_(r.name))} {by_region[r.slug]}" for r in sorted(REGIONS, key=lambda r: -by_region.get(r.slug, 0))
         if by_region.get(r.slug)
     )
-    year_lines = "\n".join(f"{year}: {count}" for year, count in sorted(years.items()))
+    year_lines = "\n".join(f"{_.label(str(year))} {count}" for year, count in sorted(years.items()))
     data = ProgressData(
         joined=joined,
         regions=[(_(r.name), by_region.get(r.slug, 0)) for r in REGIONS],

@@ -159,9 +159,10 @@ def validate(spec: CommandSpec, parsed: ParsedCommand, _: Translate) -> None:
     for key, limit in spec.limits:
         value = parsed.main if key == "main" else parsed.opt(key)
         if len(value) > limit:
-            label = (_(spec.main) if spec.main else "") if key == "main" else f"{localized_key(key, _.language)}:"
+            # The label without its colon: the message's own colon follows it in every language.
+            label = (_(spec.main) if spec.main else "") if key == "main" else localized_key(key, _.language)
             raise UserError(
-                _("{label} is too long: {count} characters, at most {limit}.").format(
+                _("{label}: too long, {count} characters, at most {limit}.").format(
                     label=label, count=len(value), limit=limit
                 ),
                 usage_of=spec.name,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
@@ -75,6 +76,11 @@ def translations(language: str | None) -> gettext.NullTranslations:
     return NullTranslations()
 
 
+_QUOTED = N_("“{text}”")
+_LABEL = N_("{label}:")
+_FRENCH_FIRST = re.compile(r"(?<![\d/.:-])1(?=[ \u00a0\u202f][^\W\d_])")
+
+
 class Translator:
     """Everything language-dependent for one reader: ``_("text")``, plurals, dates, numbers, lists.
 
@@ -100,10 +106,25 @@ class Translator:
         """``format`` is a CLDR width (short, medium, long, full) or pattern; a datetime is shown as its date."""
         if isinstance(when, datetime):
             when = when.date()
-        return format_date(when, format=format, locale=self.language)
+        return self._ordinal_first(when, format_date(when, format=format, locale=self.language))
 
     def datetime(self, when: datetime, format: str = "medium") -> str:
-        return format_datetime(when, format=format, locale=self.language, tzinfo=when.tzinfo)
+        return self._ordinal_first(when, format_datetime(when, format=format, locale=self.language, tzinfo=when.tzinfo))
+
+    def _ordinal_first(self, when: date, text: str) -> str:
+        """French writes the first of a month as an ordinal, ``1er janvier`` (Imprimerie nationale's rules), which
+        CLDR's patterns cannot say: the day's "1" before a word becomes "1er"."""
+        if self.language != "fr" or when.day != 1:
+            return text
+        return _FRENCH_FIRST.sub("1er", text, count=1)
+
+    def quote(self, text: str) -> str:
+        """``text`` in the language's quotation marks: “text” / «text» / « text »."""
+        return self._catalogue.gettext(_QUOTED).format(text=text)
+
+    def label(self, name: str) -> str:
+        """A label before its value, ``Country:`` / ``País:`` / ``Pays :`` (French spaces its colon)."""
+        return self._catalogue.gettext(_LABEL).format(label=name)
 
     def number(self, n: int | float) -> str:
         """``1234`` -> ``1,234`` / ``1234`` (es: grouping from 5 digits) / ``1 234``."""

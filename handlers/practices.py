@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,19 +16,32 @@ from handlers.text import fold, shorten, words
 from handlers.types import Field, Item, Reply, Request, Visibility
 from handlers.vocab import find_theme, theme_name
 from storage.models import CityStatus, FocalStatus, Practice, PracticeTheme
-from storage.queries.practices import add_practice, find_practices, search_practices
+from storage.queries.practices import add_practice, find_practices, same_practice, search_practices
 
 TITLE_MAX, SUMMARY_MAX, LINK_MAX = 150, 2000, 500
 PAGE = 10
 STOP_WORDS = frozenset("a an and the of in on for to de la el los las le les des du et y en con por para".split())
 
 
+# Characters RFC 3986 never allows in a URL (and quotes, which break links in messages): a link holding one is
+# refused rather than mended, so what is stored is exactly what the person can check.
+_NOT_IN_URL = re.compile(r"[\s<>\"'`{}|\\^]")
+
+
 def parse_link(value: str, _: Translate) -> str:
-    parts = urlsplit(value)
-    host = parts.hostname or ""
-    if parts.scheme not in ("http", "https") or "." not in host or " " in value:
+    """A web link for ``share``, ``act`` and ``announce``: ``https://`` with a dotted host and only characters a
+    URL may hold (RFC 3986; letters of other scripts are fine). Raises ``UserError`` (field ``link``) otherwise."""
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018  # raises ValueError on a port that is not a number
+    except ValueError:
+        parts, host = None, ""
+    if parts is None or parts.scheme.lower() != "https" or "." not in host.strip(".") or _NOT_IN_URL.search(value):
         raise UserError(
-            _("“{value}” is not a web link I can use. Give a full address starting with https://").format(value=value),
+            _("“{value}” is not a web link I can use. Give a full address starting with https:// "
+              "(no spaces, quotes or angle brackets).").format(value=value),
             field="link",
         )
     return value
@@ -62,6 +76,12 @@ async def share(ctx: Context, request: Request, session: AsyncSession) -> Reply:
             )
         )
     title, summary = args.opt("title"), args.opt("summary")
+    if await same_practice(session, focal.city_id, fold(f"{title} {summary}")) is not None:
+        raise UserError(
+            _("{city} has already shared “{title}” with this summary: no need to share it twice.").format(
+                city=focal.city.name, title=title),
+            hint=_("To share a new practice, give it its own title or summary."),
+        )
     practice = Practice(
         city_id=focal.city_id,
         member_id=member.id if member else None,
@@ -117,10 +137,15 @@ async def practices(ctx: Context, request: Request, session: AsyncSession) -> Re
             session, theme=theme.slug if theme else None, city_id=city.id if city else None, limit=PAGE
         )
     if not ranked:
-        return Reply(
-            text=_("No practice matches yet."),
-            footer=_("Share one of yours: `/hrc share title: … themes: … summary: …`"),
-        )
+        share = _("Share one of yours: `/hrc share title: … themes: … summary: …`")
+        if query:
+            return Reply(
+                text=_("No practice matches “{words}”.").format(words=args.main),
+                footer=_("Try fewer words, or `/hrc practices` for the newest ones."),
+            )
+        if theme is not None or city is not None:
+            return Reply(text=_("No practice matches this theme or city yet."), footer=share)
+        return Reply(text=_("No practice has been shared yet."), footer=share)
     items = tuple(
         Item(
             title=f"{p.title} ({p.city.name})",

@@ -77,7 +77,9 @@ async def subscribe(ctx: Context, request: Request, session: AsyncSession) -> Re
     lines = []
     added = [t for t in themes if await subs.subscribe(session, member.id, t.slug, now)]
     if added:
-        lines.append(_("Subscribed to {theme}: I will write to you on the UN days linked to it.").format(
+        lines.append(_.ngettext("Subscribed to {theme}: I will write to you on the UN days linked to it.",
+                                "Subscribed to {theme}: I will write to you on the UN days linked to them.",
+                                len(added)).format(
             theme=", ".join(_(t.name) for t in added)))
     already = [t for t in themes if t not in added]
     if already:

@@ -160,7 +160,7 @@ def _suggestions(word: str, terms: tuple[Term, ...], index: dict[str, Term], _: 
 def _unknown(kind: str, word: str, suggestions: list[str], listing: str, _: Translate) -> UserError:
     if suggestions:
         message = _("I don't know the {kind} “{word}”. Did you mean {choices}?").format(
-            kind=kind, word=word, choices=_(" or ").join(f"“{s}”" for s in suggestions)
+            kind=kind, word=word, choices=_(" or ").join(_.quote(s) for s in suggestions)
         )
     else:
         message = _("I don't know the {kind} “{word}”.").format(kind=kind, word=word)
