@@ -125,8 +125,8 @@ def _item(row: AuditEvent, locale: str, _: Translate) -> Item:
     lines = [_("by {name} ({platform}:{id})").format(name=row.actor_name, platform=row.actor_platform, id=row.actor_id)]
     for key, old, new in changes(row):
         old, new = _readable(key, old, locale, _), _readable(key, new, locale, _)
-        lines.append(f"{_.label(key_label(key, _))} {_shown(old)} → {_shown(new)}" if old is not None and old != new
-                     else f"{_.label(key_label(key, _))} {_shown(new)}")
+        lines.append(f"{key_label(key, _)}: {_shown(old)} → {_shown(new)}" if old is not None and old != new
+                     else f"{key_label(key, _)}: {_shown(new)}")
     # The action is a command's name and the keys are the commands' own: shown in the reader's words
     # (``verificar``, ``temas``); the subject is the record as it was written, its values in the reader's words (``_readable``).
     action = localized_command(row.action, _.language) if row.action else ""
