@@ -30,7 +30,7 @@ from handlers.duplicates import near_matches, possibly_same
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.registry import command
-from handlers.text import fold
+from handlers.text import clean_name, fold
 from handlers.types import Action, Field, Notice, NoticeTarget, ParsedCommand, Reply, Request, Visibility
 from handlers.vocab import find_region, find_size, region_name, size_name, theme_name
 from storage.models import City, CityStatus, FocalStatus, Member
@@ -92,7 +92,7 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
     """Registers the caller's city as pending, or asks to join an existing one; the secretariat is told."""
     _ = translator(request.locale)
     args = request.command
-    name = args.opt("city")
+    name = clean_name(args.opt("city"))
     country = find_country(args.opt("country"), request.locale, _)
     try:
         region = find_region(args.opt("region"), _)
@@ -253,7 +253,7 @@ async def shared_city_cards(session: AsyncSession, locale: str = "en", *, page: 
 async def _edit_themes(ctx: Context, request: Request, session: AsyncSession, add: bool) -> Reply:
     _ = translator(request.locale)
     member = await caller_if_known(request, session)
-    city = require_editor(member, _).city
+    city = (await require_editor(session, member, _)).city
     city = await city_queries.city_by_id(session, city.id) or city
     changed = parse_themes(request.command.main, _, field="main")
     current = list(city.theme_slugs)

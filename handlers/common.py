@@ -113,10 +113,14 @@ def own_focal_point(member: Member | None, _: Translate) -> FocalPoint:
     return member.focal_point
 
 
-def require_editor(member: Member | None, _: Translate) -> FocalPoint:
-    """A focal point may edit their city once confirmed, or while their new city awaits verification."""
+async def require_editor(session: AsyncSession, member: Member | None, _: Translate) -> FocalPoint:
+    """A focal point may edit their city once confirmed, or, while their new city awaits verification, if
+    they registered it (its first focal point); someone asking to join waits for the secretariat, as they
+    would for a verified city. Raises UserError otherwise."""
     focal = own_focal_point(member, _)
-    if focal.status == FocalStatus.VERIFIED or focal.city.status == CityStatus.PENDING:
+    if focal.status == FocalStatus.VERIFIED:
+        return focal
+    if focal.city.status == CityStatus.PENDING and focal.id == await city_queries.first_focal_point_id(session, focal.city_id):
         return focal
     raise UserError(
         _("The secretariat has not yet confirmed you as a focal point of {city}; you can edit it once they do.").format(

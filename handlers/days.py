@@ -18,7 +18,7 @@ from handlers.day_names import all_names, day_name, day_page
 from handlers.errors import UserError
 from handlers.i18n import LANGUAGES, N_, Translate, translator
 from handlers.registry import command
-from handlers.text import fold, suggest
+from handlers.text import clean_name, fold, suggest
 from handlers.types import Field, Item, Reply, Request
 from handlers.vocab import find_theme, theme_name
 from storage.models import CampaignDate
@@ -252,7 +252,7 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
 )
 async def days_add(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
-    name = request.command.opt("name")
+    name = clean_name(request.command.opt("name"))
     when = parse_iso_date(request.command.opt("date"), _)
     themes = parse_themes(request.command.opt("themes"), _) if request.command.opt("themes") else []
     event_word = fold(request.command.opt("event"))

@@ -22,6 +22,7 @@ from handlers.tabular import FORMATS, MIME_TYPES, Table, write_table
 from handlers.text import fold
 from handlers.types import Attachment, Reply, Request
 from handlers.vocab import REGION_BY_SLUG, SIZE_BY_SLUG, THEME_BY_SLUG, Term
+from storage.models import CityStatus
 from storage.queries import audit as audit_queries
 from storage.queries import exports as queries
 
@@ -62,7 +63,7 @@ async def cities_table(session: AsyncSession) -> Table:
             c.name, country_name(c.country), REGION_BY_SLUG[c.region].name if c.region in REGION_BY_SLUG else c.region,
             SIZE_BY_SLUG[c.size].name if c.size in SIZE_BY_SLUG else (c.size or ""), c.timezone or "",
             LIST_SEPARATOR.join(x for x in c.languages.split(",") if x), _names(c.theme_slugs, THEME_BY_SLUG),
-            c.status, day(c.registered_at), day(c.joined_at), _yes(c.is_demo),
+            c.status, day(c.registered_at), day(c.joined_at) if c.status == CityStatus.VERIFIED else "", _yes(c.is_demo),
         )
         for c in await queries.cities(session)
     )

@@ -26,7 +26,7 @@ from handlers.countries import country_name, find_country
 from handlers.errors import UserError
 from handlers.i18n import Translate
 from handlers.tabular import Table
-from handlers.text import fold
+from handlers.text import clean_name, fold
 from handlers.types import Actor
 from handlers.vocab import find_region, find_size
 from storage.models import AuditEvent, City, CityStatus, CityTheme
@@ -130,7 +130,7 @@ def parse_row(line: int, cells: dict[str, str], locale: str, _: Translate) -> Ci
             problems.append(error.message)
             return None
 
-    name, country = cells.get("name", "").strip(), cells.get("country", "").strip()
+    name, country = clean_name(cells.get("name", "")), cells.get("country", "").strip()
     for column in REQUIRED:
         if not cells.get(column, "").strip():
             problems.append(_("the {column} is empty.").format(column=_(column)))
@@ -270,6 +270,8 @@ async def import_cities(
                 setattr(city, key, new)
         if city.status == CityStatus.VERIFIED and city.joined_at is None:
             city.joined_at = now
+        elif city.status != CityStatus.VERIFIED:
+            city.joined_at = None  # only a verified city has joined (the file's own rule, so exports import again)
         city.name_key, city.country_key = row.key
         report.updated.append(city_subject(city))
         events.append(event_values(ctx, actor, "import", city_id=city.id, subject=city_subject(city),

@@ -54,6 +54,10 @@ async def verify(ctx: Context, request: Request, session: AsyncSession) -> Reply
     _ = translator(request.locale)
     city = await resolve_city(ctx, request, session, request.command.main, request.command.opt("country"), _)
     waiting = [fp for fp in city.focal_points if fp.status == FocalStatus.PENDING]
+    if city.status == CityStatus.REJECTED:
+        # Declining freed its focal points: verifying now would list a city nobody represents or is told about.
+        raise UserError(_("{city} was declined, so nobody represents it now. It can be verified when someone "
+                          "registers it again with `/hrc register`.").format(city=city.name))
     if city.status == CityStatus.VERIFIED and not waiting:
         return Reply(text=_("{city} is already verified; nothing to do.").format(city=city.name))
     newly_verified = city.status != CityStatus.VERIFIED

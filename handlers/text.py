@@ -36,6 +36,17 @@ def strip_invisible(text: str) -> str:
     return INVISIBLE.sub("", text)
 
 
+# Zero-width non-joiner and joiner shape letters in Persian, Arabic and Indic scripts (میشود, क्‍ष): a name
+# keeps them as typed; every other invisible character goes.
+_INVISIBLE_IN_NAMES = re.compile(INVISIBLE.pattern.replace("\u200b-\u200f", "\u200b\u200e\u200f"))
+
+
+def clean_name(text: str) -> str:
+    """A name as stored and shown: NFC, invisible characters removed (except ZWNJ/ZWJ, which shape
+    letters), runs of spaces made one, trimmed. ``Zü<U+200B>rich`` -> ``Zürich``. Its key is ``fold(name)``."""
+    return " ".join(_INVISIBLE_IN_NAMES.sub("", unicodedata.normalize("NFC", text)).split())
+
+
 @lru_cache(maxsize=8192)
 def _key_char(ch: str) -> str:
     if ch.isascii():

@@ -136,3 +136,25 @@ async def test_an_event_is_promised_only_where_discord_events_are_made(chat: Cha
     added = await chat.say("sec", "/hrc days add name: Forum date: 2027-05-18 event: yes")
     assert not added.is_error and "within a minute" not in added.text
     assert "once the bot runs there" in added.text
+
+
+async def test_a_declined_city_is_not_verified_without_anyone_behind_it(chat: Chat) -> None:
+    await chat.say("ana", "/hrc register city: Córdoba country: Argentina region: Latin America")
+    await chat.say("sec", "/hrc reject Córdoba country: AR reason:")
+    refused = await chat.say("sec", "/hrc verify Córdoba country: AR")
+    assert refused.is_error and "was declined" in refused.text and "/hrc register" in refused.text
+    assert "Verified local and regional governments: 0." in render_text(await chat.say("sec", "/hrc progress"))
+    again = await chat.say("ana", "/hrc register city: Cordoba country: Argentina region: Latin America")
+    assert not again.is_error
+    verified = await chat.say("sec", "/hrc verify Córdoba country: AR")
+    assert not verified.is_error and "1 focal point told" in verified.text, verified.text
+
+
+async def test_someone_asking_to_join_a_pending_city_cannot_edit_it_yet(chat: Chat) -> None:
+    await chat.say("ana", "/hrc register city: Lviv country: Ukraine region: Europe themes: housing")
+    await chat.say("bob", "/hrc register city: Lviv country: Ukraine region: Europe")  # asks to join
+    refused = await chat.say("bob", "/hrc theme add water")
+    assert refused.is_error and "not yet confirmed you" in refused.text
+    assert not (await chat.say("ana", "/hrc theme add water")).is_error  # the registrant edits while pending
+    await chat.say("sec", "/hrc verify Lviv")
+    assert not (await chat.say("bob", "/hrc theme remove water")).is_error

@@ -178,6 +178,24 @@ async def test_a_row_reports_all_its_problems_and_a_spelling_is_not_a_conflict(d
     assert again.errors == [] and again.unchanged == 1 and again.updated == []
 
 
+async def test_a_city_made_pending_by_an_update_exports_and_imports_again(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await run_import(db, clock, "name,country,region,status\nBogotá,Colombia,Latin America,verified\n".encode())
+    update = await run_import(db, clock, "name,country,region,status\nBogotá,Colombia,Latin America,pending\n".encode(),
+                              update=True)
+    assert update.updated == ["Bogotá (Colombia)"]
+    exported = await export(db, "cities")
+    assert not (await run_import(db, clock, exported)).errors
+    (tmp_path / "fresh").mkdir()
+    fresh, cleanup = await make_database("sqlite", tmp_path / "fresh")
+    try:
+        again = await run_import(fresh, clock, exported)
+        assert again.errors == [] and again.added == ["Bogotá (Colombia)"]
+    finally:
+        await cleanup()  # type: ignore[operator]
+
+
 async def test_missing_columns_and_wrong_encoding_are_refused_whole(db: Database, clock: FakeClock) -> None:
     missing = await run_import(db, clock, b"city,country\nGrenoble,France\n")
     assert missing.missing_columns == ["region"] and not missing.written

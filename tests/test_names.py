@@ -71,6 +71,17 @@ async def test_a_right_to_left_override_is_neither_kept_apart_nor_in_who(chat: C
     assert "\u202e" not in who and "Grenoble (France)" in who
 
 
+async def test_invisible_characters_never_reach_a_stored_or_shown_name(chat: Chat) -> None:
+    # Zero-width space, soft hyphen, word joiner and BOM go; ZWNJ shapes Persian letters and stays.
+    await chat.say("ana", "/hrc register city: Zü\u200brich\u00ad  \u2060 country: Switzerland region: Europe")
+    await chat.say("bob", "/hrc register city: \ufeffمی\u200cشود country: Iran region: Asia-Pacific")
+    await chat.say("sec", "/hrc days add name: Forum\u200b  2030 date: 2030-05-18")
+    assert [c.name for c in await cities(chat)] == ["Zürich", "می\u200cشود"]
+    pending = render_text(await chat.say("sec", "/hrc pending"))
+    assert "Zürich" in pending and "\u200b" not in pending and "\u00ad" not in pending
+    assert "Forum 2030" in render_text(await chat.say("sec", "/hrc day Forum 2030"))
+
+
 @pytest.mark.parametrize("written", ["Spain", "España", "Espagne", "espana", "ES", "es", "ESPAÑA"])
 async def test_a_country_in_english_spanish_or_french_is_its_iso_code(chat: Chat, written: str) -> None:
     await chat.say("ana", "/hrc register city: Córdoba country: Spain region: Europe")

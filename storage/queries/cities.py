@@ -72,6 +72,11 @@ async def add_city(session: AsyncSession, city: City) -> City:
     return city
 
 
+async def first_focal_point_id(session: AsyncSession, city_id: int) -> int | None:
+    """The id of the city's earliest focal point row (the one who registered it), None when it has none."""
+    return await session.scalar(select(func.min(FocalPoint.id)).where(FocalPoint.city_id == city_id))
+
+
 async def add_focal_point(
     session: AsyncSession, member: Member, city: City, status: FocalStatus, now: datetime
 ) -> FocalPoint:
