@@ -19,7 +19,8 @@ from datetime import date, datetime, timedelta
 from icalendar import Calendar, Event, vRecur
 
 from handlers.calendar import _FIXED, _MONTHS, _MOVING, _NTH, _WEEKDAYS, Observance
-from handlers.i18n import Translate, translator
+from handlers.day_names import day_name, day_page
+from handlers.i18n import Translate, language_of, translator
 from handlers.vocab import theme_name
 
 PRODID = "-//UCLG Human Rights Cities//hrc-bot//EN"
@@ -75,7 +76,7 @@ def first_date(day: Observance, since_year: int) -> date | None:
     return None
 
 
-def _description(day: Observance, _: Translate) -> str:
+def _description(day: Observance, language: str, _: Translate) -> str:
     if day.is_campaign:
         kind = _("campaign date")
     else:
@@ -84,29 +85,32 @@ def _description(day: Observance, _: Translate) -> str:
     if day.themes:
         lines.append(_("Themes: {themes}").format(themes=", ".join(theme_name(t, _) for t in day.themes)))
     if day.page:
-        lines.append(day.page)
+        lines.append(day_page(day, language))
     lines.append(_("In the bot: /hrc day {slug}").format(slug=day.slug))
     return "\n".join(lines)
 
 
 def day_event(day: Observance, since_year: int, now: datetime, _: Translate) -> Event | None:
-    """One all-day VEVENT for ``day`` (recurring when it has a rule), or None when it has no date."""
+    """One all-day VEVENT for ``day`` (recurring when it has a rule), or None when it has no date. The name and
+    the UN page are the official ones in ``_``'s language where the UN has them (handlers.day_names)."""
+    language = language_of(_.language) or "en"
     start = first_date(day, since_year)
     if start is None:
         return None
     event = Event()
     event.add("uid", uid_of(day))
     event.add("dtstamp", now)
-    summary = day.name if day.is_un or day.is_campaign else f"{day.name} ({_('not a UN day')})"
+    name = day_name(day, language)
+    summary = name if day.is_un or day.is_campaign else f"{name} ({_('not a UN day')})"
     event.add("summary", summary)
     event.add("dtstart", start)  # a date: written DTSTART;VALUE=DATE
     event.add("dtend", start + timedelta(days=1))
     rule = recurrence(day)
     if rule is not None:
         event.add("rrule", rule)
-    event.add("description", _description(day, _))
+    event.add("description", _description(day, language, _))
     if day.page:
-        event.add("url", day.page)
+        event.add("url", day_page(day, language))
     if day.themes:
         event.add("categories", [theme_name(t, _) for t in day.themes])
     event.add("transp", "TRANSPARENT")  # a day to mark, not time you are busy

@@ -165,3 +165,21 @@ async def test_day_card_says_when_a_day_is_next_observed(db: Database, chat: Cha
     assert fields["2027"] == "not observed this year (next: 2030)" and fields["2028"] == "not observed this year (next: 2030)"
     vesak = await chat.say("ana", "/hrc day vesak")
     assert {f.name: f.value for f in vesak.fields}["2027"] == "no fixed date (set each year)"
+
+
+@pytest.mark.parametrize(("lang", "name", "page"), [
+    ("es", "Día de los Derechos Humanos", "https://www.un.org/es/observances/human-rights-day"),
+    ("fr", "Journée des droits de l'homme", "https://www.un.org/fr/observances/human-rights-day"),
+    ("en", "Human Rights Day", "https://www.un.org/en/observances/human-rights-day"),
+])
+def test_the_feed_names_days_as_the_un_does_in_its_language(lang: str, name: str, page: str) -> None:
+    from handlers.day_names import day_name, official_names
+
+    events = {slug_of(e): e for e in Calendar.from_ical(build_calendar(un_days(), now=NOW, locale=lang)).walk("VEVENT")}
+    day = events["human-rights-day"]
+    assert str(day["summary"]) == name and str(day["url"]) == page
+    for observance in un_days():  # every shown name is the file's official one, or the English one where it has none
+        if observance.slug in events and lang != "en":
+            expected = day_name(observance, lang)
+            assert str(events[observance.slug]["summary"]).startswith(expected)
+            assert expected == observance.name or expected == official_names()[observance.slug][lang]
