@@ -19,7 +19,7 @@ from storage.models import CityStatus, FocalStatus, Practice, PracticeTheme
 from storage.queries.practices import add_practice, find_practices, same_practice, search_practices
 
 TITLE_MAX, SUMMARY_MAX, LINK_MAX = 150, 2000, 500
-PAGE = 10
+PAGE = 50  # best matches listed; adapters divide them into pages (bot.pages)
 STOP_WORDS = frozenset("a an and the of in on for to de la el los las le les des du et y en con por para".split())
 
 
@@ -156,6 +156,14 @@ async def practices(ctx: Context, request: Request, session: AsyncSession) -> Re
         for p in ranked
     )
     footer = None
-    if total > len(ranked):
-        footer = _("…and {count} more: narrow with theme: or city:").format(count=total - len(ranked))
+    if total > len(ranked):  # never said silently; the hint names only a filter not used yet
+        more = total - len(ranked)
+        if theme is None and city is None:
+            footer = _("…and {count} more: narrow with theme: or city:").format(count=more)
+        elif theme is None:
+            footer = _("…and {count} more: narrow with theme:").format(count=more)
+        elif city is None:
+            footer = _("…and {count} more: narrow with city:").format(count=more)
+        else:
+            footer = _("…and {count} more: add words to narrow the search.").format(count=more)
     return Reply(title=_("Practices ({count})").format(count=total), items=items, footer=footer)

@@ -30,10 +30,12 @@ def city_name(n: int, *, long: bool = True) -> str:
 
 
 async def seed_directory(db: Database, cities: int, *, theme: str = "housing", region: str | None = None, long: bool = True,
-                         all_themes: bool = False, practices: int = 0, pending: int = 0, focal_points: int = 1) -> None:
+                         all_themes: bool = False, practices: int = 0, pending: int = 0, focal_points: int = 1,
+                         crowded: int = 0) -> None:
     """``cities`` verified cities on ``theme`` (every theme with ``all_themes``), in ``region`` or spread over
     the regions, each with ``focal_points`` Discord focal points (ids 6000…); ``pending`` more awaiting
-    verification; ``practices`` practices with 2,000-character summaries, spread over the cities."""
+    verification; ``practices`` practices with 2,000-character summaries, spread over the cities; the first
+    city ``crowded`` more focal points (ids 7000…)."""
     slugs = [t.slug for t in THEMES] if all_themes else [theme]
     async with db.transaction() as session:
         made: list[City] = []
@@ -50,6 +52,9 @@ async def seed_directory(db: Database, cities: int, *, theme: str = "housing", r
         members = [(n, city, Member(platform="discord", workspace="800000000000000001", user_id=str(600000000000000000 + n * 10 + k),
                                     display_name=f"Focal point {n}·{k} — Ñúñez-Çağlar", created_at=START))
                    for n, city in enumerate(made) for k in range(focal_points)]
+        members += [(0, made[0], Member(platform="discord", workspace="800000000000000001", user_id=str(700000000000100000 + k),
+                                        display_name=f"Crowded focal point {k} — Ñúñez-Çağlar de la Peña", created_at=START))
+                    for k in range(crowded if made else 0)]
         session.add_all([m for _n, _c, m in members])
         await session.flush()
         session.add_all([FocalPoint(member_id=m.id, city_id=city.id, created_at=START,

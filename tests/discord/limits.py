@@ -128,7 +128,8 @@ def _check_component(item: dict[str, Any], size: Any, errors: list[str], ids: li
     if item.get("type") == 4:  # a text input
         size("text input placeholder", len(item.get("placeholder") or ""), MODAL_PLACEHOLDER)
         limit = min(item.get("max_length") or INPUT_MAX, INPUT_MAX)
-        size("text input default vs its max_length", len(item.get("value") or "") - limit + INPUT_MAX, INPUT_MAX)
+        size("text input max_length", item.get("max_length") or INPUT_MAX, INPUT_MAX)
+        size("text input default beyond its max_length", len(item.get("value") or "") - limit, 0)
         if item.get("label") is not None:
             size("modal label", len(item["label"]), MODAL_LABEL)
 
