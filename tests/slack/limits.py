@@ -12,8 +12,9 @@ BLOCKS, SECTION, FIELDS, FIELD, HEADER, CONTEXT, BUTTON, VALUE = 50, 3000, 10, 2
 _AMP = re.compile(r"&(?!(?:amp|lt|gt);)")
 
 
-def check_blocks(blocks: list[dict[str, Any]], sizes: Counter[str] | None = None) -> Counter[str]:
-    """Raise AssertionError naming every overflow of ``blocks`` (one message); the largest sizes seen."""
+def check_blocks(blocks: list[dict[str, Any]], sizes: Counter[str] | None = None, *, max_blocks: int = BLOCKS) -> Counter[str]:
+    """Raise AssertionError naming every overflow of ``blocks`` (one message, or a view with
+    ``max_blocks`` 100); the largest sizes seen."""
     seen: Counter[str] = Counter()
     errors: list[str] = []
 
@@ -26,7 +27,7 @@ def check_blocks(blocks: list[dict[str, Any]], sizes: Counter[str] | None = None
         if _AMP.search(text) or text.count("<") != text.count(">"):
             errors.append(f"an entity or a token cut in two: {text[-60:]!r}")
 
-    size("blocks", len(blocks), BLOCKS)
+    size("blocks", len(blocks), max_blocks)
     for block in blocks:
         if block["type"] == "section":
             if "text" in block:
