@@ -178,5 +178,8 @@ async def pending(ctx: Context, request: Request, session: AsyncSession) -> Repl
     return Reply(
         title=_("Awaiting a decision ({count})").format(count=len(cities) + len(joiners)),
         items=tuple(items),
-        footer=_("…and {count} more.").format(count=more) if more else None,
+        # The oldest first: deciding on these brings the next ones into this list.
+        footer=_.ngettext("…and {count} more, oldest first: decide on these and `/hrc pending` shows the next.",
+                          "…and {count} more, oldest first: decide on these and `/hrc pending` shows the next ones.",
+                          more).format(count=more) if more else None,
     )

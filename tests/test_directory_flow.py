@@ -158,3 +158,16 @@ async def test_someone_asking_to_join_a_pending_city_cannot_edit_it_yet(chat: Ch
     assert not (await chat.say("ana", "/hrc theme add water")).is_error  # the registrant edits while pending
     await chat.say("sec", "/hrc verify Lviv")
     assert not (await chat.say("bob", "/hrc theme remove water")).is_error
+
+
+async def test_pending_says_how_many_are_not_shown_and_how_to_see_them(chat: Chat) -> None:
+    for n in range(23):
+        await chat.say(f"user{n}", f"/hrc register city: Town {n} country: Spain region: Europe")
+    listing = await chat.say("sec", "/hrc pending")
+    assert listing.title == "Awaiting a decision (23)" and len(listing.items) == 20
+    assert listing.footer and "…and 3 more, oldest first" in listing.footer and "`/hrc pending`" in listing.footer
+    assert "Town 0" in listing.items[0].title and all("Town 22" not in i.title for i in listing.items)
+    for n in range(3):
+        await chat.say("sec", f"/hrc verify Town {n}")
+    after = await chat.say("sec", "/hrc pending")
+    assert after.footer is None and any("Town 22" in i.title for i in after.items)
