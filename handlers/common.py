@@ -14,7 +14,7 @@ from handlers.countries import country_code, country_name, find_country
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate
 from handlers.text import fold, split_list, suggest
-from handlers.types import MemberRef, Request
+from handlers.types import Actor, MemberRef, Request
 from handlers.vocab import Term, find_theme
 from handlers.zones import UnknownZone, canonical_zone, close_zones, zones_for_place
 from storage.models import City, CityStatus, FocalPoint, FocalStatus, Member
@@ -38,17 +38,25 @@ async def caller_if_known(request: Request, session: AsyncSession) -> Member | N
 
 
 def member_ref(member: Member) -> MemberRef:
-    return MemberRef(member.platform, member.workspace, member.user_id, member.display_name)
+    """The member to mention or notify: their own account, with their linked ones (``/hrc link``) so that
+    each platform mentions its own; direct messages go to their own account."""
+    accounts = tuple((a.platform, a.workspace, a.user_id) for a in member.accounts)
+    return MemberRef(member.platform, member.workspace, member.user_id, member.display_name, accounts)
+
+
+def is_account_of(member: Member, actor: Actor) -> bool:
+    """Whether ``actor`` is ``member`` on one of their accounts (their own or a linked one)."""
+    identity = (actor.platform, actor.workspace, actor.user_id)
+    return identity == (member.platform, member.workspace, member.user_id) or any(
+        identity == (a.platform, a.workspace, a.user_id) for a in member.accounts
+    )
 
 
 def can_see(ctx: Context, request: Request, city: City) -> bool:
     """Verified cities are public; pending and rejected ones only to the secretariat and their focal points."""
     if city.status == CityStatus.VERIFIED or ctx.is_secretariat(request.actor):
         return True
-    return any(
-        fp.member.platform == request.actor.platform and fp.member.user_id == request.actor.user_id
-        for fp in city.focal_points
-    )
+    return any(is_account_of(fp.member, request.actor) for fp in city.focal_points)
 
 
 async def resolve_city(
@@ -72,13 +80,17 @@ async def resolve_city(
         return matches[0]
     countries = ", ".join(sorted({country_name(c.country, request.locale) for c in (matches or visible)}))
     if len(matches) > 1:
+        hint = _("For example: `{name} country: {country}`").format(
+            name=name, country=country_name(matches[0].country, request.locale)
+        )
+        if ctx.is_secretariat(request.actor):  # the secretariat may name any city by its number
+            hint += "\n" + _("Or by its number: {cities}.").format(cities=", ".join(
+                f"#{c.id} {c.name} ({country_name(c.country, request.locale)})" for c in matches))
         raise UserError(
             _("There are several cities named “{name}” ({countries}). Add country: to say which.").format(
                 name=name, countries=countries
             ),
-            hint=_("For example: `{name} country: {country}`").format(
-                name=name, country=country_name(matches[0].country, request.locale)
-            ),
+            hint=hint,
         )
     if visible:  # the name is known, in other countries than the one given
         raise UserError(

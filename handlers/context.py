@@ -1,7 +1,8 @@
-"""What every handler gets besides the request: the database, the clock, the secretariat list."""
+"""What every handler gets besides the request: the database, the clock, randomness, the secretariat list."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,6 +14,16 @@ from storage.session import Database
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
+
+
+# One-time codes (`/hrc link`): letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8  # 31**8 ≈ 8.5e11 codes, of which a handful are valid for 10 minutes at a time
+
+
+def random_code() -> str:
+    """A fresh one-time code of ``CODE_LENGTH`` characters of ``CODE_ALPHABET``, from ``secrets``."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 @dataclass
@@ -29,6 +40,7 @@ class Context:
     # Discord servers where `days add … event: yes` becomes a Scheduled Event (bot/discord/events.py); False
     # when the bot does not run on Discord with DISCORD_GUILD_IDS, so the reply promises no event.
     discord_events: bool = False
+    code: Callable[[], str] = random_code  # one-time codes (`/hrc link`); tests give their own
 
     def is_secretariat(self, actor: Actor) -> bool:
         return actor.secretariat_role or actor.key in self.secretariat

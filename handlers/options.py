@@ -28,6 +28,7 @@ class Kind(enum.StrEnum):
     BOOLEAN = "boolean"  # reaches the grammar as "yes" / "no"
     CHOICE = "choice"  # one of ``choices``; the value reaches the grammar
     CHANNEL = "channel"  # a channel of the server (only with PLACE_KEY)
+    MEMBER = "member"  # a person of the server; reaches the grammar as a mention, ``<@ID|name>``
 
 
 class Source(enum.StrEnum):
@@ -37,6 +38,7 @@ class Source(enum.StrEnum):
     THEMES = "themes"  # a comma-separated list of themes: the last entry is completed
     CITY = "city"  # cities the caller may see, with their country; the value identifies the city (#ID)
     PENDING_CITY = "pending city"  # cities (or new focal points) waiting for the secretariat
+    ANY_CITY = "any city"  # every city whatever its status (the secretariat's merge), valued #ID
     DAY = "day"  # UN days and campaign dates
     CAMPAIGN_DATE = "campaign date"  # campaign dates only (the ones that can be removed)
     TIMEZONE = "timezone"  # IANA names, matched on the city part as well
@@ -104,6 +106,10 @@ BY_KEY: dict[str, OptionInfo] = {
     PLACE_KEY: OptionInfo(N_("The channel (this one when left out)"), Kind.CHANNEL),
     "note": OptionInfo(N_("What your city does that day, in a sentence")),
     "practice": OptionInfo(N_("The number of a practice your city shared"), Kind.INTEGER, min_value=1),
+    "into": OptionInfo(N_("The city that stays"), source=Source.ANY_CITY),
+    "to": OptionInfo(N_("The person who takes over"), Kind.MEMBER),
+    "confirm": OptionInfo(N_("Yes: really do it"), Kind.BOOLEAN),
+    "code": OptionInfo(N_("The code /hrc link gave you on your other platform (leave out to get one)")),
     "since": OptionInfo(N_("From this day on, YYYY-MM-DD (UTC)")),
     "page": OptionInfo(N_("Page number"), Kind.INTEGER, min_value=1),
     "format": OptionInfo(N_("File format"), Kind.CHOICE,
@@ -115,6 +121,7 @@ BY_COMMAND: dict[tuple[str, str], OptionInfo] = {
     ("verify", "city"): OptionInfo(N_("A city waiting for verification"), source=Source.PENDING_CITY),
     ("reject", "city"): OptionInfo(N_("A city waiting for verification"), source=Source.PENDING_CITY),
     ("register", "city"): OptionInfo(N_("Your city or territory")),
+    ("merge", "city"): OptionInfo(N_("The duplicate, merged into the other"), source=Source.ANY_CITY),
     ("theme add", "theme"): OptionInfo(N_("Themes, comma-separated"), source=Source.THEMES),
     ("theme remove", "theme"): OptionInfo(N_("Themes, comma-separated"), source=Source.THEMES),
     ("days add", "name"): OptionInfo(N_("Name of the campaign date")),

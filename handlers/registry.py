@@ -92,13 +92,19 @@ PLACES: dict[str, tuple[str, ...]] = {
     "channel unset": ("secretariat", "channel", "unset"),
     "audit": ("secretariat", "audit"),
     "acting": ("secretariat", "acting"),
+    "merge": ("secretariat", "merge"),
+    "transfer": ("secretariat", "transfer"),
+    "leave": ("city", "leave"),
+    "link": ("account", "link"),
+    "unlink": ("account", "unlink"),
     "export": ("secretariat", "export"),
 }
 
 # Descriptions of the tree's top-level commands and groups (N_-marked, at most 100 characters).
 BRANCHES: dict[tuple[str, ...], str] = {
-    ("city",): N_("Your city: register it, see a city's card, change its themes"),
+    ("city",): N_("Your city: register it, see a city's card, change its themes, leave it"),
     ("city", "theme"): N_("Add or remove your city's themes"),
+    ("account",): N_("Your Slack and Discord accounts as one member"),
     ("practices",): N_("Local practices: search them, share one of your city"),
     ("calendar",): N_("UN international days and campaign dates"),
     ("subscriptions",): N_("Get a direct message on the days of a theme"),
@@ -152,6 +158,9 @@ def load_all() -> dict[str, CommandSpec]:
         exports,
         feeds,
         help,
+        links,
+        merge,
+        people,
         practices,
         preferences,
         secretariat,

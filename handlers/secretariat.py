@@ -26,7 +26,7 @@ def _who(focal_points: list[FocalPoint]) -> list[str]:
     return [f"{fp.member.display_name} ({fp.member.platform}:{fp.member.user_id})" for fp in focal_points]
 
 
-def _tell(ctx: Context, city: City, focal_points: list[FocalPoint], key: str,
+def tell(ctx: Context, city: City, focal_points: list[FocalPoint], key: str,
           text: Callable[[Translate], str]) -> tuple[Notice, ...]:
     """A direct message to each focal point, in their own language (``text`` writes it for a translator)."""
     notices = []
@@ -83,7 +83,7 @@ async def verify(ctx: Context, request: Request, session: AsyncSession) -> Reply
         done = _.ngettext("{count} new focal point of {city} confirmed and told.",
                           "{count} new focal points of {city} confirmed and told.", len(waiting)).format(
             city=city.name, count=len(waiting))
-    notices = _tell(ctx, city, waiting if not newly_verified else list(city.focal_points), f"verified:{city.id}", message)
+    notices = tell(ctx, city, waiting if not newly_verified else list(city.focal_points), f"verified:{city.id}", message)
     return Reply(text=done, notices=notices)
 
 
@@ -125,7 +125,7 @@ async def reject(ctx: Context, request: Request, session: AsyncSession) -> Reply
             return _("The secretariat could not confirm you as a focal point of {city}.").format(city=city.name) + because(_)
         done = _.ngettext("{count} request to join {city} declined.", "{count} requests to join {city} declined.",
                           len(waiting)).format(city=city.name, count=len(waiting))
-    notices = _tell(ctx, city, waiting, f"rejected:{city.id}", message)
+    notices = tell(ctx, city, waiting, f"rejected:{city.id}", message)
     for fp in waiting:  # free them to register again
         await session.delete(fp)
     await session.flush()

@@ -110,17 +110,24 @@ async def country_suggestions(ctx: Context, text: str, locale: str) -> list[Sugg
     return [_pair(name, code) for code, name, _spellings in ranked[:LIMIT]]
 
 
-async def city_suggestions(ctx: Context, text: str, locale: str, *, waiting_only: bool = False) -> list[Suggestion]:
-    """Verified cities (or, ``waiting_only``, the ones waiting for the secretariat) as "Córdoba — Spain";
+async def city_suggestions(ctx: Context, text: str, locale: str, *, waiting_only: bool = False,
+                           any_status: bool = False) -> list[Suggestion]:
+    """Verified cities (``waiting_only``: the ones waiting for the secretariat; ``any_status``: every city,
+    with its status) as "Córdoba — Spain", found by their name or by an alias ("Lodz → Łódź — Poland");
     the value ``#ID`` names exactly that city, so two cities of one name never make picking ambiguous."""
     _ = translator(locale)
+    statuses = tuple(CityStatus) if any_status else (CityStatus.VERIFIED,)
     async with ctx.db.transaction(write=False) as session:
-        rows = await queries.cities_like(session, fold(text), LIMIT, waiting_only=waiting_only)
+        rows = await queries.cities_like(session, fold(text), LIMIT, waiting_only=waiting_only, statuses=statuses)
+    labels = {CityStatus.PENDING: _("(pending)"), CityStatus.REJECTED: _("(declined)")}
     result = []
     for row in rows:
-        label = f"{row.name} — {country_name(row.country, locale)}"
+        name = f"{row.alias} → {row.name}" if row.alias else row.name
+        label = f"{name} — {country_name(row.country, locale)}"
         if waiting_only:
             label += " " + (_("(new city)") if row.status == CityStatus.PENDING else _("(new focal point)"))
+        elif row.status in labels:
+            label += " " + labels[row.status]
         result.append(_pair(label, f"#{row.id}"))
     return result
 
@@ -178,8 +185,9 @@ async def suggestions(ctx: Context, source: Source, text: str, locale: str = "en
         return timezone_suggestions(text)
     if source is Source.COUNTRY:
         return await country_suggestions(ctx, text, locale)
-    if source in (Source.CITY, Source.PENDING_CITY):
-        return await city_suggestions(ctx, text, locale, waiting_only=source is Source.PENDING_CITY)
+    if source in (Source.CITY, Source.PENDING_CITY, Source.ANY_CITY):
+        return await city_suggestions(ctx, text, locale, waiting_only=source is Source.PENDING_CITY,
+                                      any_status=source is Source.ANY_CITY)
     if source in (Source.DAY, Source.CAMPAIGN_DATE):
         return await day_suggestions(ctx, text, campaign_only=source is Source.CAMPAIGN_DATE)
     if source in _ANNOUNCEMENT_STATUSES:

@@ -87,16 +87,29 @@ class Place:
 
 @dataclass(frozen=True)
 class MemberRef:
-    """A member to mention or to notify, on their own platform."""
+    """A member to mention or to notify, on their own platform; ``accounts``: the same person's other
+    platform accounts (``/hrc link``), as (platform, workspace, user id), so that each platform's
+    renderer mentions the account it knows (``on``)."""
 
     platform: str
     workspace: str
     user_id: str
     display_name: str
+    accounts: tuple[tuple[str, str, str], ...] = ()
 
     def mention(self) -> str:
+        """The token renderers turn into a mention: ``platform|workspace|user id[;platform|workspace|user id…]|name``."""
         safe_name = clean_input(self.display_name).replace("|", "/")
-        return f"{MENTION_OPEN}{self.platform}|{self.workspace}|{self.user_id}|{safe_name}{MENTION_CLOSE}"
+        ids = ";".join("|".join(account) for account in ((self.platform, self.workspace, self.user_id), *self.accounts))
+        return f"{MENTION_OPEN}{ids}|{safe_name}{MENTION_CLOSE}"
+
+    def on(self, platform: str, workspace: str | None = None) -> MemberRef:
+        """The person's account on ``platform`` (in ``workspace`` when given) as a ref of its own; the
+        ref itself when they have none there."""
+        for account in ((self.platform, self.workspace, self.user_id), *self.accounts):
+            if account[0] == platform and (workspace is None or account[1] == workspace):
+                return MemberRef(*account, self.display_name)
+        return self
 
 
 # What a real member id looks like on each platform: anything else in a token is not ours.
@@ -111,17 +124,25 @@ _WORKSPACE_ID = re.compile(r"[\w.-]{1,64}")
 def parse_mention(token: str) -> MemberRef | None:
     """The member a mention token names, or None when the token is not well formed.
 
-    ``token`` is the text between MENTION_OPEN and MENTION_CLOSE, ``platform|workspace|user id|name``.
-    Renderers show a None as inert text: a forged or damaged token can never become a ping.
+    ``token`` is the text between MENTION_OPEN and MENTION_CLOSE, ``platform|workspace|user id|name``,
+    where a linked person's other accounts follow the first as ``;platform|workspace|user id``
+    (``MemberRef.mention``). Every account must have its platform's id shape. Renderers show a None as
+    inert text: a forged or damaged token can never become a ping.
     """
-    parts = token.split("|", 3)
-    if len(parts) != 4:
+    if "|" not in token:
         return None
-    platform, workspace, user_id, name = parts
-    pattern = _MEMBER_ID.get(platform)
-    if pattern is None or not pattern.fullmatch(user_id) or not _WORKSPACE_ID.fullmatch(workspace):
-        return None
-    return MemberRef(platform, workspace, user_id, name)
+    ids, name = token.rsplit("|", 1)
+    accounts = []
+    for account in ids.split(";"):
+        parts = account.split("|")
+        if len(parts) != 3:
+            return None
+        platform, workspace, user_id = parts
+        pattern = _MEMBER_ID.get(platform)
+        if pattern is None or not pattern.fullmatch(user_id) or not _WORKSPACE_ID.fullmatch(workspace):
+            return None
+        accounts.append((platform, workspace, user_id))
+    return MemberRef(*accounts[0], name, accounts=tuple(accounts[1:]))
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,12 @@ COMMAND_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "audit": (("auditoría",), ("audit",)),
     "act": (("actuar",), ("agir",)),
     "acting": (("acciones",), ("actions",)),
+    "merge": (("fusionar",), ("fusionner",)),
+    "leave": (("dejar",), ("quitter",)),
+    "transfer": (("traspasar", "transferir"), ("transférer",)),
+    # "enlace"/"lien" first: the same words as share's link: option, which Discord's tree names alike.
+    "link": (("enlace", "vincular", "enlazar"), ("lien", "lier", "relier")),
+    "unlink": (("desvincular",), ("délier", "dissocier")),
 }
 
 # English option key -> (Spanish spellings, French spellings). One word each: keys are written ``key:``.
@@ -88,6 +94,9 @@ KEY_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "format": (("formato",), ("format",)),
     "note": (("nota",), ("note",)),
     "practice": (("práctica",), ("pratique",)),
+    "into": (("en",), ("dans",)),
+    "to": (("a", "para"), ("à",)),
+    "confirm": (("confirmar",), ("confirmer",)),
 }
 
 # Names that only Discord's command tree uses (its groups and subcommands, its option names for free words),
@@ -110,6 +119,8 @@ TREE_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "id": (("número",), ("numéro",)),
     "duration": (("duración",), ("durée",)),
     "withdraw": (("retirar",), ("renoncer",)),
+    "account": (("cuenta",), ("compte",)),
+    "code": (("código",), ("code",)),
 }
 
 # Answers to yes/no options (``dm: sí``), folded.

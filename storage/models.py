@@ -81,6 +81,46 @@ class Member(Base):
     last_language: Mapped[str | None] = mapped_column(CleanString(8))
 
     focal_point: Mapped[FocalPoint | None] = relationship(back_populates="member", uselist=False)
+    # The person's accounts on other platforms (``/hrc link``), loaded with the member wherever it is
+    # loaded: mentions name the reader's platform's account (``handlers.common.member_ref``).
+    accounts: Mapped[list[MemberAccount]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", order_by="MemberAccount.id", lazy="selectin"
+    )
+
+
+class MemberAccount(Base):
+    """Another platform account of the same person (``/hrc link``): whoever uses it acts as ``member``,
+    with the member's city, verification, language and subscriptions. An identity is either a member's
+    own (``members``) or one of these, never both (linking folds the second member row into the first)."""
+
+    __tablename__ = "member_accounts"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "user_id", name="uq_member_accounts_identity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(CleanString(16))
+    workspace: Mapped[str] = mapped_column(CleanString(64))
+    user_id: Mapped[str] = mapped_column(CleanString(64))
+    display_name: Mapped[str] = mapped_column(CleanString(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    member: Mapped[Member] = relationship(back_populates="accounts")
+
+
+class LinkCode(Base):
+    """A one-time code from ``/hrc link`` (valid ``handlers.links.CODE_LIFETIME``, single use): typed on the
+    other platform with ``/hrc link CODE`` it links that account to ``member``. Only a hash of the code is
+    stored, so reading the table does not give a usable code."""
+
+    __tablename__ = "link_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(CleanString(64), unique=True)  # SHA-256, hex
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(CleanString(16))  # where it was given: it must be typed elsewhere
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class City(Base):
@@ -112,6 +152,21 @@ class City(Base):
     @property
     def theme_slugs(self) -> list[str]:
         return [t.theme for t in self.themes]
+
+
+class CityAlias(Base):
+    """Another name that finds a city: the name of a city merged into it (``/hrc merge``). Profile,
+    register (as a request to join), autocomplete and every command naming a city find ``city`` by it."""
+
+    __tablename__ = "city_aliases"
+    __table_args__ = (UniqueConstraint("name_key", "country_key", name="uq_city_aliases_name_country"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(CleanString(100), info={"field": "city"})
+    name_key: Mapped[str] = mapped_column(CleanString(100), info={"field": "city"})
+    country_key: Mapped[str] = mapped_column(CleanString(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class CityTheme(Base):

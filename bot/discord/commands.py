@@ -34,6 +34,7 @@ _TYPES = {
     Kind.INTEGER: discord.AppCommandOptionType.integer,
     Kind.BOOLEAN: discord.AppCommandOptionType.boolean,
     Kind.CHANNEL: discord.AppCommandOptionType.channel,
+    Kind.MEMBER: discord.AppCommandOptionType.user,
 }
 
 
@@ -72,6 +73,9 @@ class OptionTransformer(app_commands.Transformer):
             return "yes" if value else "no"
         if self.option.info.kind is Kind.CHANNEL:
             return value
+        if self.option.info.kind is Kind.MEMBER:  # the grammar's mention, with the name Discord shows
+            name = clean_input(getattr(value, "display_name", "")).replace("|", "/").replace(">", "")
+            return f"<@{value.id}|{name}>" if name else f"<@{value.id}>"
         return str(value)
 
 

@@ -72,7 +72,7 @@ def with_mentions(text: str, mentioned: set[int]) -> str:
         elif isinstance(member, ChannelRef):  # a channel link never pings
             here = member.platform == "discord"
             out.append(f"<#{member.channel_id}>" if here else inert(f"{member.plain()} ({PLATFORM_NAMES.get(member.platform, member.platform)})"))
-        elif member.platform == "discord":
+        elif (member := member.on("discord")).platform == "discord":  # a linked person: their Discord account
             out.append(f"<@{member.user_id}>")
             mentioned.add(int(member.user_id))
         else:

@@ -24,6 +24,7 @@ from handlers.types import (
     MENTION_RE,
     ChannelRef,
     Item,
+    MemberRef,
     Moment,
     Reply,
     inert_markers,
@@ -66,6 +67,8 @@ def mrkdwn(text: str, team_id: str | None = None) -> str:
             out.append(slack_date(ref))
             last = match.end()
             continue
+        if isinstance(ref, MemberRef):  # a person linked across platforms: their Slack account here
+            ref = ref.on("slack", team_id)
         here = ref is not None and ref.platform == "slack" and (team_id is None or ref.workspace == team_id)
         if ref is None:  # not a token the core made: shown as the inert text it is
             out.append(escape(unparsed_label(match.group(1))))

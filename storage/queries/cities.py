@@ -10,7 +10,17 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from storage.models import City, CityStatus, CityTheme, FocalPoint, FocalStatus, Member, Practice
+from storage.models import (
+    City,
+    CityAlias,
+    CityStatus,
+    CityTheme,
+    FocalPoint,
+    FocalStatus,
+    Member,
+    MemberAccount,
+    Practice,
+)
 
 
 def _with_details(stmt: Select[tuple[City]]) -> Select[tuple[City]]:
@@ -26,13 +36,27 @@ async def city_by_id(session: AsyncSession, city_id: int) -> City | None:
 
 
 async def cities_by_name_key(session: AsyncSession, name_key: str) -> Sequence[City]:
-    stmt = _with_details(select(City).where(City.name_key == name_key).order_by(City.id))
+    """Cities named ``name_key``, or carrying it as an alias (the name of a city merged into them)."""
+    aliased = select(CityAlias.city_id).where(CityAlias.name_key == name_key)
+    stmt = _with_details(select(City).where((City.name_key == name_key) | City.id.in_(aliased)).order_by(City.id))
     return (await session.execute(stmt)).unique().scalars().all()
 
 
 async def city_by_name_and_country(session: AsyncSession, name_key: str, country_key: str) -> City | None:
+    """The city of that name (or alias) in that country, or None."""
     stmt = _with_details(select(City).where(City.name_key == name_key, City.country_key == country_key))
+    city = (await session.execute(stmt)).unique().scalar_one_or_none()
+    if city is not None:
+        return city
+    aliased = select(CityAlias.city_id).where(CityAlias.name_key == name_key, CityAlias.country_key == country_key)
+    stmt = _with_details(select(City).where(City.id.in_(aliased)))
     return (await session.execute(stmt)).unique().scalar_one_or_none()
+
+
+async def cities_parked_under(session: AsyncSession, name_key: str) -> Sequence[City]:
+    """Cities kept apart by the 0006 migration under ``<key>#<id>`` because another city had their key."""
+    stmt = select(City).where(City.name_key.startswith(name_key + "#", autoescape=True)).order_by(City.id)
+    return (await session.execute(stmt)).scalars().all()
 
 
 async def city_names(session: AsyncSession, *, verified_only: bool) -> Sequence[str]:
@@ -170,7 +194,8 @@ class CityLine:
     name: str
     country: str
     region: str
-    focal_points: tuple[tuple[str, str, str, str], ...]  # (platform, workspace, user_id, display_name)
+    # (platform, workspace, user_id, display_name, the person's linked accounts as (platform, workspace, user_id))
+    focal_points: tuple[tuple[str, str, str, str, tuple[tuple[str, str, str], ...]], ...]
 
 
 async def who_works_on(
@@ -180,9 +205,11 @@ async def who_works_on(
 
     One query, one sort (a row per city and focal point, ~1,300 for a theme at 10,000 cities): the cities
     past ``limit`` are only counted. Plain columns through the Core connection: no ORM loading machinery.
+    A second query reads the shown focal points' linked accounts (``/hrc link``), when there are any.
     """
     stmt = (
-        select(City.id, City.name, City.country, City.region, Member.platform, Member.workspace, Member.user_id, Member.display_name)
+        select(City.id, City.name, City.country, City.region, Member.id, Member.platform, Member.workspace, Member.user_id,
+               Member.display_name)
         .join(CityTheme, CityTheme.city_id == City.id)
         .outerjoin(FocalPoint, (FocalPoint.city_id == City.id) & (FocalPoint.status == FocalStatus.VERIFIED))
         .outerjoin(Member, Member.id == FocalPoint.member_id)
@@ -191,10 +218,11 @@ async def who_works_on(
     )
     if region:
         stmt = stmt.where(City.region == region)
-    lines: dict[int, tuple[str, str, str, list[tuple[str, str, str, str]]]] = {}
+    connection = await session.connection()
+    lines: dict[int, tuple[str, str, str, list[tuple[int, str, str, str, str]]]] = {}
     beyond: set[int] = set()  # cities past the limit: counted, not shown
-    for city_id, name, country, city_region, platform, workspace, user_id, display_name in (
-        await (await session.connection()).execute(stmt)
+    for city_id, name, country, city_region, member_id, platform, workspace, user_id, display_name in (
+        await connection.execute(stmt)
     ):
         entry = lines.get(city_id)
         if entry is None:
@@ -203,8 +231,20 @@ async def who_works_on(
                 continue
             entry = lines[city_id] = (name, country, city_region, [])
         if user_id is not None:
-            entry[3].append((platform, workspace, user_id, display_name))
-    return [CityLine(n, c, r, tuple(fps)) for n, c, r, fps in lines.values()], len(lines) + len(beyond)
+            entry[3].append((member_id, platform, workspace, user_id, display_name))
+    shown = sorted({fp[0] for _n, _c, _r, fps in lines.values() for fp in fps})
+    linked: dict[int, list[tuple[str, str, str]]] = {}
+    if shown:
+        accounts = (
+            select(MemberAccount.member_id, MemberAccount.platform, MemberAccount.workspace, MemberAccount.user_id)
+            .where(MemberAccount.member_id.in_(shown)).order_by(MemberAccount.id)
+        )
+        for member_id, platform, workspace, user_id in await connection.execute(accounts):
+            linked.setdefault(member_id, []).append((platform, workspace, user_id))
+    return [
+        CityLine(n, c, r, tuple((p, w, u, d, tuple(linked.get(m, ()))) for m, p, w, u, d in fps))
+        for n, c, r, fps in lines.values()
+    ], len(lines) + len(beyond)
 
 
 async def verified_cities_after(session: AsyncSession, after_id: int, limit: int, ids: Sequence[int] | None = None) -> Sequence[City]:

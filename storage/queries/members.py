@@ -1,22 +1,32 @@
-"""Members: one row per (platform, workspace, user id)."""
+"""Members: one row per person, found by their own (platform, workspace, user id) or a linked account's."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
-from storage.models import City, FocalPoint, Member
+from storage.models import City, FocalPoint, Member, MemberAccount
+
+
+def _identity(platform: str, workspace: str, user_id: str) -> ColumnElement[bool]:
+    """Members whose own account is this identity, or who linked it as another account (``/hrc link``)."""
+    linked = select(MemberAccount.member_id).where(
+        MemberAccount.platform == platform, MemberAccount.workspace == workspace, MemberAccount.user_id == user_id
+    )
+    own = (Member.platform == platform) & (Member.workspace == workspace) & (Member.user_id == user_id)
+    return own | Member.id.in_(linked)
 
 
 async def find_member(session: AsyncSession, platform: str, workspace: str, user_id: str) -> Member | None:
+    """The member (the person) this platform identity belongs to: their own account or a linked one."""
     stmt = (
         select(Member)
-        .where(Member.platform == platform, Member.workspace == workspace, Member.user_id == user_id)
-        # Joined, not select-in: one round trip instead of three on every command that writes.
-        .options(joinedload(Member.focal_point).joinedload(FocalPoint.city))
+        .where(_identity(platform, workspace, user_id))
+        # Joined, not select-in: one round trip on every command that writes (linked accounts included).
+        .options(joinedload(Member.focal_point).joinedload(FocalPoint.city), joinedload(Member.accounts))
     )
     return (await session.execute(stmt)).unique().scalar_one_or_none()
 
@@ -24,7 +34,8 @@ async def find_member(session: AsyncSession, platform: str, workspace: str, user
 async def upsert_member(
     session: AsyncSession, platform: str, workspace: str, user_id: str, display_name: str, now: datetime
 ) -> Member:
-    """The member for this identity, created on first sight; the display name follows the platform's."""
+    """The member for this identity, created on first sight; the display name follows the platform's
+    (the linked account's own name when the identity is a linked account)."""
     member = await find_member(session, platform, workspace, user_id)
     if member is None:
         member = Member(
@@ -32,9 +43,17 @@ async def upsert_member(
         )
         session.add(member)
         await session.flush()
-        await session.refresh(member, ["focal_point"])
-    elif display_name and member.display_name != display_name[:200]:
-        member.display_name = display_name[:200]
+        await session.refresh(member, ["focal_point", "accounts"])
+        return member
+    name = display_name[:200]
+    if (member.platform, member.workspace, member.user_id) == (platform, workspace, user_id):
+        if name and member.display_name != name:
+            member.display_name = name
+    else:
+        for account in member.accounts:
+            if (account.platform, account.workspace, account.user_id) == (platform, workspace, user_id) and name:
+                if account.display_name != name:
+                    account.display_name = name
     return member
 
 
@@ -44,7 +63,22 @@ async def language_preferences(session: AsyncSession, platform: str, workspace: 
         select(Member.language, City.languages)
         .outerjoin(FocalPoint, FocalPoint.member_id == Member.id)
         .outerjoin(City, City.id == FocalPoint.city_id)
-        .where(Member.platform == platform, Member.workspace == workspace, Member.user_id == user_id)
+        .where(_identity(platform, workspace, user_id))
     )
     row = (await session.execute(stmt)).first()
     return (row[0], row[1] or "") if row is not None else (None, "")
+
+
+async def members_on(session: AsyncSession, platform: str, workspace: str) -> list[tuple[Member, str, str]]:
+    """Every member with an account on ``platform`` in ``workspace`` (their own or a linked one), as
+    (member, that account's display name, its user id): to find a person by name."""
+    own = (await session.execute(
+        select(Member).where(Member.platform == platform, Member.workspace == workspace)
+        .options(selectinload(Member.focal_point).selectinload(FocalPoint.city))
+    )).scalars().all()
+    found = [(m, m.display_name, m.user_id) for m in own]
+    linked = (await session.execute(
+        select(MemberAccount).where(MemberAccount.platform == platform, MemberAccount.workspace == workspace)
+        .options(selectinload(MemberAccount.member).selectinload(Member.focal_point).selectinload(FocalPoint.city))
+    )).scalars().all()
+    return found + [(a.member, a.display_name, a.user_id) for a in linked]

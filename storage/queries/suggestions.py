@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Announcement, City, CityStatus, FocalPoint, FocalStatus
+from storage.models import Announcement, City, CityAlias, CityStatus, FocalPoint, FocalStatus
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class CityRow:
     country: str
     status: str
     waiting: bool  # a focal point waits for the secretariat
+    alias: str = ""  # the other name it was found by (a city merged into it), "" when found by its own
 
 
 def _matching(stmt: Select, folded: str, limit: int) -> tuple[Select, ...]:
@@ -49,6 +50,13 @@ async def cities_like(session: AsyncSession, folded: str, limit: int, *, waiting
     rows: list[CityRow] = []
     for part in _matching(stmt, folded, limit):
         rows += [CityRow(*row) for row in (await session.execute(part)).all()]
+    if folded and len(rows) < limit:  # names of cities merged into others find those
+        found = {row.id for row in rows}
+        aliased = (
+            stmt.add_columns(CityAlias.name).join(CityAlias, CityAlias.city_id == City.id)
+            .where(CityAlias.name_key.startswith(folded, autoescape=True)).limit(limit)
+        )
+        rows += [CityRow(*row) for row in (await session.execute(aliased)).all() if row[0] not in found]
     return rows[:limit]
 
 

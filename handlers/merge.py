@@ -1,0 +1,97 @@
+"""`/hrc merge`: two records of one city become one (the secretariat's answer to a duplicate)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.audit import city_subject, record
+from handlers.common import resolve_city
+from handlers.context import Context
+from handlers.errors import UserError
+from handlers.i18n import N_, Translate, translator
+from handlers.registry import command
+from handlers.secretariat import tell
+from handlers.text import fold
+from handlers.types import Field, Reply, Request
+from handlers.vocab import theme_name
+from storage.models import City, CityStatus
+from storage.queries import cities as city_queries
+from storage.queries import merges
+
+
+async def _not_itself(session: AsyncSession, typed: str, city: City, _: Translate) -> UserError:
+    """The refusal of a merge whose two names find the same city, pointing at any city kept apart under
+    that name (the 0006 migration parks a second city of one key under ``<key>#<id>``)."""
+    message = _("“{name}” and “{into}” are the same city (#{id} {city}): a city cannot be merged into itself.").format(
+        name=typed, into=city.name, id=city.id, city=city.name)
+    parked = await city_queries.cities_parked_under(session, fold(typed))
+    hint = None
+    if parked:
+        hint = _("Another city of that name is kept apart under its number: use it, e.g. `/hrc merge #{other} into: #{id}`.").format(
+            other=parked[0].id, id=city.id)
+    return UserError(message, hint=hint)
+
+
+@command(
+    "merge",
+    summary=N_("Merge a duplicate city into the one that stays"),
+    usage=N_("merge CITY into: CITY [country: NAME]"),
+    examples=("/hrc merge Lodz into: Łódź", "/hrc merge #13 into: #12"),
+    keys=("into", "country"),
+    required=("into",),
+    main=N_("city"),
+    main_required=True,
+    secretariat=True,
+    writes=True,
+    limits=(("main", 100), ("into", 100), ("country", 80)),
+)
+async def merge(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    """Moves the first city's focal points, themes, practices (and anything else pointing at it) to the
+    second, deletes the first and keeps its name as an alias of the second; both cities' focal points are
+    told. ``country:`` narrows the first city; ``#ID`` names either exactly."""
+    _ = translator(request.locale)
+    args = request.command
+    source = await resolve_city(ctx, request, session, args.main, args.opt("country"), _)
+    target = await resolve_city(ctx, request, session, args.opt("into"), "", _)
+    if source.id == target.id:
+        raise await _not_itself(session, args.main, source, _)
+    if target.status == CityStatus.REJECTED:
+        raise UserError(_("{city} was declined: merge it into the other city instead, or verify it first.").format(
+            city=target.name))
+    source_id, source_name, subject = source.id, source.name, city_subject(source)
+    key = fold(source.name)
+    alias = (source.name, key) if (key, source.country_key) != (target.name_key, target.country_key) else None
+    before = {"merged city": f"#{source.id} {subject}", "status": source.status,
+              "focal points": [f"{fp.member.display_name} ({fp.member.platform}:{fp.member.user_id})" for fp in source.focal_points],
+              "themes": list(source.theme_slugs)}
+    target_before = {"status": target.status, "themes": list(target.theme_slugs)}
+    moved = await merges.merge_cities(session, source, target, alias, ctx.now())
+    into = f"#{target.id} {city_subject(target)}"
+    await record(ctx, request, session, city=source, subject=subject, before=before, after={"merged into": into})
+    await record(ctx, request, session, city=target, subject=f"{subject} → {city_subject(target)}", before=target_before,
+                 after={"status": target.status, "themes": list(target.theme_slugs), "alias": alias[0] if alias else None,
+                        "focal points moved": moved.focal_points, "practices moved": moved.practices,
+                        **{f"{table} moved": count for table, count in moved.other.items()}})
+
+    def message(_: Translate) -> str:
+        return _("The secretariat merged {name} into {city}: they were the same place. Its focal points, themes "
+                 "and practices are now {city}'s, and “{name}” still finds it.").format(name=source_name, city=target.name)
+
+    notices = tell(ctx, target, list(target.focal_points), f"merged:{source_id}", message)
+    if alias:
+        text = _("{name} (#{old}) is merged into {city} (#{id}); “{name}” now finds {city}.").format(
+            name=source_name, old=source_id, city=target.name, id=target.id)
+    else:
+        text = _("{name} (#{old}) is merged into {city} (#{id}).").format(
+            name=source_name, old=source_id, city=target.name, id=target.id)
+    return Reply(
+        title=_("Merged into {city}").format(city=target.name),
+        text=text,
+        fields=(
+            Field(_("Focal points moved"), str(moved.focal_points)),
+            Field(_("Practices moved"), str(moved.practices)),
+            Field(_("Themes added"), ", ".join(theme_name(t, _) for t in moved.themes) or "—"),
+            Field(_("Focal points told"), str(len(notices))),
+        ),
+        notices=notices,
+    )

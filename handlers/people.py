@@ -1,0 +1,169 @@
+"""Focal points coming and going: `/hrc leave` (a focal point leaves their city) and `/hrc transfer`
+(the secretariat hands a city to another person)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.audit import record
+from handlers.common import caller_if_known, member_ref, own_focal_point, resolve_city
+from handlers.context import Context
+from handlers.errors import UserError
+from handlers.i18n import N_, Translate, translator
+from handlers.languages import recipient_language
+from handlers.registry import command
+from handlers.text import fold
+from handlers.types import Action, Actor, Notice, NoticeTarget, Reply, Request, parse_mention
+from handlers.words import NO, YES
+from storage.models import CityStatus, FocalStatus, Member
+from storage.queries import cities as city_queries
+from storage.queries.members import find_member, members_on, upsert_member
+
+# A mention as the platforms write it: Slack's escaped ``<@U123|name>``, Discord's ``<@123>`` / ``<@!123>``
+# (the Discord adapter passes a picked member as ``<@123|name>``); anything else is a name: ``@maria``.
+_MENTION = re.compile(r"<@!?([A-Za-z0-9._@-]{1,64})(?:\|([^>]{0,200}))?>")
+
+
+def _described(member: Member) -> str:
+    return f"{member.display_name} ({member.platform}:{member.user_id})"
+
+
+async def mentioned_member(session: AsyncSession, ctx: Context, text: str, actor: Actor, _: Translate) -> Member:
+    """The member ``text`` names on the actor's platform and workspace: a mention (checked with
+    ``parse_mention``: the id must have the platform's shape), or ``@name`` among the people the bot knows
+    there (display name or user id, matched on the key). A mentioned person the bot has never seen
+    becomes a member. Raises UserError (field ``to``) when it names nobody, or several people."""
+    text = text.strip()
+    match = _MENTION.fullmatch(text)
+    if match:
+        user_id, name = match.group(1), (match.group(2) or match.group(1)).replace("|", "/")
+        ref = parse_mention(f"{actor.platform}|{actor.workspace}|{user_id}|{name}")
+        if ref is None:
+            raise UserError(_("“{text}” is not a person on this platform.").format(text=text), field="to")
+        known = await find_member(session, ref.platform, ref.workspace, ref.user_id)
+        return known or await upsert_member(session, ref.platform, ref.workspace, ref.user_id, name, ctx.now())
+    name = text.removeprefix("@").strip()
+    key = fold(name)
+    found = list({m.id: m for m, shown, user_id in await members_on(session, actor.platform, actor.workspace)
+                  if key and (fold(shown) == key or user_id == name)}.values())
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise UserError(_("Several people here are called “{name}”: mention the one you mean (@name, picked from "
+                          "the list).").format(name=name), field="to")
+    raise UserError(_("I don't know “{name}” here yet. Mention them (@name, picked from the list), or ask them to "
+                      "send me any command first, such as `/hrc help`.").format(name=name), field="to")
+
+
+def _notice(ctx: Context, member: Member, key: str, languages: str, text: str, **values: str) -> Notice:
+    """A direct message to ``member`` in their language; ``text`` is an N_-marked message with ``values``."""
+    _ = translator(recipient_language(ctx, member, languages))
+    return Notice(target=NoticeTarget.MEMBER, member=member_ref(member), key=f"{key}:{member.id}",
+                  reply=Reply(text=_(text).format(**values)))
+
+
+@command(
+    "leave",
+    summary=N_("Stop being a focal point of your city"),
+    usage=N_("leave [confirm: yes]"),
+    examples=("/hrc leave", "/hrc leave confirm: yes"),
+    keys=("confirm",),
+    writes=True,
+    limits=(("confirm", 10),),
+)
+async def leave(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    """Asks first (with a button); with ``confirm: yes`` the caller stops being a focal point. The last
+    confirmed focal point of a verified city is warned that the city stays in the directory without a
+    contact, and the secretariat is told when it happens."""
+    _ = translator(request.locale)
+    member = await caller_if_known(request, session)
+    focal = own_focal_point(member, _)
+    assert member is not None
+    city = await city_queries.city_by_id(session, focal.city_id) or focal.city
+    remaining = [fp for fp in city.focal_points if fp.member_id != member.id]
+    last = city.status == CityStatus.VERIFIED and not any(fp.status == FocalStatus.VERIFIED for fp in remaining)
+    answer = fold(request.command.opt("confirm"))
+    if answer and answer not in YES | NO:
+        raise UserError(_("confirm: takes yes or no."), field="confirm")
+    if answer in NO:
+        return Reply(text=_("Nothing changed: you are still a focal point of {city}.").format(city=city.name))
+    if not answer:
+        text = _("Do you want to stop being a focal point of {city}?").format(city=city.name)
+        if last:
+            text += "\n" + _("You are its last focal point: {city} stays in the directory, verified, but without a "
+                             "contact until the secretariat hands it to someone.").format(city=city.name)
+        return Reply(
+            title=_("Leave {city}?").format(city=city.name),
+            text=text,
+            footer=_("Or type `/hrc leave confirm: yes`."),
+            actions=(Action(_("Leave {city}").format(city=city.name), "leave confirm: yes", style="danger",
+                            action_id="leave"),),
+        )
+    who = _described(member)
+    await session.delete(focal)
+    await session.flush()
+    await record(ctx, request, session, city=city, before={"focal point": f"{who}: {focal.status}"},
+                 after={"focal point": f"{who}: left"})
+    text = _("You are no longer a focal point of {city}.").format(city=city.name)
+    notices: tuple[Notice, ...] = ()
+    if last or not remaining:
+        text += " " + _("{city} has no confirmed focal point now; the secretariat was told.").format(city=city.name)
+        t = translator(ctx.default_language)
+        notices = (Notice(target=NoticeTarget.SECRETARIAT, key=f"left:{city.id}:{member.id}:{int(ctx.now().timestamp())}",
+                          reply=Reply(text=t("{who} left {city}, which has no confirmed focal point now. `/hrc transfer {ref} "
+                                             "to: @person` hands it to someone.").format(
+                              who=member_ref(member).mention(), city=city.name, ref=f"#{city.id}"))),)
+    return Reply(text=text, notices=notices)
+
+
+@command(
+    "transfer",
+    summary=N_("Hand a city to another person as its focal point"),
+    usage=N_("transfer CITY to: @PERSON [country: NAME]"),
+    examples=("/hrc transfer Grenoble to: @maria",),
+    keys=("to", "country"),
+    required=("to",),
+    main=N_("city"),
+    main_required=True,
+    secretariat=True,
+    writes=True,
+    limits=(("main", 100), ("to", 300), ("country", 80)),
+)
+async def transfer(ctx: Context, request: Request, session: AsyncSession) -> Reply:
+    """The person named becomes the city's focal point (confirmed when the city is verified) and its
+    previous focal points stop being so; all of them are told."""
+    _ = translator(request.locale)
+    city = await resolve_city(ctx, request, session, request.command.main, request.command.opt("country"), _)
+    if city.status == CityStatus.REJECTED:
+        raise UserError(_("{city} was declined: there is nothing to hand over.").format(city=city.name))
+    person = await mentioned_member(session, ctx, request.command.opt("to"), request.actor, _)
+    held = person.focal_point
+    if held is not None and held.city_id != city.id:
+        raise UserError(_("{who} already represents {city}: they must leave it first (`/hrc leave`).").format(
+            who=person.display_name, city=held.city.name))
+    status = FocalStatus.VERIFIED if city.status == CityStatus.VERIFIED else FocalStatus.PENDING
+    previous = [fp for fp in city.focal_points if fp.member_id != person.id]
+    before = {"focal points": [f"{_described(fp.member)}: {fp.status}" for fp in city.focal_points]}
+    notices = [_notice(ctx, fp.member, f"transfer:{city.id}:{person.id}", city.languages,
+                       N_("The secretariat handed {city} over to {who}: you are no longer its focal point."),
+                       city=city.name, who=member_ref(person).mention()) for fp in previous]
+    for fp in previous:
+        await session.delete(fp)
+    await session.flush()
+    if held is None:
+        await city_queries.add_focal_point(session, person, city, status, ctx.now())
+    else:
+        held.status = status
+    await session.flush()
+    await record(ctx, request, session, city=city, before=before,
+                 after={"focal points": [f"{_described(person)}: {status}"]})
+    notices.append(_notice(ctx, person, f"transfer:{city.id}:{person.id}", city.languages,
+                           N_("The secretariat handed {city} to you: you are now its focal point."), city=city.name))
+    return Reply(
+        text=_("{city} is now in the hands of {who}; the previous focal points ({count}) were told.").format(
+            city=city.name, who=member_ref(person).mention(), count=len(previous)),
+        notices=tuple(notices),
+    )
+

@@ -1,0 +1,127 @@
+"""`/hrc merge`: a duplicate city folded into the one that stays, through parser + dispatcher + a real
+database (SQLite and PostgreSQL): everything moves, the old name keeps finding the city, focal points are
+told, the audit trail has it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.render_text import render_text
+from handlers.options import Source
+from handlers.suggest import suggestions
+from handlers.types import NoticeTarget
+from storage.models import City, CityAlias, Practice, Subscription
+from storage.queries.merges import KNOWN, city_references
+from tests.conftest import Chat
+
+
+def field(reply: object, name: str) -> str:
+    return next(f.value for f in reply.fields if f.name == name)  # type: ignore[attr-defined]
+
+
+async def rows(chat: Chat, model: type) -> list:
+    order = model.id if hasattr(model, "id") else model.member_id
+    async with chat.ctx.db.transaction(write=False) as session:
+        return list((await session.execute(select(model).order_by(order))).scalars().all())
+
+
+async def two_lodz(chat: Chat) -> None:
+    """Łódź (#1, verified, Ana, housing) and its Yiddish spelling Lodzh (#2, verified, Bob, water, a practice)."""
+    await chat.say("ana", "/hrc register city: Łódź country: Poland region: Europe themes: housing")
+    await chat.say("sec", "/hrc verify Łódź")
+    await chat.say("bob", "/hrc register city: Lodzh country: Polska region: Europe themes: water")
+    await chat.say("sec", "/hrc verify Lodzh")
+    shared = await chat.say("bob", "/hrc share title: Water kiosks themes: water summary: Kiosks in every district.")
+    assert not shared.is_error, render_text(shared)
+    await chat.say("bob", "/hrc subscribe water")
+
+
+async def test_merge_moves_everything_and_the_old_name_still_finds_the_city(chat: Chat) -> None:
+    await two_lodz(chat)
+    merged = await chat.say("sec", "/hrc merge Lodzh into: Łódź")
+    assert not merged.is_error, render_text(merged)
+    assert merged.text == "Lodzh (#2) is merged into Łódź (#1); “Lodzh” now finds Łódź."
+    assert (field(merged, "Focal points moved"), field(merged, "Practices moved")) == ("1", "1")
+    assert field(merged, "Themes added") == "Water & sanitation" and field(merged, "Focal points told") == "2"
+    told = {n.member.user_id: n.reply.text for n in merged.notices if n.target is NoticeTarget.MEMBER}
+    assert set(told) == {"ana", "bob"} and "merged Lodzh into Łódź" in told["bob"]
+
+    assert [c.name for c in await rows(chat, City)] == ["Łódź"]
+    [alias] = await rows(chat, CityAlias)
+    assert (alias.name, alias.name_key, alias.country_key, alias.city_id) == ("Lodzh", "lodzh", "PL", 1)
+    assert [p.city_id for p in await rows(chat, Practice)] == [1]
+
+    card = await chat.say("carl", "/hrc profile Lodzh")  # the old name, by a member
+    assert card.title == "Łódź" and field(card, "Practices") == "1"
+    assert "Ana" in render_text(card) and "Bob" in render_text(card)
+    assert "Water & sanitation" in field(card, "Themes") and "Housing" in field(card, "Themes")
+    who = render_text(await chat.say("carl", "/hrc who water"))
+    assert "Łódź (Poland): @Ana, @Bob" in who and "Lodzh" not in who
+    assert "Water kiosks (Łódź)" in render_text(await chat.say("carl", "/hrc practices kiosks"))
+    assert [s.theme for s in await rows(chat, Subscription)] == ["water-sanitation"]  # Bob's, untouched
+    joining = await chat.say("dan", "/hrc register city: Lodzh country: Poland region: Europe")
+    assert "Łódź (Poland) is already in the directory" in joining.text
+    found = await suggestions(chat.ctx, Source.CITY, "lodzh")
+    assert [(s.label, s.value) for s in found] == [("Lodzh → Łódź — Poland", "#1")]
+    audit = render_text(await chat.say("sec", "/hrc audit Lodzh"))
+    assert "merge · Lodzh (Poland) → Łódź (Poland)" in audit and "alias: Lodzh" in audit
+
+
+async def test_merge_in_spanish_and_french_words(chat: Chat) -> None:
+    await chat.say("ana", "/hrc register city: San José country: Costa Rica region: Latin America")
+    await chat.say("bob", "/hrc register city: San Jose de Costa Rica country: CR region: Latin America")
+    merged = await chat.say("sec", "/hrc fusionar San Jose de Costa Rica en: San José", locale="es")
+    assert not merged.is_error and merged.title == "Fusionada con San José", render_text(merged)
+    await chat.say("cat", "/hrc register city: Grenoble country: France region: Europe")
+    await chat.say("dan", "/hrc register city: Grenoble-Alpes country: France region: Europe")
+    merged = await chat.say("sec", "/hrc fusionner Grenoble-Alpes dans: Grenoble", locale="fr")
+    assert not merged.is_error and merged.title == "Fusionnée avec Grenoble", render_text(merged)
+
+
+async def test_merging_a_city_into_itself_is_refused(chat: Chat) -> None:
+    await chat.say("ana", "/hrc register city: Łódź country: Poland region: Europe")
+    for command in ("/hrc merge Lodz into: Łódź", "/hrc merge #1 into: #1"):
+        refused = await chat.say("sec", command)
+        assert refused.is_error and "a city cannot be merged into itself" in refused.text, render_text(refused)
+    assert len(await rows(chat, City)) == 1
+
+
+async def test_a_city_parked_by_the_key_migration_is_merged_by_number(chat: Chat) -> None:
+    await chat.say("ana", "/hrc register city: Łódź country: Poland region: Europe")
+    async with chat.ctx.db.transaction() as session:  # as migration 0006 leaves a second city of one key
+        session.add(City(name="Lodz", name_key="lodz#2", country="PL", country_key="PL", region="europe",
+                         status="verified", registered_at=datetime(2025, 1, 1, tzinfo=UTC), languages=""))
+    refused = await chat.say("sec", "/hrc merge Lodz into: Łódź")
+    assert refused.is_error and "`/hrc merge #2 into: #1`" in render_text(refused)
+    merged = await chat.say("sec", "/hrc merge #2 into: #1")
+    assert merged.text == "Lodz (#2) is merged into Łódź (#1).", render_text(merged)
+    assert await rows(chat, CityAlias) == []  # "Lodz" has Łódź's key already
+    [city] = await rows(chat, City)
+    assert city.status == "verified"  # the merged city was verified: the one that stays is now
+    assert (await chat.say("carl", "/hrc profile Lodz")).title == "Łódź"
+
+
+async def test_two_cities_of_one_name_are_named_by_number_for_the_secretariat(chat: Chat) -> None:
+    await chat.say("ana", "/hrc register city: San José country: Costa Rica region: Latin America")
+    await chat.say("bob", "/hrc register city: San Jose country: United States region: North America")
+    ambiguous = await chat.say("sec", "/hrc merge San Jose into: #1")
+    assert ambiguous.is_error
+    assert "Or by its number: #1 San José (Costa Rica), #2 San Jose (United States)." in render_text(ambiguous)
+
+
+async def test_only_the_secretariat_merges_and_not_into_a_declined_city(chat: Chat) -> None:
+    await chat.say("ana", "/hrc register city: Atlantis country: Greece region: Europe")
+    await chat.say("bob", "/hrc register city: Atlantida country: Greece region: Europe")
+    assert "for the campaign secretariat" in (await chat.say("bob", "/hrc merge Atlantida into: Atlantis")).text
+    await chat.say("sec", "/hrc reject Atlantis")
+    refused = await chat.say("sec", "/hrc merge Atlantida into: Atlantis")
+    assert refused.is_error and "Atlantis was declined" in refused.text
+    assert len(await rows(chat, City)) == 2
+
+
+def test_every_table_pointing_at_cities_is_moved_by_a_merge() -> None:
+    references = {(table.name, column.name) for table, column in city_references()}
+    assert KNOWN <= references  # the known ones exist; any other is re-pointed as it is (merge_cities)
+    assert ("practices", "city_id") in references and ("focal_points", "city_id") in references
