@@ -19,6 +19,7 @@ from handlers.audit import record
 from handlers.common import caller, caller_if_known
 from handlers.context import CODE_ALPHABET, CODE_LENGTH, Context
 from handlers.errors import UserError
+from handlers.grammar import as_tree_syntax
 from handlers.i18n import N_, Translate, translator
 from handlers.registry import command
 from handlers.types import Reply, Request
@@ -41,7 +42,14 @@ def code_hash(typed: str) -> str:
 
 
 def _other(platform: str) -> str:
-    return next(name for key, name in LINKABLE.items() if key != platform)
+    return next(key for key in LINKABLE if key != platform)
+
+
+def _typed_on(platform: str, code: str, language: str) -> str:
+    """How to write `/hrc link CODE` on ``platform``: Discord's command tree there (``/account link code:``),
+    the grammar elsewhere, quoted so that no renderer rewrites it for the platform showing it."""
+    typed = f"`/hrc link {shown(code)}`"
+    return as_tree_syntax(typed, language) if platform == "discord" else f"“{typed.strip('`')}”"
 
 
 def _accounts(member: Member) -> list[str]:
@@ -79,8 +87,9 @@ async def link(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     minutes = int(CODE_LIFETIME.total_seconds() // 60)
     return Reply(
         title=_("Your code: {code}").format(code=shown(code)),
-        text=_("On {other}, type `/hrc link {code}` within {minutes} minutes. The code works once; keep it to "
-               "yourself.").format(other=_other(request.actor.platform), code=shown(code), minutes=minutes),
+        text=_("On {other}, type {command} within {minutes} minutes. The code works once; keep it to "
+               "yourself.").format(other=LINKABLE[_other(request.actor.platform)], minutes=minutes,
+                                   command=_typed_on(_other(request.actor.platform), code, _.language)),
     )
 
 

@@ -53,8 +53,9 @@ async def mentioned_member(session: AsyncSession, ctx: Context, text: str, actor
     if len(found) > 1:
         raise UserError(_("Several people here are called “{name}”: mention the one you mean (@name, picked from "
                           "the list).").format(name=name), field="to")
-    raise UserError(_("I don't know “{name}” here yet. Mention them (@name, picked from the list), or ask them to "
-                      "send me any command first, such as `/hrc help`.").format(name=name), field="to")
+    raise UserError(_("I don't know “{name}” here yet. Mention them (picked from the list), or ask them to use the "
+                      "bot once (for example `/hrc subscribe` to a theme) so that I know them.").format(name=name),
+                    field="to")
 
 
 def _notice(ctx: Context, member: Member, key: str, languages: str, text: str, **values: str) -> Notice:
@@ -62,6 +63,12 @@ def _notice(ctx: Context, member: Member, key: str, languages: str, text: str, *
     _ = translator(recipient_language(ctx, member, languages))
     return Notice(target=NoticeTarget.MEMBER, member=member_ref(member), key=f"{key}:{member.id}",
                   reply=Reply(text=_(text).format(**values)))
+
+
+def _left(_: Translate, member: Member, city: str, city_id: int) -> str:
+    """The secretariat's notice that a city's last confirmed focal point left."""
+    return _("{who} left {city}, which has no confirmed focal point now. `/hrc transfer #{id} to: @person` hands it "
+             "to someone.").format(who=member_ref(member).mention(), city=city, id=city_id)
 
 
 @command(
@@ -110,11 +117,8 @@ async def leave(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     notices: tuple[Notice, ...] = ()
     if last or not remaining:
         text += " " + _("{city} has no confirmed focal point now; the secretariat was told.").format(city=city.name)
-        t = translator(ctx.default_language)
         notices = (Notice(target=NoticeTarget.SECRETARIAT, key=f"left:{city.id}:{member.id}:{int(ctx.now().timestamp())}",
-                          reply=Reply(text=t("{who} left {city}, which has no confirmed focal point now. `/hrc transfer {ref} "
-                                             "to: @person` hands it to someone.").format(
-                              who=member_ref(member).mention(), city=city.name, ref=f"#{city.id}"))),)
+                          reply=Reply(text=_left(translator(ctx.default_language), member, city.name, city.id))),)
     return Reply(text=text, notices=notices)
 
 

@@ -43,7 +43,8 @@ def test_tree_leaves_room_under_every_command_and_group() -> None:
 
     top = build()
     assert max(sizes(top)) <= ROOM < 25
-    assert {"who", "city", "practices", "calendar", "subscriptions", "campaign", "secretariat", "help", "language"} == set(top)
+    assert {"who", "city", "practices", "calendar", "subscriptions", "campaign", "secretariat", "help", "language",
+            "account"} == set(top)
 
 
 def test_a_crowded_tree_is_refused_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:

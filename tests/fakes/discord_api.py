@@ -317,11 +317,18 @@ def slash(path: list[str], options: dict[str, Any], focused: str | None = None,
           resolved: dict[str, Any] | None = None) -> dict[str, Any]:
     """`data` of `/<path…> option: value`: path[0] the top-level command, then a subcommand (type 1), or a
     group (type 2) and its subcommand. Option types follow the values: str 3, bool 5, int 4; a
-    ``Channel`` is type 7, resolved as Discord does."""
+    ``Channel`` is type 7, a ``User`` (a member of the server) type 6, resolved as Discord does."""
     leaf = []
     resolved = dict(resolved or {})
     for key, value in options.items():
         kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 7 if isinstance(value, Channel) else 3
+        if isinstance(value, User):
+            kind = 6
+            resolved.setdefault("users", {})[value.id] = user(value.id, value.name)
+            resolved.setdefault("members", {})[value.id] = {"roles": [], "joined_at": "2026-01-01T00:00:00+00:00",
+                                                            "deaf": False, "mute": False, "flags": 0, "nick": None,
+                                                            "avatar": None, "permissions": "0"}
+            value = value.id
         if isinstance(value, Channel):
             resolved.setdefault("channels", {})[value.id] = {"id": value.id, "name": value.name, "type": 0, "permissions": "2147483647"}
             value = value.id
@@ -335,6 +342,14 @@ def slash(path: list[str], options: dict[str, Any], focused: str | None = None,
     if resolved:
         data["resolved"] = resolved
     return data
+
+
+@dataclass(frozen=True)
+class User:
+    """A user option's value in ``slash``: a member of the server."""
+
+    id: str
+    name: str = "member"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,191 @@
+"""Leaving a city, handing it over, and one person on two platforms (`/hrc leave`, `/hrc transfer`,
+`/hrc link`, `/hrc unlink`), through parser + dispatcher + a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.discord.render import with_mentions
+from bot.render_text import render_text
+from bot.slack.render import mrkdwn
+from handlers.types import NoticeTarget
+from storage.models import LinkCode, Member, MemberAccount, Subscription
+from tests.conftest import Chat, FakeClock
+
+ANA_SLACK, ANA_DISCORD = "UANA", "500000000000000001"
+BOB_SLACK, BOB_DISCORD = "UBOB", "500000000000000002"
+
+
+def field(reply: object, name: str) -> str:
+    return next(f.value for f in reply.fields if f.name == name)  # type: ignore[attr-defined]
+
+
+async def count(chat: Chat, model: type) -> int:
+    async with chat.ctx.db.transaction(write=False) as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def verified_city(chat: Chat, user: str, city: str = "Grenoble", country: str = "France", **kwargs: object) -> None:
+    reply = await chat.say(user, f"/hrc register city: {city} country: {country} region: Europe themes: housing", **kwargs)
+    assert not reply.is_error, render_text(reply)
+    assert not (await chat.say("sec", f"/hrc verify {city}")).is_error
+
+
+# --- leave ---------------------------------------------------------------------------------------------
+
+async def test_the_last_focal_point_is_warned_then_leaves_and_the_city_stays(chat: Chat) -> None:
+    await verified_city(chat, "ana")
+    asked = await chat.say("ana", "/hrc leave")
+    assert asked.title == "Leave Grenoble?" and "You are its last focal point" in asked.text
+    assert [a.command for a in asked.actions] == ["leave confirm: yes"]
+    assert "Ana" in render_text(await chat.say("carl", "/hrc profile Grenoble"))  # nothing changed yet
+    kept = await chat.say("ana", "/hrc leave confirm: no")
+    assert kept.text == "Nothing changed: you are still a focal point of Grenoble."
+    left = await chat.say("ana", "/hrc leave confirm: yes")
+    assert left.text == ("You are no longer a focal point of Grenoble. Grenoble has no confirmed focal point now; "
+                         "the secretariat was told.")
+    [told] = [n for n in left.notices if n.target is NoticeTarget.SECRETARIAT]
+    assert "left Grenoble, which has no confirmed focal point now" in render_text(told.reply)
+    card = await chat.say("carl", "/hrc profile Grenoble")
+    assert field(card, "Status") == "verified" and field(card, "Focal points") == "—"
+    again = await chat.say("ana", "/hrc leave")
+    assert again.is_error and "You don't represent a city yet." in again.text
+    assert "leave · Grenoble (France)" in render_text(await chat.say("sec", "/hrc audit Grenoble"))
+
+
+async def test_a_focal_point_with_colleagues_leaves_without_warning_in_spanish(chat: Chat) -> None:
+    await verified_city(chat, "ana")
+    await chat.say("bob", "/hrc register city: Grenoble country: France region: Europe")
+    await chat.say("sec", "/hrc verify Grenoble")
+    asked = await chat.say("ana", "/hrc dejar", locale="es")
+    assert "último" not in asked.text and "last" not in asked.text and asked.actions
+    left = await chat.say("ana", "/hrc dejar confirmar: sí", locale="es")
+    assert not left.is_error and not left.notices, render_text(left)
+    assert "Ana" not in field(await chat.say("carl", "/hrc profile Grenoble"), "Focal points")
+    wrong = await chat.say("bob", "/hrc leave confirm: maybe")
+    assert wrong.is_error and wrong.error_field == "confirm"
+
+
+# --- transfer ------------------------------------------------------------------------------------------
+
+async def test_the_secretariat_hands_a_city_to_someone_by_name_and_both_are_told(chat: Chat) -> None:
+    await verified_city(chat, "ana")
+    await chat.say("bob", "/hrc subscribe water")  # Bob has used the bot: known by name
+    handed = await chat.say("sec", "/hrc transfer Grenoble to: @Bob")
+    assert not handed.is_error, render_text(handed)
+    assert render_text(handed) == "Grenoble is now in the hands of @Bob; the previous focal points (1) were told."
+    told = {n.member.user_id: render_text(n.reply) for n in handed.notices}
+    assert told == {"ana": "The secretariat handed Grenoble over to @Bob: you are no longer its focal point.",
+                    "bob": "The secretariat handed Grenoble to you: you are now its focal point."}
+    assert field(await chat.say("carl", "/hrc profile Grenoble"), "Focal points").endswith("|Bob\ue001")
+    assert "theme add" not in (await chat.say("bob", "/hrc theme add water")).text  # Bob may edit it now
+    assert "You don't represent a city yet." in (await chat.say("ana", "/hrc theme add water")).text
+
+
+async def test_transfer_by_platform_mention_and_its_refusals(chat: Chat) -> None:
+    await verified_city(chat, "UANA", platform="slack")
+    await verified_city(chat, "UDAN", "Lyon", platform="slack")
+    sec = {"platform": "slack", "secretariat": True}
+    handed = await chat.say("USEC", "/hrc transfer Grenoble to: <@UCARL|carl>", **sec)  # never used the bot
+    assert not handed.is_error and render_text(handed).startswith("Grenoble is now in the hands of @carl"), render_text(handed)
+    forged = await chat.say("USEC", "/hrc transfer Grenoble to: <@not-an-id>", **sec)
+    assert forged.is_error and forged.error_field == "to"
+    unknown = await chat.say("USEC", "/hrc transfer Grenoble to: @zoe", **sec)
+    assert unknown.is_error and "I don't know “zoe” here yet" in unknown.text
+    taken = await chat.say("USEC", "/hrc transfer Grenoble to: <@UDAN>", **sec)
+    assert taken.is_error and "already represents Lyon" in taken.text
+    assert (await chat.say("UANA", "/hrc transfer Lyon to: <@UANA>", platform="slack")).text.startswith("Sorry")
+
+
+# --- link ----------------------------------------------------------------------------------------------
+
+def fixed_codes(chat: Chat, *codes: str) -> None:
+    pool = list(codes)
+    chat.ctx.code = lambda: pool.pop(0)
+
+
+async def test_link_makes_one_member_of_two_accounts(chat: Chat) -> None:
+    fixed_codes(chat, "K7PMQ2XH")
+    await verified_city(chat, ANA_SLACK, "Quilmes", "Argentina", platform="slack")
+    given = await chat.say(ANA_SLACK, "/hrc link", platform="slack")
+    assert given.title == "Your code: K7PM-Q2XH"
+    assert "On Discord, type `/account link code: K7PM-Q2XH` within 10 minutes" in given.text
+    linked = await chat.say(ANA_DISCORD, "/hrc link k7pm q2xh", platform="discord")
+    assert linked.title == "Accounts linked" and "You represent Quilmes." in linked.text, render_text(linked)
+    assert (await count(chat, Member), await count(chat, MemberAccount)) == (1, 1)  # one member, two accounts
+
+    own = await chat.say(ANA_DISCORD, "/hrc profile", platform="discord")
+    assert own.title == "Quilmes"
+    assert "now works on" in (await chat.say(ANA_DISCORD, "/hrc theme add water", platform="discord")).text
+    await chat.say(ANA_DISCORD, "/hrc subscribe water", platform="discord")
+    await chat.say(ANA_DISCORD, "/hrc language es", platform="discord")
+    assert (await chat.say(ANA_SLACK, "/hrc profile", platform="slack")).language == "es"  # one language
+    assert await count(chat, Subscription) == 1
+    again = await chat.say(ANA_DISCORD, "/hrc register city: Quilmes country: AR region: Latin America", platform="discord")
+    assert "Ya eres punto focal de Quilmes" in again.text  # and in her language, chosen on Discord
+
+    who = await chat.say("carl", "/hrc who water")
+    line = field(who, "Europe (1)")
+    assert mrkdwn(line, "W1") == "Quilmes (Argentina): <@UANA>"  # Slack mentions the Slack account
+    mentioned: set[int] = set()
+    assert with_mentions(line, mentioned) == f"Quilmes (Argentina): <@{ANA_DISCORD}>" and mentioned == {int(ANA_DISCORD)}
+    assert render_text(who).endswith("Quilmes (Argentina): @Uana")  # one name for the person
+
+
+async def test_a_code_is_refused_on_its_own_platform_expired_reused_or_wrong(chat: Chat, clock: FakeClock) -> None:
+    fixed_codes(chat, "K7PMQ2XH", "ABCDEFGH")
+    await chat.say(ANA_SLACK, "/hrc link", platform="slack")
+    same = await chat.say(BOB_SLACK, "/hrc link K7PM-Q2XH", platform="slack")  # someone else on Slack
+    assert same.is_error and "This code was given on Slack: type it on your other platform" in same.text
+    wrong = await chat.say(ANA_DISCORD, "/hrc link K7PM-Q2XX", platform="discord")
+    assert wrong.is_error and "“K7PM-Q2XX” is not a code I gave" in wrong.text
+    clock.advance(minutes=10)
+    late = await chat.say(ANA_DISCORD, "/hrc link K7PM-Q2XH", platform="discord")
+    assert late.is_error and "This code has expired: codes last 10 minutes." in late.text
+    await chat.say(ANA_SLACK, "/hrc link", platform="slack")  # a new code, ABCD-EFGH
+    assert not (await chat.say(ANA_DISCORD, "/hrc link ABCD-EFGH", platform="discord")).is_error
+    reused = await chat.say(BOB_DISCORD, "/hrc link ABCD-EFGH", platform="discord")
+    assert reused.is_error and "This code was already used" in reused.text
+    assert await count(chat, MemberAccount) == 1
+    async with chat.ctx.db.transaction(write=False) as session:
+        hashes = (await session.execute(select(LinkCode.code_hash))).scalars().all()
+    assert "ABCDEFGH" not in hashes and all(len(h) == 64 for h in hashes)  # only hashes are stored
+    console = await chat.say("ana", "/hrc link")
+    assert console.is_error and "run it on Slack or Discord" in console.text
+
+
+async def test_linking_folds_what_the_second_account_had_and_refuses_two_cities(chat: Chat) -> None:
+    fixed_codes(chat, "K7PMQ2XH", "ABCDEFGH")
+    await verified_city(chat, BOB_SLACK, "Quilmes", "Argentina", platform="slack")
+    await chat.say(BOB_DISCORD, "/hrc subscribe housing, water", platform="discord")
+    await chat.say(BOB_SLACK, "/hrc subscribe water", platform="slack")
+    await chat.say(BOB_DISCORD, "/hrc language fr", platform="discord")
+    await chat.say(BOB_DISCORD, "/hrc link", platform="discord")
+    assert not (await chat.say(BOB_SLACK, "/hrc link K7PMQ2XH", platform="slack")).is_error
+    async with chat.ctx.db.transaction(write=False) as session:
+        [bob] = (await session.execute(select(Member).where(Member.user_id == BOB_DISCORD))).scalars().all()
+        themes = (await session.execute(select(Subscription.theme).where(Subscription.member_id == bob.id))).scalars().all()
+    assert sorted(themes) == ["housing", "water-sanitation"] and bob.language == "fr"
+    assert (await chat.say(BOB_SLACK, "/hrc profile", platform="slack")).title == "Quilmes"
+
+    await verified_city(chat, ANA_SLACK, "Grenoble", platform="slack")
+    await verified_city(chat, ANA_DISCORD, "Lyon", platform="discord")
+    await chat.say(ANA_SLACK, "/hrc link", platform="slack")
+    refused = await chat.say(ANA_DISCORD, "/hrc link ABCDEFGH", platform="discord")
+    assert refused.is_error and "You represent Lyon here and Grenoble on Slack" in refused.text
+
+
+async def test_unlink_makes_two_members_again(chat: Chat) -> None:
+    fixed_codes(chat, "K7PMQ2XH")
+    await verified_city(chat, ANA_SLACK, "Quilmes", "Argentina", platform="slack")
+    await chat.say(ANA_SLACK, "/hrc subscribe water", platform="slack")
+    await chat.say(ANA_SLACK, "/hrc link", platform="slack")
+    await chat.say(ANA_DISCORD, "/hrc link K7PMQ2XH", platform="discord")
+    done = await chat.say(ANA_DISCORD, "/hrc unlink", platform="discord")
+    assert done.title == "Accounts unlinked" and "Quilmes stays with your Slack account." in done.text
+    assert (await count(chat, Member), await count(chat, MemberAccount), await count(chat, Subscription)) == (2, 0, 2)
+    alone = await chat.say(ANA_DISCORD, "/hrc profile", platform="discord")
+    assert alone.is_error and "You don't represent a city yet." in alone.text
+    assert (await chat.say(ANA_SLACK, "/hrc profile", platform="slack")).title == "Quilmes"
+    nothing = await chat.say(ANA_DISCORD, "/hrc unlink", platform="discord")
+    assert nothing.is_error and "not linked" in nothing.text
