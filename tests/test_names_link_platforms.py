@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import re
 
-from tests.discord.conftest import DiscordBot, discord_bot, embed_text  # noqa: F401 - fixtures
+from tests.discord import conftest as discord_fixtures
+from tests.discord.conftest import DiscordBot, embed_text
 from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, User, slash
-from tests.slack.conftest import SlackBot, block_texts, slack  # noqa: F401 - fixtures
+from tests.slack import conftest as slack_fixtures
+from tests.slack.conftest import SlackBot, block_texts
+
+# Both bots in one test, on one database (each fixture takes the same ``sqlite_db``).
+slack = slack_fixtures.slack
+discord_bot = discord_fixtures.discord_bot
 
 ANA = "500000000000000001"
 BOB = "500000000000000003"
@@ -21,7 +27,7 @@ async def discord_answer(bot: DiscordBot, path: list[str], options: dict, user_i
     return await bot.answer(iid)
 
 
-async def test_a_code_from_slack_links_the_discord_account(slack: SlackBot, discord_bot: DiscordBot) -> None:
+async def test_a_code_from_slack_links_the_discord_account(slack: SlackBot, discord_bot: DiscordBot) -> None:  # noqa: F811
     await slack.command("register city: Quilmes country: Argentina region: Latin America themes: water")
     await slack.command("verify Quilmes", user="USEC", name="sec")
     given = block_texts((await slack.command("link"))["blocks"])
@@ -43,7 +49,7 @@ async def test_a_code_from_slack_links_the_discord_account(slack: SlackBot, disc
 
 
 async def test_a_code_from_discord_is_refused_on_discord_and_accepted_on_slack(
-    slack: SlackBot, discord_bot: DiscordBot
+    slack: SlackBot, discord_bot: DiscordBot  # noqa: F811
 ) -> None:
     given = embed_text(await discord_answer(discord_bot, ["account", "link"], {}))
     code = CODE.search(given).group(1)  # type: ignore[union-attr]
@@ -58,7 +64,7 @@ async def test_a_code_from_discord_is_refused_on_discord_and_accepted_on_slack(
     assert "Accounts unlinked" in unlinked
 
 
-async def test_the_secretariat_transfers_a_city_with_the_member_picker(discord_bot: DiscordBot) -> None:
+async def test_the_secretariat_transfers_a_city_with_the_member_picker(discord_bot: DiscordBot) -> None:  # noqa: F811
     await discord_answer(discord_bot, ["city", "register"], {"city": "Quilmes", "country": "Argentina",
                                                              "region": "latin-america"})
     sec = {"user_id": SEC, "name": "sec", "roles": [SECRETARIAT_ROLE_ID]}
