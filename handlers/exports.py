@@ -89,11 +89,15 @@ async def members_table(session: AsyncSession, *, with_ids: bool) -> Table:
     rows = []
     for m in await queries.members(session):
         focal = m.focal_point
-        ids = (m.workspace, m.user_id) if with_ids else ()
-        rows.append((
-            m.display_name, m.platform, *ids, focal.city.name if focal else "", country_name(focal.city.country) if focal else "",
-            focal.status if focal else "", _names(subscriptions.get(m.id, []), THEME_BY_SLUG), day(m.created_at),
-        ))
+        # A person with linked accounts (`/hrc link`): one row per account, each with the person's city.
+        for name, platform, workspace, user_id, since in ((m.display_name, m.platform, m.workspace, m.user_id, m.created_at),
+                                                         *((a.display_name, a.platform, a.workspace, a.user_id, a.created_at)
+                                                           for a in m.accounts)):
+            ids = (workspace, user_id) if with_ids else ()
+            rows.append((
+                name, platform, *ids, focal.city.name if focal else "", country_name(focal.city.country) if focal else "",
+                focal.status if focal else "", _names(subscriptions.get(m.id, []), THEME_BY_SLUG), day(since),
+            ))
     return Table(columns, tuple(rows))
 
 

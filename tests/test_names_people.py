@@ -189,3 +189,16 @@ async def test_unlink_makes_two_members_again(chat: Chat) -> None:
     assert (await chat.say(ANA_SLACK, "/hrc profile", platform="slack")).title == "Quilmes"
     nothing = await chat.say(ANA_DISCORD, "/hrc unlink", platform="discord")
     assert nothing.is_error and "not linked" in nothing.text
+
+
+async def test_the_members_export_has_a_row_per_linked_account(chat: Chat) -> None:
+    from handlers.exports import members_table
+
+    fixed_codes(chat, "K7PMQ2XH")
+    await verified_city(chat, ANA_SLACK, "Quilmes", "Argentina", platform="slack")
+    await chat.say(ANA_SLACK, "/hrc link", platform="slack")
+    await chat.say(ANA_DISCORD, "/hrc link K7PMQ2XH", platform="discord")
+    async with chat.ctx.db.transaction(write=False) as session:
+        table = await members_table(session, with_ids=True)
+    assert [(row[1], row[3], row[4]) for row in table.rows] == [("slack", ANA_SLACK, "Quilmes"),
+                                                                ("discord", ANA_DISCORD, "Quilmes")]
