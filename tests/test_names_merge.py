@@ -125,3 +125,16 @@ def test_every_table_pointing_at_cities_is_moved_by_a_merge() -> None:
     references = {(table.name, column.name) for table, column in city_references()}
     assert KNOWN <= references  # the known ones exist; any other is re-pointed as it is (merge_cities)
     assert ("practices", "city_id") in references and ("focal_points", "city_id") in references
+
+
+async def test_city_actions_move_and_one_occurrence_keeps_the_target_s(chat: Chat) -> None:
+    from storage.models import CityAction
+
+    await two_lodz(chat)
+    assert not (await chat.say("ana", "/hrc act human rights day note: Open day at city hall")).is_error
+    await chat.say("bob", "/hrc act human rights day note: Street festival")
+    await chat.say("bob", "/hrc act world water day note: Fountains open")
+    merged = await chat.say("sec", "/hrc merge Lodzh into: Łódź")
+    assert not merged.is_error, render_text(merged)
+    actions = {(a.day_slug, a.note, a.city_id) for a in await rows(chat, CityAction)}
+    assert actions == {("human-rights-day", "Open day at city hall", 1), ("world-water-day", "Fountains open", 1)}

@@ -2,7 +2,8 @@
 
 Every table with a foreign key to ``cities.id`` is covered: the ones this module knows (focal points,
 themes, practices, aliases) are moved with their rules; any other (a table added later) has its rows
-re-pointed as they are, so that deleting the merged city never cascades away someone's data.
+re-pointed as they are, so that deleting the merged city never cascades away someone's data. City
+actions (one per city, day and year) keep the target's where both cities act on the same occurrence.
 """
 
 from __future__ import annotations
@@ -11,16 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Column, Table, delete, select, update
+from sqlalchemy import Column, Table, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from storage.models import Base, City, CityAlias, CityStatus, Practice
+from storage.models import Base, City, CityAction, CityAlias, CityStatus, Practice
 from storage.queries.cities import set_themes
 from storage.queries.versions import mark_changed
 
 # (table, column) pairs moved by their own rules below; every other reference to cities.id is re-pointed.
 KNOWN = frozenset({("focal_points", "city_id"), ("city_themes", "city_id"), ("practices", "city_id"),
-                   ("city_aliases", "city_id")})
+                   ("city_aliases", "city_id"), ("city_actions", "city_id")})
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,13 @@ async def merge_cities(
         update(Practice).where(Practice.city_id == source_id).values(city_id=target.id))).rowcount
     aliases = (await session.execute(
         update(CityAlias).where(CityAlias.city_id == source_id).values(city_id=target.id))).rowcount
-    other: dict[str, int] = {}
+    # One action per city, day and year: where both cities act on the same occurrence, the target's stays.
+    theirs = aliased(CityAction)
+    await session.execute(delete(CityAction).where(CityAction.city_id == source_id, exists().where(
+        theirs.city_id == target.id, theirs.day_slug == CityAction.day_slug, theirs.year == CityAction.year)))
+    actions = (await session.execute(
+        update(CityAction).where(CityAction.city_id == source_id).values(city_id=target.id))).rowcount
+    other: dict[str, int] = {"city_actions": actions} if actions else {}
     for table, column in city_references():
         if (table.name, column.name) in KNOWN:
             continue
