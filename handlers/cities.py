@@ -35,6 +35,7 @@ from handlers.types import Action, Field, Notice, NoticeTarget, ParsedCommand, R
 from handlers.vocab import find_region, find_size, region_name, size_name, theme_name
 from storage.models import City, CityStatus, FocalStatus, Member
 from storage.queries import cities as city_queries
+from storage.queries import merges
 from storage.queries.cities import CityName
 
 CITY_LIMITS = (("city", 100), ("country", 80), ("themes", 600), ("timezone", 64), ("languages", 80), ("size", 40), ("region", 60))
@@ -174,8 +175,10 @@ def _card_values(city: City) -> dict[str, object]:
             "timezone": city.timezone, "languages": city.languages, "status": city.status, "themes": list(city.theme_slugs)}
 
 
-def _card_fields(city: City, practices: int, locale: str, _: Translate) -> tuple[Field, ...]:
+def _card_fields(city: City, practices: int, locale: str, _: Translate, aliases: Sequence[str] = ()) -> tuple[Field, ...]:
     languages = ", ".join(city.languages.split(",")) if city.languages else "—"
+    # The names of cities merged into this one (`/hrc merge`), which still find it.
+    known_as = (Field(_("Also known as"), ", ".join(aliases), inline=False),) if aliases else ()
     return (
         Field(_("Country"), country_name(city.country, locale)),
         Field(_("Region"), region_name(city.region, _)),
@@ -187,6 +190,7 @@ def _card_fields(city: City, practices: int, locale: str, _: Translate) -> tuple
         Field(_("Languages"), languages),
         Field(_("Themes"), ", ".join(theme_name(t, _) for t in city.theme_slugs) or "—", inline=False),
         Field(_("Focal points"), focal_point_mentions(city, _, include_pending=city.status != CityStatus.VERIFIED), inline=False),
+        *known_as,
     )
 
 
@@ -217,15 +221,17 @@ async def profile(ctx: Context, request: Request, session: AsyncSession) -> Repl
     shareable = city.status == CityStatus.VERIFIED and bool(main) and (
         by_id or (await city_queries.name_keys_in_use(session, [city.name_key])).get(city.name_key) == 1
     )
-    return card_reply(city, count, request.locale, _, shareable=shareable)
+    aliases = (await merges.alias_names(session, [city.id])).get(city.id, [])
+    return card_reply(city, count, request.locale, _, shareable=shareable, aliases=aliases)
 
 
-def card_reply(city: City, practices: int, locale: str, _: Translate, *, shareable: bool = False) -> Reply:
+def card_reply(city: City, practices: int, locale: str, _: Translate, *, shareable: bool = False,
+               aliases: Sequence[str] = ()) -> Reply:
     footer = _("Demo data: loaded by `hrc-bot seed-demo`, not a real registration.") if city.is_demo else None
     if city.status == CityStatus.REJECTED and city.reject_reason:
         footer = _("Reason given: {reason}").format(reason=city.reject_reason)
-    return Reply(title=city.name, fields=_card_fields(city, practices, locale, _), footer=footer, shareable=shareable,
-                 cache_scopes=frozenset({f"city:{city.id}", f"name:{city.name_key}", "members"}))
+    return Reply(title=city.name, fields=_card_fields(city, practices, locale, _, aliases), footer=footer,
+                 shareable=shareable, cache_scopes=frozenset({f"city:{city.id}", f"name:{city.name_key}", "members"}))
 
 
 async def shared_city_cards(session: AsyncSession, locale: str = "en", *, page: int = 100,
@@ -240,9 +246,11 @@ async def shared_city_cards(session: AsyncSession, locale: str = "en", *, page: 
     cards: list[tuple[ParsedCommand, Reply]] = []
     after = 0
     while cities := await city_queries.verified_cities_after(session, after, page, ids):
+        aliases = await merges.alias_names(session, [city.id for city in cities])
         cards += [
             (ParsedCommand("profile", main=city.name),
-             replace(card_reply(city, counts.get(city.id, 0), locale, _, shareable=True), language=_.language))
+             replace(card_reply(city, counts.get(city.id, 0), locale, _, shareable=True, aliases=aliases.get(city.id, [])),
+                     language=_.language))
             for city in cities
             if in_use.get(city.name_key) == 1
         ]

@@ -31,17 +31,19 @@ def max_distance(key: str) -> int:
 
 
 def near_matches(city_id: int, key: str, country: str, candidates: Sequence[CityName]) -> list[CityName]:
-    """The cities of ``candidates`` in ``country`` (other than ``city_id``) whose key is within
-    ``max_distance`` of ``key`` but not equal to it, closest first, then oldest; at most ``MAX_SHOWN``."""
+    """The cities of ``candidates`` in ``country`` (other than ``city_id``) whose key (or an alias's:
+    ``cities.city_names_in``) is within ``max_distance`` of ``key`` but not equal to it, closest first,
+    then oldest; each city once; at most ``MAX_SHOWN``."""
     limit = max_distance(key)
-    scored = []
+    best: dict[int, tuple[int, CityName]] = {}  # a city found by its name and by an alias: its closest
     for other in candidates:
         if other.id == city_id or other.country != country or other.name_key == key:
             continue
         distance = Levenshtein.distance(key, other.name_key, score_cutoff=limit)
-        if distance <= limit:
-            scored.append((distance, other.id, other))
-    return [other for _distance, _id, other in sorted(scored)[:MAX_SHOWN]]
+        if distance <= limit and (other.id not in best or distance < best[other.id][0]):
+            best[other.id] = (distance, other)
+    ranked = sorted(best.items(), key=lambda item: (item[1][0], item[0]))
+    return [other for _id, (_distance, other) in ranked[:MAX_SHOWN]]
 
 
 def possibly_same(matches: Sequence[CityName], locale: str, _: Translate) -> str:

@@ -54,7 +54,7 @@ async def test_merge_moves_everything_and_the_old_name_still_finds_the_city(chat
     assert [p.city_id for p in await rows(chat, Practice)] == [1]
 
     card = await chat.say("carl", "/hrc profile Lodzh")  # the old name, by a member
-    assert card.title == "Łódź" and field(card, "Practices") == "1"
+    assert card.title == "Łódź" and field(card, "Practices") == "1" and field(card, "Also known as") == "Lodzh"
     assert "Ana" in render_text(card) and "Bob" in render_text(card)
     assert "Water & sanitation" in field(card, "Themes") and "Housing" in field(card, "Themes")
     who = render_text(await chat.say("carl", "/hrc who water"))
@@ -138,3 +138,11 @@ async def test_city_actions_move_and_one_occurrence_keeps_the_target_s(chat: Cha
     assert not merged.is_error, render_text(merged)
     actions = {(a.day_slug, a.note, a.city_id) for a in await rows(chat, CityAction)}
     assert actions == {("human-rights-day", "Open day at city hall", 1), ("world-water-day", "Fountains open", 1)}
+
+
+async def test_a_name_close_to_an_alias_is_flagged_with_the_city_that_stays(chat: Chat) -> None:
+    await two_lodz(chat)
+    await chat.say("sec", "/hrc merge Lodzh into: Łódź")
+    near = await chat.say("dan", "/hrc register city: Lodzhe country: Poland region: Europe")  # close to "Lodzh"
+    flagged = next(n.reply.text for n in near.notices if n.target is NoticeTarget.SECRETARIAT)
+    assert flagged.endswith("\nPossibly the same as #1 Łódź, Poland.")

@@ -79,15 +79,17 @@ class CityName:
 
 
 async def city_names_in(session: AsyncSession, countries: Sequence[str]) -> list[CityName]:
-    """Every city that is not rejected in the given countries (ISO codes), oldest first."""
+    """Every city that is not rejected in the given countries (ISO codes), oldest first; then the same
+    cities again under each of their aliases (``name_key`` the alias's, ``name`` the city's)."""
     if not countries:
         return []
-    stmt = (
-        select(City.id, City.name, City.name_key, City.country, City.status)
-        .where(City.country.in_(sorted(set(countries))), City.status != CityStatus.REJECTED)
-        .order_by(City.id)
+    wanted = (City.country.in_(sorted(set(countries))), City.status != CityStatus.REJECTED)
+    stmt = select(City.id, City.name, City.name_key, City.country, City.status).where(*wanted).order_by(City.id)
+    aliased = (
+        select(City.id, City.name, CityAlias.name_key, City.country, City.status)
+        .join(CityAlias, CityAlias.city_id == City.id).where(*wanted).order_by(CityAlias.id)
     )
-    return [CityName(*row) for row in (await session.execute(stmt)).all()]
+    return [CityName(*row) for query in (stmt, aliased) for row in (await session.execute(query)).all()]
 
 
 async def add_city(session: AsyncSession, city: City) -> City:

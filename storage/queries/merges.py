@@ -94,7 +94,13 @@ async def merge_cities(
     return Moved(len(moving), practices, gained, aliases, other)
 
 
-async def alias_names(session: AsyncSession, city_id: int) -> Sequence[str]:
-    """The other names that find a city (its aliases), oldest first."""
-    stmt = select(CityAlias.name).where(CityAlias.city_id == city_id).order_by(CityAlias.id)
-    return (await session.execute(stmt)).scalars().all()
+async def alias_names(session: AsyncSession, city_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The other names that find each of these cities (their aliases), oldest first; cities without any
+    are left out."""
+    if not city_ids:
+        return {}
+    stmt = select(CityAlias.city_id, CityAlias.name).where(CityAlias.city_id.in_(list(city_ids))).order_by(CityAlias.id)
+    found: dict[int, list[str]] = {}
+    for city_id, name in (await session.execute(stmt)).all():
+        found.setdefault(city_id, []).append(name)
+    return found
