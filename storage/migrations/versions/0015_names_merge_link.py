@@ -1,7 +1,7 @@
 """names: aliases of merged cities, a person's accounts on other platforms, one-time link codes
 
-Revision ID: 0014_names
-Revises: 0013_calendar
+Revision ID: 0015_names
+Revises: 0014_scale
 Create Date: 2026-12-02
 
 Three new tables; no existing row is touched (every member keeps its own account as before).
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_names"
-down_revision = "0013_calendar"
+revision = "0015_names"
+down_revision = "0014_scale"
 branch_labels = None
 depends_on = None
 
