@@ -112,7 +112,10 @@ def _shown(value: Any) -> str:
 
 # Recorded keys that are not option keys (those are shown as the reader types them: ``temas``, ``zona``).
 KEY_LABELS = {"status": N_("status"), "focal points": N_("focal points"), "focal point": N_("focal point"),
-              "practice": N_("practice"), "send_at": N_("sending time"), "deliveries not sent": N_("deliveries not sent")}
+              "practice": N_("practice"), "send_at": N_("sending time"), "deliveries not sent": N_("deliveries not sent"),
+              "merged city": N_("merged city"), "merged into": N_("merged into"), "alias": N_("alias"),
+              "focal points moved": N_("focal points moved"), "practices moved": N_("practices moved"),
+              "city_actions moved": N_("city actions moved"), "accounts": N_("accounts")}
 
 
 def key_label(key: str, _: Translate) -> str:
