@@ -20,7 +20,7 @@ from storage.session import Database
 from tests.directory_seed import city_name, seed_directory
 from tests.discord.conftest import DiscordBot
 from tests.discord.limits import LimitExceeded, check
-from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, Channel, interaction, slash
+from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, Channel, User, interaction, slash
 
 ANA = {"user_id": "500000000000000001", "name": "Ana Ñúñez-Çağlar de la Peña y Álvarez"}
 SEC = {"user_id": "500000000000000002", "name": "sec", "roles": [SECRETARIAT_ROLE_ID]}
@@ -93,6 +93,11 @@ STEPS: list[tuple[dict[str, Any], list[str], dict[str, Any]]] = [
     (ANA, ["language"], {"language": "es"}),
     (ANA, ["help"], {}),
     (ANA, ["calendar", "days"], {"month": "12"}),
+    (ANA, ["account", "link"], {}),
+    (ANA, ["account", "unlink"], {}),
+    (ANA, ["city", "leave"], {}),
+    (SEC, ["secretariat", "merge"], {"city": "#1", "into": "#1"}),
+    (SEC, ["secretariat", "transfer"], {"city": "#1", "to": User("500000000000000077", "nobody")}),
 ]
 
 

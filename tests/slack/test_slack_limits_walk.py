@@ -76,6 +76,11 @@ STEPS: list[tuple[dict[str, Any], str]] = [
     (ANA, "who housing"),
     (ANA, "language es"),
     (ANA, "days december"),
+    (ANA, "link"),
+    (ANA, "unlink"),
+    (ANA, "leave"),
+    (SEC, "merge #1 into: #1"),
+    (SEC, "transfer #1 to: @nobody"),
 ]
 
 
