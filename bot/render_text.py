@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.grammar import localized_line
 from handlers.i18n import translator
+from handlers.quoting import command_line
 from handlers.types import MENTION_RE, ChannelRef, Moment, Reply, inert_markers, parse_token, unparsed_label
 
 
@@ -48,7 +48,7 @@ def render_text(reply: Reply) -> str:
     if reply.usage:
         lines.append(f"{reply.usage_label} {reply.usage}")
     if reply.actions:
-        lines.append("   ".join(f"[{a.label}: /hrc {localized_line(a.command, reply.language)}]" for a in reply.actions))
+        lines.append("   ".join(f"[{a.label}: /hrc {command_line(a.command, reply.language)}]" for a in reply.actions))
     if reply.footer:
         lines.append(reply.footer)
     return plain_mentions("\n".join(lines))

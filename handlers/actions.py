@@ -24,6 +24,7 @@ from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.moments import zone_or_default
 from handlers.practices import parse_link
+from handlers.quoting import day_arg
 from handlers.registry import command
 from handlers.types import Action, Field, Item, Reply, Request
 from storage.models import City, CityAction, CityStatus, FocalPoint, FocalStatus, Practice
@@ -197,7 +198,7 @@ async def act(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     else:
         text = _("Recorded: {city} acts on {name} ({date}). The day's card and its prompt list it, and the "
                  "secretariat gets the list a week before.").format(**names)
-    return Reply(text=text, footer=_("Withdraw with `/hrc act remove {day}`.").format(day=day.slug))
+    return Reply(text=text, footer=_("Withdraw with `/hrc act remove {day}`.").format(day=day_arg(day, _.language)))
 
 
 @command(
@@ -290,5 +291,5 @@ async def outcome_offers(ctx: Context, session: AsyncSession, practice: Practice
     if not found:
         return "", ()
     question = _("Record this as your city's action for {day}?").format(day=_(" or ").join(names))
-    return question + " " + _("`/hrc act {day} practice: {id}`").format(day=found[0][1].slug, id=practice.id), tuple(actions)
+    return question + " " + _("`/hrc act {day} practice: {id}`").format(day=day_arg(found[0][1], _.language), id=practice.id), tuple(actions)
 

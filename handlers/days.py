@@ -17,6 +17,7 @@ from handlers.countries import country_name
 from handlers.day_names import all_names, day_name, day_page
 from handlers.errors import UserError
 from handlers.i18n import LANGUAGES, N_, Translate, translator
+from handlers.quoting import day_arg, theme_arg
 from handlers.registry import command
 from handlers.text import clean_name, fold, suggest
 from handlers.types import Field, Item, Reply, Request
@@ -220,7 +221,7 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         fields.append(acting)
     if found.page:
         fields.append(Field(_("Official page"), day_page(found, _.language), inline=False))
-    first_theme = found.themes[0] if found.themes else "THEME"
+    first_theme = theme_arg(found.themes[0], _.language) if found.themes else _("THEME")
     from handlers.actions import next_occurrence
 
     if next_occurrence(found, ctx.now().date()) is None:  # `act` would answer it has no date to record
@@ -228,7 +229,7 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
             theme=first_theme)
     else:
         footer = _("Does your city act on this day? Say so: `/hrc act {day}`, then share what you did: "
-                   "`/hrc share title: … themes: {theme} summary: …`").format(day=found.slug, theme=first_theme)
+                   "`/hrc share title: … themes: {theme} summary: …`").format(day=day_arg(found, _.language), theme=first_theme)
     return Reply(
         title=day_name(found, _.language),
         fields=tuple(fields),

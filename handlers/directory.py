@@ -11,6 +11,7 @@ from handlers.chart import ProgressData, alt_text, render_png
 from handlers.context import Context
 from handlers.countries import country_name
 from handlers.i18n import N_, translator
+from handlers.quoting import theme_arg
 from handlers.registry import command
 from handlers.types import Attachment, Field, Item, MemberRef, Reply, Request
 from handlers.vocab import REGIONS, THEMES, find_region, find_theme, region_name
@@ -69,7 +70,7 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     if not shown:
         return Reply(
             text=_("No verified city works on {theme}{where} yet.").format(theme=_(theme.name), where=where),
-            footer=_("Does yours? `/hrc theme add {slug}`").format(slug=theme.slug),
+            footer=_("Does yours? `/hrc theme add {slug}`").format(slug=theme_arg(theme.slug, _.language)),
             shareable=True,
             cache_scopes=scopes,
         )

@@ -18,6 +18,7 @@ from handlers.i18n import Translate, translator
 from handlers.languages import reader_language
 from handlers.registry import COMMANDS, CommandSpec, load_all
 from handlers.types import Actor, ParsedCommand, Place, Reply, Request, Visibility
+from handlers.words import localized_command
 from storage.errors import describe, is_unavailable
 from storage.models import DeliveryStatus
 from storage.queries import deliveries
@@ -54,7 +55,8 @@ def _too_long(error: ValueTooLong, spec: CommandSpec | None, _: Translate) -> Us
 def _check_permission(ctx: Context, spec: CommandSpec, actor: Actor, _: Translate) -> None:
     if spec.secretariat and not ctx.is_secretariat(actor):
         raise PermissionDenied(
-            _("Sorry, “{command}” is for the campaign secretariat. Nothing was changed.").format(command=spec.name)
+            _("Sorry, “{command}” is for the campaign secretariat. Nothing was changed.").format(
+                command=localized_command(spec.name, _.language))
         )
 
 

@@ -1,7 +1,9 @@
 """The one command grammar, parsed once for every platform.
 
-``/hrc <command> [free words] [key: value]...``: a value runs to the next known key of that
-command, or to the end of the line; surrounding quotes are optional. Slack hands the raw text
+``/hrc <command> [free words] [key: value]...``: a value runs to the next key of that command (in any
+of the three languages, ``handlers.words``), or to the end of the line; surrounding quotes are optional,
+and a quoted value may hold ``word:`` as text. Any other ``word:`` is refused rather than kept inside
+the value before it (``handlers.keys``). Slack hands the raw text
 to ``parse``; Discord builds a ``ParsedCommand`` from typed options; both then go through
 ``validate`` so the rules are the same everywhere.
 """
@@ -11,26 +13,17 @@ from __future__ import annotations
 import re
 
 from handlers.errors import UserError
-from handlers.i18n import Translate
+from handlers.i18n import Translate, translator
+from handlers.keys import check_value, key_of, next_key
 from handlers.registry import COMMANDS, CommandSpec, groups
 from handlers.text import suggest
 from handlers.tree import discord_usage, options_of
 from handlers.types import ParsedCommand, clean_input
-from handlers.words import (
-    command_word,
-    key_spellings,
-    localized_command,
-    localized_key,
-    option_key,
-    tree_name,
-)
+from handlers.words import command_spellings, command_word, localized_command, localized_key, tree_name
 
 ENTRY = "/hrc"
 MAX_LINE = 6_000  # longer than any valid command (summary 2,000 + title 150 + options)
-FREE_TEXT_KEYS = frozenset({"summary", "reason", "text", "title", "text_en", "text_es", "text_fr", "title_en", "title_es",
-                            "title_fr"})
 _QUOTES = {'"': '"', "'": "'", "“": "”", "«": "»", "‘": "’"}
-_KEYLIKE = re.compile(r"(?:^|(?<=\s))([^\W\d]{2,20})\s*:(?=\s|$)")
 
 
 def strip_quotes(value: str) -> str:
@@ -38,10 +31,6 @@ def strip_quotes(value: str) -> str:
     if len(value) >= 2 and _QUOTES.get(value[0]) == value[-1]:
         return value[1:-1].strip()
     return value
-
-
-def _all_keys() -> set[str]:
-    return {key for spec in COMMANDS.values() for key in spec.keys}
 
 
 def usage_line(spec: CommandSpec, _: Translate, platform: str = "") -> str:
@@ -67,13 +56,20 @@ def find_spec(words: list[str], _: Translate) -> tuple[CommandSpec, int]:
     if group:
         lines = "\n".join(usage_line(spec, _) for spec in group)
         raise UserError(_("“{word}” needs one more word:").format(word=words[0]) + "\n" + lines)
-    names = [*COMMANDS, *groups()]
-    close = suggest(first, names, n=2, cutoff=0.6)
+    close = suggest_command(words[0], _.language)
     if close:
-        message = _("I don't know the command “{word}”. Did you mean “{choice}”?").format(word=words[0], choice=close[0])
+        message = _("I don't know the command “{word}”. Did you mean “{choice}”?").format(word=words[0], choice=close)
     else:
         message = _("I don't know the command “{word}”.").format(word=words[0])
     raise UserError(message, hint=_("`/hrc help` lists every command."))
+
+
+def suggest_command(word: str, language: str) -> str | None:
+    """The command or group (``theme``) that ``word`` looks like a typo of in any language, as ``language``
+    writes it (``pausr`` -> ``pausar`` in Spanish); None when none is close."""
+    names = {spelling: name for name in [*COMMANDS, *groups()] for spelling in command_spellings(name)}
+    close = suggest(word, list(names), n=1, cutoff=0.6)
+    return localized_command(names[close[0]], language) if close else None
 
 
 def parse(text: str, _: Translate) -> ParsedCommand:
@@ -88,56 +84,61 @@ def parse(text: str, _: Translate) -> ParsedCommand:
     spec, used = find_spec(words, _)
     parts = line.split(None, used)
     rest = parts[used] if len(parts) > used else ""
-    return ParsedCommand(spec.name, *_split_options(spec, rest.strip(), _))
+    return ParsedCommand(spec.name, *split_options(spec, rest.strip(), _))
 
 
-def _key_of(word: str) -> str:
-    """The English key for an option word in any language (``región`` -> ``region``)."""
-    return option_key(word) or word.lower()
+def split_options(spec: CommandSpec, rest: str, _: Translate) -> tuple[str, dict[str, str]]:
+    """The free words and the ``key: value`` options of ``rest``, each value as typed (quotes stripped).
 
-
-def _split_options(spec: CommandSpec, rest: str, _: Translate) -> tuple[str, dict[str, str]]:
-    options: dict[str, str] = {}
-    if spec.keys:
-        spellings = [s for key in spec.keys for s in key_spellings(key)]
-        pattern = re.compile(r"(?:^|(?<=\s))(" + "|".join(map(re.escape, spellings)) + r")\s*:", re.IGNORECASE)
-        matches = [m for m in pattern.finditer(rest) if _key_of(m.group(1)) in spec.keys]
-    else:
-        matches = []
-    main = rest[: matches[0].start()] if matches else rest
-    _reject_unknown_keys(spec, main, _)
-    for index, match in enumerate(matches):
-        key = _key_of(match.group(1))
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(rest)
-        value = rest[match.end() : end]
-        if key in options:
-            raise UserError(_("The option “{key}:” is given twice.").format(key=key), usage_of=spec.name)
-        if key not in FREE_TEXT_KEYS:
-            _reject_unknown_keys(spec, value, _)
-        options[key] = strip_quotes(value)
-    return strip_quotes(main), options
-
-
-def _reject_unknown_keys(spec: CommandSpec, segment: str, _: Translate) -> None:
-    """``contry: France`` or ``region:`` on a command without it: say so instead of swallowing it."""
-    known_elsewhere = _all_keys()
-    for match in _KEYLIKE.finditer(segment):
-        word = match.group(1).lower()
-        if _key_of(word) in spec.keys:
+    Raises ``UserError`` for an option given twice and for a ``word:`` that is not a key of the command
+    (``handlers.keys``): it is never kept as part of the value before it.
+    """
+    main, options = "", {}
+    for key, value, quoted in _pieces(spec, rest):
+        if not quoted:
+            check_value(spec, key, value, _)
+        if key is None:
+            main = strip_quotes(value)
             continue
-        # Suggested in the reader's words when the typo is closer to them (``regoin:`` -> ``region:``, ``regíon:`` -> ``región:``).
-        spellings = sorted({*spec.keys, *(localized_key(key, _.language) for key in spec.keys)})
-        close = suggest(word, spellings, n=1, cutoff=0.75) if spec.keys else []
-        if close:
-            raise UserError(
-                _("Unknown option “{word}:”. Did you mean “{choice}:”?").format(word=word, choice=close[0]),
-                usage_of=spec.name,
-            )
-        if _key_of(word) in known_elsewhere:
-            raise UserError(
-                _("“{command}” has no option “{word}:”.").format(command=localized_command(spec.name, _.language), word=word),
-                usage_of=spec.name,
-            )
+        if key in options:
+            raise UserError(_("The option “{key}:” is given twice.").format(key=localized_key(key, _.language)),
+                            usage_of=spec.name)
+        options[key] = strip_quotes(value)
+    return main, options
+
+
+def _pieces(spec: CommandSpec, rest: str) -> list[tuple[str | None, str, bool]]:
+    """``rest`` cut at the keys of ``spec``: (its English key, None for the free words; the value; whether the
+    value is in quotes). A value opening with a quote runs to the closing quote that ends it (followed by the
+    end or by a key), so a ``key:`` inside quotes is part of it."""
+    pieces: list[tuple[str | None, str, bool]] = []
+    key, start = None, 0
+    while True:
+        closed = _quoted_end(spec, rest, start)
+        following = next_key(spec, rest, closed if closed is not None else start)
+        stop = following.start() if following else len(rest)
+        pieces.append((key, rest[start:stop], closed is not None))
+        if following is None:
+            return pieces
+        key, start = key_of(spec, following.group(1)), following.end()
+
+
+def _quoted_end(spec: CommandSpec, rest: str, start: int) -> int | None:
+    """Where the quoted value starting at ``start`` ends (after its closing quote); None when it is not quoted."""
+    opening = len(rest) - len(rest[start:].lstrip())
+    closing = _QUOTES.get(rest[opening : opening + 1])
+    if closing is None:
+        return None
+    end = rest.find(closing, opening + 1)
+    while end != -1:
+        after = end + 1
+        if not rest[after:].strip():
+            return after
+        following = next_key(spec, rest, after) if rest[after].isspace() else None
+        if following is not None and not rest[after : following.start()].strip():
+            return after
+        end = rest.find(closing, after)
+    return None
 
 
 def validate(spec: CommandSpec, parsed: ParsedCommand, _: Translate) -> None:
@@ -170,21 +171,6 @@ def validate(spec: CommandSpec, parsed: ParsedCommand, _: Translate) -> None:
             )
 
 
-def localized_line(line: str, language: str) -> str:
-    """A command as the grammar writes it (``announce confirm 1``) with its command words in ``language``
-    (``anunciar confirmar 1``), for text that shows commands (the console's buttons); a line that names no
-    command is returned as it is."""
-    words = line.split()
-    if not words:
-        return line
-    try:
-        spec, used = find_spec(words, str)  # type: ignore[arg-type]  # the identity: no message is shown
-    except UserError:
-        return line
-    rest = line.split(None, used)[used] if len(words) > used else ""
-    return " ".join(part for part in (localized_command(spec.name, language), rest) if part)
-
-
 _QUOTED_COMMAND = re.compile(r"`(/hrc(?:[ \t][^`\n]*)?)`")
 
 
@@ -199,13 +185,13 @@ def _tree_command(quoted: str, language: str = "en") -> str:
     words = quoted.split()[1:]
     if not words:
         return "/help"
-    identity: Translate = str
+    identity = translator("en")  # no message is shown
     try:
         spec, used = find_spec(words, identity)
         rest = quoted.split(None, used + 1)[used + 1] if len(quoted.split()) > used + 1 else ""
         if "[" in rest:
             return discord_usage(spec, language)
-        main, options = _split_options(spec, rest.strip(), identity)
+        main, options = split_options(spec, rest.strip(), identity)
     except UserError:
         return quoted
     leaf = {option.key: option.name for option in options_of(spec)}

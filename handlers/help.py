@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Context
 from handlers.errors import UserError
-from handlers.grammar import ENTRY, usage_line
-from handlers.i18n import N_, Translate, translator
+from handlers.grammar import ENTRY, suggest_command, usage_line
+from handlers.i18n import LANGUAGES, N_, Translate, translator
 from handlers.registry import COMMANDS, CommandSpec, command, groups
 from handlers.text import suggest
 from handlers.tree import describe_options, find, leaves
 from handlers.types import Field, Item, Reply, Request
-from handlers.words import command_word
+from handlers.words import command_word, tree_name
 
 DISCORD = "discord"
 
@@ -51,8 +51,8 @@ async def help_command(ctx: Context, request: Request, session: AsyncSession) ->
     # "days" is both a command and the first word of "days add" / "days remove": show them all.
     specs = _specs_named(name)
     if not specs:
-        close = suggest(name, [*COMMANDS, *groups()], n=1)
-        hint = _("Did you mean “{choice}”?").format(choice=close[0]) if close else _("`/hrc help` lists every command.")
+        close = suggest_command(typed, _.language)
+        hint = _("Did you mean “{choice}”?").format(choice=close) if close else _("`/hrc help` lists every command.")
         raise UserError(_("There is no command “{name}”.").format(name=typed), hint=hint)
     fields = []
     for spec in specs:
@@ -80,9 +80,12 @@ def _tree_help(name: str, is_secretariat: bool, _: Translate) -> Reply:
         )
     specs = [leaf.spec for leaf in find(name)] or _specs_named(name)
     if not specs:
-        paths = [" ".join(leaf.path) for leaf in leaves()]
-        close = suggest(name.removeprefix("/"), [*paths, *COMMANDS], n=1)
-        hint = _("Did you mean “{choice}”?").format(choice=close[0]) if close else _("`/help` lists every command.")
+        # Paths as a client in any language shows them, suggested as the reader's client does.
+        paths = {" ".join(tree_name(word, language) for word in leaf.path): leaf.path
+                 for leaf in leaves() for language in LANGUAGES}
+        close = suggest(name.removeprefix("/"), list(paths), n=1)
+        hint = (_("Did you mean “{choice}”?").format(choice="/" + " ".join(tree_name(w, _.language) for w in paths[close[0]]))
+                if close else _("`/help` lists every command."))
         raise UserError(_("There is no command “{name}”.").format(name=name), hint=hint)
     fields = []
     for spec in specs:

@@ -21,6 +21,7 @@ from icalendar import Calendar, Event, vRecur
 from handlers.calendar import _FIXED, _MONTHS, _MOVING, _NTH, _WEEKDAYS, Observance
 from handlers.day_names import day_name, day_page
 from handlers.i18n import Translate, language_of, translator
+from handlers.quoting import day_arg
 from handlers.vocab import theme_name
 
 PRODID = "-//UCLG Human Rights Cities//hrc-bot//EN"
@@ -86,7 +87,7 @@ def _description(day: Observance, language: str, _: Translate) -> str:
         lines.append(_("Themes: {themes}").format(themes=", ".join(theme_name(t, _) for t in day.themes)))
     if day.page:
         lines.append(day_page(day, language))
-    lines.append(_("In the bot: /hrc day {slug}").format(slug=day.slug))
+    lines.append(_("In the bot: /hrc day {slug}").format(slug=day_arg(day, language)))
     return "\n".join(lines)
 
 

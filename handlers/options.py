@@ -51,13 +51,18 @@ class Source(enum.StrEnum):
 
 @dataclass(frozen=True)
 class OptionInfo:
-    """One option's kind and description (``description`` is N_-marked, at most 100 characters)."""
+    """One option's kind and description (``description`` is N_-marked, at most 100 characters).
+
+    ``free_text``: prose (a summary, an announcement's text), where a ``word:`` may be part of the text;
+    in any other value a ``word:`` that is not a key of the command is refused (``handlers.keys``).
+    """
 
     description: str
     kind: Kind = Kind.TEXT
     source: Source | None = None
     choices: tuple[tuple[str, str], ...] = ()  # (N_-marked label, value), at most 25
     min_value: int | None = None
+    free_text: bool = False
 
 
 def _terms(terms: tuple) -> tuple[tuple[str, str], ...]:
@@ -76,17 +81,17 @@ BY_KEY: dict[str, OptionInfo] = {
     # Each language under its own name (autonym), whatever the reader's language.
     "language": OptionInfo(N_("The language the bot uses: en, es or fr"), Kind.CHOICE,
                            choices=(("English", "en"), ("Español", "es"), ("Français", "fr"))),
-    "title": OptionInfo(N_("Title")),
-    "summary": OptionInfo(N_("Summary")),
-    "text": OptionInfo(N_("The text members will read")),
-    "text_en": OptionInfo(N_("The text in English, for English channels and readers")),
-    "text_es": OptionInfo(N_("The text in Spanish, for Spanish channels and readers")),
-    "text_fr": OptionInfo(N_("The text in French, for French channels and readers")),
-    "title_en": OptionInfo(N_("The title in English")),
-    "title_es": OptionInfo(N_("The title in Spanish")),
-    "title_fr": OptionInfo(N_("The title in French")),
+    "title": OptionInfo(N_("Title"), free_text=True),
+    "summary": OptionInfo(N_("Summary"), free_text=True),
+    "text": OptionInfo(N_("The text members will read"), free_text=True),
+    "text_en": OptionInfo(N_("The text in English, for English channels and readers"), free_text=True),
+    "text_es": OptionInfo(N_("The text in Spanish, for Spanish channels and readers"), free_text=True),
+    "text_fr": OptionInfo(N_("The text in French, for French channels and readers"), free_text=True),
+    "title_en": OptionInfo(N_("The title in English"), free_text=True),
+    "title_es": OptionInfo(N_("The title in Spanish"), free_text=True),
+    "title_fr": OptionInfo(N_("The title in French"), free_text=True),
     "link": OptionInfo(N_("A full https:// link")),
-    "reason": OptionInfo(N_("Why (shown to the registrant)")),
+    "reason": OptionInfo(N_("Why (shown to the registrant)"), free_text=True),
     "words": OptionInfo(N_("Words to search in titles and summaries")),
     "command": OptionInfo(N_("A command"), source=Source.COMMAND),
     "month": OptionInfo(N_("A month"), Kind.CHOICE, choices=tuple((m, str(i)) for i, m in enumerate(MONTHS, 1))),
@@ -104,7 +109,7 @@ BY_KEY: dict[str, OptionInfo] = {
     "duration": OptionInfo(N_("How long, e.g. 2 weeks, 10 days, 1 month")),
     "event": OptionInfo(N_("Also a Scheduled Event in the campaign's Discord server"), Kind.BOOLEAN),
     PLACE_KEY: OptionInfo(N_("The channel (this one when left out)"), Kind.CHANNEL),
-    "note": OptionInfo(N_("What your city does that day, in a sentence")),
+    "note": OptionInfo(N_("What your city does that day, in a sentence"), free_text=True),
     "practice": OptionInfo(N_("The number of a practice your city shared"), Kind.INTEGER, min_value=1),
     "into": OptionInfo(N_("The city that stays"), source=Source.ANY_CITY),
     "to": OptionInfo(N_("The person who takes over"), Kind.MEMBER),
@@ -136,6 +141,11 @@ BY_COMMAND: dict[tuple[str, str], OptionInfo] = {
     ("export", "what"): OptionInfo(N_("What to export"), Kind.CHOICE,
                                    choices=((N_("cities"), "cities"), (N_("practices"), "practices"))),
 }
+
+
+def is_free_text(command: str, key: str | None) -> bool:
+    """Whether the option ``key`` of ``command`` is prose (None: the command's free words, which never are)."""
+    return key is not None and option_info(command, key).free_text
 
 
 def option_info(command: str, key: str) -> OptionInfo:

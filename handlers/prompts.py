@@ -24,6 +24,7 @@ from handlers.days import all_observances, cities_on_themes
 from handlers.digests import digest_reply, stop_action
 from handlers.i18n import Translate, language_of, translator
 from handlers.languages import first_spoken
+from handlers.quoting import day_arg
 from handlers.types import Field, MemberRef, Reply, Visibility
 from handlers.vocab import THEME_BY_SLUG, theme_name
 from handlers.zones import UnknownZone, get_zone
@@ -87,7 +88,7 @@ async def day_prompt(session: AsyncSession, day: Observance, _: Translate, when:
         ),
         fields=tuple(fields),
         footer=_("Your city acts today? `/hrc act {slug}` · share a practice: `/hrc share title: … themes: … summary: …` "
-                 "· `/hrc day {slug}`").format(slug=day.slug),
+                 "· `/hrc day {slug}`").format(slug=day_arg(day, _.language)),
         visibility=Visibility.CHANNEL, language=_.language,
     )
 

@@ -14,6 +14,7 @@ from handlers.digests import parse_digest, parse_lead, parse_pause, undo_action
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translations, translator
 from handlers.next_posts import next_post_text
+from handlers.quoting import themes_arg
 from handlers.registry import command
 from handlers.text import fold
 from handlers.types import Actor, Reply, Request
@@ -124,7 +125,7 @@ async def unsubscribe(ctx: Context, request: Request, session: AsyncSession) -> 
         return Reply(
             text=_("Unsubscribed from everything ({themes}). No more personal prompts.").format(
                 themes=", ".join(theme_name(t, _) for t in removed)),
-            footer=_("Changed your mind? `/hrc subscribe {themes}`").format(themes=", ".join(removed)),
+            footer=_("Changed your mind? `/hrc subscribe {themes}`").format(themes=themes_arg(removed, _.language)),
             actions=undo_action(removed, _),
         )
     themes = parse_themes(request.command.main, _, field="main")

@@ -45,8 +45,8 @@ COMMAND_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "cancel": (("cancelar",), ("annuler",)),
     "status": (("estado",), ("état",)),
     "language": (("idioma",), ("langue",)),
-    "pause": (("pausar",), ("pause",)),
-    "resume": (("reanudar",), ("reprendre",)),
+    "pause": (("pausar", "pausa", "suspender"), ("pause", "suspendre")),
+    "resume": (("reanudar", "retomar"), ("reprendre", "reprise")),
     "export": (("exportar",), ("exporter",)),
     "audit": (("auditoría",), ("audit",)),
     "act": (("actuar",), ("agir",)),
@@ -59,7 +59,9 @@ COMMAND_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "unlink": (("desvincular",), ("délier", "dissocier")),
 }
 
-# English option key -> (Spanish spellings, French spellings). One word each: keys are written ``key:``.
+# English option key -> (Spanish spellings, French spellings); the first of each is the preferred one (one
+# word: Discord's option names are these). A spelling may belong to two keys that no command has together
+# (``à:`` is ``to:`` for transfer and ``at:`` for announce): the command decides.
 KEY_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "city": (("ciudad",), ("ville",)),
     "country": (("país",), ("pays",)),
@@ -67,7 +69,7 @@ KEY_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "theme": (("tema",), ("thème",)),
     "themes": (("temas",), ("thèmes",)),
     "size": (("tamaño",), ("taille",)),
-    "timezone": (("zona",), ("fuseau",)),
+    "timezone": (("zona", "zona horaria", "huso horario"), ("fuseau", "fuseau horaire")),
     "languages": (("idiomas",), ("langues",)),
     "language": (("idioma",), ("langue",)),
     "title": (("título",), ("titre",)),
@@ -81,10 +83,10 @@ KEY_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "title_en": (("título_en",), ("titre_en",)),
     "title_es": (("título_es",), ("titre_es",)),
     "title_fr": (("título_fr",), ("titre_fr",)),
-    "at": (("cuándo",), ("quand",)),
+    "at": (("cuándo", "a", "hora"), ("quand", "à", "heure")),
     "date": (("fecha",), ("date",)),
     "name": (("nombre",), ("nom",)),
-    "reason": (("motivo",), ("motif",)),
+    "reason": (("motivo", "razón"), ("motif", "raison")),
     "dm": (("privado",), ("privé",)),
     "digest": (("boletín",), ("bulletin",)),
     "lead": (("antelación",), ("avance",)),
@@ -98,6 +100,9 @@ KEY_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "to": (("a", "para"), ("à",)),
     "confirm": (("confirmar",), ("confirmer",)),
 }
+
+# English spellings of a key besides the key itself.
+ENGLISH_KEYS: dict[str, tuple[str, ...]] = {"timezone": ("time zone",)}
 
 # Names that only Discord's command tree uses (its groups and subcommands, its option names for free words),
 # for localized command names: the grammar never reads them.
@@ -126,6 +131,9 @@ TREE_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # Answers to yes/no options (``dm: sí``), folded.
 YES = frozenset({"yes", "y", "si", "oui"})
 NO = frozenset({"no", "n", "non"})
+# "yes" and "all" (``unsubscribe all``) as each language writes them in a command.
+YES_WORDS = {"en": "yes", "es": "sí", "fr": "oui"}
+ALL_WORDS = {"en": "all", "es": "todos", "fr": "tous"}
 
 _LANG_INDEX = {"es": 0, "fr": 1}
 
@@ -140,8 +148,19 @@ def _reverse(table: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[
     return index
 
 
+def _key_index() -> dict[str, tuple[str, ...]]:
+    """Folded spelling (spaces dropped) -> every English key it spells, in table order."""
+    index: dict[str, tuple[str, ...]] = {}
+    for english, spellings in KEY_WORDS.items():
+        for alias in (english, *ENGLISH_KEYS.get(english, ()), *spellings[0], *spellings[1]):
+            folded = fold(alias).replace(" ", "")
+            if english not in index.get(folded, ()):
+                index[folded] = (*index.get(folded, ()), english)
+    return index
+
+
 _WORD_INDEX = _reverse(COMMAND_WORDS)
-_KEY_INDEX = _reverse(KEY_WORDS)
+_KEY_INDEX = _key_index()
 
 
 def command_word(word: str) -> str:
@@ -149,9 +168,29 @@ def command_word(word: str) -> str:
     return _WORD_INDEX.get(fold(word).replace(" ", ""), word.lower())
 
 
-def option_key(word: str) -> str | None:
-    """The English option key for ``word`` in any language (``región`` -> ``region``), None when unknown."""
-    return _KEY_INDEX.get(fold(word).replace(" ", ""))
+def option_keys(word: str) -> tuple[str, ...]:
+    """Every English option key ``word`` spells in any language (``à`` -> ``at``, ``to``); () when none."""
+    return _KEY_INDEX.get(fold(word).replace(" ", ""), ())
+
+
+def option_key(word: str, among: tuple[str, ...] | None = None) -> str | None:
+    """The English option key for ``word`` in any language (``región`` -> ``region``), None when unknown.
+
+    ``among``: a command's keys; the key must be one of them (``à`` is ``at`` for announce, ``to`` for transfer).
+    """
+    keys = option_keys(word)
+    return next((key for key in keys if among is None or key in among), None)
+
+
+def command_spellings(name: str) -> tuple[str, ...]:
+    """A command's name in each of its spellings, English first (``pause``, ``pausar``, ``pausa``…)."""
+    words = name.split()
+    spellings = [name]
+    for index in _LANG_INDEX.values():
+        for position, word in enumerate(words):
+            for alias in COMMAND_WORDS.get(word, ((), ()))[index]:
+                spellings.append(" ".join([*words[:position], alias, *words[position + 1:]]))
+    return tuple(dict.fromkeys(spellings))
 
 
 def localized_word(english: str, language: str) -> str:
@@ -200,9 +239,18 @@ def tree_word(word: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def key_spellings(key: str) -> tuple[str, ...]:
-    """Every way to write an option key: ``region``, ``región``, ``region`` folded…"""
+def key_spellings(key: str, language: str | None = None) -> tuple[str, ...]:
+    """The ways to write an option key, preferred first: in ``language`` (``es``: ``zona``, ``zona horaria``…),
+    or in every language when None (``timezone``, ``time zone``, ``zona``…)."""
     entry = KEY_WORDS.get(key, ((), ()))
-    spellings = {key, *entry[0], *entry[1]}
-    spellings |= {fold(s) for s in spellings}
+    english = (key, *ENGLISH_KEYS.get(key, ()))
+    if language is None:
+        return tuple(dict.fromkeys((*english, *entry[0], *entry[1])))
+    index = _LANG_INDEX.get(language)
+    return entry[index] if index is not None and entry[index] else english
+
+
+def multiword_keys() -> tuple[str, ...]:
+    """The spellings of keys made of several words (``time zone``, ``fuseau horaire``), longest first."""
+    spellings = {alias for key in KEY_WORDS for alias in key_spellings(key) if " " in alias.strip()}
     return tuple(sorted(spellings, key=len, reverse=True))

@@ -10,7 +10,7 @@ from handlers import catalogues
 from handlers.grammar import parse
 from handlers.i18n import translator
 from handlers.registry import COMMANDS, load_all
-from handlers.words import COMMAND_WORDS, KEY_WORDS, command_word, option_key
+from handlers.words import COMMAND_WORDS, command_word, key_spellings, option_key
 
 load_all()
 LANGUAGES = catalogues.translated_languages()
@@ -45,7 +45,7 @@ def test_translated_usage_lines_use_words_the_grammar_accepts(language: str) -> 
         shown = [command_word(w) for w in words[: len(name_words)]]
         assert shown == name_words, f"{language} usage of {spec.name!r} starts with {words[:len(name_words)]}: {usage!r}"
         for key in _KEY_IN_USAGE.findall(usage):
-            assert (option_key(key) or key) in spec.keys, f"{language} usage of {spec.name!r} shows unknown key {key}:"
+            assert (option_key(key, spec.keys) or key) in spec.keys, f"{language} usage of {spec.name!r} shows unknown key {key}:"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -59,7 +59,12 @@ def test_translated_examples_run_the_same_command_with_the_same_options(language
 
 
 def test_aliases_never_make_two_words_or_keys_ambiguous() -> None:
-    for table, lookup in ((COMMAND_WORDS, command_word), (KEY_WORDS, option_key)):
-        for english, (spanish, french) in table.items():
-            for alias in (english, *spanish, *french):
-                assert lookup(alias) == english, f"{alias!r} should mean {english!r}, means {lookup(alias)!r}"
+    for english, (spanish, french) in COMMAND_WORDS.items():
+        for alias in (english, *spanish, *french):
+            assert command_word(alias) == english, f"{alias!r} should mean {english!r}, means {command_word(alias)!r}"
+    # A key's spelling may be another key's (``à``: ``at`` and ``to``) only where no command has both.
+    for spec in COMMANDS.values():
+        for english in spec.keys:
+            for alias in key_spellings(english):
+                found = option_key(alias, spec.keys)
+                assert found == english, f"{spec.name}: {alias!r} should mean {english!r}, means {found!r}"
