@@ -47,7 +47,8 @@ def find_spec(words: list[str], _: Translate) -> tuple[CommandSpec, int]:
     Raises ``UserError`` (with a suggestion) when no command has that name.
     """
     first = command_word(words[0])
-    second = command_word(words[1]) if len(words) > 1 else ""
+    # ``announce confirm: 3`` is announce with a key, not ``announce confirm``.
+    second = command_word(words[1]) if len(words) > 1 and not words[1].endswith(":") else ""
     if second and f"{first} {second}" in COMMANDS:
         return COMMANDS[f"{first} {second}"], 2
     if first in COMMANDS:
