@@ -37,25 +37,30 @@ from handlers.words import (
 
 VERSION_PARTS = ("text", "title")  # an announcement's versions: text_es, title_fr…
 
+
 @lru_cache(maxsize=1)
 def key_token() -> re.Pattern[str]:
     """A ``word:`` that may be a key: group 1 is the word(s), spaces as typed."""
-    several = {spelling for spelling in multiword_keys()} | {fold(spelling) for spelling in multiword_keys()}
+    several = set(multiword_keys()) | {fold(spelling) for spelling in multiword_keys()}
     spaced = [r"\s+".join(map(re.escape, spelling.split())) for spelling in sorted(several, key=len, reverse=True)]
     word = r"[^\W\d_]+(?:_[^\W\d_]+)?"
     return re.compile(r"(?:^|(?<=\s))(" + "|".join([*spaced, word]) + r")\s*:(?=\s|$)", re.IGNORECASE)
+
 
 def tokens(text: str, start: int = 0) -> Iterator[re.Match[str]]:
     """Every ``word:`` of ``text`` from ``start`` that may be a key."""
     return key_token().finditer(text, start)
 
+
 def key_of(spec: CommandSpec, word: str) -> str | None:
     """The English key of ``spec`` that ``word`` spells in any language (``à`` -> ``at`` for announce), else None."""
     return option_key(" ".join(word.split()), spec.keys)
 
+
 def next_key(spec: CommandSpec, text: str, start: int = 0) -> re.Match[str] | None:
     """The first ``word:`` of ``text`` from ``start`` that is a key of ``spec``."""
     return next((match for match in tokens(text, start) if key_of(spec, match.group(1))), None)
+
 
 def check_value(spec: CommandSpec, key: str | None, value: str, _: Translate) -> None:
     """Refuse a ``word:`` in the value of ``key`` (None: the free words) that is not a key of ``spec``.
@@ -69,10 +74,12 @@ def check_value(spec: CommandSpec, key: str | None, value: str, _: Translate) ->
             continue
         raise unknown_key(spec, word, _, quoted_key=key if free_text else None)
 
+
 def _surely_a_key(word: str) -> bool:
     """In prose: a language version (``text_de``), or a key of some command written in lower case as keys
     are (``region``, ``lien``); "Note:" starting a sentence is prose."""
     return "_" in word or (bool(option_keys(word)) and not word[:1].isupper())
+
 
 def unknown_key(spec: CommandSpec, word: str, _: Translate, *, quoted_key: str | None = None) -> UserError:
     """The refusal of ``word:`` in ``spec``; ``quoted_key``: the free-text option it was found in, for the hint
@@ -101,6 +108,7 @@ def unknown_key(spec: CommandSpec, word: str, _: Translate, *, quoted_key: str |
     else:
         message = _("Unknown option “{word}:”.").format(word=word)
     return UserError(message, usage_of=spec.name, hint=hint)
+
 
 def _close_key(spec: CommandSpec, word: str, language: str) -> str | None:
     """The key of ``spec`` that ``word`` looks like a typo of, in any language, as ``language`` writes it
