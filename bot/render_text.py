@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from handlers.i18n import translator
 from handlers.quoting import command_line
-from handlers.types import MENTION_RE, ChannelRef, Moment, Reply, inert_markers, parse_token, unparsed_label
+from handlers.types import (
+    MENTION_CLOSE,
+    MENTION_OPEN,
+    MENTION_RE,
+    ChannelRef,
+    Moment,
+    Reply,
+    inert_markers,
+    parse_token,
+    unparsed_label,
+)
 
 
 def _plain(token: str) -> str:
@@ -18,6 +28,8 @@ def _plain(token: str) -> str:
 
 def plain_mentions(text: str) -> str:
     """Mention tokens become ``@Name``, channel tokens ``#name``, moments their fallback; anything that is not a well-formed token stays inert text."""
+    if MENTION_OPEN not in text and MENTION_CLOSE not in text:
+        return text
     return inert_markers(MENTION_RE.sub(lambda m: _plain(m.group(1)), text))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import secrets
 from collections.abc import Hashable
@@ -183,9 +184,18 @@ def failure_reply(error: Exception, command_name: str, locale: str = "en") -> Re
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def parse_line(text: str, language: str) -> ParsedCommand:
+    """``handlers.grammar.parse`` of ``text`` in ``language`` (``en``, ``es``, ``fr``), remembered for the
+    4,096 lines typed last: a platform adapter and the dispatcher both parse each line, and the same
+    lines come again and again (`who housing`). Raises ``UserError`` as ``parse`` does (errors are not
+    remembered). Callers must not mutate the command they get (``dataclasses.replace`` makes a new one)."""
+    return parse(text, translator(language))
+
+
 def parse_or_none(text: str, locale: str = "") -> ParsedCommand | None:
     try:
-        return parse(text, translator(locale))
+        return parse_line(text, translator(locale).language)
     except UserError:
         return None
 
@@ -198,7 +208,7 @@ async def handle_text(ctx: Context, actor: Actor, place: Place, text: str, local
     locale = await reader_language(ctx, actor, locale)
     _ = translator(locale)
     try:
-        command = parse(text, _)
+        command = parse_line(text, _.language)
     except UserError as error:
         return replace(error_reply(error, _), language=_.language)
     return await handle(ctx, Request(actor=actor, place=place, command=command, locale=locale))

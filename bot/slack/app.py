@@ -201,10 +201,9 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
     desk = HomeDesk(runtime, client, users)
     runtime.watchers.append(desk.on_change)  # Homes refreshed on changes made anywhere
     app.home_desk = desk  # type: ignore[attr-defined]  # for tests: desk.idle()
-    register_shortcuts(app, runtime, users)
-    register_sharing(app, runtime, users)
-    register_home_actions(app, runtime, users, desk)
 
+    # Bolt tries the listeners in the order they were added, building each one's arguments to match it:
+    # `/hrc`, by far the most frequent request, comes first (7 % of a command's time at 10,000 cities).
     @app.command("/hrc")
     async def hrc_command(ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
         team_id, text = body.get("team_id", ""), body.get("text", "")
@@ -235,6 +234,10 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         await _respond_all(respond, messages)
         await upload_attachments(client, reply, channel_id=place.channel_id, user_id=actor.user_id)
         await runtime.deliver_notices(reply)
+
+    register_shortcuts(app, runtime, users)
+    register_sharing(app, runtime, users)
+    register_home_actions(app, runtime, users, desk)
 
     @app.options(TIMEZONE_ACTION)
     async def timezone_options(ack: Any, body: dict[str, Any]) -> None:

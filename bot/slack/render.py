@@ -3,9 +3,11 @@
 Limits (Slack's Block Kit reference): 50 blocks a message, 3,000 characters a section text, 10 fields a
 section (2,000 characters each), 150 characters a header, 75 characters a button label, 2,000 a button
 value. A reply that does not fit is divided into pages by ``bot.pages`` (never cut): text is escaped
-first and then divided, at line breaks or spaces, never inside an entity such as ``&lt;``. Blocks are
-built with slack_sdk's models, whose ``to_dict`` checks those limits: a block out of them fails here,
-not at Slack.
+first and then divided, at line breaks or spaces, never inside an entity such as ``&lt;``. Headers,
+contexts and buttons are built with slack_sdk's models, whose ``to_dict`` checks those limits: a block
+out of them fails here, not at Slack. The sections of a page are filled by ``BlockPage``, whose own
+arithmetic keeps them within the section and field limits (checked again by every test through
+``tests/slack/limits.py``): building each again through the models cost a third of a card's rendering.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from bot.render_memo import per_reply
 from bot.render_text import render_text
 from handlers.i18n import translator
 from handlers.types import (
+    MENTION_CLOSE,
+    MENTION_OPEN,
     MENTION_RE,
     ChannelRef,
     Item,
@@ -38,6 +42,10 @@ FIELD_MAX = 2000
 HEADER_MAX = 150
 FALLBACK_MAX = 3000
 FIELDS_PER_SECTION = 10
+# Text a message's page holds (Slack allows 50 sections of 3,000): about a screen and a half, as a
+# Discord page (6,000 characters a message). A list of 1,300 cities in one message (55 kB) is more
+# than anyone scrolls, and every answer's JSON is encoded, sent and drawn whole.
+PAGE_CHARS = 6000
 BUTTON_MAX, VALUE_MAX = 75, 2000
 # Blocks every page leaves free for what the app adds to a message: the "Share in channel" button, a
 # note about files, the Previous / Next buttons.
@@ -59,6 +67,8 @@ def slack_date(moment: Moment) -> str:
 def mrkdwn(text: str, team_id: str | None = None) -> str:
     """Escape user text; mention tokens become real Slack mentions when they are Slack members, channel
     tokens ``<#C…>`` links when they are channels of this workspace, moments ``<!date^…>``."""
+    if MENTION_OPEN not in text and MENTION_CLOSE not in text:  # most text: no token to look for
+        return escape(text)
     out, last = [], 0
     for match in MENTION_RE.finditer(text):
         out.append(escape(inert_markers(text[last : match.start()])))
@@ -144,9 +154,10 @@ class BlockPage:
 
     room: int
     item_buttons: dict[int, dict[str, Any]]
+    chars: int | None = None  # characters of text it may take (None: as many as its blocks hold)
     blocks: list[dict[str, Any]] = field(default_factory=list)
-    last: tuple[str, int] = ("", -1)
-    units: int = 0  # how many units it took  # what the last block holds: ("text" | "item" | "field" | "inline", group)
+    last: tuple[str, int] = ("", -1)  # what the last block holds: ("text" | "item" | "field" | "inline", group)
+    units: int = 0  # how many units it took
 
     def _grow(self, block: dict[str, Any], extra: list[dict[str, Any]] | None = None) -> bool:
         extra = extra or []
@@ -156,8 +167,13 @@ class BlockPage:
         return True
 
     def add(self, unit: Unit) -> bool:
+        size = len(unit.text) + len(unit.name)
+        if self.chars is not None and self.units and size > self.chars:
+            return False
         if self._add(unit):
             self.units += 1
+            if self.chars is not None:
+                self.chars -= size
             return True
         return False
 
@@ -220,7 +236,8 @@ def _paginated(reply: Reply, team_id: str | None, with_actions: bool, limit: int
                           field_name=lambda name: mrkdwn(name, team_id), item_line=_item_line))
     if units and units[0].where == "text" and error:
         units[0] = Unit("text", error + units[0].text)
-    return head, paginate(units, lambda: BlockPage(room, item_buttons)), tail
+    chars = PAGE_CHARS if limit == MAX_BLOCKS else None  # a view (App Home) scrolls: only its blocks limit it
+    return head, paginate(units, lambda: BlockPage(room, item_buttons, chars)), tail
 
 
 def pages_for(reply: Reply, team_id: str | None = None, *, with_actions: bool = True,
@@ -245,17 +262,8 @@ def _pages_for(reply: Reply, team_id: str | None, with_actions: bool, limit: int
     out = []
     for number, page in enumerate(pages, 1):
         note = [context(escape(_("Page {page} of {pages}").format(page=number, pages=len(pages))))] if len(pages) > 1 else []
-        out.append([*head, *map(_checked, page.blocks), *note, *tail])
+        out.append([*head, *page.blocks, *note, *tail])
     return out
-
-
-def _checked(block: dict[str, Any]) -> dict[str, Any]:
-    """A section filled by ``BlockPage``, built again through slack_sdk's model so its limits are checked."""
-    if block.get("type") != "section":
-        return block
-    if "fields" in block:
-        return SectionBlock(fields=[MarkdownTextObject(text=f["text"]) for f in block["fields"]]).to_dict()
-    return SectionBlock(text=MarkdownTextObject(text=block["text"]["text"])).to_dict()
 
 
 def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool = True,
@@ -270,7 +278,7 @@ def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool =
         hidden = sum(page.units for page in pages[1:])
         note = [context(escape(_.ngettext("…and {count} more not shown here.", "…and {count} more not shown here.",
                                           hidden).format(count=hidden)))]
-    return [*head, *map(_checked, pages[0].blocks), *note, *tail]
+    return [*head, *pages[0].blocks, *note, *tail]
 
 
 def messages_for(reply: Reply, team_id: str | None = None) -> list[list[dict[str, Any]]]:

@@ -8,6 +8,7 @@ the one they saw, or fresher). The bot can post only where it is a member: elsew
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import replace
 from typing import Any
@@ -38,9 +39,18 @@ def with_share_button(command: ParsedCommand | None, text: str, reply: Reply, bl
     caller alone; a new list (``blocks`` may be a cached rendering)."""
     if command is None or command.name not in SHAREABLE or reply.is_error or reply.visibility is not Visibility.CALLER:
         return blocks
-    _ = translator(locale)
-    button = ButtonElement(text=_("Share in channel"), action_id=SHARE_ACTION, value=text.strip()[:2000])
-    return [*blocks[: MAX_BLOCKS - 1], ActionsBlock(block_id="hrc_share", elements=[button]).to_dict()]
+    block = _share_block(translator(locale).language)
+    button = {**block["elements"][0], "value": text.strip()[:2000] or " "}
+    return [*blocks[: MAX_BLOCKS - 1], {**block, "elements": [button]}]
+
+
+@functools.lru_cache(maxsize=8)
+def _share_block(language: str) -> dict[str, Any]:
+    """The actions block with the "Share in channel" button, built (and checked) once per language through
+    slack_sdk's models; each answer copies it with its own value (the command typed)."""
+    _ = translator(language)
+    button = ButtonElement(text=_("Share in channel"), action_id=SHARE_ACTION, value=" ")
+    return ActionsBlock(block_id="hrc_share", elements=[button]).to_dict()
 
 
 def register_sharing(app: AsyncApp, runtime: Runtime, users: SlackUsers) -> None:
