@@ -8,12 +8,17 @@ writer holds the lock, whatever the busy timeout (see PLATFORM_FACTS.md, "Databa
 from __future__ import annotations
 
 import asyncio
+import functools
+import sqlite3
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import event, make_url
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -31,6 +36,48 @@ def async_url(url: str | URL) -> URL:
     if backend == "postgresql":
         return parsed.set(drivername="postgresql+asyncpg")
     raise ValueError(f"unsupported database '{backend}' (use sqlite:/// or postgresql://)")
+
+
+# True while this task holds the process's SQLite write lock, between its BEGIN IMMEDIATE and the end.
+_ON_LOOP: ContextVar[bool] = ContextVar("hrc_sqlite_on_loop", default=False)
+
+
+class LoopSideConnection(aiosqlite.Connection):
+    """aiosqlite's connection, except that while a task holds the write lock (``Database.transaction``,
+    after its ``BEGIN IMMEDIATE``), its calls run at once on the event loop's thread.
+
+    aiosqlite hands every call (cursor, execute, fetch, close: four for one statement through
+    SQLAlchemy) to its worker thread and wakes the task when it is done, two turns of the event loop
+    later. A write transaction of ten statements held SQLite's only write slot for eighty turns: under
+    load (a turn then serves twenty other commands) 0.5 s a write, and every other write queued behind
+    it (bench/README.md). Once ``BEGIN IMMEDIATE`` has the lock, nothing a statement does waits for
+    anyone (WAL: readers never block the writer, and nothing else of this process writes), so each
+    statement costs its own few microseconds to milliseconds. The ``BEGIN`` itself can wait for another
+    process's write (up to the busy timeout), so it, and everything outside write transactions, still goes
+    through the worker thread. Relies on ``aiosqlite.Connection._execute`` (aiosqlite 0.20–0.22, pinned
+    below 1 in pyproject.toml); tests/test_sqlite_loop_side.py checks both paths.
+    """
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if _ON_LOOP.get() and self._running and self._connection is not None:
+            return fn(*args, **kwargs)
+        return await super()._execute(fn, *args, **kwargs)
+
+
+def _loop_side_creator(url: URL, connect_args: dict[str, Any]) -> Callable[[], Awaitable[aiosqlite.Connection]]:
+    """What ``create_async_engine(async_creator=…)`` calls for a new SQLite connection: SQLAlchemy's own
+    reading of the URL (file name, ``?uri=true``, ``timeout``) and ``connect_args``, through a
+    ``LoopSideConnection``. The sqlite3 connection is made on aiosqlite's thread and used on the loop's
+    too (never at once: one session uses a connection at a time), hence ``check_same_thread=False``."""
+    args, params = SQLiteDialect_aiosqlite().create_connect_args(url)
+    params = {**params, **connect_args, "check_same_thread": False}
+
+    async def create() -> aiosqlite.Connection:
+        connection = LoopSideConnection(functools.partial(sqlite3.connect, *args, **params), iter_chunk_size=64)
+        connection._thread.daemon = True  # as SQLAlchemy does for aiosqlite's own connections
+        return await connection
+
+    return create
 
 
 def _prepare_sqlite(engine: AsyncEngine) -> None:
@@ -62,7 +109,9 @@ class Database:
         if connect_args:
             kwargs["connect_args"] = connect_args
         if self.is_sqlite:
-            kwargs.setdefault("connect_args", {})["timeout"] = SQLITE_BUSY_TIMEOUT_MS / 1000
+            sqlite_args = {**(connect_args or {}), "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            kwargs.pop("connect_args", None)
+            kwargs["async_creator"] = _loop_side_creator(self.url, sqlite_args)
         else:
             kwargs["pool_pre_ping"] = True
         self.engine = create_async_engine(self.url, **kwargs)
@@ -87,8 +136,15 @@ class Database:
         factory = self._writer if write else self._reader
         if write and self.is_sqlite:
             async with self._write_lock():
-                async with factory() as session, session.begin():
-                    yield session
+                token = None
+                try:
+                    async with factory() as session, session.begin():
+                        await session.connection()  # BEGIN IMMEDIATE, on aiosqlite's thread (it may wait)
+                        token = _ON_LOOP.set(True)  # then every statement, the COMMIT too, on the loop's
+                        yield session
+                finally:
+                    if token is not None:
+                        _ON_LOOP.reset(token)
             return
         async with factory() as session, session.begin():
             yield session
