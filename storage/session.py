@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 import storage.queries.versions  # noqa: F401  (registers the data-version bump on every session)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+BEGIN_IMMEDIATE = "BEGIN IMMEDIATE"
 
 
 def async_url(url: str | URL) -> URL:
@@ -46,22 +47,34 @@ class LoopSideConnection(aiosqlite.Connection):
     """aiosqlite's connection, except that while a task holds the write lock (``Database.transaction``,
     after its ``BEGIN IMMEDIATE``), its calls run at once on the event loop's thread.
 
+    ``BEGIN IMMEDIATE`` is tried at once with no busy wait: when another process is writing, it is
+    waited for (up to the busy timeout) on the worker thread instead, never on the loop's.
+
     aiosqlite hands every call (cursor, execute, fetch, close: four for one statement through
     SQLAlchemy) to its worker thread and wakes the task when it is done, two turns of the event loop
     later. A write transaction of ten statements held SQLite's only write slot for eighty turns: under
     load (a turn then serves twenty other commands) 0.5 s a write, and every other write queued behind
     it (bench/README.md). Once ``BEGIN IMMEDIATE`` has the lock, nothing a statement does waits for
     anyone (WAL: readers never block the writer, and nothing else of this process writes), so each
-    statement costs its own few microseconds to milliseconds. The ``BEGIN`` itself can wait for another
-    process's write (up to the busy timeout), so it, and everything outside write transactions, still goes
-    through the worker thread. Relies on ``aiosqlite.Connection._execute`` (aiosqlite 0.20–0.22, pinned
+    statement costs its own few microseconds to milliseconds. Everything outside write transactions
+    still goes through the worker thread (a long read does not stop the loop). Relies on ``aiosqlite.Connection._execute`` (aiosqlite 0.20–0.22, pinned
     below 1 in pyproject.toml); tests/test_sqlite_loop_side.py checks both paths.
     """
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if _ON_LOOP.get() and self._running and self._connection is not None:
-            return fn(*args, **kwargs)
-        return await super()._execute(fn, *args, **kwargs)
+        if not (_ON_LOOP.get() and self._running and self._connection is not None):
+            return await super()._execute(fn, *args, **kwargs)
+        if args and args[0] == BEGIN_IMMEDIATE:  # taken at once when free; else waited for off the loop
+            self._connection.execute("PRAGMA busy_timeout=0")
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                    raise
+            finally:
+                self._connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            return await super()._execute(fn, *args, **kwargs)
+        return fn(*args, **kwargs)
 
 
 def _loop_side_creator(url: URL, connect_args: dict[str, Any]) -> Callable[[], Awaitable[aiosqlite.Connection]]:
@@ -95,7 +108,7 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        connection.exec_driver_sql(BEGIN_IMMEDIATE if mode == "IMMEDIATE" else f"BEGIN {mode}")
 
 
 class Database:
@@ -136,15 +149,12 @@ class Database:
         factory = self._writer if write else self._reader
         if write and self.is_sqlite:
             async with self._write_lock():
-                token = None
+                token = _ON_LOOP.set(True)  # every statement, BEGIN to COMMIT, on the loop's thread
                 try:
                     async with factory() as session, session.begin():
-                        await session.connection()  # BEGIN IMMEDIATE, on aiosqlite's thread (it may wait)
-                        token = _ON_LOOP.set(True)  # then every statement, the COMMIT too, on the loop's
                         yield session
                 finally:
-                    if token is not None:
-                        _ON_LOOP.reset(token)
+                    _ON_LOOP.reset(token)
             return
         async with factory() as session, session.begin():
             yield session
