@@ -36,8 +36,12 @@ def plain_mentions(text: str) -> str:
 PREVIEW_RULE = "─" * 40  # between the messages of a preview and the reply under them
 
 
-def render_text(reply: Reply) -> str:
-    """``reply`` as plain text, whole: its preview's messages first (each as delivered), then the reply."""
+def render_text(reply: Reply, limit: int | None = None) -> str:
+    """``reply`` as plain text, whole: its preview's messages first (each as delivered), then the reply.
+
+    With ``limit`` (characters), only the lines that begin within it are converted and returned (a
+    fallback text is cut at 3,000 characters; a `who` at 10,000 cities runs to 60,000): the caller
+    still cuts the result to ``limit``."""
     lines: list[str] = []
     for shown in reply.preview:
         lines += [render_text(shown), PREVIEW_RULE]
@@ -63,4 +67,12 @@ def render_text(reply: Reply) -> str:
         lines.append("   ".join(f"[{a.label}: /hrc {command_line(a.command, reply.language)}]" for a in reply.actions))
     if reply.footer:
         lines.append(reply.footer)
-    return plain_mentions("\n".join(lines))
+    if limit is None:
+        return plain_mentions("\n".join(lines))
+    shown, size = [], 0
+    for line in "\n".join(lines).split("\n"):  # tokens hold no line break (MemberRef.mention)
+        if size > limit:
+            break
+        shown.append(plain_mentions(line))
+        size += len(shown[-1]) + 1
+    return "\n".join(shown)

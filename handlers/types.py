@@ -99,7 +99,7 @@ class MemberRef:
 
     def mention(self) -> str:
         """The token renderers turn into a mention: ``platform|workspace|user id[;platform|workspace|user id…]|name``."""
-        safe_name = clean_input(self.display_name).replace("|", "/")
+        safe_name = clean_input(self.display_name).replace("|", "/").replace("\n", " ")
         ids = ";".join("|".join(account) for account in ((self.platform, self.workspace, self.user_id), *self.accounts))
         return f"{MENTION_OPEN}{ids}|{safe_name}{MENTION_CLOSE}"
 
@@ -156,7 +156,7 @@ class ChannelRef:
 
     def link(self) -> str:
         """A token like ``MemberRef.mention``'s, marked with ``#``; adapters render it (never a ping)."""
-        safe_name = clean_input(self.name).replace("|", "/")
+        safe_name = clean_input(self.name).replace("|", "/").replace("\n", " ")
         return f"{MENTION_OPEN}#{self.platform}|{self.workspace}|{self.channel_id}|{safe_name}{MENTION_CLOSE}"
 
     def plain(self) -> str:
@@ -181,7 +181,7 @@ class Moment:
     fallback: str = ""
 
     def token(self) -> str:
-        safe = clean_input(self.fallback).replace("|", "/")
+        safe = clean_input(self.fallback).replace("|", "/").replace("\n", " ")
         return f"{MENTION_OPEN}{MOMENT_PREFIX}{self.unix}|{self.style}|{safe}{MENTION_CLOSE}"
 
     @property

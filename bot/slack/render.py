@@ -12,6 +12,7 @@ arithmetic keeps them within the section and field limits (checked again by ever
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +70,13 @@ def mrkdwn(text: str, team_id: str | None = None) -> str:
     tokens ``<#C…>`` links when they are channels of this workspace, moments ``<!date^…>``."""
     if MENTION_OPEN not in text and MENTION_CLOSE not in text:  # most text: no token to look for
         return escape(text)
+    return _mrkdwn_tokens(text, team_id)
+
+
+@functools.lru_cache(maxsize=32768)
+def _mrkdwn_tokens(text: str, team_id: str | None) -> str:
+    # Remembered: the same lines come back whenever a list is made again (a `who` after a city joins
+    # the theme renders its 1,300 lines, all but one as before). ~10 MB when full.
     out, last = [], 0
     for match in MENTION_RE.finditer(text):
         out.append(escape(inert_markers(text[last : match.start()])))
@@ -105,7 +113,7 @@ def plain(text: str, limit: int) -> PlainTextObject:
 
 def fallback_text(reply: Reply) -> str:
     """The notification / screen-reader text; plain text, so Slack does not parse it for mentions."""
-    return escape(cut(render_text(reply), FALLBACK_MAX)) or " "
+    return escape(cut(render_text(reply, FALLBACK_MAX), FALLBACK_MAX)) or " "
 
 
 def section(text: str) -> dict[str, Any]:
