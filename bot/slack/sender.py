@@ -63,24 +63,33 @@ class SlackSender:
         self.dm_channels = dm_channels
         # A burst of 1: checks are rare (only rows in doubt after a crash or a cut-off call), never urgent.
         self.tier3 = {method: TokenBucket(tier3_per_minute / 60.0, 1.0) for method in ("open", "history")}
+        # Pages of a long message found by the crash check (delivery key -> page number -> ts): the re-send
+        # that follows posts only the others.
+        self._found: dict[str, dict[int, str]] = {}
 
     async def _post(self, channel: str, reply: Reply, delivery_key: str | None) -> tuple[str, str]:
-        """Post; returns (message ts, the channel Slack put it in: a D… id when ``channel`` is a user id)."""
-        kwargs = {}
-        if delivery_key:
-            # The key rides on the message, so a re-send after a crash can first look for it.
-            kwargs["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": delivery_key}}
-        first, where = "", channel
-        # A long reply goes out page by page (never cut); the key rides on the first message.
-        for blocks in messages_for(reply, self.team_id):
+        """Post; returns (the first message's ts, the channel Slack put it in: a D… id when ``channel`` is a
+        user id). A long reply goes out page by page (never cut); each page carries the delivery key with
+        its number and the number of pages, so that after a crash between pages the check finds which
+        arrived and only the others are sent (pages found by ``was_delivered`` are skipped)."""
+        found = self._found.pop(delivery_key, {}) if delivery_key else {}
+        pages = messages_for(reply, self.team_id)
+        first, where = found.get(1, ""), channel
+        for number, blocks in enumerate(pages, 1):
+            if number in found:
+                continue
+            kwargs = {}
+            if delivery_key:
+                payload = {"key": delivery_key, "page": number, "pages": len(pages)}
+                kwargs["metadata"] = {"event_type": METADATA_EVENT, "event_payload": payload}
             try:
                 response = await self.client.chat_postMessage(
                     channel=where, text=fallback_text(reply), blocks=blocks, unfurl_links=False, unfurl_media=False, **kwargs,
                 )
             except Exception as error:  # noqa: BLE001 - classified for the caller
                 raise classify(error) from None
-            if not first:
-                first, where, kwargs = str(response.get("ts", "")), str(response.get("channel", "") or channel), {}
+            where = str(response.get("channel", "") or where)
+            first = first or str(response.get("ts", ""))
         return first, where
 
     async def send_to_member(self, member: MemberRef, reply: Reply, *, delivery_key: str | None = None) -> str:
@@ -109,16 +118,25 @@ class SlackSender:
         return channel
 
     async def was_delivered(self, kind: str, workspace: str, target: str, delivery_key: str) -> bool | None:
-        """Look for the key in the channel's recent messages. Only for rows in doubt (the broadcast worker
-        asks after a crash or a cut-off call, never after a 429), paced at Tier 3 (~50/min)."""
+        """Look for the key in the channel's recent messages: True when every page of the message is there,
+        False when none or only some are (the pages found are then skipped by the re-send), None when Slack
+        cannot tell. Only for rows in doubt (the broadcast worker asks after a crash or a cut-off call,
+        never after a 429), paced at Tier 3 (~50/min)."""
         try:
             channel = await self.dm_channel(workspace, target) if kind == "dm" else target
             await self.tier3["history"].acquire()
             history = await self.client.conversations_history(channel=channel, limit=50, include_all_metadata=True)
         except Exception:  # noqa: BLE001 - cannot tell
             return None
+        found: dict[int, str] = {}
+        pages = 1
         for message in history.get("messages", []):
             metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_EVENT and metadata.get("event_payload", {}).get("key") == delivery_key:
-                return True
-        return False
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == METADATA_EVENT and payload.get("key") == delivery_key:
+                # A message from before pages were numbered stands for the whole reply.
+                number, pages = int(payload.get("page", 1)), max(pages, int(payload.get("pages", 1)))
+                found[number] = str(message.get("ts", ""))
+        if found and len(found) < pages:  # a crash between pages: the re-send posts the others
+            self._found[delivery_key] = found
+        return bool(found) and len(found) >= pages

@@ -9,16 +9,19 @@ from datetime import timedelta
 
 import discord
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.broadcast import BroadcastWorker
 from bot.discord.sender import DiscordSender
 from bot.discord.service import use_api
+from bot.outbound import TransientError
 from bot.ratelimit import Limits, TokenBucket
 from bot.settings import Settings, SlackSettings
+from bot.slack.render import messages_for
 from bot.slack.sender import SlackSender
 from bot.slack.service import web_client
 from bot.wiring import Runtime, build_runtime
-from handlers.types import Place, Reply
+from handlers.types import Field, Place, Reply
 from storage.models import OutboxStatus
 from storage.queries import announcements as queries
 from storage.queries import dm_channels
@@ -217,3 +220,24 @@ async def test_a_row_refused_with_429_is_not_checked_but_one_that_may_have_gone_
         await worker.run_once()
         clock.advance(seconds=5)
     assert sender.checks == 1 and sender.titles("channel") == ["Storm", "Timeout"]
+
+
+async def test_a_crash_between_the_pages_of_a_long_slack_message_leaves_no_page_unsent_or_twice(fake_slack: FakeSlack) -> None:
+    client = AsyncWebClient(token="xoxb-test", base_url=f"{fake_slack.url}/api/", retry_handlers=[])  # a cut call is not retried
+    lines = "\n".join(f"Day {n}: " + "a line of the digest that is long enough " * 2 for n in range(300))
+    digest = Reply(title="Digest", fields=(Field("Days", lines, inline=False),))
+    pages = len(messages_for(digest))
+    assert pages >= 3
+    fake_slack.drop("chat.postMessage", after=1)  # page 1 posted, then the process dies on page 2
+    with pytest.raises(TransientError):
+        await SlackSender(client, "").send_to_channel("T1", "CDIGEST", digest, delivery_key="digest:1")
+
+    restarted = SlackSender(client, "")
+    assert await restarted.was_delivered("channel", "T1", "CDIGEST", "digest:1") is False  # only page 1 arrived
+    await restarted.send_to_channel("T1", "CDIGEST", digest, delivery_key="digest:1")
+
+    posted = [p["metadata"] for p in fake_slack.posts_in("CDIGEST")]
+    numbers = [m["event_payload"]["page"] for m in posted]
+    assert sorted(numbers) == list(range(1, pages + 1))  # every page once
+    assert all(m["event_payload"] == {"key": "digest:1", "page": n, "pages": pages} for m, n in zip(posted, numbers, strict=True))
+    assert await SlackSender(client, "").was_delivered("channel", "T1", "CDIGEST", "digest:1") is True

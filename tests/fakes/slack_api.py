@@ -73,6 +73,7 @@ class FakeSlack:
     outside: set[str] = field(default_factory=set)  # channels the bot is not a member of
     rate_limits: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After values to answer first
     drops: dict[str, int] = field(default_factory=dict)  # method -> connections to cut first
+    drops_after: dict[str, int] = field(default_factory=dict)  # method -> calls answered before the cuts
     fail: dict[str, str] = field(default_factory=dict)  # method -> Slack error code to answer (ok: false)
     hidden_channels: set[str] = field(default_factory=set)  # private channels the bot is not in (not found)
     stalls: set[str] = field(default_factory=set)  # methods whose calls are never answered
@@ -124,10 +125,12 @@ class FakeSlack:
         """Answer every call to ``method`` 429 (Retry-After ``retry_after``) for ``seconds`` from its next call."""
         self.storms[method] = [seconds, retry_after, 0.0]
 
-    def drop(self, method: str, times: int = 1) -> None:
+    def drop(self, method: str, times: int = 1, after: int = 0) -> None:
         """Cut the connection of the next ``times`` calls to ``method`` after reading them (the call may
-        have been applied, as far as the client can tell): the client sees a server disconnect."""
+        have been applied, as far as the client can tell): the client sees a server disconnect. With
+        ``after``, the next ``after`` calls are answered first (a crash between the pages of a message)."""
         self.drops[method] = self.drops.get(method, 0) + times
+        self.drops_after[method] = after
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == method]
@@ -174,7 +177,9 @@ class FakeSlack:
             self.calls.append(Call(method + ":stalled", params))
             await self._unstalled.wait()  # until the fake stops
             return web.json_response({"ok": False, "error": "fatal_error"}, status=500)
-        if self.drops.get(method):
+        if self.drops.get(method) and self.drops_after.get(method):
+            self.drops_after[method] -= 1
+        elif self.drops.get(method):
             self.drops[method] -= 1
             self.calls.append(Call(method + ":dropped", params))
             assert request.transport is not None
