@@ -64,7 +64,8 @@ class LoopSideConnection(aiosqlite.Connection):
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not (_ON_LOOP.get() and self._running and self._connection is not None):
             return await super()._execute(fn, *args, **kwargs)
-        if args and args[0] == BEGIN_IMMEDIATE:  # taken at once when free; else waited for off the loop
+        sql = args[1] if fn is _execute_and_fetch else args[0] if args else None
+        if sql == BEGIN_IMMEDIATE:  # taken at once when free; else waited for off the loop
             self._connection.execute("PRAGMA busy_timeout=0")
             try:
                 return fn(*args, **kwargs)
@@ -75,6 +76,36 @@ class LoopSideConnection(aiosqlite.Connection):
                 self._connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             return await super()._execute(fn, *args, **kwargs)
         return fn(*args, **kwargs)
+
+
+    async def cursor(self) -> aiosqlite.Cursor:
+        # Making a cursor does no I/O: no need to hand it to the worker thread and wait two turns.
+        return _OneTripCursor(self, self._conn.cursor())
+
+
+def _execute_and_fetch(cursor: sqlite3.Cursor, sql: str, parameters: Any) -> list[Any] | None:
+    cursor.execute(sql, parameters)
+    return cursor.fetchall() if cursor.description else None
+
+
+class _OneTripCursor(aiosqlite.Cursor):
+    """A cursor whose statement and rows come back from the worker thread in one trip (aiosqlite makes
+    two: execute, then fetchall, each two turns of the loop), and which closes without a trip (a cursor's
+    close does no I/O). SQLAlchemy reads every row of a statement at once anyway (no server-side cursors)."""
+
+    _rows: list[Any] | None = None
+
+    async def execute(self, sql: str, parameters: Any = None) -> aiosqlite.Cursor:
+        self._rows = await self._execute(_execute_and_fetch, self._cursor, sql, [] if parameters is None else parameters)
+        return self
+
+    async def fetchall(self) -> list[Any]:
+        rows, self._rows = self._rows, None
+        return rows if rows is not None else list(await super().fetchall())
+
+    async def close(self) -> None:
+        self._rows = None
+        self._cursor.close()
 
 
 def _loop_side_creator(url: URL, connect_args: dict[str, Any]) -> Callable[[], Awaitable[aiosqlite.Connection]]:
