@@ -7,8 +7,8 @@ either part of the value or a mistake, and never silently kept as part of it:
   city: Paris colour: blue`` would otherwise register a city called "Paris colour: blue";
 - in free text (``summary:``, ``text:``…: ``handlers.options``) prose keeps its colons ("Note: bring water"),
   and only what is surely meant as a key is refused, with a hint to quote the text: a key of some command in
-  any of the three languages written as keys are written, in lower case (``region:``, ``lien:``), or a
-  language version (``text_de:``).
+  any of the three languages written as keys are written, in lower case (``region:``, ``lien:``), longer
+  than the everyday words some keys are (``en:``, ``a:``), or a language version (``text_de:``).
 
 A key is letters, with at most one ``_xx`` suffix (``text_es``), or one of the keys of several words
 (``time zone``, ``fuseau horaire``), then a colon and a space or the end: URLs (``https://…``), times
@@ -36,6 +36,8 @@ from handlers.words import (
 )
 
 VERSION_PARTS = ("text", "title")  # an announcement's versions: text_es, title_fr…
+# Keys this short are everyday words too (``en``, ``a``, ``to``, ``at``): in prose they are prose.
+PROSE_WORD_MAX = 3
 
 
 @lru_cache(maxsize=1)
@@ -77,8 +79,9 @@ def check_value(spec: CommandSpec, key: str | None, value: str, _: Translate) ->
 
 def _surely_a_key(word: str) -> bool:
     """In prose: a language version (``text_de``), or a key of some command written in lower case as keys
-    are (``region``, ``lien``); "Note:" starting a sentence is prose."""
-    return "_" in word or (bool(option_keys(word)) and not word[:1].isupper())
+    are (``region``, ``lien``); "Note:" starting a sentence is prose, and so are the short words that
+    are also keys (``en``, ``a``, ``à``, ``to``: "Más información en: https://…")."""
+    return "_" in word or (len(word) > PROSE_WORD_MAX and bool(option_keys(word)) and not word[:1].isupper())
 
 
 def unknown_key(spec: CommandSpec, word: str, _: Translate, *, quoted_key: str | None = None) -> UserError:
