@@ -10,11 +10,13 @@ included).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, localedata
 from babel.languages import get_official_languages
 
 from handlers.errors import UserError
@@ -46,12 +48,17 @@ _PARENS = re.compile(r"\s*\(([^)]*)\)\s*")
 
 
 @lru_cache(maxsize=1)
+def _codes() -> frozenset[str]:
+    return frozenset(c for c in Locale("en").territories if len(c) == 2 and c.isalpha() and c not in NOT_COUNTRIES)
+
+
+@lru_cache(maxsize=1)
 def _index() -> tuple[dict[str, str], frozenset[str]]:
     """Key → code for every official name in en/es/fr, each name without its bracketed part and the bracketed
     part alone ("Myanmar (Burma)"), ``ALIASES`` and the endonyms (``endonyms``); plus the set of codes.
-    Official en/es/fr names win; a derived spelling that would name two countries is left out. Built once
-    (about 0.4 s, most of it reading the endonyms' locales)."""
-    codes = frozenset(c for c in Locale("en").territories if len(c) == 2 and c.isalpha() and c not in NOT_COUNTRIES)
+    Official en/es/fr names win; a derived spelling that would name two countries is left out. Built once,
+    when a country is first typed (about 0.6 s, most of it reading the endonyms' locales)."""
+    codes = _codes()
     index: dict[str, str] = {}
     derived: dict[str, set[str]] = {}
     for locale in INPUT_LOCALES:
@@ -77,24 +84,51 @@ def _index() -> tuple[dict[str, str], frozenset[str]]:
     return index, codes
 
 
-@lru_cache(maxsize=512)
 def endonyms(code: str) -> tuple[str, ...]:
     """The country's names in its own official languages (CLDR): ``PL`` → ``["Polska"]``, ``CH`` →
     ``["Schweiz", "Suisse", "Svizzera"]``. A language without CLDR locale data is skipped."""
-    names = []
-    for language in get_official_languages(code, regional=True, de_facto=True):
+    return _endonyms().get(code, ())
+
+
+@lru_cache(maxsize=1)
+def _endonyms() -> dict[str, tuple[str, ...]]:
+    """``endonyms`` of every country, each language's locale read once for all its countries, then forgotten."""
+    languages = {code: get_official_languages(code, regional=True, de_facto=True) for code in sorted(_codes())}
+    found: dict[tuple[str, str], str] = {}
+    for language in dict.fromkeys(language for spoken in languages.values() for language in spoken):
         try:
-            name = Locale.parse(language).territories.get(code)
+            with _forgetting_locales():
+                territories = Locale.parse(language).territories
+                found.update(((language, code), territories[code]) for code, spoken in languages.items()
+                             if language in spoken and territories.get(code))
         except (UnknownLocaleError, ValueError):
             continue
-        if name and name not in names:
-            names.append(name)
-    return tuple(names)
+    return {code: tuple(dict.fromkeys(found[language, code] for language in spoken if (language, code) in found))
+            for code, spoken in languages.items()}
+
+
+@contextlib.contextmanager
+def _forgetting_locales() -> Iterator[None]:
+    """Babel keeps every locale it reads, merged with its parents (~0.6 MB each), for the life of the
+    process; the endonyms read ~170 locales for one name each, which kept 100 MB of a 260 MB bot
+    (bench/bot_process.py). Forget the locales first read inside the block: those in use before stay, and
+    one forgotten here is read again if ever needed. Babel has no public way to forget one locale: its
+    cache is private (tests/test_names_duplicates.py checks it)."""
+    cache: dict[str, object] = getattr(localedata, "_cache", {})
+    wrappers: dict[str, object] = getattr(localedata, "_dict_cache", {})
+    before = set(cache)
+    try:
+        yield
+    finally:
+        with getattr(localedata, "_cache_lock", contextlib.nullcontext()):
+            for name in set(cache) - before:
+                cache.pop(name, None)
+                wrappers.pop(name, None)
 
 
 def country_codes() -> frozenset[str]:
     """Every ISO 3166-1 alpha-2 code the bot accepts (from Babel, less ``NOT_COUNTRIES``)."""
-    return _index()[1]
+    return _codes()
 
 
 def country_code(text: str) -> str | None:
@@ -108,7 +142,7 @@ def country_name(code: str, locale: str = "en") -> str:
     """The country's name in ``locale`` (``ES``, ``fr`` → ``Espagne``); a value that is not a known code
     (a free-text country stored before codes, which the migration could not map) is shown as it is.
     Memoised: Babel parses the locale on every call (~20 µs), and `who` names a country per city."""
-    if code not in country_codes():
+    if code not in _codes():  # not _index(): showing a name needs no endonyms
         return code
     try:
         names = Locale.parse(locale.replace("-", "_")).territories

@@ -4,8 +4,10 @@ through parser + dispatcher + a real database (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import pytest
+from babel import localedata
 
 from bot.render_text import render_text
+from handlers import countries
 from handlers.duplicates import max_distance
 from handlers.options import Source
 from handlers.suggest import suggestions
@@ -82,3 +84,13 @@ async def test_an_endonym_and_an_english_name_are_one_country(chat: Chat) -> Non
     await chat.say("ana", "/hrc register city: Łódź country: Polska region: Europe")
     again = await chat.say("bob", "/hrc register city: Lodz country: Poland region: Europe")
     assert "asked to join" in again.text
+
+
+def test_reading_the_countries_own_names_keeps_no_other_locale_in_memory() -> None:
+    # Babel keeps every locale it reads; the endonyms read ~170 of them (100 MB kept, bench/bot_process.py).
+    countries._endonyms.cache_clear()
+    countries._index.cache_clear()
+    before = set(localedata._cache)
+    assert countries.country_code("Polska") == "PL" and countries.country_code("Sverige") == "SE"
+    assert countries.endonyms("CH")[:2] == ("Schweiz", "Schwiiz")
+    assert set(localedata._cache) - before <= {"root", "en", "es", "fr"}  # the languages read in, and their parent
