@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Callable
 
 from bot.wiring import Runtime
 from handlers.cache import ReplyCache
@@ -28,9 +30,13 @@ CHECK_EVERY_SECONDS = 2.0
 
 
 class CacheWatch:
-    def __init__(self, runtime: Runtime, *, every: float = CHECK_EVERY_SECONDS) -> None:
+    """``after_warm``: called once, when the first warm-up is done (``hrc-bot run`` freezes the heap then)."""
+
+    def __init__(self, runtime: Runtime, *, every: float = CHECK_EVERY_SECONDS,
+                 after_warm: Callable[[], None] | None = None) -> None:
         self.runtime = runtime
         self.every = every
+        self.after_warm = after_warm
         self.seen: int | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
@@ -61,24 +67,33 @@ class CacheWatch:
                 self.seen = version
                 logger.debug("reply cache: data version %s, %d replies dropped (%s)", version, dropped, ", ".join(sorted(changed)))
                 return True
+            first, began = self.seen is None, time.perf_counter()
             cache.clear()
             generation = cache.generation
             cards = await shared_city_cards(session)
         kept = cache.put_many(((ReplyCache.key(command, "en"), reply) for command, reply in cards), generation=generation)
         # A write during the warm-up dropped some cards: they are read on first ask. Cards kept are current.
         self.seen = version
-        await self.warm_lists()
-        logger.debug("reply cache: data version %s, cleared, %d city cards warmed", version, kept)
+        lists = await self.warm_lists()
+        # At start (or after a failed check) operators see when replies come from memory; later, debug.
+        logger.log(logging.INFO if first else logging.DEBUG, "reply cache warmed: %d city cards and %d lists in %.2f s "
+                   "(data version %s)", kept, lists, time.perf_counter() - began, version)
+        if self.after_warm is not None:
+            self.after_warm, after_warm = None, self.after_warm
+            after_warm()
         return True
 
-    async def warm_lists(self) -> None:
+    async def warm_lists(self) -> int:
         """`who THEME` for every theme, and `themes`, answered once through the dispatcher (so cached as
         any reply is): at 10,000 cities a `who` lists ~1,300 of them, ~15 ms of work that the first
-        askers would otherwise wait for. One at a time, so commands are served in between."""
+        askers would otherwise wait for. One at a time, so commands are served in between. Returns how
+        many were answered."""
         ctx = self.runtime.ctx
         actor, place = Actor("console", "local", "cache-warmer", "cache"), Place("console", "local", "cache")
-        for command in (ParsedCommand("themes"), *(ParsedCommand("who", main=theme.slug) for theme in THEMES)):
+        commands = (ParsedCommand("themes"), *(ParsedCommand("who", main=theme.slug) for theme in THEMES))
+        for command in commands:
             await handle(ctx, Request(actor=actor, place=place, command=command, locale="en"))
+        return len(commands)
 
     async def _loop(self) -> None:
         while not self._stopping.is_set():

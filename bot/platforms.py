@@ -55,9 +55,10 @@ def enabled_platforms(settings: Settings) -> list[tuple[str, Serve]]:
 
 
 def freeze_startup_heap() -> None:
-    """Take what start-up allocated (modules, vocabularies, the calendar, warmed caches) out of the
-    cyclic GC's reach. Otherwise every full collection walks it all again: ~90 ms pauses that stalled
-    every command in flight (bench/README.md). Later objects are collected as usual."""
+    """Take what start-up allocated (modules, vocabularies, the calendar) out of the cyclic GC's reach.
+    Otherwise every full collection walks it all again: ~90 ms pauses that stalled every command in flight
+    (bench/README.md). Called again once the reply cache is warm: 10,000 city cards are ~200,000 objects
+    that full collections walked for 20-90 ms each (bench/bot_process.py). Later objects are collected as usual."""
     gc.collect()
     gc.freeze()
 
@@ -98,7 +99,8 @@ async def run_platforms(settings: Settings, *, runtime: Runtime | None = None, s
     scheduler = PromptScheduler(runtime)
     scheduler.start()
     broadcasts = start_broadcasts(runtime)
-    cache_watch = CacheWatch(runtime).start()
+    # The warm-up runs after readiness (10,000 cards: a few seconds); its cards are frozen when it is done.
+    cache_watch = CacheWatch(runtime, after_warm=freeze_startup_heap).start()
     web_runner = await start_own_web(runtime)
     freeze_startup_heap()
     serving = asyncio.gather(*(supervise(name, serve, runtime) for name, serve in services))

@@ -310,6 +310,18 @@ async def test_check_warms_the_cards_the_handler_would_give(db: Database) -> Non
     assert field(await ok(runtime, "bob", "/hrc profile Toledo country: united states"), "Country") == "United States"
 
 
+async def test_after_warm_is_called_once_when_the_first_warm_up_is_done(sqlite_db: Database) -> None:
+    runtime = make_runtime(sqlite_db)
+    await verified_city(runtime, "ana", "Grenoble", "France")
+    cached_then: list[int] = []
+    watch = CacheWatch(runtime, after_warm=lambda: cached_then.append(len(cache_of(runtime))))
+    assert await watch.check()
+    assert cached_then == [1 + 1 + len(THEMES)]  # the card, `themes` and every `who THEME` were in memory
+    watch.seen = None  # as after a failed check: everything is read and warmed again
+    assert await watch.check()
+    assert cached_then == [1 + 1 + len(THEMES)]  # not called again
+
+
 # 5. A name that is ambiguous to someone is never shared.
 
 
