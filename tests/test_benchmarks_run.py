@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import discord
 import pytest
 
-from bench import broadcast, directory, discord_commands, slack_commands
+from bench import bot_process, broadcast, directory, discord_commands, slack_commands
 from tests.conftest import POSTGRES_AVAILABLE
 
 
@@ -49,3 +49,16 @@ async def test_the_broadcast_benchmark_runs(capsys: pytest.CaptureFixture[str]) 
     await broadcast.main(2, 2, broadcast.Published())
     out = capsys.readouterr().out
     assert out.count("lost 0/8") == 3 and out.count("duplicated 0") == 3
+
+
+@pytest.mark.parametrize(("engine", "with_discord"), [("sqlite", True), ("postgresql", False)])
+async def test_the_bot_process_benchmark_runs(engine: str, with_discord: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    if engine == "postgresql" and not POSTGRES_AVAILABLE:
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+    figures = await bot_process.main(engine, cities=30, members=60, practices=60, requests=20, concurrency=4,
+                                     with_discord=with_discord)
+    out = capsys.readouterr().out
+    assert "reply cache warmed at" in out and "30 city cards" in out and "20/20 answered in the ack" in out
+    assert ("Discord: 20 interactions" in out) == with_discord
+    assert "stopped by SIGTERM: exit status 0" in out and "error lines" not in out
+    assert 0 < figures["ready"] <= figures["first answer"] and figures["warmed"] > 0 and figures["rss warm"] > 0
