@@ -1,6 +1,7 @@
 """`hrc-bot` with a memory report on demand, for ``bench/bot_process.py --memory-report``.
 
-    python -m bench.bot_memory run      # as `hrc-bot run`; SIGUSR1 writes the report
+    python -m bench.bot_memory run      # as `hrc-bot run`; SIGUSR1 writes the report: the event loop's
+                                        # tasks, objects by type, and allocations by line when traced
 
 Environment: ``HRC_BENCH_MEMORY_REPORT`` (the file the report goes to, written whole then renamed) and
 ``HRC_BENCH_TRACEMALLOC`` (frames per allocation; 0 or unset: no tracemalloc, only the object counts).
@@ -10,6 +11,7 @@ the process and adds its own bookkeeping to the RSS, so figures of a traced run 
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import signal
@@ -37,6 +39,22 @@ def _object_counts() -> list[str]:
     return lines
 
 
+def _tasks() -> list[str]:
+    """The event loop's tasks by coroutine and the line each is waiting at (tasks hold what they refer to)."""
+    try:
+        tasks = asyncio.all_tasks()
+    except RuntimeError:  # no loop running in this thread
+        return []
+    where: Counter[str] = Counter()
+    for task in tasks:
+        stack = task.get_stack()
+        frame = f"{stack[-1].f_code.co_filename}:{stack[-1].f_lineno}" if stack else "?"
+        owner = stack[0].f_locals.get("self") if stack else None  # whose method the task runs
+        of = f" of {type(owner).__module__}.{type(owner).__qualname__}" if owner is not None else ""
+        where[f"{task.get_coro().__qualname__}{of} at {frame}"] += 1  # type: ignore[union-attr]
+    return [f"asyncio tasks: {len(tasks)}"] + [f"  {count:>6,}  {name}" for name, count in where.most_common(15)]
+
+
 def _traced() -> list[str]:
     snapshot = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
     current, peak = tracemalloc.get_traced_memory()
@@ -55,7 +73,7 @@ def _traced() -> list[str]:
 
 def _report(_signum: int, _frame: FrameType | None) -> None:
     target = os.environ["HRC_BENCH_MEMORY_REPORT"]
-    lines = _object_counts()
+    lines = _tasks() + _object_counts()
     if tracemalloc.is_tracing():
         lines += _traced()
     with open(target + ".part", "w", encoding="utf-8") as out:

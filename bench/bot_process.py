@@ -268,8 +268,10 @@ async def main(engine: str, cities: int, members: int, practices: int, requests:
         slack_line = (f"Slack: {requests:,} requests, {concurrency} in flight: {requests / wall:,.0f} req/s, "
                       f"p50 {percentile(latencies, 0.5) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
                       f"{in_ack:,}/{requests:,} answered in the ack")
-        discord_line = ""
+        discord_line, after_slack = "", memory(bot.pid)
         if discord_fake is not None:
+            readers = [Op(False, None, r, "themes", ("campaign", "themes"), {}) for r in range(READERS)]
+            await measure(discord_fake, -1, readers, 5, 3, bare=False)
             wall, latencies, _kinds = await measure(discord_fake, -1, operations, concurrency, 5, bare=False)
             discord_line = (f"Discord: {requests:,} interactions, {concurrency} in flight: {requests / wall:,.0f}/s, "
                             f"p50 {percentile(latencies, 0.5) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms")
@@ -300,6 +302,8 @@ async def main(engine: str, cities: int, members: int, practices: int, requests:
     print(f"  reply cache warmed at {figures['warmed']:.2f} s: {next(line.split(WARMED)[1] for line in bot.log if WARMED in line).strip()}")
     print(f"  at ready:        {at_ready}")
     print(f"  warm:            {warm}   (target ≤ {TARGET_RSS_MB:.0f} MB: {verdict[warm.rss_mb <= TARGET_RSS_MB]})")
+    if discord_fake is not None:
+        print(f"  after Slack's:   {after_slack}")
     print(f"  after the load:  {loaded}   (target ≤ {TARGET_RSS_MB:.0f} MB: {verdict[loaded.rss_mb <= TARGET_RSS_MB]})")
     print(f"  {slack_line}")
     if discord_line:
