@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import discord
 
@@ -18,9 +19,19 @@ from bot.render_memo import per_reply
 from bot.render_text import plain_mentions
 from handlers.grammar import as_tree_syntax
 from handlers.i18n import translator
-from handlers.types import MENTION_RE, ChannelRef, Moment, Reply, inert_markers, parse_token, unparsed_label
+from handlers.types import (
+    MENTION_OPEN,
+    MENTION_RE,
+    ChannelRef,
+    Moment,
+    Reply,
+    inert_markers,
+    parse_token,
+    unparsed_label,
+)
 
 TITLE_MAX, DESCRIPTION_MAX, FIELDS_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FOOTER_MAX, TOTAL_MAX = 256, 4096, 25, 256, 1024, 2048, 6000
+TOKENS_KEPT = 16384  # mention tokens' markup kept (~300 bytes each): a directory's focal points
 PLATFORM_NAMES = {"slack": "Slack", "console": "console", "discord": "Discord"}
 ERROR_COLOUR, INFO_COLOUR = discord.Colour.red(), discord.Colour.from_rgb(29, 79, 145)
 
@@ -38,15 +49,26 @@ QUOTED_COMMAND = re.compile(r"`(/[^`\n\ue000\ue001]{1,200})`")
 _TYPED_TIMESTAMP = re.compile(r"<(t:-?\d+(?::[a-zA-Z])?>)")
 
 
+# Every character one of ``inert``'s steps acts on: discord.py's markdown escape (_ \\ ~ | * and the backtick
+# anywhere; > # - and [...](...) only at a line's start or as a link), its mention escape (@), a typed
+# timestamp (<), the core's mention markers. Text with none of them comes out of ``inert`` unchanged, and
+# most of what a directory shows is such text (a `who` renders ~1,300 names): it skips the four passes.
+_INERT_TRIGGER = re.compile(r"[_\\~|*`>#\-\[@<\ue000\ue001]")
+
+
 def inert(text: str) -> str:
     """User text as data: markdown escaped, @mentions and typed timestamps defused (AllowedMentions is the real
     guard for pings)."""
+    if _INERT_TRIGGER.search(text) is None:
+        return text
     escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(inert_markers(text)))
     return _TYPED_TIMESTAMP.sub(r"\\<\1", escaped)
 
 
 def marked(text: str) -> str:
     """Text between mention tokens: quoted commands as code spans, everything else ``inert``."""
+    if "`" not in text:
+        return inert(text)
     out, last = [], 0
     for match in QUOTED_COMMAND.finditer(text):
         out += [inert(text[last : match.start()]), f"`{match.group(1)}`"]
@@ -61,25 +83,37 @@ def plain_footer(text: str) -> str:
 
 
 def with_mentions(text: str, mentioned: set[int]) -> str:
+    if MENTION_OPEN not in text:
+        return marked(text)
     out, last = [], 0
     for match in MENTION_RE.finditer(text):
         out.append(marked(text[last : match.start()]))
-        member = parse_token(match.group(1))
-        if member is None:  # not a token the core made: shown as the inert text it is
-            out.append(inert(unparsed_label(match.group(1))))
-        elif isinstance(member, Moment):  # each reader sees it in their own zone
-            out.append(f"<t:{member.unix}:F>" + (f" (<t:{member.unix}:R>)" if member.relative else ""))
-        elif isinstance(member, ChannelRef):  # a channel link never pings
-            here = member.platform == "discord"
-            out.append(f"<#{member.channel_id}>" if here else inert(f"{member.plain()} ({PLATFORM_NAMES.get(member.platform, member.platform)})"))
-        elif (member := member.on("discord")).platform == "discord":  # a linked person: their Discord account
-            out.append(f"<@{member.user_id}>")
-            mentioned.add(int(member.user_id))
-        else:
-            out.append(inert(f"{member.display_name} ({PLATFORM_NAMES.get(member.platform, member.platform)})"))
+        piece, user = _token_markup(match.group(1))
+        out.append(piece)
+        if user is not None:
+            mentioned.add(user)
         last = match.end()
     out.append(marked(text[last:]))
     return "".join(out)
+
+
+@lru_cache(maxsize=TOKENS_KEPT)
+def _token_markup(token: str) -> tuple[str, int | None]:
+    """A mention token as Discord markup, and the user it may ping (None: it pings nobody). A pure function of
+    the token, kept for the ones seen last: a `who` at 10,000 cities holds ~1,300 focal points' tokens, and
+    the same people recur from list to list."""
+    member = parse_token(token)
+    if member is None:  # not a token the core made: shown as the inert text it is
+        return inert(unparsed_label(token)), None
+    if isinstance(member, Moment):  # each reader sees it in their own zone
+        return f"<t:{member.unix}:F>" + (f" (<t:{member.unix}:R>)" if member.relative else ""), None
+    if isinstance(member, ChannelRef):  # a channel link never pings
+        here = member.platform == "discord"
+        return (f"<#{member.channel_id}>" if here else
+                inert(f"{member.plain()} ({PLATFORM_NAMES.get(member.platform, member.platform)})")), None
+    if (member := member.on("discord")).platform == "discord":  # a linked person: their Discord account
+        return f"<@{member.user_id}>", int(member.user_id)
+    return inert(f"{member.display_name} ({PLATFORM_NAMES.get(member.platform, member.platform)})"), None
 
 
 def allowed(mentioned: set[int]) -> discord.AllowedMentions:
@@ -109,7 +143,11 @@ def _render_shared(reply: Reply) -> tuple[Rendered, ...]:
 
 
 def in_tree_syntax(reply: Reply) -> Reply:
-    """The reply with the commands it quotes (```/hrc who housing```) written as Discord's tree has them."""
+    """The reply with the commands it quotes (```/hrc who housing```) written as Discord's tree has them;
+    ``reply`` itself when it quotes none (most cards and lists: nothing is copied)."""
+    if not any(_QUOTES in part for part in (reply.text, reply.footer or "", *(f.value for f in reply.fields),
+                                             *(i.text for i in reply.items))):
+        return reply
     return replace(
         reply,
         text=as_tree_syntax(reply.text, reply.language),
@@ -117,6 +155,9 @@ def in_tree_syntax(reply: Reply) -> Reply:
         fields=tuple(replace(f, value=as_tree_syntax(f.value, reply.language)) for f in reply.fields),
         items=tuple(replace(i, text=as_tree_syntax(i.text, reply.language)) for i in reply.items),
     )
+
+
+_QUOTES = "`/hrc"  # what every quote ``as_tree_syntax`` rewrites starts with
 
 
 PAGE_NOTE_MAX = 40  # room kept in the footer for " · Page 12 of 34" in the longest language
@@ -204,6 +245,8 @@ MESSAGE_EMBEDS = 10  # embeds in one message
 def in_messages(pages: list[Rendered]) -> list[tuple[list[discord.Embed], discord.AllowedMentions]]:
     """Embeds grouped, in order, into as few messages as Discord allows (10 embeds and 6,000 characters
     across them a message), each with the mentions its embeds may ping."""
+    if len(pages) == 1:  # most answers: one message, with the page's own mentions
+        return [([pages[0][0]], pages[0][1])]
     groups: list[list[Rendered]] = []
     total = 0
     for page in pages:
@@ -215,6 +258,9 @@ def in_messages(pages: list[Rendered]) -> list[tuple[list[discord.Embed], discor
         total += size
     out = []
     for group in groups:
+        if len(group) == 1:  # the page's own mentions, already within the 100 allowed
+            out.append(([group[0][0]], group[0][1]))
+            continue
         users = {u.id for _embed, a in group if isinstance(a.users, list) for u in a.users}
         out.append(([embed for embed, _a in group], allowed(users)))
     return out
