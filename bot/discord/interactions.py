@@ -134,6 +134,15 @@ def buttons(reply: Reply, guild: str | None = None) -> discord.ui.View | None:
             view.add_item(MemberButton(guild, action.command, label=action.label, style=action.style))
         else:
             view.add_item(CommandButton(action.command, label=action.label, style=action.style))
+    return unheld(view)
+
+
+def unheld(view: discord.ui.View) -> discord.ui.View:
+    """``view`` marked finished before it is sent, so discord.py does not keep it. Our buttons are
+    ``DynamicItem``s, found by their custom id (``add_dynamic_items``) whatever happened to the view;
+    a view left open is kept instead, and on an answer only its reader sees, with a task that waits
+    15 minutes to time it out: one more task per answer with buttons (each `who` has Previous / Next)."""
+    view.stop()
     return view
 
 

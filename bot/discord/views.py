@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 import discord
 
@@ -123,7 +124,14 @@ def page_command(command: ParsedCommand | None) -> str | None:
     if command is None or command.name not in COMMANDS or COMMANDS[command.name].writes:
         return None
     text = " ".join(part for part in (command.name, command.main, *(f"{k}: {v}" for k, v in command.options.items() if v)) if part)
-    return text if len(text) <= COMMAND_ID_MAX and parse_or_none(text) == command else None
+    return text if len(text) <= COMMAND_ID_MAX and _parsed(text) == command else None
+
+
+@lru_cache(maxsize=1024)
+def _parsed(text: str) -> ParsedCommand | None:
+    # Every long answer checks its page command parses back (~20 µs): the same few come again and again.
+    # Callers only compare what they get.
+    return parse_or_none(text)
 
 
 class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hrcp:(?P<page>\d{1,4}):(?P<command>.{1,91})"):
@@ -167,12 +175,12 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hrcp:(?P<
 
 def page_view(reply: object, command: str | None, page: int, pages: int) -> discord.ui.View | None:
     """The reply's own buttons, and with ``command`` and more than one page, Previous / Next."""
-    from bot.discord.interactions import buttons
+    from bot.discord.interactions import buttons, unheld
 
     view = buttons(reply)  # type: ignore[arg-type]
     if command is None or pages < 2:
         return view
-    view = view or discord.ui.View(timeout=None)
+    view = view or unheld(discord.ui.View(timeout=None))
     _ = translator(getattr(reply, "language", ""))
     row = 1 if view.children else 0
     previous = PageButton(page - 1, command, label=_("Previous"), disabled=page <= 1)
