@@ -11,7 +11,9 @@ members; the core still checks who may run it.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+from functools import cache
 from typing import Any
 
 import discord
@@ -20,10 +22,13 @@ from discord.app_commands import locale_str
 
 from bot.discord.interactions import answer, runtime_of
 from bot.discord.modals import needs_form, open_form
-from handlers.options import PLACE_KEY, Kind
+from handlers.errors import UserError
+from handlers.i18n import LANGUAGES, translator
+from handlers.options import PLACE_KEY, Kind, Source
 from handlers.suggest import suggestions
 from handlers.tree import Branch, Leaf, TreeOption, build
 from handlers.types import ParsedCommand, clean_input
+from handlers.vocab import THEMES, find_theme
 
 SECRETARIAT = "secretariat"
 # Who sees /secretariat until a server admin grants it (Server Settings → Integrations): Manage Server.
@@ -69,6 +74,8 @@ class OptionTransformer(app_commands.Transformer):
         return self.option.max_length if self.option.info.kind is Kind.TEXT else None
 
     async def transform(self, interaction: discord.Interaction, value: Any, /) -> Any:
+        if self.option.info.source is Source.THEME:
+            return canonical_theme(str(value))
         if self.option.info.kind is Kind.BOOLEAN:
             return "yes" if value else "no"
         if self.option.info.kind is Kind.CHANNEL:
@@ -77,6 +84,28 @@ class OptionTransformer(app_commands.Transformer):
             name = clean_input(getattr(value, "display_name", "")).replace("|", "/").replace(">", "")
             return f"<@{value.id}|{name}>" if name else f"<@{value.id}>"
         return str(value)
+
+
+@cache
+def _theme_names() -> dict[str, str]:
+    """Each theme's name in every language, as Discord's suggestions give it (``handlers.suggest``), -> its
+    slug; only names the core reads as that very theme."""
+    names: dict[str, str] = {}
+    for language in LANGUAGES:
+        _ = translator(language)
+        for theme in THEMES:
+            name = _(theme.name)
+            with contextlib.suppress(UserError):
+                if find_theme(name, _).slug == theme.slug:
+                    names.setdefault(name, theme.slug)
+    return names
+
+
+def canonical_theme(text: str) -> str:
+    """A theme chosen from Discord's suggestions (its name in the reader's language: ``Climate justice``,
+    ``Justicia climática``) as the grammar's slug (``climate-justice``), the words Slack users type and the
+    cache warms `who` under: one cached answer for all of them. Anything else is passed on as typed."""
+    return _theme_names().get(text, text)
 
 
 class SuggestingTransformer(OptionTransformer):
