@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
+import os
 import random
 import statistics
 import time
@@ -36,6 +38,10 @@ from bot.slack.service import start_http
 from bot.wiring import build_runtime
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord, interaction, slash
 from tests.fakes.slack_api import FakeSlack
+
+# BENCH_PROFILE=FILE: cProfile the bot's rounds into FILE and the bare client's into FILE.bare (the load
+# generator and the fake Discord run in the same process, so both profiles include them: compare the two).
+PROFILES = {1: cProfile.Profile(), 0: cProfile.Profile()} if os.environ.get("BENCH_PROFILE") else {}
 
 
 class BareClient(discord.Client):
@@ -71,6 +77,9 @@ async def measure(fake: FakeDiscord, socket: int, operations: list[Op], concurre
             await fake.dispatch("INTERACTION_CREATE", payload, socket=socket)
             await asyncio.wait_for(arrived, 60)
             latencies.append(time.perf_counter() - start)
+            # Nothing reads what the fake recorded: dropped at once, or its bodies (the bot's embeds) would
+            # pile up in this process and every full GC pass would walk them (a real Discord keeps them).
+            fake.calls.clear()
             words = op.text.split()
             kinds.setdefault(" ".join(words[:2] if words[0] == "theme" else words[:1]), []).append(latencies[-1])
 
@@ -140,8 +149,12 @@ async def main(modes: list[str], cities: int, count: int, concurrency: int, roun
             for name, socket in order:
                 if mode == "cold" and socket == 1:
                     cache.clear()  # every round starts with nothing cached, and nothing is warmed
+                if PROFILES:
+                    PROFILES[socket].enable()
                 wall, latencies, by_kind = await measure(fake, socket, operations, concurrency, 10 + 2 * round_ + socket,
                                                          bare=socket == 0)
+                if PROFILES:
+                    PROFILES[socket].disable()
                 rates[name].append(count / wall)
                 pooled[name] += latencies
                 if socket == 1:
@@ -153,6 +166,9 @@ async def main(modes: list[str], cities: int, count: int, concurrency: int, roun
         }
         results[mode]["by command"] = kinds  # type: ignore[assignment]
 
+    if PROFILES:
+        PROFILES[1].dump_stats(os.environ["BENCH_PROFILE"])
+        PROFILES[0].dump_stats(os.environ["BENCH_PROFILE"] + ".bare")
     await watch.stop()
     scheduler.stop()
     for running in (task, bare_task):
