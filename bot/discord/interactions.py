@@ -170,7 +170,7 @@ async def send_reply(interaction: discord.Interaction, reply: Reply, command: Pa
     needs several pages shows its first with Previous / Next when ``command`` only reads and fits a
     button (``views.page_command``); otherwise every page is sent, as few messages as Discord's limits
     allow, so nothing is left out."""
-    from bot.discord.views import page_command, page_view
+    from bot.discord.views import first_page_view, page_command
 
     pages = render_pages(reply)
     ephemeral = reply.visibility is not Visibility.CHANNEL or reply.is_error
@@ -182,7 +182,7 @@ async def send_reply(interaction: discord.Interaction, reply: Reply, command: Pa
         if number == 1 and reply.attachments:
             embeds[0], files = files_of(reply, embeds[0])
             extra["files"] = files
-        view = (page_view(reply, again, 1, len(pages)) if again else buttons(reply)) if number == len(messages) else None
+        view = (first_page_view(reply, again, len(pages)) if again else buttons(reply)) if number == len(messages) else None
         if view is not None:
             extra["view"] = view
         if not interaction.response.is_done():

@@ -22,10 +22,11 @@ from bot.discord.interactions import (
     serves_guild,
 )
 from bot.discord.render import render, render_pages, with_decision
+from bot.render_memo import per_reply
 from handlers.dispatch import parse_or_none
 from handlers.i18n import translator
 from handlers.registry import COMMANDS
-from handlers.types import ParsedCommand
+from handlers.types import ParsedCommand, Reply
 
 PAGE_PREFIX = "hrcp:"
 COMMAND_ID_MAX = 100 - len(PAGE_PREFIX) - len("9999:")  # Discord's custom_id holds 100 characters
@@ -171,6 +172,18 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hrcp:(?P<
             await interaction.edit_original_response(embed=embed, allowed_mentions=allowed, **extra)
         else:
             await interaction.followup.send(embed=embed, allowed_mentions=allowed, ephemeral=True, **extra)
+
+
+def first_page_view(reply: Reply, command: str, pages: int) -> discord.ui.View | None:
+    """``page_view`` of the first page; for a shared reply (``Reply.shareable``, served again and again
+    from the cache), one view for every answer: a finished view (``unheld``) is only the description of
+    its buttons, which discord.py reads and does not keep (at most it sets a timeout that never runs)."""
+    return _shared_first_page_view(reply, command, pages) if reply.shareable else page_view(reply, command, 1, pages)
+
+
+@per_reply
+def _shared_first_page_view(reply: Reply, command: str, pages: int) -> discord.ui.View | None:
+    return page_view(reply, command, 1, pages)
 
 
 def page_view(reply: object, command: str | None, page: int, pages: int) -> discord.ui.View | None:
