@@ -9,6 +9,8 @@ p99 ≤ 50 ms), the start-up time to ready (Slack HTTP + Discord + scheduler, ag
 
     .venv/bin/python -m bench.discord_commands [--modes read,cold,mixed] [--cities 10000] [--interactions 1000]
                                                [--concurrency 20] [--rounds 3] [--quick]
+
+With ``BENCH_PROFILE=FILE`` the bot's rounds are cProfiled into FILE and the bare client's into FILE.bare.
 """
 
 from __future__ import annotations
