@@ -31,7 +31,7 @@ from handlers.types import (
 )
 
 TITLE_MAX, DESCRIPTION_MAX, FIELDS_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FOOTER_MAX, TOTAL_MAX = 256, 4096, 25, 256, 1024, 2048, 6000
-TOKENS_KEPT = 16384  # mention tokens' markup kept (~300 bytes each): a directory's focal points
+LINES_KEPT = 32768  # lines with mention tokens kept rendered (``_token_line``)
 PLATFORM_NAMES = {"slack": "Slack", "console": "console", "discord": "Discord"}
 ERROR_COLOUR, INFO_COLOUR = discord.Colour.red(), discord.Colour.from_rgb(29, 79, 145)
 
@@ -88,32 +88,22 @@ def with_mentions(text: str, mentioned: set[int]) -> str:
     out, last = [], 0
     for match in MENTION_RE.finditer(text):
         out.append(marked(text[last : match.start()]))
-        piece, user = _token_markup(match.group(1))
-        out.append(piece)
-        if user is not None:
-            mentioned.add(user)
+        member = parse_token(match.group(1))
+        if member is None:  # not a token the core made: shown as the inert text it is
+            out.append(inert(unparsed_label(match.group(1))))
+        elif isinstance(member, Moment):  # each reader sees it in their own zone
+            out.append(f"<t:{member.unix}:F>" + (f" (<t:{member.unix}:R>)" if member.relative else ""))
+        elif isinstance(member, ChannelRef):  # a channel link never pings
+            here = member.platform == "discord"
+            out.append(f"<#{member.channel_id}>" if here else inert(f"{member.plain()} ({PLATFORM_NAMES.get(member.platform, member.platform)})"))
+        elif (member := member.on("discord")).platform == "discord":  # a linked person: their Discord account
+            out.append(f"<@{member.user_id}>")
+            mentioned.add(int(member.user_id))
+        else:
+            out.append(inert(f"{member.display_name} ({PLATFORM_NAMES.get(member.platform, member.platform)})"))
         last = match.end()
     out.append(marked(text[last:]))
     return "".join(out)
-
-
-@lru_cache(maxsize=TOKENS_KEPT)
-def _token_markup(token: str) -> tuple[str, int | None]:
-    """A mention token as Discord markup, and the user it may ping (None: it pings nobody). A pure function of
-    the token, kept for the ones seen last: a `who` at 10,000 cities holds ~1,300 focal points' tokens, and
-    the same people recur from list to list."""
-    member = parse_token(token)
-    if member is None:  # not a token the core made: shown as the inert text it is
-        return inert(unparsed_label(token)), None
-    if isinstance(member, Moment):  # each reader sees it in their own zone
-        return f"<t:{member.unix}:F>" + (f" (<t:{member.unix}:R>)" if member.relative else ""), None
-    if isinstance(member, ChannelRef):  # a channel link never pings
-        here = member.platform == "discord"
-        return (f"<#{member.channel_id}>" if here else
-                inert(f"{member.plain()} ({PLATFORM_NAMES.get(member.platform, member.platform)})")), None
-    if (member := member.on("discord")).platform == "discord":  # a linked person: their Discord account
-        return f"<@{member.user_id}>", int(member.user_id)
-    return inert(f"{member.display_name} ({PLATFORM_NAMES.get(member.platform, member.platform)})"), None
 
 
 def allowed(mentioned: set[int]) -> discord.AllowedMentions:
@@ -203,7 +193,18 @@ class EmbedPage:
         return True
 
 
+_NOBODY: frozenset[int] = frozenset()
+
+
 def _mentions_of(text: str) -> tuple[str, frozenset[int]]:
+    return _token_line(text) if MENTION_OPEN in text else (marked(text), _NOBODY)
+
+
+@lru_cache(maxsize=LINES_KEPT)
+def _token_line(text: str) -> tuple[str, frozenset[int]]:
+    # Remembered, as Slack's mrkdwn of token lines: the same lines come back whenever a list is made again
+    # (a `who` after a city joins the theme renders its ~1,300 lines, all but one as before; each city's
+    # line is in the list of each of its themes). ~10 MB when full.
     mentioned: set[int] = set()
     return with_mentions(text, mentioned), frozenset(mentioned)
 

@@ -1,6 +1,6 @@
 """What keeps Discord answers cheap at 10,000 cities shows nothing different (issue 17): user text with nothing
-to escape skips the escaping, mention tokens are rendered once, a theme picked from the suggestions shares
-the cached answer of its slug, and answers with buttons leave no view behind."""
+to escape skips the escaping, lines with mention tokens are rendered once, a theme picked from the
+suggestions shares the cached answer of its slug, and answers with buttons leave no view behind."""
 
 from __future__ import annotations
 
@@ -12,9 +12,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.discord.commands import canonical_theme
-from bot.discord.render import _TYPED_TIMESTAMP, inert, with_mentions
+from bot.discord.render import _TYPED_TIMESTAMP, inert, render_pages
 from handlers.i18n import LANGUAGES, translator
-from handlers.types import MENTION_CLOSE, MENTION_OPEN, ChannelRef, MemberRef, Moment, inert_markers
+from handlers.types import (
+    MENTION_CLOSE,
+    MENTION_OPEN,
+    ChannelRef,
+    Field,
+    MemberRef,
+    Moment,
+    Reply,
+    inert_markers,
+)
 from handlers.vocab import THEMES, find_theme
 from storage.session import Database
 from tests.directory_seed import seed_directory
@@ -49,22 +58,22 @@ def test_inert_leaves_plain_names_as_they_are_and_escapes_the_rest() -> None:
         assert inert(text) == escaped_in_full(text), text
 
 
-def test_a_token_renders_and_pings_the_same_every_time() -> None:
+def test_a_list_rendered_again_shows_and_pings_the_same() -> None:
+    """Lines with tokens are remembered rendered: the second rendering of a list comes from memory."""
     ana = MemberRef("discord", "800000000000000001", ANA, "Ana").mention()
     slack = MemberRef("slack", "T1", "UBOB", "Bob *bold*").mention()
     channel = ChannelRef("discord", "800000000000000001", "700000000000000001", "general").link()
     moment = Moment(1_900_000_000, "FR", "tomorrow").token()
     forged = f"{MENTION_OPEN}discord|x|1|<@&123456789012345678>{MENTION_CLOSE}"  # not ours: inert text
-    text = f"{ana} and {slack} in {channel} at {moment}, {forged}; {ana} again"
-    seen = []
-    for _ in range(3):
-        mentioned: set[int] = set()
-        seen.append((with_mentions(text, mentioned), mentioned))
-    assert seen[0] == seen[1] == seen[2]
-    shown, mentioned = seen[0]
-    assert mentioned == {int(ANA)}
-    assert shown == (f"<@{ANA}> and Bob \\*bold\\* (Slack) in <#700000000000000001> at <t:1900000000:F> "
-                     f"(<t:1900000000:R>), <@\u200b&123456789012345678>; <@{ANA}> again")
+    lines = [f"{ana} and {slack} in {channel} at {moment}, {forged}; {ana} again", f"Lima (Peru): {ana}", "Quito: —"]
+    reply = Reply(title="Who", fields=(Field("Latin America", "\n".join(lines)),))  # not shareable: rendered each time
+    first, again = render_pages(reply), render_pages(reply)
+    assert [(e.to_dict(), a.to_dict()) for e, a in first] == [(e.to_dict(), a.to_dict()) for e, a in again]
+    embed, allowed = first[0]
+    assert allowed.to_dict()["users"] == [int(ANA)]
+    assert embed.fields[0].value.split("\n") == [
+        f"<@{ANA}> and Bob \\*bold\\* (Slack) in <#700000000000000001> at <t:1900000000:F> (<t:1900000000:R>), "
+        f"<@\u200b&123456789012345678>; <@{ANA}> again", f"Lima (Peru): <@{ANA}>", "Quito: —"]
 
 
 def test_a_theme_named_in_any_language_becomes_its_slug() -> None:
