@@ -111,7 +111,7 @@ async def main(modes: list[str], cities: int, count: int, concurrency: int, roun
     runner, _port = await start_http(runtime, "127.0.0.1", 0)
     scheduler = PromptScheduler(runtime)
     scheduler.start()
-    watch = CacheWatch(runtime).start()
+    watch = CacheWatch(runtime, after_warm=freeze_startup_heap).start()  # as `hrc-bot run` (bot/platforms.py)
     task = asyncio.create_task(serve(runtime))
     await asyncio.wait_for(fake.ready.wait(), 15)
     await fake.wait_for(lambda: "discord" in runtime.notices.senders)
@@ -139,6 +139,7 @@ async def main(modes: list[str], cities: int, count: int, concurrency: int, roun
         if mode != "cold":  # as a running bot is: warmed (an earlier cold mode emptied it), and its
             watch.seen = None  # regular users' languages known
             await watch.check()
+            freeze_startup_heap()  # a running bot's warmed cache is frozen (after_warm above)
             await measure(fake, 1, warm, 5, 3, bare=False)
         # Alternate the two clients over several rounds (a machine's speed drifts within a run): throughput
         # is the median round's, latencies are pooled over every round.
