@@ -13,7 +13,7 @@ from handlers.countries import country_name
 from handlers.i18n import N_, translator
 from handlers.quoting import theme_arg
 from handlers.registry import command
-from handlers.types import Attachment, Field, Item, MemberRef, Reply, Request
+from handlers.types import Attachment, Field, Item, Reply, Request, mention_token
 from handlers.vocab import REGIONS, THEMES, find_region, find_theme, region_name
 from storage.models import CityStatus
 from storage.queries import cities as city_queries
@@ -76,7 +76,7 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         )
     by_region: dict[str, list[str]] = {}
     for city in shown:
-        people = ", ".join(MemberRef(*fp).mention() for fp in city.focal_points) or "—"
+        people = ", ".join([mention_token(*fp) for fp in city.focal_points]) or "—"
         line = f"{city.name} ({country_name(city.country, request.locale)}): {people}"
         by_region.setdefault(city.region, []).append(line)
     order = [r.slug for r in REGIONS]
