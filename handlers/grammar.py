@@ -15,6 +15,7 @@ import re
 from handlers.errors import UserError
 from handlers.i18n import Translate, translator
 from handlers.keys import check_value, key_of, next_key
+from handlers.options import is_free_text
 from handlers.registry import COMMANDS, CommandSpec, groups
 from handlers.text import suggest
 from handlers.tree import discord_usage, options_of
@@ -116,7 +117,8 @@ def _pieces(spec: CommandSpec, rest: str) -> list[tuple[str | None, str, bool]]:
     key, start = None, 0
     while True:
         closed = _quoted_end(spec, rest, start)
-        following = next_key(spec, rest, closed if closed is not None else start)
+        following = next_key(spec, rest, closed if closed is not None else start,
+                             in_prose=closed is None and is_free_text(spec.name, key))
         stop = following.start() if following else len(rest)
         pieces.append((key, rest[start:stop], closed is not None))
         if following is None:

@@ -5,10 +5,11 @@ either part of the value or a mistake, and never silently kept as part of it:
 
 - in a short value (a name, a theme, a country, a time…) every ``word:`` is refused, naming it: ``register
   city: Paris colour: blue`` would otherwise register a city called "Paris colour: blue";
-- in free text (``summary:``, ``text:``…: ``handlers.options``) prose keeps its colons ("Note: bring water"),
-  and only what is surely meant as a key is refused, with a hint to quote the text: a key of some command in
-  any of the three languages written as keys are written, in lower case (``region:``, ``lien:``), longer
-  than the everyday words some keys are (``en:``, ``a:``), or a language version (``text_de:``).
+- in free text (``summary:``, ``text:``…: ``handlers.options``) prose keeps its colons ("Note: bring water",
+  "Save the date:", "Región: América Latina", "En résumé :"): a key of the command ends the value only
+  written as keys are, in lower case, and a key that is an everyday short word (``a:``, ``à:``, ``dm:``)
+  only when a value of its kind follows ("a: 2030-05-12 09:00", not "Invitamos a: alcaldes"). Only a
+  language version the bot has not (``text_de:``) is refused, with a hint to quote the text.
 
 A key is letters, with at most one ``_xx`` suffix (``text_es``), or one of the keys of several words
 (``time zone``, ``fuseau horaire``), then a colon and a space or the end: URLs (``https://…``), times
@@ -27,6 +28,8 @@ from handlers.options import is_free_text
 from handlers.registry import CommandSpec
 from handlers.text import fold, suggest
 from handlers.words import (
+    NO,
+    YES,
     key_spellings,
     localized_command,
     localized_key,
@@ -36,7 +39,7 @@ from handlers.words import (
 )
 
 VERSION_PARTS = ("text", "title")  # an announcement's versions: text_es, title_fr…
-# Keys this short are everyday words too (``en``, ``a``, ``to``, ``at``): in prose they are prose.
+# Keys this short are everyday words too (``en``, ``a``, ``to``, ``at``).
 PROSE_WORD_MAX = 3
 
 
@@ -55,13 +58,44 @@ def tokens(text: str, start: int = 0) -> Iterator[re.Match[str]]:
 
 
 def key_of(spec: CommandSpec, word: str) -> str | None:
-    """The English key of ``spec`` that ``word`` spells in any language (``à`` -> ``at`` for announce), else None."""
-    return option_key(" ".join(word.split()), spec.keys)
+    """The English key of ``spec`` that ``word`` spells in any language (``à`` -> ``at`` for announce), else None.
+    A language version is written with its underscore (``text_es``): the French word "textes" is not one."""
+    key = option_key(" ".join(word.split()), spec.keys)
+    if key is not None and "_" in key and "_" not in word:
+        return None
+    return key
 
 
-def next_key(spec: CommandSpec, text: str, start: int = 0) -> re.Match[str] | None:
-    """The first ``word:`` of ``text`` from ``start`` that is a key of ``spec``."""
-    return next((match for match in tokens(text, start) if key_of(spec, match.group(1))), None)
+# In prose, the command's own keys that are everyday words (``a:``/``à:`` for at:, ``dm:``) are keys only
+# when what follows looks like their value: "Invitamos a: alcaldes" is prose, "a: 2030-05-12 09:00" a time.
+_VALUE_STARTS = {"at": re.compile(r"\s*\d"),
+                 "dm": re.compile(r"\s*(?:" + "|".join(sorted(YES | NO | {"sí"}, key=len, reverse=True)) + r")(?!\w)", re.I)}
+
+
+def next_key(spec: CommandSpec, text: str, start: int = 0, *, in_prose: bool = False) -> re.Match[str] | None:
+    """The first ``word:`` of ``text`` from ``start`` that is a key of ``spec``.
+
+    ``in_prose``: ``text`` from ``start`` is free text (``handlers.options``), where people write "Note:",
+    "Región:", "Heure :" or "Invitamos a:" as prose: there a key counts only written as keys are, in lower
+    case, and a key that is also an everyday short word only when a value of its kind follows.
+    """
+    for match in tokens(text, start):
+        key = key_of(spec, match.group(1))
+        if key is None:
+            continue
+        if in_prose and not _key_in_prose(key, match.group(1), text[match.end():]):
+            continue
+        return match
+    return None
+
+
+def _key_in_prose(key: str, word: str, after: str) -> bool:
+    if word != word.lower():
+        return False
+    if len(fold(word).replace(" ", "")) > PROSE_WORD_MAX:
+        return True
+    looks = _VALUE_STARTS.get(key)
+    return looks is not None and looks.match(after) is not None
 
 
 def check_value(spec: CommandSpec, key: str | None, value: str, _: Translate) -> None:
@@ -78,10 +112,9 @@ def check_value(spec: CommandSpec, key: str | None, value: str, _: Translate) ->
 
 
 def _surely_a_key(word: str) -> bool:
-    """In prose: a language version (``text_de``), or a key of some command written in lower case as keys
-    are (``region``, ``lien``); "Note:" starting a sentence is prose, and so are the short words that
-    are also keys (``en``, ``a``, ``à``, ``to``: "Más información en: https://…")."""
-    return "_" in word or (len(word) > PROSE_WORD_MAX and bool(option_keys(word)) and not word[:1].isupper())
+    """In prose, only a language version is surely meant as a key (``text_de``: the bot has none such);
+    any other ``word:`` is prose ("Save the date:", "En résumé :", "la región:")."""
+    return "_" in word
 
 
 def unknown_key(spec: CommandSpec, word: str, _: Translate, *, quoted_key: str | None = None) -> UserError:
