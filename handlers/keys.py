@@ -7,9 +7,8 @@ either part of the value or a mistake, and never silently kept as part of it:
   city: Paris colour: blue`` would otherwise register a city called "Paris colour: blue";
 - in free text (``summary:``, ``text:``…: ``handlers.options``) prose keeps its colons ("Note: bring water",
   "Save the date:", "Región: América Latina", "En résumé :"): a key of the command ends the value only
-  written as keys are, in lower case, and a key that is an everyday short word (``a:``, ``à:``, ``dm:``)
-  only when a value of its kind follows ("a: 2030-05-12 09:00", not "Invitamos a: alcaldes"). Only a
-  language version the bot has not (``text_de:``) is refused, with a hint to quote the text.
+  written as keys are, in lower case. Only a language version the bot has not (``text_de:``) is refused,
+  with a hint to quote the text.
 
 A key is letters, with at most one ``_xx`` suffix (``text_es``), or one of the keys of several words
 (``time zone``, ``fuseau horaire``), then a colon and a space or the end: URLs (``https://…``), times
@@ -28,8 +27,6 @@ from handlers.options import is_free_text
 from handlers.registry import CommandSpec
 from handlers.text import fold, suggest
 from handlers.words import (
-    NO,
-    YES,
     key_spellings,
     localized_command,
     localized_key,
@@ -39,8 +36,6 @@ from handlers.words import (
 )
 
 VERSION_PARTS = ("text", "title")  # an announcement's versions: text_es, title_fr…
-# Keys this short are everyday words too (``en``, ``a``, ``to``, ``at``).
-PROSE_WORD_MAX = 3
 
 
 @lru_cache(maxsize=1)
@@ -66,36 +61,22 @@ def key_of(spec: CommandSpec, word: str) -> str | None:
     return key
 
 
-# In prose, the command's own keys that are everyday words (``a:``/``à:`` for at:, ``dm:``) are keys only
-# when what follows looks like their value: "Invitamos a: alcaldes" is prose, "a: 2030-05-12 09:00" a time.
-_VALUE_STARTS = {"at": re.compile(r"\s*\d"),
-                 "dm": re.compile(r"\s*(?:" + "|".join(sorted(YES | NO | {"sí"}, key=len, reverse=True)) + r")(?!\w)", re.I)}
-
-
 def next_key(spec: CommandSpec, text: str, start: int = 0, *, in_prose: bool = False) -> re.Match[str] | None:
     """The first ``word:`` of ``text`` from ``start`` that is a key of ``spec``.
 
     ``in_prose``: ``text`` from ``start`` is free text (``handlers.options``), where people write "Note:",
-    "Región:", "Heure :" or "Invitamos a:" as prose: there a key counts only written as keys are, in lower
-    case, and a key that is also an everyday short word only when a value of its kind follows.
+    "Región:" or "Heure :" as prose: there a key counts only written as keys are, in lower case. A key in
+    lower case is a key even where it reads as prose ("Invitamos a: alcaldes": ``a:`` is at:): refused as
+    not a time, it is shown, where taking it for prose would send an announcement now that was meant for later.
     """
     for match in tokens(text, start):
         key = key_of(spec, match.group(1))
         if key is None:
             continue
-        if in_prose and not _key_in_prose(key, match.group(1), text[match.end():]):
+        if in_prose and match.group(1) != match.group(1).lower():
             continue
         return match
     return None
-
-
-def _key_in_prose(key: str, word: str, after: str) -> bool:
-    if word != word.lower():
-        return False
-    if len(fold(word).replace(" ", "")) > PROSE_WORD_MAX:
-        return True
-    looks = _VALUE_STARTS.get(key)
-    return looks is not None and looks.match(after) is not None
 
 
 def check_value(spec: CommandSpec, key: str | None, value: str, _: Translate) -> None:
