@@ -173,6 +173,7 @@ async def main(modes: list[str], cities: int, requests: int, concurrency: int, r
         if mode != "cold":  # as a running bot is: warmed at start (an earlier cold mode emptied it), and
             watch.seen = None  # its regular users' languages known
             await watch.check()
+            freeze_startup_heap()  # a running bot's warmed cache is frozen (CacheWatch's after_warm in hrc-bot run)
             await load(f"http://127.0.0.1:{bot_port}/slack/events", bodies(fake.url, warm), 5)
         print(f"mode {mode}:")
         await run_mode(mode, fake, runtime, bot_port, bare_port, names, requests, concurrency, rounds)
