@@ -37,8 +37,9 @@ async def city_by_id(session: AsyncSession, city_id: int) -> City | None:
 
 async def cities_by_name_key(session: AsyncSession, name_key: str) -> Sequence[City]:
     """Cities named ``name_key``, or carrying it as an alias (the name of a city merged into them)."""
-    aliased = select(CityAlias.city_id).where(CityAlias.name_key == name_key)
-    stmt = _with_details(select(City).where((City.name_key == name_key) | City.id.in_(aliased)).order_by(City.id))
+    # Two indexed lookups in one: "name_key = ? OR id IN (aliases)" made both engines read every city.
+    ids = select(City.id).where(City.name_key == name_key).union(select(CityAlias.city_id).where(CityAlias.name_key == name_key))
+    stmt = _with_details(select(City).where(City.id.in_(ids)).order_by(City.id))
     return (await session.execute(stmt)).unique().scalars().all()
 
 
