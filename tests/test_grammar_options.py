@@ -349,7 +349,7 @@ def _foreign_spellings(spec: CommandSpec) -> list[str]:
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_a_key_of_another_command_is_refused_in_every_value_never_glued(command: str) -> None:
+def test_a_key_of_another_command_is_refused_in_short_values_and_prose_in_free_text_never_glued(command: str) -> None:
     spec = COMMANDS[command]
     for language in LANGUAGES:
         line, _main = _prefix(spec, language)
