@@ -6,7 +6,8 @@ here, on another instance, or by a CLI command), read what the versions in betwe
 when those versions are no longer recorded (or one was a bulk change), drop everything and fill the
 city cards again (100 a query) and the `who` lists, so they are answered from memory from the first ask. Writes
 made by this process's own commands already invalidated its cache; the poll is what reaches the
-other instances (dropping the same scopes twice is harmless).
+other instances. The versions this process's commands wrote are left out (``ReplyCache.applied``): dropping
+them again would make the next reader rebuild a `who` list already rebuilt after the write.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ class CacheWatch:
             version = await versions.current(session)
             if version == self.seen:
                 return False
-            changed = await versions.changes_since(session, self.seen, version) if self.seen is not None else None
+            changed = (await versions.changes_since(session, self.seen, version, skip=cache.applied)
+                       if self.seen is not None else None)
             if changed is not None and versions.EVERYTHING not in changed:
                 dropped = cache.invalidate(changed)
                 generation = cache.generation

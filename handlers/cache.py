@@ -29,6 +29,7 @@ from handlers.types import ParsedCommand, Reply
 EVERYTHING = "*"
 LANGUAGES = "languages"  # the scope of every person's language (a city's languages, who is whose focal point)
 _RECENT = 512  # invalidations remembered for ``put``'s check; an older generation is refused
+_APPLIED = 4096  # data versions this process's own commits already invalidated (``applied``)
 
 
 class ReplyCache:
@@ -46,6 +47,10 @@ class ReplyCache:
         # Replies being computed: a miss asked by many at once (20 people after `who housing` was dropped)
         # is computed once, and the others wait for it.
         self._flights: dict[Hashable, asyncio.Future[Reply | None]] = {}
+        # Data versions whose scopes were dropped right after this process's own commit: the database
+        # watch (bot.cache_watch) leaves them out instead of dropping the rebuilt replies again.
+        self.applied: set[int] = set()
+        self._applied_order: deque[int] = deque()
 
     @staticmethod
     def key(command: ParsedCommand, locale: str) -> Hashable:
@@ -141,9 +146,15 @@ class ReplyCache:
         self.languages[person] = found
         return True
 
-    def invalidate(self, scopes: Iterable[str]) -> int:
+    def invalidate(self, scopes: Iterable[str], *, version: int | None = None) -> int:
         """Drop the replies and languages that show any of ``scopes`` (``*``: everything); the number of
-        replies dropped."""
+        replies dropped. ``version``: the data version whose commit changed ``scopes`` (noted in
+        ``applied``, the last 4,096 kept)."""
+        if version is not None:
+            self.applied.add(version)
+            self._applied_order.append(version)
+            if len(self._applied_order) > _APPLIED:
+                self.applied.discard(self._applied_order.popleft())
         changed = frozenset(scopes)
         if not changed:
             return 0

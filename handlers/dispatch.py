@@ -23,7 +23,7 @@ from handlers.words import localized_command
 from storage.errors import describe, is_unavailable
 from storage.models import DeliveryStatus
 from storage.queries import deliveries
-from storage.queries.versions import committed_scopes
+from storage.queries.versions import committed_scopes, committed_version
 from storage.types import ValueTooLong
 
 logger = logging.getLogger(__name__)
@@ -66,8 +66,9 @@ ALREADY_APPLIED = Reply(text="")
 
 
 async def _run_in_transaction(ctx: Context, spec: CommandSpec, request: Request,
-                              once_key: str | None = None) -> tuple[Reply, frozenset[str]]:
-    """One transaction per command: (its reply, the cache scopes its commit changed). A unique-key race with
+                              once_key: str | None = None) -> tuple[Reply, frozenset[str], int | None]:
+    """One transaction per command: (its reply, the cache scopes its commit changed, the data version it
+    wrote or None). A unique-key race with
     a concurrent command (two people registering the same new city at once on PostgreSQL) is retried
     once: the retry sees the other's row.
 
@@ -80,9 +81,9 @@ async def _run_in_transaction(ctx: Context, spec: CommandSpec, request: Request,
             async with ctx.db.transaction(write=spec.writes) as session:
                 if once_key is not None and not await deliveries.claim(
                         session, once_key, "request", ctx.now(), status=DeliveryStatus.SENT):
-                    return ALREADY_APPLIED, frozenset()
+                    return ALREADY_APPLIED, frozenset(), None
                 reply = await spec.handler(ctx, request, session)
-            return reply, committed_scopes(session)
+            return reply, committed_scopes(session), committed_version(session)
         except IntegrityError:
             if attempt == 2:
                 raise
@@ -95,7 +96,7 @@ async def _cached_answer(ctx: Context, spec: CommandSpec, request: Request, cach
     """Compute a read's reply, keep it when shareable, and hand it to whoever asked meanwhile."""
     flight, kept = cache.start_flight(key), None
     try:
-        reply, _changed = await _run_in_transaction(ctx, spec, request)
+        reply, _changed, _version = await _run_in_transaction(ctx, spec, request)
         if not reply.language:  # before caching, so that a cached reply is returned as it is
             reply = replace(reply, language=request.locale)
         if cache.put(key, reply, generation=generation):
@@ -139,13 +140,15 @@ async def _answer(ctx: Context, request: Request, once_key: str | None = None) -
             generation = cache.generation  # read before the query: a write meanwhile makes this reply stale
             reply = await _cached_answer(ctx, spec, request, cache, cache_key, generation)
         else:
-            reply, changed = await _run_in_transaction(ctx, spec, request, once_key if spec.writes else None)
+            reply, changed, version = await _run_in_transaction(ctx, spec, request, once_key if spec.writes else None)
             if reply is ALREADY_APPLIED:
                 return reply
             if not reply.language:
                 reply = replace(reply, language=request.locale)
             if changed and ctx.cache is not None:
-                ctx.cache.invalidate(changed)  # no stale shared answer from this process, and only those dropped
+                # No stale shared answer from this process, and only those dropped; the version is noted so
+                # that bot.cache_watch does not drop them a second time (the next reader would rebuild them).
+                ctx.cache.invalidate(changed, version=version)
     except ValueTooLong as too_long:
         return error_reply(_too_long(too_long, spec, _), _)
     except UserError as error:

@@ -95,6 +95,31 @@ async def test_a_write_drops_exactly_the_answers_it_changes_here_and_in_another_
         await there.db.dispose()
 
 
+async def test_the_watch_leaves_this_instances_own_writes_and_drops_the_others(db: Database) -> None:
+    """A write here already dropped its answers here: the database watch must not drop them again once a
+    reader rebuilt them (each `who` rebuilt twice per `theme add`), but it still drops another instance's."""
+    here = make_runtime(db)
+    there = make_runtime(db.reopen())
+    watch = CacheWatch(here)
+    try:
+        await verified_city(here, "ana", "Grenoble", "France", themes="housing")
+        await verified_city(there, "bob", "Quilmes", "Argentina", region="Latin America", themes="water")
+        assert await watch.check()
+        await fill(here)
+        await ok(here, "ana", "/hrc theme add gender")
+        assert "/hrc who gender" not in cached(here)
+        await fill(here)  # the readers rebuild what the write dropped
+        assert await watch.check()  # the version moved…
+        assert cached(here) == set(READS)  # …and nothing rebuilt was dropped a second time
+        await ok(there, "bob", "/hrc theme add gender")  # another instance's write
+        assert await watch.check()
+        assert cached(here) == set(READS) - {"/hrc who gender", "/hrc themes"}  # Quilmes's card: read again
+        await assert_kept_answers_are_current(here)
+        assert "Quilmes" in render_text(await ok(here, "reader", "/hrc who gender"))
+    finally:
+        await there.db.dispose()
+
+
 async def test_a_new_verified_city_drops_the_lists_but_not_the_other_cards(sqlite_db: Database) -> None:
     runtime = make_runtime(sqlite_db)
     await verified_city(runtime, "ana", "Grenoble", "France", themes="housing")

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, event, insert, inspect, select, update
@@ -53,6 +53,7 @@ EVERYTHING = "*"
 KEPT_CHANGES = 1000  # data_changes rows kept; an instance further behind clears its whole cache
 _SCOPES = "hrc_changed_scopes"
 _COMMITTED = "hrc_committed_scopes"
+_COMMITTED_VERSION = "hrc_committed_version"
 
 
 def member_scope(platform: str, workspace: str, user_id: str) -> str:
@@ -124,6 +125,7 @@ def _note_change(session: Session, _context: Any) -> None:
 @event.listens_for(Session, "after_begin")
 def _start_fresh(session: Session, _transaction: Any, _connection: Any) -> None:
     session.info.pop(_COMMITTED, None)
+    session.info.pop(_COMMITTED_VERSION, None)
 
 
 @event.listens_for(Session, "before_commit")
@@ -144,12 +146,14 @@ def _bump_on_commit(session: Session) -> None:
         if version % 100 == 0:  # pruned now and then, not on every commit
             connection.execute(delete(DataChange).where(DataChange.version <= version - KEPT_CHANGES))
     session.info[_COMMITTED] = frozenset(scopes)
+    session.info[_COMMITTED_VERSION] = version
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_change(session: Session) -> None:
     session.info.pop(_SCOPES, None)
     session.info.pop(_COMMITTED, None)
+    session.info.pop(_COMMITTED_VERSION, None)
 
 
 def mark_changed(session: AsyncSession) -> None:
@@ -164,19 +168,27 @@ def committed_scopes(session: AsyncSession) -> frozenset[str]:
     return session.info.get(_COMMITTED, frozenset())
 
 
+def committed_version(session: AsyncSession) -> int | None:
+    """The data version the session's last commit wrote (None: it changed nothing shared, or the database
+    keeps no version row). Read it after the transaction block ends."""
+    return session.info.get(_COMMITTED_VERSION)
+
+
 async def current(session: AsyncSession) -> int:
     return (await session.execute(select(DataVersion.n).where(DataVersion.id == 1))).scalar_one_or_none() or 0
 
 
-async def changes_since(session: AsyncSession, seen: int, upto: int) -> set[str] | None:
-    """The scopes changed by versions ``seen + 1 … upto``; None when some of them are no longer recorded
-    (the caller then drops everything)."""
+async def changes_since(session: AsyncSession, seen: int, upto: int,
+                        skip: Container[int] = ()) -> set[str] | None:
+    """The scopes changed by versions ``seen + 1 … upto``, leaving out the versions in ``skip`` (those whose
+    scopes the caller already dropped); None when some of them are no longer recorded (the caller then
+    drops everything)."""
     rows = (await session.execute(
         select(DataChange.version, DataChange.scopes).where(DataChange.version > seen, DataChange.version <= upto)
     )).all()
     if len(rows) != upto - seen:
         return None
-    return set(_union(json.loads(scopes) for _version, scopes in rows))
+    return set(_union(json.loads(scopes) for version, scopes in rows if version not in skip))
 
 
 def _union(lists: Iterable[list[str]]) -> Iterable[str]:
