@@ -24,6 +24,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterable
 
+from handlers.roster import Rosters
 from handlers.types import ParsedCommand, Reply
 
 EVERYTHING = "*"
@@ -51,6 +52,8 @@ class ReplyCache:
         # watch (bot.cache_watch) leaves them out instead of dropping the rebuilt replies again.
         self.applied: set[int] = set()
         self._applied_order: deque[int] = deque()
+        # Each theme's verified cities, patched city by city on a change (`who` is rebuilt from them).
+        self.rosters = Rosters()
 
     @staticmethod
     def key(command: ParsedCommand, locale: str) -> Hashable:
@@ -162,6 +165,7 @@ class ReplyCache:
             dropped = len(self._entries)
             self.clear()
             return dropped
+        self.rosters.invalidate(changed)
         self.generation += 1
         self._recent.append((self.generation, changed))
         keys = set(self._unscoped)
@@ -184,3 +188,4 @@ class ReplyCache:
         self._by_scope.clear()
         self._unscoped.clear()
         self.languages.clear()
+        self.rosters.clear()

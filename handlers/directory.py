@@ -64,7 +64,11 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
     theme = find_theme(request.command.main, _)
     region = find_region(request.command.opt("region"), _) if request.command.opt("region") else None
-    shown, total = await city_queries.who_works_on(session, theme.slug, region.slug if region else None, WHO_MAX_CITIES)
+    region_slug = region.slug if region else None
+    if ctx.cache is not None:  # the cities kept per theme, patched after changes (handlers/roster.py)
+        shown, total = await ctx.cache.rosters.lines(session, theme.slug, region_slug, WHO_MAX_CITIES)
+    else:
+        shown, total = await city_queries.who_works_on(session, theme.slug, region_slug, WHO_MAX_CITIES)
     where = _(" in {region}").format(region=_(region.name)) if region else ""
     scopes = frozenset({f"theme:{theme.slug}", "cities", "focal", "members"})
     if not shown:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -210,32 +210,55 @@ async def who_works_on(
     past ``limit`` are only counted. Plain columns through the Core connection: no ORM loading machinery.
     A second query reads the shown focal points' linked accounts (``/hrc link``), when there are any.
     """
+    rows, total = await _theme_lines(session, theme, region=region, limit=limit)
+    return [line for _key, _id, line in rows], total
+
+
+RosterKey = tuple[str, str, int]  # (region, name key, city id): `who`'s order
+
+
+async def theme_roster(
+    session: AsyncSession, theme: str, ids: Collection[int] | None = None
+) -> list[tuple[RosterKey, int, CityLine]]:
+    """Every verified city on ``theme`` (only those among ``ids`` when given: a city not listed has left
+    the theme or is no longer verified) as (its place in `who`'s order, city id, line), in that order.
+    ``handlers.roster`` keeps these per theme and re-reads only the cities a change touched."""
+    rows, _total = await _theme_lines(session, theme, ids=ids)
+    return rows
+
+
+async def _theme_lines(
+    session: AsyncSession, theme: str, *, region: str | None = None, ids: Collection[int] | None = None,
+    limit: int | None = None,
+) -> tuple[list[tuple[RosterKey, int, CityLine]], int]:
     stmt = (
-        select(City.id, City.name, City.country, City.region, Member.id, Member.platform, Member.workspace, Member.user_id,
-               Member.display_name)
+        select(City.id, City.name, City.name_key, City.country, City.region, Member.id, Member.platform, Member.workspace,
+               Member.user_id, Member.display_name)
         .join(CityTheme, CityTheme.city_id == City.id)
         .outerjoin(FocalPoint, (FocalPoint.city_id == City.id) & (FocalPoint.status == FocalStatus.VERIFIED))
         .outerjoin(Member, Member.id == FocalPoint.member_id)
         .where(City.status == CityStatus.VERIFIED, CityTheme.theme == theme)
-        .order_by(City.region, City.name_key, FocalPoint.id)
+        .order_by(City.region, City.name_key, City.id, FocalPoint.id)
     )
     if region:
         stmt = stmt.where(City.region == region)
+    if ids is not None:
+        stmt = stmt.where(City.id.in_(sorted(ids)))
     connection = await session.connection()
-    lines: dict[int, tuple[str, str, str, list[tuple[int, str, str, str, str]]]] = {}
+    lines: dict[int, tuple[RosterKey, str, str, str, list[tuple[int, str, str, str, str]]]] = {}
     beyond: set[int] = set()  # cities past the limit: counted, not shown
-    for city_id, name, country, city_region, member_id, platform, workspace, user_id, display_name in (
+    for city_id, name, name_key, country, city_region, member_id, platform, workspace, user_id, display_name in (
         await connection.execute(stmt)
     ):
         entry = lines.get(city_id)
         if entry is None:
-            if len(lines) >= limit:
+            if limit is not None and len(lines) >= limit:
                 beyond.add(city_id)
                 continue
-            entry = lines[city_id] = (name, country, city_region, [])
+            entry = lines[city_id] = ((city_region, name_key, city_id), name, country, city_region, [])
         if user_id is not None:
-            entry[3].append((member_id, platform, workspace, user_id, display_name))
-    shown = sorted({fp[0] for _n, _c, _r, fps in lines.values() for fp in fps})
+            entry[4].append((member_id, platform, workspace, user_id, display_name))
+    shown = sorted({fp[0] for *_city, fps in lines.values() for fp in fps})
     linked: dict[int, list[tuple[str, str, str]]] = {}
     if shown:
         accounts = (
@@ -245,8 +268,8 @@ async def who_works_on(
         for member_id, platform, workspace, user_id in await connection.execute(accounts):
             linked.setdefault(member_id, []).append((platform, workspace, user_id))
     return [
-        CityLine(n, c, r, tuple((p, w, u, d, tuple(linked.get(m, ()))) for m, p, w, u, d in fps))
-        for n, c, r, fps in lines.values()
+        (key, city_id, CityLine(n, c, r, tuple((p, w, u, d, tuple(linked.get(m, ()))) for m, p, w, u, d in fps)))
+        for city_id, (key, n, c, r, fps) in lines.items()
     ], len(lines) + len(beyond)
 
 
