@@ -60,6 +60,8 @@ class Rosters:
         self._drops = 0  # moves when every roster is dropped: a roster read meanwhile is not kept
         self._loading: dict[str, set[int]] = {}  # theme being read whole: the cities changed meanwhile
         self._locks: dict[str, asyncio.Lock] = {}  # one reader or patcher a theme at a time
+        # Each city's row, shared by the rosters of its themes (~3 a city: 30,000 rows would hold ~25 MB).
+        self._shared: dict[int, tuple[RosterKey, CityLine]] = {}
 
     def __len__(self) -> int:
         return len(self._themes)
@@ -82,7 +84,20 @@ class Rosters:
 
     def clear(self) -> None:
         self._themes.clear()
+        self._shared.clear()
         self._drops += 1
+
+    def _share(self, rows: list[tuple[RosterKey, int, CityLine]]) -> list[tuple[RosterKey, int, CityLine]]:
+        """``rows`` with each city's key and line replaced by the copy another roster already holds, when equal."""
+        shared, out = self._shared, []
+        for key, city_id, line in rows:
+            known = shared.get(city_id)
+            if known is not None and known[0] == key and known[1] == line:
+                key, line = known
+            else:
+                shared[city_id] = (key, line)
+            out.append((key, city_id, line))
+        return out
 
     async def lines(self, session: AsyncSession, theme: str, region: str | None, limit: int) -> tuple[list[CityLine], int]:
         """As ``storage.queries.cities.who_works_on``: the first ``limit`` verified cities on ``theme`` (in
@@ -93,7 +108,7 @@ class Rosters:
             if roster is None:
                 drops, self._loading[theme] = self._drops, set()
                 try:
-                    roster = _Roster(await theme_roster(session, theme))
+                    roster = _Roster(self._share(await theme_roster(session, theme)))
                 finally:
                     roster_changed = self._loading.pop(theme)
                 if drops == self._drops:  # else: answer with it, keep nothing (read again next time)
@@ -103,7 +118,7 @@ class Rosters:
                 # Cities marked while this query runs go into a new set: read again next time.
                 ids, roster.stale = roster.stale, set()
                 try:
-                    roster.patch(ids, await theme_roster(session, theme, ids))
+                    roster.patch(ids, self._share(await theme_roster(session, theme, ids)))
                 except BaseException:
                     roster.stale |= ids
                     raise

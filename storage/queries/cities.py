@@ -190,7 +190,7 @@ async def verified_cities_on(
     return [(c.name, c.country) for c in rows], total
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CityLine:
     """A verified city and its confirmed focal points, as plain values (no ORM objects: `who` is hot)."""
 
