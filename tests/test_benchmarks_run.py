@@ -15,12 +15,13 @@ from tests.conftest import POSTGRES_AVAILABLE
 
 @pytest.fixture(autouse=True)
 def restore_process_state() -> Iterator[None]:
-    """The benchmarks do what `hrc-bot run` does to the process: freeze the start-up heap, point
-    discord.py at the fake. Undo both for the tests that follow."""
-    base = discord.http.Route.BASE
+    """The benchmarks do what `hrc-bot run` does to the process: freeze the start-up heap (and space out
+    full collections), point discord.py at the fake. Undo it all for the tests that follow."""
+    base, threshold = discord.http.Route.BASE, gc.get_threshold()
     yield
     discord.http.Route.BASE = base
     gc.unfreeze()
+    gc.set_threshold(*threshold)
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
