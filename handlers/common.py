@@ -26,9 +26,11 @@ MAX_THEMES = 15
 
 async def caller(ctx: Context, request: Request, session: AsyncSession) -> Member:
     actor = request.actor
-    member = await upsert_member(session, actor.platform, actor.workspace, actor.user_id, actor.display_name, ctx.now())
-    if request.locale and member.last_language != request.locale:
-        member.last_language = request.locale[:8]  # the language their direct messages will use
+    language = request.locale[:8] if request.locale else None  # the language their direct messages will use
+    member = await upsert_member(session, actor.platform, actor.workspace, actor.user_id, actor.display_name, ctx.now(),
+                                 last_language=language)
+    if language and member.last_language != language:
+        member.last_language = language
     return member
 
 

@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 from babel.dates import format_skeleton, get_month_names
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.audit import record
@@ -30,7 +31,8 @@ NEXT_COUNT = 10
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
-def campaign_observance(row: CampaignDate) -> Observance:
+def campaign_observance(row: CampaignDate | Row[tuple[str, str, date, str]]) -> Observance:
+    """A campaign date (its row, or its ``campaign_date_fields``) as a day of the calendar."""
     return Observance(
         slug=row.slug, name=row.name, rule=row.date.isoformat(), is_un=False,
         themes=tuple(t for t in row.themes.split(";") if t), is_campaign=True, fixed_date=row.date,
@@ -38,7 +40,8 @@ def campaign_observance(row: CampaignDate) -> Observance:
 
 
 async def all_observances(session: AsyncSession) -> list[Observance]:
-    return [*un_days(), *(campaign_observance(r) for r in await day_queries.all_campaign_dates(session))]
+    """The UN days, then the campaign dates."""
+    return [*un_days(), *(campaign_observance(r) for r in await day_queries.campaign_date_fields(session))]
 
 
 def long_date(when: date | None, locale: str, _: Translate) -> str:

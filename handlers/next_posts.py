@@ -33,9 +33,10 @@ def next_post(observances: list[Observance], now: datetime, zone: ZoneInfo, prom
     """
     local = now.astimezone(zone)
     start = local.date() if local.hour < prompt_hour else local.date() + timedelta(days=1)
-    dated = sorted({when for when, day in occurrences(observances, start, start + timedelta(days=HORIZON_DAYS))
-                    if is_prompt_day(day) and wanted(day, themes)
-                    and not (personal and not (themes or set()).intersection(day.themes))})
+    # The days are chosen before their dates are worked out: a subscriber's few days, not every day's 400.
+    days = [day for day in observances if is_prompt_day(day) and wanted(day, themes)
+            and not (personal and not (themes or set()).intersection(day.themes))]
+    dated = sorted({when for when, _day in occurrences(days, start, start + timedelta(days=HORIZON_DAYS))})
     reminders = [d - timedelta(days=lead_days) for d in dated if lead_days and d - timedelta(days=lead_days) >= start]
     for when in sorted({*_send_days(dated, start, digest)[:1], *reminders[:1]}):
         return datetime.combine(when, time(prompt_hour), tzinfo=zone)
@@ -53,13 +54,16 @@ def _send_days(dated: list[date], start: date, digest: Digest) -> list[date]:
 
 async def next_post_text(ctx: Context, request: Request, session: AsyncSession, *, zone: str | None, digest: Digest,
                          themes: set[str] | None, personal: bool = False, lead_days: int = 0,
-                         after: datetime | None = None) -> str:
+                         after: datetime | None = None, reader: ZoneInfo | None = None) -> str:
     """"Next post: <moment>." for a target in ``zone`` (a channel's, a member's city's), "" when none is coming.
-    ``after`` (a pause's end) moves the start later than now."""
+    ``after`` (a pause's end) moves the start later than now. ``reader``: the caller's zone
+    (``handlers.moments.reader_zone``) when the caller already knows it; read from the database otherwise."""
     _ = translator(request.locale)
     start = max(ctx.now(), after) if after is not None else ctx.now()
     when = next_post(await all_observances(session), start, zone_or_default(zone, ctx), ctx.prompt_hour, digest, themes,
                      personal=personal, lead_days=lead_days)
     if when is None:
         return ""
-    return _("Next post: {when}.").format(when=moment(when, await reader_zone(ctx, request, session), _, relative=True))
+    if reader is None:
+        reader = await reader_zone(ctx, request, session)
+    return _("Next post: {when}.").format(when=moment(when, reader, _, relative=True))

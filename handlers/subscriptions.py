@@ -13,6 +13,7 @@ from handlers.context import Context
 from handlers.digests import parse_digest, parse_lead, parse_pause, undo_action
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translations, translator
+from handlers.moments import zone_or_default
 from handlers.next_posts import next_post_text
 from handlers.quoting import themes_arg
 from handlers.registry import command
@@ -97,10 +98,12 @@ async def subscribe(ctx: Context, request: Request, session: AsyncSession) -> Re
     lines.append(_settings_line(prefs, now, request.locale))
     if subscribed:
         city = member.focal_point.city if member.focal_point is not None else None
-        upcoming = await next_post_text(ctx, request, session, zone=city.timezone if city else None,
+        zone = city.timezone if city else None
+        # The caller is the reader: their zone is their city's, as reader_zone would read it again.
+        upcoming = await next_post_text(ctx, request, session, zone=zone,
                                         digest=Digest(prefs.digest) if prefs else Digest.OFF, themes=set(subscribed),
                                         personal=True, lead_days=prefs.lead_days if prefs else 0,
-                                        after=prefs.paused_until if prefs else None)
+                                        after=prefs.paused_until if prefs else None, reader=zone_or_default(zone, ctx))
         lines += [upcoming] if upcoming else []
     return Reply(text="\n".join(lines), footer=_("Stop any time: `/hrc unsubscribe all` or `/hrc pause 2 weeks`."))
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import City, FocalPoint, Member, MemberAccount
 
@@ -32,18 +33,22 @@ async def find_member(session: AsyncSession, platform: str, workspace: str, user
 
 
 async def upsert_member(
-    session: AsyncSession, platform: str, workspace: str, user_id: str, display_name: str, now: datetime
+    session: AsyncSession, platform: str, workspace: str, user_id: str, display_name: str, now: datetime,
+    *, last_language: str | None = None,
 ) -> Member:
-    """The member for this identity, created on first sight; the display name follows the platform's
-    (the linked account's own name when the identity is a linked account)."""
+    """The member for this identity, created on first sight (with ``last_language``, when given); the
+    display name follows the platform's (the linked account's own name when the identity is a linked account)."""
     member = await find_member(session, platform, workspace, user_id)
     if member is None:
         member = Member(
-            platform=platform, workspace=workspace, user_id=user_id, display_name=display_name[:200], created_at=now
+            platform=platform, workspace=workspace, user_id=user_id, display_name=display_name[:200], created_at=now,
+            last_language=last_language,
         )
         session.add(member)
         await session.flush()
-        await session.refresh(member, ["focal_point", "accounts"])
+        # A row just inserted has no focal point and no linked account yet: said so without reading them back.
+        set_committed_value(member, "focal_point", None)
+        set_committed_value(member, "accounts", [])
         return member
     name = display_name[:200]
     if (member.platform, member.workspace, member.user_id) == (platform, workspace, user_id):

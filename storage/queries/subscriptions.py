@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Subscription
@@ -17,12 +18,15 @@ async def member_themes(session: AsyncSession, member_id: int) -> Sequence[str]:
 
 
 async def subscribe(session: AsyncSession, member_id: int, theme: str, now: datetime) -> bool:
-    """Add the subscription; False when it already existed."""
-    if await session.get(Subscription, (member_id, theme)) is not None:
-        return False
-    session.add(Subscription(member_id=member_id, theme=theme, created_at=now))
-    await session.flush()
-    return True
+    """Add the subscription; False when it already existed.
+
+    One ``INSERT … ON CONFLICT DO NOTHING`` on both engines (no read first, no ORM object: subscriptions
+    show in no shared reply, so no data version depends on them)."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(Subscription).values(member_id=member_id, theme=theme, created_at=now)
+    result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["member_id", "theme"]))
+    return bool(result.rowcount)
 
 
 async def unsubscribe(session: AsyncSession, member_id: int, theme: str) -> bool:
