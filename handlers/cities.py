@@ -262,7 +262,7 @@ async def _edit_themes(ctx: Context, request: Request, session: AsyncSession, ad
     _ = translator(request.locale)
     member = await caller_if_known(request, session)
     city = (await require_editor(session, member, _)).city
-    city = await city_queries.city_by_id(session, city.id) or city
+    await city_queries.load_themes(session, city)
     changed = parse_themes(request.command.main, _, field="main")
     current = list(city.theme_slugs)
     if add:

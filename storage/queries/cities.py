@@ -6,9 +6,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import (
     City,
@@ -113,6 +114,14 @@ async def add_focal_point(
     await session.refresh(city, ["focal_points"])
     await session.refresh(member, ["focal_point"])
     return focal
+
+
+async def load_themes(session: AsyncSession, city: City) -> None:
+    """Load ``city.themes`` (and nothing else of the city: not its focal points and their people), for
+    ``set_themes``; a city whose themes are loaded already is left as it is."""
+    if "themes" in inspect(city).unloaded:
+        stmt = select(CityTheme).where(CityTheme.city_id == city.id).order_by(CityTheme.theme)  # as City.themes orders
+        set_committed_value(city, "themes", list((await session.execute(stmt)).scalars()))
 
 
 def set_themes(city: City, slugs: Sequence[str]) -> None:
