@@ -272,12 +272,9 @@ async def outcome_offers(ctx: Context, session: AsyncSession, practice: Practice
     acts on when there are any, else the latest days. ("", ()) when none."""
     today = practice.created_at.date()
     start = today - timedelta(days=OUTCOME_DAYS)
-    found = [
-        (when, day) for when, day in occurrences(await all_observances(session), start, today)
-        if set(themes).intersection(day.themes)
-    ]
-    declared = {(a.day_slug, a.day_date) for a in await queries.acting_between(session, start, today)
-                if a.city_id == practice.city_id}
+    wanted = set(themes)
+    found = occurrences([day for day in await all_observances(session) if wanted.intersection(day.themes)], start, today)
+    declared = await queries.days_acted_on(session, practice.city_id, start, today)
     found = [pair for pair in found if (pair[1].slug, pair[0]) in declared] or found
     found = sorted(found, key=lambda pair: pair[0], reverse=True)[:2]  # the latest first
     actions, names = [], []

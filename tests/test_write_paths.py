@@ -13,7 +13,7 @@ from bot.render_text import render_text
 from handlers.calendar import Observance, occurrences, un_days
 from handlers.next_posts import _send_days, next_post
 from handlers.prompts import _is_prompt_day, _wanted
-from storage.models import Member, Subscription
+from storage.models import AuditEvent, City, CityTheme, Member, Subscription
 from tests.conftest import Chat, FakeClock
 from tests.test_scheduler import at
 
@@ -80,3 +80,56 @@ async def test_a_subscriber_with_a_city_is_told_in_the_city_zone(chat: Chat, clo
     await chat.say("sec", "/hrc days add name: Housing Forum date: 2026-11-26 themes: housing")
     reply = render_text(await chat.say("ana", "/hrc subscribe housing"))
     assert "Next post: Thu 26 Nov 2026 09:00 (America/Guayaquil)." in reply
+
+
+GRENOBLE = "/hrc register city: Grenoble country: France region: Europe themes: human rights, water timezone: Europe/Paris"
+QUILMES = "/hrc register city: Quilmes country: Argentina region: Latin America themes: water"
+
+
+async def test_theme_add_and_remove_edit_only_the_themes_and_record_them(chat: Chat) -> None:
+    assert not (await chat.say("ana", GRENOBLE)).is_error
+    assert not (await chat.say("sec", "/hrc verify Grenoble")).is_error
+    added = await chat.say("ana", "/hrc theme add housing, water")
+    assert added.text == ("Grenoble now works on: Housing, Human rights (general), Water & sanitation. "
+                          "(already listed: Water & sanitation)")
+    removed = await chat.say("ana", "/hrc theme remove water, gender")
+    assert removed.text == "Grenoble now works on: Housing, Human rights (general). (was not listed: Gender / women's rights)"
+    async with chat.ctx.db.transaction(write=False) as session:
+        city = (await session.execute(select(City).where(City.name == "Grenoble"))).scalar_one()
+        themes = (await session.execute(select(CityTheme.theme).where(CityTheme.city_id == city.id)
+                                        .order_by(CityTheme.theme))).scalars().all()
+        trail = (await session.execute(select(AuditEvent.action, AuditEvent.before, AuditEvent.after)
+                                       .where(AuditEvent.action.in_(["theme add", "theme remove"]))
+                                       .order_by(AuditEvent.id))).all()
+    assert themes == ["housing", "human-rights"]
+    assert [tuple(row) for row in trail] == [
+        ("theme add", '{"themes": ["human-rights", "water-sanitation"]}',
+         '{"themes": ["human-rights", "water-sanitation", "housing"]}'),
+        ("theme remove", '{"themes": ["housing", "human-rights", "water-sanitation"]}',  # read back in order
+         '{"themes": ["housing", "human-rights"]}'),
+    ]
+    card = render_text(await chat.say("carla", "/hrc profile Grenoble"))
+    assert "Housing, Human rights (general)" in card and "ana" in card.lower()  # the card still lists its focal point
+
+
+async def test_a_shared_practice_is_offered_for_its_own_city_s_days_only(chat: Chat, clock: FakeClock) -> None:
+    for user, register, city in (("ana", GRENOBLE, "Grenoble"), ("bob", QUILMES, "Quilmes")):
+        assert not (await chat.say(user, register)).is_error
+        assert not (await chat.say("sec", f"/hrc verify {city}")).is_error
+    await chat.say("sec", "/hrc days add name: Rights Forum date: 2026-12-13 themes: human rights")
+    clock.now = at("2026-12-08T10:00")
+    assert not (await chat.say("ana", "/hrc act genocide-victims-commemoration-day")).is_error
+    assert not (await chat.say("bob", "/hrc act human rights day")).is_error
+    clock.now = at("2026-12-14T10:00")  # the week before: human-rights days on the 9th, 10th, 12th, 13th and 14th
+    ours = await chat.say("ana", "/hrc share title: Memorial walk themes: human rights summary: A walk.")
+    assert [a.command for a in ours.actions] == ["act genocide-victims-commemoration-day practice: 1"]
+    theirs = await chat.say("bob", "/hrc share title: Open day themes: human rights summary: A day.")
+    assert [a.command for a in theirs.actions] == ["act human-rights-day practice: 2"]
+    other = await chat.say("bob", "/hrc share title: Rights walk themes: human rights, water summary: Another.")
+    assert [a.command for a in other.actions] == ["act human-rights-day practice: 3"]
+    fresh = await chat.say("ana", "/hrc share title: Kiosks themes: health summary: Health for all.")
+    assert [a.command for a in fresh.actions] == ["act universal-health-coverage-day practice: 4"]
+    forum = await chat.say("ana", "/hrc share title: Forum notes themes: participatory democracy, peace summary: N.")
+    assert [a.command for a in forum.actions] == ["act genocide-victims-commemoration-day practice: 5"]
+    again = await chat.say("ana", "/hrc share title: Memorial walk themes: human rights summary: A walk.")
+    assert again.is_error and "already shared" in again.text

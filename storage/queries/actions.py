@@ -60,6 +60,18 @@ async def acting_between(session: AsyncSession, start: date, end: date) -> Seque
     return (await session.execute(stmt)).scalars().all()
 
 
+async def days_acted_on(session: AsyncSession, city_id: int, start: date, end: date) -> set[tuple[str, date]]:
+    """(day slug, date) of the occurrences from ``start`` to ``end`` (inclusive) the city said it acts on,
+    if it is verified (as ``acting_between`` lists them): plain values, without the actions' cities and practices."""
+    stmt = (
+        select(CityAction.day_slug, CityAction.day_date)
+        .join(City, City.id == CityAction.city_id)
+        .where(CityAction.city_id == city_id, CityAction.day_date >= start, CityAction.day_date <= end,
+               City.status == CityStatus.VERIFIED)
+    )
+    return {(slug, when) for slug, when in (await session.execute(stmt)).all()}
+
+
 async def practice_with_themes(session: AsyncSession, practice_id: int) -> Practice | None:
     stmt = select(Practice).where(Practice.id == practice_id).options(selectinload(Practice.themes))
     return (await session.execute(stmt)).scalar_one_or_none()

@@ -28,10 +28,11 @@ async def add_practice(session: AsyncSession, practice: Practice) -> Practice:
     return practice
 
 
-async def same_practice(session: AsyncSession, city_id: int, search_text: str) -> Practice | None:
-    """The city's practice with this folded title and summary (``Practice.search_text``), if it shared one."""
+async def same_practice(session: AsyncSession, city_id: int, search_text: str) -> int | None:
+    """The id of the city's practice with this folded title and summary (``Practice.search_text``), if it
+    shared one."""
     return await session.scalar(
-        select(Practice).where(Practice.city_id == city_id, Practice.search_text == search_text).limit(1)
+        select(Practice.id).where(Practice.city_id == city_id, Practice.search_text == search_text).limit(1)
     )
 
 
