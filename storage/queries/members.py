@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -12,7 +12,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from storage.models import City, FocalPoint, Member, MemberAccount
 
 
-def _identity(platform: str, workspace: str, user_id: str) -> ColumnElement[bool]:
+def _identity(platform: str | BindParameter[str], workspace: str | BindParameter[str],
+              user_id: str | BindParameter[str]) -> ColumnElement[bool]:
     """Members whose own account is this identity, or who linked it as another account (``/hrc link``)."""
     linked = select(MemberAccount.member_id).where(
         MemberAccount.platform == platform, MemberAccount.workspace == workspace, MemberAccount.user_id == user_id
@@ -21,15 +22,27 @@ def _identity(platform: str, workspace: str, user_id: str) -> ColumnElement[bool
     return own | Member.id.in_(linked)
 
 
+# The lookups every command makes, built once with the identity as parameters: building one again for each
+# command (options, subquery, cache key) cost more CPU than running it.
+_IDENTITY = _identity(bindparam("platform"), bindparam("workspace"), bindparam("user_id"))
+_FIND_MEMBER = (
+    select(Member)
+    .where(_IDENTITY)
+    # Joined, not select-in: one round trip on every command that writes (linked accounts included).
+    .options(joinedload(Member.focal_point).joinedload(FocalPoint.city), joinedload(Member.accounts))
+)
+_LANGUAGE_PREFERENCES = (
+    select(Member.language, City.languages)
+    .outerjoin(FocalPoint, FocalPoint.member_id == Member.id)
+    .outerjoin(City, City.id == FocalPoint.city_id)
+    .where(_IDENTITY)
+)
+
+
 async def find_member(session: AsyncSession, platform: str, workspace: str, user_id: str) -> Member | None:
     """The member (the person) this platform identity belongs to: their own account or a linked one."""
-    stmt = (
-        select(Member)
-        .where(_identity(platform, workspace, user_id))
-        # Joined, not select-in: one round trip on every command that writes (linked accounts included).
-        .options(joinedload(Member.focal_point).joinedload(FocalPoint.city), joinedload(Member.accounts))
-    )
-    return (await session.execute(stmt)).unique().scalar_one_or_none()
+    identity = {"platform": platform, "workspace": workspace, "user_id": user_id}
+    return (await session.execute(_FIND_MEMBER, identity)).unique().scalar_one_or_none()
 
 
 async def upsert_member(
@@ -64,13 +77,8 @@ async def upsert_member(
 
 async def language_preferences(session: AsyncSession, platform: str, workspace: str, user_id: str) -> tuple[str | None, str]:
     """(the language the member chose or None, their city's ``languages`` or "") in one query."""
-    stmt = (
-        select(Member.language, City.languages)
-        .outerjoin(FocalPoint, FocalPoint.member_id == Member.id)
-        .outerjoin(City, City.id == FocalPoint.city_id)
-        .where(_identity(platform, workspace, user_id))
-    )
-    row = (await session.execute(stmt)).first()
+    identity = {"platform": platform, "workspace": workspace, "user_id": user_id}
+    row = (await session.execute(_LANGUAGE_PREFERENCES, identity)).first()
     return (row[0], row[1] or "") if row is not None else (None, "")
 
 
