@@ -13,7 +13,10 @@ from bot.render_text import render_text
 from handlers.calendar import Observance, occurrences, un_days
 from handlers.next_posts import _send_days, next_post
 from handlers.prompts import _is_prompt_day, _wanted
-from storage.models import AuditEvent, City, CityTheme, Member, Subscription
+from handlers.types import clean_input
+from storage.models import AuditEvent, City, CityTheme, DeliveryStatus, Member, Subscription
+from storage.queries import deliveries, subscriptions
+from storage.session import Database
 from tests.conftest import Chat, FakeClock
 from tests.test_scheduler import at
 
@@ -133,3 +136,22 @@ async def test_a_shared_practice_is_offered_for_its_own_city_s_days_only(chat: C
     assert [a.command for a in forum.actions] == ["act genocide-victims-commemoration-day practice: 5"]
     again = await chat.say("ana", "/hrc share title: Memorial walk themes: human rights summary: A walk.")
     assert again.is_error and "already shared" in again.text
+
+
+async def test_the_ledger_insert_binds_as_the_columns_do_and_inserts_once(db: Database, clock: FakeClock) -> None:
+    key = "request:\u202eabc\x00\r\n1"  # a bidi override, a NUL and a CRLF: sanitised as any text column is
+    async with db.transaction() as session:
+        assert await deliveries.claim(session, key, "request", clock.now, status=DeliveryStatus.SENT)
+        assert not await deliveries.claim(session, key, "other", clock.now + timedelta(days=1))
+    async with db.transaction() as session:
+        assert not await deliveries.claim(session, key, "request", clock.now)
+        row = await deliveries.get(session, clean_input(key))
+        member = Member(platform="console", workspace="local", user_id="ana", display_name="Ana", created_at=clock.now)
+        session.add(member)
+        await session.flush()
+        assert await subscriptions.subscribe(session, member.id, "housing", clock.now)
+        assert not await subscriptions.subscribe(session, member.id, "housing", clock.now + timedelta(hours=1))
+        stored = (await session.execute(select(Subscription))).scalars().all()
+    assert row is not None and (row.key, row.kind, row.status, row.attempts) == (clean_input(key), "request", "sent", 0)
+    assert row.created_at == row.updated_at == clock.now and row.created_at.tzinfo is not None
+    assert [(s.member_id, s.theme, s.created_at) for s in stored] == [(member.id, "housing", clock.now)]

@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Delivery, DeliveryStatus
+from storage.queries.inserts import insert_if_absent
 
 
 async def claim(session: AsyncSession, key: str, kind: str, now: datetime, status: str = DeliveryStatus.SENDING) -> bool:
@@ -17,11 +18,7 @@ async def claim(session: AsyncSession, key: str, kind: str, now: datetime, statu
     ``INSERT … ON CONFLICT DO NOTHING`` keeps this race-free between processes on both engines.
     """
     values = {"key": key, "kind": kind, "status": status, "attempts": 0, "created_at": now, "updated_at": now}
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Delivery).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    result = await session.execute(stmt)
-    return bool(result.rowcount)
+    return await insert_if_absent(session, Delivery.__table__, values, ("key",))
 
 
 async def touch(session: AsyncSession, key: str, kind: str, now: datetime) -> None:

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Subscription
+from storage.queries.inserts import insert_if_absent
 
 
 async def member_themes(session: AsyncSession, member_id: int) -> Sequence[str]:
@@ -20,13 +20,10 @@ async def member_themes(session: AsyncSession, member_id: int) -> Sequence[str]:
 async def subscribe(session: AsyncSession, member_id: int, theme: str, now: datetime) -> bool:
     """Add the subscription; False when it already existed.
 
-    One ``INSERT … ON CONFLICT DO NOTHING`` on both engines (no read first, no ORM object: subscriptions
-    show in no shared reply, so no data version depends on them)."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Subscription).values(member_id=member_id, theme=theme, created_at=now)
-    result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["member_id", "theme"]))
-    return bool(result.rowcount)
+    One ``INSERT … ON CONFLICT DO NOTHING`` (no read first, no ORM object: subscriptions show in no shared
+    reply, so no data version depends on them)."""
+    values = {"member_id": member_id, "theme": theme, "created_at": now}
+    return await insert_if_absent(session, Subscription.__table__, values, ("member_id", "theme"))
 
 
 async def unsubscribe(session: AsyncSession, member_id: int, theme: str) -> bool:
