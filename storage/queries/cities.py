@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, inspect, select
+from sqlalchemy import Select, bindparam, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -116,12 +116,16 @@ async def add_focal_point(
     return focal
 
 
+# Built once (every `theme add` / `theme remove` runs it), in the order of ``City.themes``.
+_CITY_THEMES = select(CityTheme).where(CityTheme.city_id == bindparam("city_id")).order_by(CityTheme.theme)
+
+
 async def load_themes(session: AsyncSession, city: City) -> None:
     """Load ``city.themes`` (and nothing else of the city: not its focal points and their people), for
     ``set_themes``; a city whose themes are loaded already is left as it is."""
     if "themes" in inspect(city).unloaded:
-        stmt = select(CityTheme).where(CityTheme.city_id == city.id).order_by(CityTheme.theme)  # as City.themes orders
-        set_committed_value(city, "themes", list((await session.execute(stmt)).scalars()))
+        rows = await session.execute(_CITY_THEMES, {"city_id": city.id})
+        set_committed_value(city, "themes", list(rows.scalars()))
 
 
 def set_themes(city: City, slugs: Sequence[str]) -> None:

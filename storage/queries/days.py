@@ -15,12 +15,14 @@ async def all_campaign_dates(session: AsyncSession) -> Sequence[CampaignDate]:
     return (await session.execute(select(CampaignDate).order_by(CampaignDate.date, CampaignDate.id))).scalars().all()
 
 
+_CAMPAIGN_DATE_FIELDS = (select(CampaignDate.slug, CampaignDate.name, CampaignDate.date, CampaignDate.themes)
+                         .order_by(CampaignDate.date, CampaignDate.id))
+
+
 async def campaign_date_fields(session: AsyncSession) -> Sequence[Row[tuple[str, str, date, str]]]:
     """(slug, name, date, themes) of every campaign date, in the order of ``all_campaign_dates``: what the
     calendar shows, as plain rows (no ORM objects to build on every reply that shows a next day)."""
-    stmt = (select(CampaignDate.slug, CampaignDate.name, CampaignDate.date, CampaignDate.themes)
-            .order_by(CampaignDate.date, CampaignDate.id))
-    return (await session.execute(stmt)).all()
+    return (await session.execute(_CAMPAIGN_DATE_FIELDS)).all()
 
 
 async def campaign_date_by_slug(session: AsyncSession, slug: str) -> CampaignDate | None:

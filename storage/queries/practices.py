@@ -28,12 +28,16 @@ async def add_practice(session: AsyncSession, practice: Practice) -> Practice:
     return practice
 
 
+_SAME_PRACTICE = (  # built once: every `share` runs it
+    select(Practice.id).where(Practice.city_id == bindparam("city_id"), Practice.search_text == bindparam("search_text"))
+    .limit(1)
+)
+
+
 async def same_practice(session: AsyncSession, city_id: int, search_text: str) -> int | None:
     """The id of the city's practice with this folded title and summary (``Practice.search_text``), if it
     shared one."""
-    return await session.scalar(
-        select(Practice.id).where(Practice.city_id == city_id, Practice.search_text == search_text).limit(1)
-    )
+    return await session.scalar(_SAME_PRACTICE, {"city_id": city_id, "search_text": search_text})
 
 
 def _filters(theme: str | None, city_id: int | None) -> list[ColumnElement[bool]]:

@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Subscription
 from storage.queries.inserts import insert_if_absent
 
+_MEMBER_THEMES = (  # built once: every `subscribe` runs it
+    select(Subscription.theme).where(Subscription.member_id == bindparam("member_id")).order_by(Subscription.theme)
+)
+
 
 async def member_themes(session: AsyncSession, member_id: int) -> Sequence[str]:
-    stmt = select(Subscription.theme).where(Subscription.member_id == member_id).order_by(Subscription.theme)
-    return (await session.execute(stmt)).scalars().all()
+    return (await session.execute(_MEMBER_THEMES, {"member_id": member_id})).scalars().all()
 
 
 async def subscribe(session: AsyncSession, member_id: int, theme: str, now: datetime) -> bool:

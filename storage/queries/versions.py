@@ -128,6 +128,11 @@ def _start_fresh(session: Session, _transaction: Any, _connection: Any) -> None:
     session.info.pop(_COMMITTED_VERSION, None)
 
 
+# Built once: every commit that changes something runs both.
+_BUMP = update(DataVersion).where(DataVersion.id == 1).values(n=DataVersion.n + 1).returning(DataVersion.n)
+_RECORD = insert(DataChange)
+
+
 @event.listens_for(Session, "before_commit")
 def _bump_on_commit(session: Session) -> None:
     # Flush what is pending first (so new rows have ids and every change is noted), then bump as the
@@ -138,11 +143,9 @@ def _bump_on_commit(session: Session) -> None:
     if not scopes:
         return
     connection = session.connection()
-    version = connection.execute(
-        update(DataVersion).where(DataVersion.id == 1).values(n=DataVersion.n + 1).returning(DataVersion.n)
-    ).scalar_one_or_none()
+    version = connection.execute(_BUMP).scalar_one_or_none()
     if version is not None and _records_changes(connection):
-        connection.execute(insert(DataChange).values(version=version, scopes=json.dumps(sorted(scopes))))
+        connection.execute(_RECORD, {"version": version, "scopes": json.dumps(sorted(scopes))})
         if version % 100 == 0:  # pruned now and then, not on every commit
             connection.execute(delete(DataChange).where(DataChange.version <= version - KEPT_CHANGES))
     session.info[_COMMITTED] = frozenset(scopes)
