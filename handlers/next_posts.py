@@ -33,9 +33,10 @@ def next_post(observances: list[Observance], now: datetime, zone: ZoneInfo, prom
     """
     local = now.astimezone(zone)
     start = local.date() if local.hour < prompt_hour else local.date() + timedelta(days=1)
-    # The days are chosen before their dates are worked out: a subscriber's few days, not every day's 400.
-    days = [day for day in observances if is_prompt_day(day) and wanted(day, themes)
-            and not (personal and not (themes or set()).intersection(day.themes))]
+    # The days are chosen before their dates are worked out: a subscriber's few days, not every day's 400;
+    # a subscriber's themes first, the cheapest test that leaves the fewest.
+    days = [day for day in observances if not (personal and not (themes or set()).intersection(day.themes))
+            and wanted(day, themes) and is_prompt_day(day)]
     dated = sorted({when for when, _day in occurrences(days, start, start + timedelta(days=HORIZON_DAYS))})
     reminders = [d - timedelta(days=lead_days) for d in dated if lead_days and d - timedelta(days=lead_days) >= start]
     for when in sorted({*_send_days(dated, start, digest)[:1], *reminders[:1]}):

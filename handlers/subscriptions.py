@@ -41,7 +41,7 @@ def _when_paused(until: datetime, locale: str) -> str:
         return until.date().isoformat()
 
 
-def _settings_line(prefs: MemberPrefs | None, now: datetime, locale: str) -> str:
+def _settings_line(prefs: MemberPrefs | prefs_queries.PrefsValues | None, now: datetime, locale: str) -> str:
     catalogue = translations(locale)
     _ = catalogue.gettext
     parts = []
@@ -92,7 +92,7 @@ async def subscribe(ctx: Context, request: Request, session: AsyncSession) -> Re
     if lead is not None:
         changes["lead_days"] = lead
     prefs = await prefs_queries.update_prefs(session, member.id, now, **changes) if changes else (
-        await prefs_queries.get_prefs(session, member.id))
+        await prefs_queries.prefs_values(session, member.id))
     subscribed = await subs.member_themes(session, member.id)
     lines.append(_listing(subscribed, _))
     lines.append(_settings_line(prefs, now, request.locale))

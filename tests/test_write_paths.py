@@ -76,6 +76,10 @@ async def test_a_first_subscribe_stores_the_person_and_tells_the_next_campaign_d
     assert "already subscribed to Water & sanitation" in listing
     # Weekly: the forum's week began on Monday 23rd, before now; the next week with a housing or water day.
     assert "Next post: Mon 1 Feb 2027 09:00 (UTC)." in listing
+    await chat.say("newcomer", "/hrc subscribe water lead: 2")
+    await chat.say("newcomer", "/hrc pause 2 weeks")
+    settings = render_text(await chat.say("newcomer", "/hrc subscribe housing"))  # no change: the stored preferences
+    assert "Delivery: a weekly digest on Mondays, a reminder 2 days before, paused until December 8, 2026." in settings
 
 
 async def test_a_subscriber_with_a_city_is_told_in_the_city_zone(chat: Chat, clock: FakeClock) -> None:
