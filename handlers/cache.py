@@ -52,8 +52,9 @@ class ReplyCache:
         # watch (bot.cache_watch) leaves them out instead of dropping the rebuilt replies again.
         self.applied: set[int] = set()
         self._applied_order: deque[int] = deque()
-        # Each theme's verified cities, patched city by city on a change (`who` is rebuilt from them).
-        self.rosters = Rosters()
+        # Each theme's verified cities, patched city by city on a change (`who` is rebuilt from them); none
+        # when no reply is kept (``max_entries=0``: bench/directory.py measures the queries themselves).
+        self.rosters = Rosters() if max_entries > 0 else None
 
     @staticmethod
     def key(command: ParsedCommand, locale: str) -> Hashable:
@@ -165,7 +166,8 @@ class ReplyCache:
             dropped = len(self._entries)
             self.clear()
             return dropped
-        self.rosters.invalidate(changed)
+        if self.rosters is not None:
+            self.rosters.invalidate(changed)
         self.generation += 1
         self._recent.append((self.generation, changed))
         keys = set(self._unscoped)
@@ -188,4 +190,5 @@ class ReplyCache:
         self._by_scope.clear()
         self._unscoped.clear()
         self.languages.clear()
-        self.rosters.clear()
+        if self.rosters is not None:
+            self.rosters.clear()

@@ -65,7 +65,7 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     theme = find_theme(request.command.main, _)
     region = find_region(request.command.opt("region"), _) if request.command.opt("region") else None
     region_slug = region.slug if region else None
-    if ctx.cache is not None:  # the cities kept per theme, patched after changes (handlers/roster.py)
+    if ctx.cache is not None and ctx.cache.rosters is not None:  # kept per theme, patched after changes (handlers/roster.py)
         shown, total = await ctx.cache.rosters.lines(session, theme.slug, region_slug, WHO_MAX_CITIES)
     else:
         shown, total = await city_queries.who_works_on(session, theme.slug, region_slug, WHO_MAX_CITIES)

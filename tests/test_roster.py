@@ -36,7 +36,7 @@ async def test_who_from_a_patched_roster_is_what_the_database_says_after_every_c
     await verified_city(runtime, "cy", "Rosario", "Argentina", region="Latin America", themes="water")
     await assert_who_is_current(runtime)
     rosters = cache_of(runtime).rosters
-    assert len(rosters) == 3  # housing, water, gender (empty)
+    assert rosters is not None and len(rosters) == 3  # housing, water, gender (empty)
     steps = [
         ("cy", "/hrc theme add housing"),  # joins a roster, in its place (before Quilmes? after: R > Q)
         ("bob", "/hrc theme remove housing"),  # leaves it
@@ -68,8 +68,9 @@ async def test_a_change_rereads_only_the_cities_it_names(sqlite_db: Database) ->
     quilmes = await _city_id(sqlite_db, "Quilmes", "Argentina")
     grenoble = await _city_id(sqlite_db, "Grenoble", "France")
     assert len(reads) == 1 and "cities.id IN" in reads[0], reads
-    assert cache_of(runtime).rosters._themes["housing"].stale == set()
-    assert set(cache_of(runtime).rosters._themes["housing"].by_id) == {grenoble, quilmes}
+    rosters = cache_of(runtime).rosters
+    assert rosters is not None and rosters._themes["housing"].stale == set()
+    assert set(rosters._themes["housing"].by_id) == {grenoble, quilmes}
 
 
 async def test_a_change_while_a_roster_is_read_is_read_again_next_time(sqlite_db: Database) -> None:
@@ -91,8 +92,10 @@ async def test_a_change_while_a_roster_is_read_is_read_again_next_time(sqlite_db
     assert len(rosters) == 0
 
 
-async def test_every_roster_is_dropped_with_the_cache() -> None:
+async def test_every_roster_is_dropped_with_the_cache_and_none_is_kept_without_one() -> None:
     cache = ReplyCache()
+    assert cache.rosters is not None
     cache.rosters._themes["housing"] = object()  # type: ignore[assignment]
     cache.invalidate({"*"})
     assert len(cache.rosters) == 0
+    assert ReplyCache(max_entries=0).rosters is None  # a cache that keeps no reply keeps no roster either
