@@ -43,7 +43,7 @@ class _Roster:
         for city_id in ids:
             key = self.by_id.pop(city_id, None)
             if key is not None:
-                at = bisect.bisect_left(self.keys, key)
+                at = bisect.bisect_left(self.keys, key)  # keys are unique (they end with the city id)
                 del self.keys[at], self.lines[at]
         for key, city_id, line in rows:
             at = bisect.bisect_left(self.keys, key)

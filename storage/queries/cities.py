@@ -251,26 +251,27 @@ async def _theme_lines(
         .outerjoin(FocalPoint, (FocalPoint.city_id == City.id) & (FocalPoint.status == FocalStatus.VERIFIED))
         .outerjoin(Member, Member.id == FocalPoint.member_id)
         .where(City.status == CityStatus.VERIFIED, CityTheme.theme == theme)
-        .order_by(City.region, City.name_key, City.id, FocalPoint.id)
+        .order_by(City.id, FocalPoint.id)  # cities sorted below, in Python
     )
     if region:
         stmt = stmt.where(City.region == region)
     if ids is not None:
         stmt = stmt.where(City.id.in_(sorted(ids)))
     connection = await session.connection()
-    lines: dict[int, tuple[RosterKey, str, str, str, list[tuple[int, str, str, str, str]]]] = {}
-    beyond: set[int] = set()  # cities past the limit: counted, not shown
+    found: dict[int, tuple[RosterKey, str, str, str, list[tuple[int, str, str, str, str]]]] = {}
     for city_id, name, name_key, country, city_region, member_id, platform, workspace, user_id, display_name in (
         await connection.execute(stmt)
     ):
-        entry = lines.get(city_id)
+        entry = found.get(city_id)
         if entry is None:
-            if limit is not None and len(lines) >= limit:
-                beyond.add(city_id)
-                continue
-            entry = lines[city_id] = ((city_region, name_key, city_id), name, country, city_region, [])
+            entry = found[city_id] = ((city_region, name_key, city_id), name, country, city_region, [])
         if user_id is not None:
             entry[4].append((member_id, platform, workspace, user_id, display_name))
+    # Cities in code-point order of their keys whatever the database's collation (PostgreSQL's may put
+    # "saint denis" after "saint-denis"): the rosters insert a changed city by this order. Focal points stay
+    # in the database's order (by id). Cities past the limit are only counted.
+    ordered = sorted(found.items(), key=lambda item: item[1][0])
+    lines = dict(ordered[:limit] if limit is not None else ordered)
     shown = sorted({fp[0] for *_city, fps in lines.values() for fp in fps})
     linked: dict[int, list[tuple[str, str, str]]] = {}
     if shown:
@@ -283,7 +284,7 @@ async def _theme_lines(
     return [
         (key, city_id, CityLine(n, c, r, tuple((p, w, u, d, tuple(linked.get(m, ()))) for m, p, w, u, d in fps)))
         for city_id, (key, n, c, r, fps) in lines.items()
-    ], len(lines) + len(beyond)
+    ], len(found)
 
 
 async def verified_cities_after(session: AsyncSession, after_id: int, limit: int, ids: Sequence[int] | None = None) -> Sequence[City]:
