@@ -63,7 +63,7 @@ class CacheWatch:
                 dropped = cache.invalidate(changed)
                 generation = cache.generation
                 # The cards of the cities that changed are read again at once (a few rows).
-                ids = sorted(int(scope[5:]) for scope in changed if scope.startswith("city:") and scope[5:].isdigit())
+                ids = sorted(versions.city_ids(changed))
                 cards = await shared_city_cards(session, ids=ids) if ids else []
                 cache.put_many(((ReplyCache.key(command, "en"), reply) for command, reply in cards), generation=generation)
                 self.seen = version

@@ -24,9 +24,10 @@ from collections.abc import Iterable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.cities import CityLine, RosterKey, theme_roster
+from storage.queries.versions import EVERYTHING, city_ids
 
 # Scopes a roster shows that a change can carry without naming a city (storage.queries.versions).
-_DROPS_ALL = frozenset({"*", "members"})
+_DROPS_ALL = frozenset({EVERYTHING, "members"})
 
 
 class _Roster:
@@ -72,15 +73,16 @@ class Rosters:
         if not changed.isdisjoint(_DROPS_ALL):
             self.clear()
             return
-        ids = {int(scope[5:]) for scope in changed if scope.startswith("city:") and scope[5:].isdigit()}
-        for scope in changed:  # a theme's rows always name their city; were one not to, read it again whole
-            if scope.startswith("theme:") and not ids:
-                self._themes.pop(scope[6:], None)
-        if ids:
-            for roster in self._themes.values():
-                roster.stale |= ids
-            for changed_meanwhile in self._loading.values():
-                changed_meanwhile |= ids
+        ids = city_ids(changed)
+        if not ids:  # a theme's rows always name their city; were one not to, read that theme again whole
+            for scope in changed:
+                if scope.startswith("theme:"):
+                    self._themes.pop(scope[6:], None)
+            return
+        for roster in self._themes.values():
+            roster.stale |= ids
+        for changed_meanwhile in self._loading.values():
+            changed_meanwhile |= ids
 
     def clear(self) -> None:
         self._themes.clear()

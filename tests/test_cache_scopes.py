@@ -5,12 +5,14 @@ what a fresh read gives. Real parser, dispatcher and databases; a second instanc
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable
+import contextlib
+from collections.abc import AsyncIterator, Hashable
 
 from sqlalchemy import event
 
 from bot.cache_watch import CacheWatch
 from bot.render_text import render_text
+from bot.wiring import Runtime
 from handlers.cache import ReplyCache
 from handlers.dispatch import handle_text
 from handlers.types import ParsedCommand, Reply
@@ -61,13 +63,22 @@ async def assert_kept_answers_are_current(runtime) -> None:  # type: ignore[no-u
         assert same(cache_of(runtime).get(key(line)), await fresh(runtime, line)), f"stale: {line}"  # type: ignore[arg-type]
 
 
-async def test_a_write_drops_exactly_the_answers_it_changes_here_and_in_another_instance(db: Database) -> None:
+@contextlib.asynccontextmanager
+async def two_instances(db: Database) -> AsyncIterator[tuple[Runtime, Runtime]]:
+    """This process and another on the same database, with Grenoble (housing) and Quilmes (water) verified."""
     here = make_runtime(db)
-    there = make_runtime(db.reopen())  # another process on the same database
-    watch = CacheWatch(there)
+    there = make_runtime(db.reopen())
     try:
         await verified_city(here, "ana", "Grenoble", "France", themes="housing")
         await verified_city(here, "bob", "Quilmes", "Argentina", region="Latin America", themes="water")
+        yield here, there
+    finally:
+        await there.db.dispose()
+
+
+async def test_a_write_drops_exactly_the_answers_it_changes_here_and_in_another_instance(db: Database) -> None:
+    async with two_instances(db) as (here, there):
+        watch = CacheWatch(there)
         assert await watch.check()
         await fill(here)
         await fill(there)
@@ -91,19 +102,13 @@ async def test_a_write_drops_exactly_the_answers_it_changes_here_and_in_another_
             assert cached(there) - {"/hrc profile Grenoble", "/hrc profile Quilmes"} == set(READS) - dropped - {
                 "/hrc profile Grenoble", "/hrc profile Quilmes"}, line
             await assert_kept_answers_are_current(there)  # the watch warmed changed cards again: current too
-    finally:
-        await there.db.dispose()
 
 
 async def test_the_watch_leaves_this_instances_own_writes_and_drops_the_others(db: Database) -> None:
     """A write here already dropped its answers here: the database watch must not drop them again once a
     reader rebuilt them (each `who` rebuilt twice per `theme add`), but it still drops another instance's."""
-    here = make_runtime(db)
-    there = make_runtime(db.reopen())
-    watch = CacheWatch(here)
-    try:
-        await verified_city(here, "ana", "Grenoble", "France", themes="housing")
-        await verified_city(there, "bob", "Quilmes", "Argentina", region="Latin America", themes="water")
+    async with two_instances(db) as (here, there):
+        watch = CacheWatch(here)
         assert await watch.check()
         await fill(here)
         await ok(here, "ana", "/hrc theme add gender")
@@ -116,8 +121,6 @@ async def test_the_watch_leaves_this_instances_own_writes_and_drops_the_others(d
         assert cached(here) == set(READS) - {"/hrc who gender", "/hrc themes"}  # Quilmes's card: read again
         await assert_kept_answers_are_current(here)
         assert "Quilmes" in render_text(await ok(here, "reader", "/hrc who gender"))
-    finally:
-        await there.db.dispose()
 
 
 async def test_a_new_verified_city_drops_the_lists_but_not_the_other_cards(sqlite_db: Database) -> None:

@@ -171,6 +171,11 @@ def committed_scopes(session: AsyncSession) -> frozenset[str]:
     return session.info.get(_COMMITTED, frozenset())
 
 
+def city_ids(scopes: Iterable[str]) -> set[int]:
+    """The ids of the cities named in ``scopes`` (``city:ID``)."""
+    return {int(scope[5:]) for scope in scopes if scope.startswith("city:") and scope[5:].isdigit()}
+
+
 def committed_version(session: AsyncSession) -> int | None:
     """The data version the session's last commit wrote (None: it changed nothing shared, or the database
     keeps no version row). Read it after the transaction block ends."""
