@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import Select, bindparam, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -203,9 +204,9 @@ async def verified_cities_on(
     return [(c.name, c.country) for c in rows], total
 
 
-@dataclass(frozen=True, slots=True)
-class CityLine:
-    """A verified city and its confirmed focal points, as plain values (no ORM objects: `who` is hot)."""
+class CityLine(NamedTuple):
+    """A verified city and its confirmed focal points, as plain values (no ORM objects: `who` is hot; a
+    named tuple is built ~4 times faster than a frozen dataclass, ~1,300 of them a `who`)."""
 
     name: str
     country: str
@@ -245,46 +246,55 @@ async def _theme_lines(
     limit: int | None = None,
 ) -> tuple[list[tuple[RosterKey, int, CityLine]], int]:
     stmt = (
-        select(City.id, City.name, City.name_key, City.country, City.region, Member.id, Member.platform, Member.workspace,
-               Member.user_id, Member.display_name)
+        select(City.id, City.name, City.name_key, City.country, City.region, FocalPoint.id, Member.id, Member.platform,
+               Member.workspace, Member.user_id, Member.display_name)
         .join(CityTheme, CityTheme.city_id == City.id)
         .outerjoin(FocalPoint, (FocalPoint.city_id == City.id) & (FocalPoint.status == FocalStatus.VERIFIED))
         .outerjoin(Member, Member.id == FocalPoint.member_id)
         .where(City.status == CityStatus.VERIFIED, CityTheme.theme == theme)
-        .order_by(City.id, FocalPoint.id)  # cities sorted below, in Python
-    )
+    )  # no ORDER BY: cities and focal points are sorted below, in Python (a third of the query's time in SQLite)
     if region:
         stmt = stmt.where(City.region == region)
     if ids is not None:
         stmt = stmt.where(City.id.in_(sorted(ids)))
     connection = await session.connection()
-    found: dict[int, tuple[RosterKey, str, str, str, list[tuple[int, str, str, str, str]]]] = {}
-    for city_id, name, name_key, country, city_region, member_id, platform, workspace, user_id, display_name in (
+    found: dict[int, tuple[RosterKey, str, str, str, list[tuple[int, int, str, str, str, str]]]] = {}
+    for city_id, name, name_key, country, city_region, focal_id, member_id, platform, workspace, user_id, display_name in (
         await connection.execute(stmt)
     ):
         entry = found.get(city_id)
         if entry is None:
             entry = found[city_id] = ((city_region, name_key, city_id), name, country, city_region, [])
         if user_id is not None:
-            entry[4].append((member_id, platform, workspace, user_id, display_name))
+            entry[4].append((focal_id, member_id, platform, workspace, user_id, display_name))
     # Cities in code-point order of their keys whatever the database's collation (PostgreSQL's may put
     # "saint denis" after "saint-denis"): the rosters insert a changed city by this order. Focal points stay
-    # in the database's order (by id). Cities past the limit are only counted.
+    # in the order they were confirmed (by id). Cities past the limit are only counted.
     ordered = sorted(found.items(), key=lambda item: item[1][0])
     lines = dict(ordered[:limit] if limit is not None else ordered)
-    shown = sorted({fp[0] for *_city, fps in lines.values() for fp in fps})
+    for *_city, fps in lines.values():
+        if len(fps) > 1:
+            fps.sort()
+    shown = sorted({fp[1] for *_city, fps in lines.values() for fp in fps})
     linked: dict[int, list[tuple[str, str, str]]] = {}
     if shown:
+        # The linked accounts of the theme's focal points, found through the same joins rather than an
+        # IN list of ~1,300 member ids (compiling that list cost more than the query).
         accounts = (
-            select(MemberAccount.member_id, MemberAccount.platform, MemberAccount.workspace, MemberAccount.user_id)
-            .where(MemberAccount.member_id.in_(shown)).order_by(MemberAccount.id)
+            select(MemberAccount.id, MemberAccount.member_id, MemberAccount.platform, MemberAccount.workspace, MemberAccount.user_id)
+            .join(FocalPoint, (FocalPoint.member_id == MemberAccount.member_id) & (FocalPoint.status == FocalStatus.VERIFIED))
+            .join(CityTheme, (CityTheme.city_id == FocalPoint.city_id) & (CityTheme.theme == theme))
+            .distinct().order_by(MemberAccount.id)
         )
-        for member_id, platform, workspace, user_id in await connection.execute(accounts):
-            linked.setdefault(member_id, []).append((platform, workspace, user_id))
-    return [
-        (key, city_id, CityLine(n, c, r, tuple((p, w, u, d, tuple(linked.get(m, ()))) for m, p, w, u, d in fps)))
-        for city_id, (key, n, c, r, fps) in lines.items()
-    ], len(found)
+        wanted = set(shown)
+        for _account_id, member_id, platform, workspace, user_id in await connection.execute(accounts):
+            if member_id in wanted:
+                linked.setdefault(member_id, []).append((platform, workspace, user_id))
+    out: list[tuple[RosterKey, int, CityLine]] = []
+    for city_id, (key, n, c, r, fps) in lines.items():
+        people = tuple([(p, w, u, d, tuple(linked[m]) if m in linked else ()) for _f, m, p, w, u, d in fps]) if fps else ()
+        out.append((key, city_id, CityLine(n, c, r, people)))
+    return out, len(found)
 
 
 async def verified_cities_after(session: AsyncSession, after_id: int, limit: int, ids: Sequence[int] | None = None) -> Sequence[City]:
