@@ -148,7 +148,7 @@ async def practices(ctx: Context, request: Request, session: AsyncSession) -> Re
         return Reply(text=_("No practice has been shared yet."), footer=share)
     items = tuple(
         Item(
-            title=f"{p.title} ({p.city.name})",
+            title=f"{p.title} ({p.city_name})",
             text=f"{shorten(p.summary, 300)}\n{', '.join(theme_name(t, _) for t in p.theme_slugs)} · "
             f"{short_date(p.created_at, request.locale)}",
             link=p.link,
