@@ -33,11 +33,13 @@ class CleanString(types.TypeDecorator[str]):
 
     def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[str | None], str | None]:
         """``process_result_value`` as one call a value (SQLAlchemy's generic wrapper takes three): a
-        `who` reads ~9,000 strings at the campaign's size. Text with nothing to clean is returned after one scan."""
+        `who` reads ~9,000 strings at the campaign's size. Text with nothing to clean is returned after one scan:
+        for printable ASCII (most names and keys) ``str.isascii`` (constant time) and ``isprintable``, which
+        rule out every character ``TO_CLEAN_RE`` matches, instead of the regex (5 % of a `who`)."""
         needs_cleaning = TO_CLEAN_RE.search
 
         def process(value: str | None) -> str | None:
-            if value is None or needs_cleaning(value) is None:
+            if value is None or (value.isascii() and value.isprintable()) or needs_cleaning(value) is None:
                 return value
             return clean_input(value)
 

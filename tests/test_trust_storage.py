@@ -102,3 +102,18 @@ def test_time_zones_come_from_the_declared_tzdata_package() -> None:
     major = int(version("tzdata").split(".")[0])
     assert major >= 2026 and "Africa/Casablanca" in zone_names()
     assert get_zone("Africa/Casablanca").key == "Africa/Casablanca"
+
+
+@pytest.mark.parametrize("stored, shown", [
+    ("Quilmes", "Quilmes"),
+    ("Quil\x00mes\x1b[31m", "Quilmes[31m"),  # ASCII control characters: the fast path must not keep them
+    ("Line one\r\nline two\ttab", "Line one\nline two\ttab"),
+    ("Saint-Étienne\u202e", "Saint-Étienne"),
+    ("São Paulo", "São Paulo"),
+])
+def test_text_read_back_is_cleaned_whatever_its_script(stored: str, shown: str) -> None:
+    from storage.types import CleanString
+
+    process = CleanString(100).result_processor(None, None)  # type: ignore[arg-type]
+    assert process(stored) == shown
+    assert process(None) is None

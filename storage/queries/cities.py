@@ -260,7 +260,7 @@ async def _theme_lines(
     connection = await session.connection()
     found: dict[int, tuple[RosterKey, str, str, str, list[tuple[int, int, str, str, str, str]]]] = {}
     for city_id, name, name_key, country, city_region, focal_id, member_id, platform, workspace, user_id, display_name in (
-        await connection.execute(stmt)
+        (await connection.execute(stmt)).all()  # fetched at once: iterating a result fetches row by row
     ):
         entry = found.get(city_id)
         if entry is None:
