@@ -132,3 +132,20 @@ async def test_share_then_search_through_the_command(chat: Chat) -> None:
     assert [i.title for i in found.items] == ["Housing first (Grenoble)"]
     async with chat.ctx.db.transaction(write=False) as session:
         assert len((await session.execute(select(Practice))).scalars().all()) == 2
+
+
+async def test_prefix_indexes_from_two_to_eight_characters_keep_the_practices_already_there(tmp_path: Path) -> None:
+    db, cleanup = await make_database("sqlite", tmp_path, revision="0015_names")
+    try:
+        await _add_practices(db, await _add_city(db), PRACTICES)
+        await upgrade(db)
+        async with db.engine.connect() as conn:
+            created = (await conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'practices_fts'")).scalar_one()
+        assert "prefix='2 3 4 5 6 7 8'" in created
+        assert (await _titles(db, "fontaine"))[0] == ["Accès à l'eau potable"]  # filled from the rows already there
+        assert (await _titles(db, "publiq"))[0] == ["Accès à l'eau potable"]  # a 6-character prefix
+        assert (await _titles(db, "water"))[0] == ["Water kiosks", "Youth council"]  # bm25, title first, as before
+        await _add_practices(db, await _add_city(db, "Lyon"), [("Éclairage public", "Des lampadaires solaires.", ["climate"])])
+        assert (await _titles(db, "eclairage", "publ"))[0] == ["Éclairage public"]  # the triggers still fill it
+    finally:
+        await cleanup()  # type: ignore[operator]
