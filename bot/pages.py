@@ -79,36 +79,74 @@ class Unit(NamedTuple):
     extra: frozenset[int] = frozenset()
 
 
+class Lines(NamedTuple):
+    """Consecutive lines of one field, each within the field's limit, laid out together: what the units
+    ``Unit("field", texts[i], first and i == 0, group, name, inline, extras[i])`` would be, one by one.
+
+    A `who` at 10,000 cities is ~1,300 such lines, laid out again (each platform, each language) after
+    every theme change; a page continues its last piece of the field with as many of them as fit at once
+    (``Page.extend``) instead of one unit at a time."""
+
+    where: str  # always "field"
+    first: bool  # texts[0] is the field's first piece
+    group: int
+    name: str
+    inline: bool
+    texts: list[str]
+    extras: list[frozenset[int]]
+
+    def unit(self, index: int) -> Unit:
+        return Unit("field", self.texts[index], self.first and index == 0, self.group, self.name, self.inline,
+                    self.extras[index])
+
+
 class Page(Protocol):
     def add(self, unit: Unit) -> bool:
         """Take ``unit`` if it fits with what the page holds; False (and nothing changed) if not."""
+
+    def extend(self, lines: Lines, start: int) -> int:
+        """Continue the page's last piece, when it is ``lines``' field, with ``lines.texts[start:]``: as
+        many as ``add`` would take one by one into that same piece. How many it took (0: none)."""
 
 
 P = TypeVar("P", bound=Page)
 
 
-def paginate(units: Iterable[Unit], new_page: Callable[[], P]) -> list[P]:
+def paginate(units: Iterable[Unit | Lines], new_page: Callable[[], P]) -> list[P]:
     """``units`` packed in order into pages made by ``new_page``: each page takes units until one does not
-    fit, and that unit starts the next page. At least one page. Raises ValueError when a unit does not
-    fit even an empty page (the adapter's unit limits are wrong: a bug, never user input)."""
+    fit, and that unit starts the next page (``Lines`` count as their units, one by one). At least one
+    page. Raises ValueError when a unit does not fit even an empty page (the adapter's unit limits are
+    wrong: a bug, never user input)."""
     pages = [new_page()]
     for unit in units:
-        if pages[-1].add(unit):
+        if isinstance(unit, Lines):
+            index, count = 0, len(unit.texts)
+            while index < count:
+                index += pages[-1].extend(unit, index)
+                if index < count:
+                    _place(pages, new_page, unit.unit(index))
+                    index += 1
             continue
-        pages.append(new_page())
-        if not pages[-1].add(unit):
-            raise ValueError(f"a {unit.where} piece of {len(unit.text)} characters fits no page")
+        _place(pages, new_page, unit)
     return pages
+
+
+def _place(pages: list[P], new_page: Callable[[], P], unit: Unit) -> None:
+    if pages[-1].add(unit):
+        return
+    pages.append(new_page())
+    if not pages[-1].add(unit):
+        raise ValueError(f"a {unit.where} piece of {len(unit.text)} characters fits no page")
 
 
 def units_of(reply: Reply, render: Callable[[str], tuple[str, frozenset[int]]], *, text_max: int, item_max: int,
              field_max: int, field_name: Callable[[str], str], item_line: Callable[[str, str, str | None], str] | None = None
-             ) -> Iterator[Unit]:
+             ) -> Iterator[Unit | Lines]:
     """The units of ``reply``'s text, items and fields, in that order, each rendered by ``render`` (text →
     (markup, mentions it may ping)) and divided to fit: the text in pieces of ≤ ``text_max``, each item
     (``item_line(title, text, link)`` of rendered parts) in pieces of ≤ ``item_max``, each field line in
     pieces of ≤ ``field_max`` (a field's value is divided at its line breaks, so one line of a list is one
-    unit). ``field_name`` renders a field's name."""
+    unit; a field whose lines all fit comes as one ``Lines``). ``field_name`` renders a field's name."""
     if reply.text:
         rendered, mentioned = render(reply.text)
         for index, piece in enumerate(split_text(rendered, text_max)):
@@ -121,15 +159,14 @@ def units_of(reply: Reply, render: Callable[[str], tuple[str, frozenset[int]]], 
             yield Unit("item", piece, first=index == 0, group=group, extra=m1 | m2)
     for group, field in enumerate(reply.fields):
         name = field_name(field.name)
-        lines = field.value.split("\n") if field.value else [""]
-        first = True
         inline = field.inline
-        for line in lines:
-            rendered, mentioned = render(line)
-            if len(rendered) <= field_max:  # most lines: no need to look for a place to cut
-                yield Unit("field", rendered, first, group, name, inline, mentioned)
-                first = False
-                continue
-            for piece in split_text(rendered, field_max):
+        rendered = [render(line) for line in (field.value.split("\n") if field.value else [""])]
+        texts = [text for text, _mentioned in rendered]
+        if max(map(len, texts)) <= field_max:  # most fields: no line to cut
+            yield Lines("field", True, group, name, inline, texts, [mentioned for _text, mentioned in rendered])
+            continue
+        first = True
+        for text, mentioned in rendered:
+            for piece in split_text(text, field_max):
                 yield Unit("field", piece, first, group, name, inline, mentioned)
                 first = False

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import discord
 
-from bot.pages import Unit, paginate, units_of
+from bot.pages import Lines, Unit, paginate, units_of
 from bot.render_memo import per_reply
 from bot.render_text import plain_mentions
 from handlers.grammar import as_tree_syntax
@@ -200,6 +200,22 @@ class EmbedPage:
         self.room -= cost
         self.mentioned |= unit.extra
         return True
+
+    def extend(self, lines: Lines, start: int) -> int:
+        if not self.fields or self.fields[-1][3] != lines.group or (start == 0 and lines.first):
+            return 0
+        name, value, inline, group = self.fields[-1]
+        texts, length, room, end = lines.texts, len(value), self.room, start
+        while end < len(texts):  # as ``add`` would, line by line: within the field's 1,024 and the page's room
+            cost = 1 + (len(texts[end]) or 1)  # an empty line is shown as "—"
+            if length + cost > FIELD_VALUE_MAX or cost > room:
+                break
+            length, room, end = length + cost, room - cost, end + 1
+        if end > start:
+            self.fields[-1] = (name, "\n".join([value, *(text or "—" for text in texts[start:end])]), inline, group)
+            self.room = room
+            self.mentioned.update(*lines.extras[start:end])
+        return end - start
 
 
 _NOBODY: frozenset[int] = frozenset()

@@ -19,7 +19,7 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, HeaderBlock, SectionBlock
 from slack_sdk.models.blocks.basic_components import MarkdownTextObject, PlainTextObject
 
-from bot.pages import Unit, paginate, safe_point, units_of
+from bot.pages import Lines, Unit, paginate, safe_point, units_of
 from bot.render_memo import per_reply
 from bot.render_text import render_text
 from handlers.i18n import translator
@@ -184,6 +184,26 @@ class BlockPage:
                 self.chars -= size
             return True
         return False
+
+    def extend(self, lines: Lines, start: int) -> int:
+        if (lines.inline or (start == 0 and lines.first) or self.last != ("field", lines.group) or not self.blocks
+                or self.blocks[-1]["type"] != "section" or "text" not in self.blocks[-1]):
+            return 0
+        block = self.blocks[-1]["text"]
+        texts, length, chars, end = lines.texts, len(block["text"]), self.chars, start
+        named = len(lines.name)
+        while end < len(texts):  # as ``add`` would, line by line: within the page's characters and the section's
+            size = len(texts[end])
+            if (chars is not None and size + named > chars) or length + 1 + size > SECTION_MAX:
+                break
+            length, end = length + 1 + size, end + 1
+            if chars is not None:
+                chars -= size + named
+        if end > start:
+            block["text"] = "\n".join([block["text"], *texts[start:end]])
+            self.units += end - start
+            self.chars = chars
+        return end - start
 
     def _add(self, unit: Unit) -> bool:
         kind = "inline" if unit.where == "field" and unit.inline else unit.where
