@@ -7,6 +7,11 @@ client whose one command answers a constant (sent `/who` for every interaction).
 p50/p99 time from dispatch to the interaction callback, the ratio per mode (targets: read ≥ 0.9, mixed ≥ 0.8,
 p99 ≤ 50 ms), the start-up time to ready (Slack HTTP + Discord + scheduler, against the fakes) and peak RSS.
 
+In read mode the bare client also answers each interaction with the bot's own answer to it (embeds, allowed
+mentions, buttons; built before the round by a second runtime, so the bot's caches are not warmed by it):
+what discord.py and the fake cost to send those answers, so that "ratio bot/same answers" is what the bot's
+own work (parsing, the core, the cache, the layout) costs on top.
+
     .venv/bin/python -m bench.discord_commands [--modes read,cold,mixed] [--cities 10000] [--interactions 1000]
                                                [--concurrency 20] [--rounds 3] [--quick]
 
@@ -32,13 +37,18 @@ from discord import app_commands
 from bench.dataset import city_names, directory_db, focal_user, peak_rss_mb, percentile, reader_user, rss_mb
 from bench.workload import MODES, READERS, Op, ops
 from bot.cache_watch import CacheWatch
+from bot.discord.interactions import buttons
+from bot.discord.render import _render_pages
 from bot.discord.service import serve, use_api
+from bot.discord.views import page_command, page_view
 from bot.platforms import freeze_startup_heap
 from bot.scheduler import PromptScheduler
 from bot.settings import DiscordSettings, Settings, SlackSettings
 from bot.slack.service import start_http
-from bot.wiring import build_runtime
-from tests.fakes.discord_api import GUILD_ID, FakeDiscord, interaction, slash
+from bot.wiring import Runtime, build_runtime
+from handlers.dispatch import parse_or_none
+from handlers.types import Actor, Place, Request, Visibility
+from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, FakeDiscord, interaction, slash
 from tests.fakes.slack_api import FakeSlack
 
 # BENCH_PROFILE=FILE: cProfile the bot's rounds into FILE and the bare client's into FILE.bare (the load
@@ -51,17 +61,48 @@ class BareClient(discord.Client):
         super().__init__(intents=discord.Intents(guilds=True))
         self.tree = app_commands.CommandTree(self)
 
+        # With ``answers``, the option is the interaction's number and the answer is the bot's (``prepared``).
+        self.answers: list[Prepared] | None = None
+
         @self.tree.command(name="who", description="constant")
         async def who(interaction: discord.Interaction, theme: str) -> None:
-            await interaction.response.send_message("ok", ephemeral=True)
+            if self.answers is None:
+                await interaction.response.send_message("ok", ephemeral=True)
+                return
+            embeds, allowed, view, ephemeral = self.answers[int(theme)]
+            extra = {"view": view} if view is not None else {}
+            await interaction.response.send_message(embeds=embeds, allowed_mentions=allowed, ephemeral=ephemeral, **extra)
 
     async def setup_hook(self) -> None:
         _shards, url, _limits = await self.http.get_bot_gateway()
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
 
 
+SAME = "bare, bot's answers"  # the bare client sending the bot's answers (read mode)
+Prepared = tuple[list[discord.Embed], discord.AllowedMentions, "discord.ui.View | None", bool]
+
+
+async def prepared(runtime: Runtime, operations: list[Op]) -> list[Prepared]:
+    """The first message the bot sends for each of ``operations`` (reads only), as ``send_reply`` makes it,
+    with the layout functions that keep nothing (``_render_pages``, ``page_view``): what the bot's own
+    render memo holds is left as it was."""
+    out: list[Prepared] = []
+    place = Place("discord", GUILD_ID, CHANNEL_ID, name="general", can_post=True)
+    for op in operations:
+        user = focal_user("discord", op.focal) if op.focal is not None else reader_user("discord", op.reader)
+        command = parse_or_none(op.text)
+        assert command is not None and not op.writes
+        reply = await runtime.answer(Request(actor=Actor("discord", GUILD_ID, user, "ana"), place=place, command=command,
+                                             locale="en-US"))
+        pages = _render_pages(reply)
+        again = page_command(command) if len(pages) > 1 and not reply.preview else None
+        view = page_view(reply, again, 1, len(pages)) if again else buttons(reply)
+        out.append(([pages[0][0]], pages[0][1], view, reply.visibility is not Visibility.CHANNEL or reply.is_error))
+    return out
+
+
 async def measure(fake: FakeDiscord, socket: int, operations: list[Op], concurrency: int, seed: int,
-                  bare: bool) -> tuple[float, list[float], dict[str, list[float]]]:
+                  bare: bool, same: bool = False) -> tuple[float, list[float], dict[str, list[float]]]:
     """Wall time, latencies, and latencies by command (``theme add``, ``who``…)."""
     latencies: list[float] = []
     kinds: dict[str, list[float]] = {}
@@ -72,7 +113,8 @@ async def measure(fake: FakeDiscord, socket: int, operations: list[Op], concurre
         while pending:
             n, op = pending.pop()
             user = focal_user("discord", op.focal) if op.focal is not None else reader_user("discord", op.reader)
-            data = slash(["who"], {"theme": "Housing"}) if bare else slash(list(op.path), op.options)
+            data = (slash(["who"], {"theme": str(n) if same else "Housing"}) if bare
+                    else slash(list(op.path), op.options))
             payload = interaction(2, data, interaction_id=str(base + n), user_id=user)
             arrived = fake.first_callback(payload["id"])
             start = time.perf_counter()
@@ -119,6 +161,7 @@ async def main(modes: list[str], cities: int, count: int, concurrency: int, roun
     freeze_startup_heap()  # as `hrc-bot run` does once started
 
     sockets = {"bare discord.py": 0, "hrc bot": 1}
+    preparer = build_runtime(settings, database=db)  # its own reply cache: the bot's is left as it is
     names = await city_names(db)
     # Warm-up: every reader once, and the focal points who will write (their languages are then cached,
     # as for regular users).
@@ -143,20 +186,23 @@ async def main(modes: list[str], cities: int, count: int, concurrency: int, roun
             await measure(fake, 1, warm, 5, 3, bare=False)
         # Alternate the two clients over several rounds (a machine's speed drifts within a run): throughput
         # is the median round's, latencies are pooled over every round.
-        rates: dict[str, list[float]] = {name: [] for name in sockets}
-        pooled: dict[str, list[float]] = {name: [] for name in sockets}
+        clients = dict(sockets) | ({SAME: 0} if mode == "read" else {})
+        rates: dict[str, list[float]] = {name: [] for name in clients}
+        pooled: dict[str, list[float]] = {name: [] for name in clients}
         kinds: dict[str, list[float]] = {}
         for round_ in range(rounds):
             operations = ops(mode, count, names, random.Random(100 + round_))
-            order = list(sockets.items()) if round_ % 2 == 0 else list(reversed(sockets.items()))
+            answers = await prepared(preparer, operations) if SAME in clients else None
+            order = list(clients.items()) if round_ % 2 == 0 else list(reversed(clients.items()))
             for name, socket in order:
                 if mode == "cold" and socket == 1:
                     cache.clear()  # every round starts with nothing cached, and nothing is warmed
-                if PROFILES:
+                bare.answers = answers if name == SAME else None
+                if PROFILES and name != SAME:
                     PROFILES[socket].enable()
                 wall, latencies, by_kind = await measure(fake, socket, operations, concurrency, 10 + 2 * round_ + socket,
-                                                         bare=socket == 0)
-                if PROFILES:
+                                                         bare=socket == 0, same=name == SAME)
+                if PROFILES and name != SAME:
                     PROFILES[socket].disable()
                 rates[name].append(count / wall)
                 pooled[name] += latencies
@@ -165,7 +211,7 @@ async def main(modes: list[str], cities: int, count: int, concurrency: int, roun
                         kinds.setdefault(kind, []).extend(values)
         results[mode] = {
             name: (statistics.median(rates[name]), percentile(pooled[name], 0.5) * 1000, percentile(pooled[name], 0.99) * 1000)
-            for name in sockets
+            for name in clients
         }
         results[mode]["by command"] = kinds  # type: ignore[assignment]
 
@@ -198,6 +244,10 @@ async def main(modes: list[str], cities: int, count: int, concurrency: int, roun
         target, p99 = (0.9 if mode == "read" else 0.8), by_name["hrc bot"][2]
         print(f"  {mode}: ratio bot/bare {ratio:.2f} (target ≥ {target}: {'met' if ratio >= target else 'NOT met'}); "
               f"bot p99 {p99:.1f} ms (target ≤ 50: {'met' if p99 <= 50 else 'NOT met'})")
+        if SAME in by_name:
+            print(f"  {mode}: bot / bare sending the bot's answers {by_name['hrc bot'][0] / by_name[SAME][0]:.2f} "
+                  f"(what the bot's own work costs; the bare client sending them / sending \"ok\": "
+                  f"{by_name[SAME][0] / by_name['bare discord.py'][0]:.2f})")
     print(f"start-up to ready (Slack HTTP + Discord + scheduler, fakes, {cities:,} cities): {startup:.2f} s (target <= 2); "
           f"RSS with the directory warm {warm_rss:.0f} MB (target <= 200; the process also holds the fakes, the bare "
           f"client and the generated data); peak RSS {peak_rss_mb():.0f} MB")
