@@ -15,7 +15,8 @@ own work (parsing, the core, the cache, the layout) costs on top.
     .venv/bin/python -m bench.discord_commands [--modes read,cold,mixed] [--cities 10000] [--interactions 1000]
                                                [--concurrency 20] [--rounds 3] [--quick]
 
-With ``BENCH_PROFILE=FILE`` the bot's rounds are cProfiled into FILE and the bare client's into FILE.bare.
+With ``BENCH_PROFILE=FILE`` the bot's rounds are cProfiled into FILE, the bare client's into FILE.bare, and
+(read mode) the bare client sending the bot's answers into FILE.same.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from tests.fakes.slack_api import FakeSlack
 
 # BENCH_PROFILE=FILE: cProfile the bot's rounds into FILE and the bare client's into FILE.bare (the load
 # generator and the fake Discord run in the same process, so both profiles include them: compare the two).
-PROFILES = {1: cProfile.Profile(), 0: cProfile.Profile()} if os.environ.get("BENCH_PROFILE") else {}
+PROFILES = {1: cProfile.Profile(), 0: cProfile.Profile(), 2: cProfile.Profile()} if os.environ.get("BENCH_PROFILE") else {}
 
 
 class BareClient(discord.Client):
@@ -198,12 +199,12 @@ async def main(modes: list[str], cities: int, count: int, concurrency: int, roun
                 if mode == "cold" and socket == 1:
                     cache.clear()  # every round starts with nothing cached, and nothing is warmed
                 bare.answers = answers if name == SAME else None
-                if PROFILES and name != SAME:
-                    PROFILES[socket].enable()
+                if PROFILES:
+                    PROFILES[2 if name == SAME else socket].enable()
                 wall, latencies, by_kind = await measure(fake, socket, operations, concurrency, 10 + 2 * round_ + socket,
                                                          bare=socket == 0, same=name == SAME)
-                if PROFILES and name != SAME:
-                    PROFILES[socket].disable()
+                if PROFILES:
+                    PROFILES[2 if name == SAME else socket].disable()
                 rates[name].append(count / wall)
                 pooled[name] += latencies
                 if socket == 1:
@@ -218,6 +219,7 @@ async def main(modes: list[str], cities: int, count: int, concurrency: int, roun
     if PROFILES:
         PROFILES[1].dump_stats(os.environ["BENCH_PROFILE"])
         PROFILES[0].dump_stats(os.environ["BENCH_PROFILE"] + ".bare")
+        PROFILES[2].dump_stats(os.environ["BENCH_PROFILE"] + ".same")
     await watch.stop()
     scheduler.stop()
     for running in (task, bare_task):

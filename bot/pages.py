@@ -161,8 +161,11 @@ def units_of(reply: Reply, render: Callable[[str], tuple[str, frozenset[int]]], 
         name = field_name(field.name)
         inline = field.inline
         rendered = [render(line) for line in (field.value.split("\n") if field.value else [""])]
+        if len(rendered) == 1 and len(rendered[0][0]) <= field_max:  # a card's field: one line
+            yield Unit("field", rendered[0][0], True, group, name, inline, rendered[0][1])
+            continue
         texts = [text for text, _mentioned in rendered]
-        if max(map(len, texts)) <= field_max:  # most fields: no line to cut
+        if max(map(len, texts)) <= field_max:  # most lists: no line to cut
             yield Lines("field", True, group, name, inline, texts, [mentioned for _text, mentioned in rendered])
             continue
         first = True
