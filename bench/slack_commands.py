@@ -4,6 +4,9 @@ The bot runs in HTTP mode on 127.0.0.1 with a directory of 10,000 cities and rec
 requests from concurrent clients in each mode of ``bench.workload`` (read, cold cache, mixed with 10 %
 writes); a bare Bolt app that acks a constant is served the same way. Prints requests/s and p50/p99
 time to the HTTP answer, and the ratio bot/bare per mode (targets: read ≥ 0.9, mixed ≥ 0.8, p99 ≤ 50 ms).
+In read mode the bare app also acks each request with the bot's own answer to it (built beforehand by a
+second runtime, the bot's caches untouched): "bot / bare sending the bot's answers" is what the bot's own
+work costs on top of Bolt sending those answers.
 
     .venv/bin/python -m bench.slack_commands [--modes read,cold,mixed] [--cities 10000] [--requests 2000]
                                              [--concurrency 20] [--rounds 3] [--quick]
@@ -18,6 +21,7 @@ import os
 import random
 import statistics
 import time
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -30,8 +34,11 @@ from bench.workload import MODES, READERS, Op, ops
 from bot.cache_watch import CacheWatch
 from bot.platforms import freeze_startup_heap
 from bot.settings import Settings, SlackSettings
+from bot.slack.app import messages_of
 from bot.slack.service import http_app, start_http, web_client
 from bot.wiring import build_runtime
+from handlers.dispatch import parse_or_none
+from handlers.types import Actor, Place
 from tests.fakes.slack_api import FakeSlack
 from tests.slack.conftest import SIGNING_SECRET, sign
 
@@ -81,12 +88,36 @@ async def load(url: str, payloads: list[str], concurrency: int,
         return time.perf_counter() - began, latencies, answered
 
 
-async def bare_app(fake_url: str, runtime: Any) -> tuple[web.AppRunner, int]:
+SAME = "bare, bot's answers"  # the bare app acking with the bot's answers (read mode)
+
+
+class Answers:
+    """What the bare app acks with: "ok", or (``messages``) the bot's answer to request number n."""
+
+    messages: list[dict[str, Any]] | None = None
+
+
+async def prepared(runtime: Any, operations: list[Op]) -> list[dict[str, Any]]:
+    """The ack body the bot sends for each of ``operations`` (reads only), as ``hrc_command`` makes it, laid
+    out without the bot's render memo (the reply as not shareable: same blocks, nothing kept)."""
+    out = []
+    for op in operations:
+        assert not op.writes
+        user = focal_user("slack", op.focal) if op.focal is not None else reader_user("slack", op.reader)
+        reply = await runtime.answer_text(Actor("slack", "T1", user, "bench"), Place("slack", "T1", "C1"), op.text, "en-US")
+        out.append(messages_of(replace(reply, shareable=False), "T1", parse_or_none(op.text), op.text, locale="en-US")[0])
+    return out
+
+
+async def bare_app(fake_url: str, runtime: Any, answers: Answers) -> tuple[web.AppRunner, int]:
     bare = AsyncApp(client=web_client(runtime), signing_secret=SIGNING_SECRET)
 
     @bare.command("/hrc")
-    async def constant(ack: Any) -> None:
-        await ack("ok")
+    async def constant(ack: Any, body: dict[str, Any]) -> None:
+        if answers.messages is None:
+            await ack("ok")
+            return
+        await ack(**answers.messages[int(body["trigger_id"].split(".")[1])])
 
     runner = web.AppRunner(http_app(bare, runtime), access_log=None)
     await runner.setup()
@@ -95,18 +126,22 @@ async def bare_app(fake_url: str, runtime: Any) -> tuple[web.AppRunner, int]:
 
 
 async def run_mode(mode: str, fake: FakeSlack, runtime: Any, bot_port: int, bare_port: int, names: list[str],
-                   requests: int, concurrency: int, rounds: int) -> dict[str, tuple[float, float, float]]:
-    """Alternate the two apps over ``rounds`` rounds (a machine's speed drifts within a run): throughput
+                   requests: int, concurrency: int, rounds: int, answers: Answers, preparer: Any
+                   ) -> dict[str, tuple[float, float, float]]:
+    """Alternate the apps over ``rounds`` rounds (a machine's speed drifts within a run): throughput
     is the median round's, latencies are pooled over every round."""
-    rates: dict[str, list[float]] = {"bare Bolt app": [], "hrc bot": []}
-    pooled: dict[str, list[float]] = {"bare Bolt app": [], "hrc bot": []}
+    order = (("bare Bolt app", bare_port), ("hrc bot", bot_port)) + (((SAME, bare_port),) if mode == "read" else ())
+    rates: dict[str, list[float]] = {name: [] for name, _port in order}
+    pooled: dict[str, list[float]] = {name: [] for name, _port in order}
     before, in_ack = len(fake.responses), 0
     cache = runtime.ctx.cache
     kinds: dict[str, list[float]] = {}
     for round_ in range(rounds):
-        order = (("bare Bolt app", bare_port), ("hrc bot", bot_port))
-        payloads = bodies(fake.url, ops(mode, requests, names, random.Random(100 + round_)))
+        operations = ops(mode, requests, names, random.Random(100 + round_))
+        payloads = bodies(fake.url, operations)
+        messages = await prepared(preparer, operations) if mode == "read" else None
         for name, port in order if round_ % 2 == 0 else reversed(order):
+            answers.messages = messages if name == SAME else None
             if mode == "cold" and name == "hrc bot":
                 cache.clear()  # every round starts with nothing cached, and nothing is warmed
             if PROFILE and name == "hrc bot":
@@ -141,6 +176,9 @@ async def run_mode(mode: str, fake: FakeSlack, runtime: Any, bot_port: int, bare
           f"bot p99 {p99:.1f} ms (target ≤ 50: {'met' if p99 <= 50 else 'NOT met'}); "
           f"answers {in_ack} in the ack + {later} through response_url = {in_ack + later}/{total}; "
           f"reply cache {len(cache or ())} entries")
+    if SAME in results:
+        print(f"  {mode}: bot / bare sending the bot's answers {results['hrc bot'][0] / results[SAME][0]:.2f} (what the "
+              f"bot's own work costs; the bare app sending them / sending \"ok\": {results[SAME][0] / results['bare Bolt app'][0]:.2f})")
     return results
 
 
@@ -159,7 +197,9 @@ async def main(modes: list[str], cities: int, requests: int, concurrency: int, r
     await watch.check()  # what `hrc-bot run` does: warm the cache at start, then keep watching
     watch.start()
     bot_runner, bot_port = await start_http(runtime, "127.0.0.1", 0)
-    bare_runner, bare_port = await bare_app(fake.url, runtime)
+    answers = Answers()
+    bare_runner, bare_port = await bare_app(fake.url, runtime, answers)
+    preparer = build_runtime(settings, database=db)  # its own reply cache: the bot's is left as it is
     freeze_startup_heap()  # as `hrc-bot run` does once started
     # Warm-up: every reader once, and the focal points who will write (names and languages are then
     # cached, as for regular users).
@@ -176,7 +216,7 @@ async def main(modes: list[str], cities: int, requests: int, concurrency: int, r
             freeze_startup_heap()  # a running bot's warmed cache is frozen (CacheWatch's after_warm in hrc-bot run)
             await load(f"http://127.0.0.1:{bot_port}/slack/events", bodies(fake.url, warm), 5)
         print(f"mode {mode}:")
-        await run_mode(mode, fake, runtime, bot_port, bare_port, names, requests, concurrency, rounds)
+        await run_mode(mode, fake, runtime, bot_port, bare_port, names, requests, concurrency, rounds, answers, preparer)
     print(f"peak RSS {peak_rss_mb():.0f} MB")
     if PROFILE:
         PROFILE.dump_stats(os.environ["BENCH_PROFILE"])
