@@ -90,7 +90,7 @@ def messages_of(reply: Reply, team_id: str, command: ParsedCommand | None = None
         number = min(max(1, page), len(pages))
         messages = [[*pages[number - 1], page_buttons(again, number, len(pages), reply.language)]]
     else:
-        messages = messages_for(reply, team_id)
+        messages = messages_for(reply, team_id, pages)
     language = reply.language or locale  # the reader's language, as the core chose it
     if note := upload_note(reply, language):
         messages[0] = [*messages[0], context(escape(note))]

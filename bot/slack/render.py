@@ -309,9 +309,11 @@ def blocks_for(reply: Reply, team_id: str | None = None, *, with_actions: bool =
     return [*head, *pages[0].blocks, *note, *tail]
 
 
-def messages_for(reply: Reply, team_id: str | None = None) -> list[list[dict[str, Any]]]:
+def messages_for(reply: Reply, team_id: str | None = None, pages: list[list[dict[str, Any]]] | None = None
+                 ) -> list[list[dict[str, Any]]]:
     """Every block of ``reply`` in as few messages as Slack allows: its preview's messages first (each as it
-    will be delivered, a divider after each), then each of its pages."""
+    will be delivered, a divider after each), then each of its pages (``pages``: ``pages_for(reply,
+    team_id)`` when the caller has it already; a reply that is not shared is not laid out twice)."""
     room = MAX_BLOCKS - RESERVED
     messages: list[list[dict[str, Any]]] = []
     for shown in reply.preview:
@@ -320,7 +322,7 @@ def messages_for(reply: Reply, team_id: str | None = None) -> list[list[dict[str
             if not messages or len(messages[-1]) + len(page) > room:
                 messages.append([])
             messages[-1] += page
-    for number, page in enumerate(pages_for(reply, team_id)):
+    for number, page in enumerate(pages if pages is not None else pages_for(reply, team_id)):
         if number or not messages or len(messages[-1]) + len(page) > room:
             messages.append([])
         messages[-1] += page
