@@ -3,7 +3,8 @@
 The bot runs in HTTP mode on 127.0.0.1 with a directory of 10,000 cities and receives signed `/hrc`
 requests from concurrent clients in each mode of ``bench.workload`` (read, cold cache, mixed with 10 %
 writes); a bare Bolt app that acks a constant is served the same way. Prints requests/s and p50/p99
-time to the HTTP answer, and the ratio bot/bare per mode (targets: read ≥ 0.9, mixed ≥ 0.8, p99 ≤ 50 ms).
+time to the HTTP answer, the process's CPU time per request (the fake, the load generator and both apps share
+the process), and the ratio bot/bare per mode (targets: read ≥ 0.9, mixed ≥ 0.8, p99 ≤ 50 ms).
 In read mode the bare app also acks each request with the bot's own answer to it (built beforehand by a
 second runtime, the bot's caches untouched): "bot / bare sending the bot's answers" is what the bot's own
 work costs on top of Bolt sending those answers.
@@ -133,6 +134,7 @@ async def run_mode(mode: str, fake: FakeSlack, runtime: Any, bot_port: int, bare
     order = (("bare Bolt app", bare_port), ("hrc bot", bot_port)) + (((SAME, bare_port),) if mode == "read" else ())
     rates: dict[str, list[float]] = {name: [] for name, _port in order}
     pooled: dict[str, list[float]] = {name: [] for name, _port in order}
+    cpu: dict[str, list[float]] = {name: [] for name, _port in order}  # the process's CPU seconds per request
     before, in_ack = len(fake.responses), 0
     cache = runtime.ctx.cache
     kinds: dict[str, list[float]] = {}
@@ -146,10 +148,12 @@ async def run_mode(mode: str, fake: FakeSlack, runtime: Any, bot_port: int, bare
                 cache.clear()  # every round starts with nothing cached, and nothing is warmed
             if PROFILE and name == "hrc bot":
                 PROFILE.enable()
+            used = time.process_time()
             wall, latencies, answered = await load(f"http://127.0.0.1:{port}/slack/events", payloads, concurrency,
                                                    kinds if name == "hrc bot" else None)
             if PROFILE and name == "hrc bot":
                 PROFILE.disable()
+            cpu[name].append((time.process_time() - used) / requests)
             rates[name].append(requests / wall)
             pooled[name] += latencies
             in_ack += answered if name == "hrc bot" else 0
@@ -164,8 +168,9 @@ async def run_mode(mode: str, fake: FakeSlack, runtime: Any, bot_port: int, bare
         name: (statistics.median(rates[name]), percentile(pooled[name], 0.5) * 1000, percentile(pooled[name], 0.99) * 1000)
         for name in rates
     }
+    used = {name: statistics.median(values) for name, values in cpu.items()}
     for name, (rps, p50, p99) in results.items():
-        print(f"  {name:14s} {rps:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms")
+        print(f"  {name:14s} {rps:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   CPU {used[name] * 1e6:5.0f} µs a request")
     print("  bot by command: " + "; ".join(
         f"{kind} ×{len(values)} p50 {percentile(values, 0.5) * 1000:.1f} / p99 {percentile(values, 0.99) * 1000:.1f} ms"
         for kind, values in sorted(kinds.items())))
@@ -176,6 +181,9 @@ async def run_mode(mode: str, fake: FakeSlack, runtime: Any, bot_port: int, bare
           f"bot p99 {p99:.1f} ms (target ≤ 50: {'met' if p99 <= 50 else 'NOT met'}); "
           f"answers {in_ack} in the ack + {later} through response_url = {in_ack + later}/{total}; "
           f"reply cache {len(cache or ())} entries")
+    print(f"  {mode}: by the process's CPU time: bot/bare "
+          f"{used['bare Bolt app'] / used['hrc bot']:.2f}" + (f", bot / bare sending the bot's answers "
+                                                             f"{used[SAME] / used['hrc bot']:.2f}" if SAME in used else ""))
     if SAME in results:
         print(f"  {mode}: bot / bare sending the bot's answers {results['hrc bot'][0] / results[SAME][0]:.2f} (what the "
               f"bot's own work costs; the bare app sending them / sending \"ok\": {results[SAME][0] / results['bare Bolt app'][0]:.2f})")
