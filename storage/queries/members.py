@@ -14,12 +14,16 @@ from storage.models import City, FocalPoint, Member, MemberAccount
 
 def _identity(platform: str | BindParameter[str], workspace: str | BindParameter[str],
               user_id: str | BindParameter[str]) -> ColumnElement[bool]:
-    """Members whose own account is this identity, or who linked it as another account (``/hrc link``)."""
+    """Members whose own account is this identity, or who linked it as another account (``/hrc link``).
+
+    One ``IN`` over the union of two lookups, each by its unique index, rather than ``own OR id IN
+    (linked)``: PostgreSQL reads every member for that OR (a hashed subplan cannot use an index), ~2 ms a
+    lookup at 20,000 members, on every command of a person whose language is not cached and every write."""
+    own = select(Member.id).where(Member.platform == platform, Member.workspace == workspace, Member.user_id == user_id)
     linked = select(MemberAccount.member_id).where(
         MemberAccount.platform == platform, MemberAccount.workspace == workspace, MemberAccount.user_id == user_id
     )
-    own = (Member.platform == platform) & (Member.workspace == workspace) & (Member.user_id == user_id)
-    return own | Member.id.in_(linked)
+    return Member.id.in_(own.union_all(linked))
 
 
 # The lookups every command makes, built once with the identity as parameters: building one again for each
