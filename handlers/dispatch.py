@@ -113,6 +113,11 @@ async def handle(ctx: Context, request: Request, *, once_key: str | None = None)
     a repeat is answered ``ALREADY_APPLIED``.
     """
     request = replace(request, locale=await reader_language(ctx, request.actor, request.locale))
+    return await _handle_in_language(ctx, request, once_key)
+
+
+async def _handle_in_language(ctx: Context, request: Request, once_key: str | None = None) -> Reply:
+    """``handle`` once ``request.locale`` is the reader's language (``reader_language``)."""
     reply = await _answer(ctx, request, once_key)
     if reply is ALREADY_APPLIED:
         return reply
@@ -214,4 +219,5 @@ async def handle_text(ctx: Context, actor: Actor, place: Place, text: str, local
         command = parse_line(text, _.language)
     except UserError as error:
         return replace(error_reply(error, _), language=_.language)
-    return await handle(ctx, Request(actor=actor, place=place, command=command, locale=locale))
+    # ``locale`` is already the reader's language: not looked up a second time.
+    return await _handle_in_language(ctx, Request(actor=actor, place=place, command=command, locale=locale))

@@ -331,3 +331,26 @@ async def test_help_profiles_practices_subscriptions_channels_announcements_and_
     text = out.getvalue()
     assert text.count("\n\n") >= 28, text  # one answer per command
     assert_no_english(text, language, typed=BROAD_TYPED)
+
+
+async def test_a_typed_command_reads_the_readers_language_once(db: Database, clock: FakeClock) -> None:
+    """``handle_text`` finds the reader's language to parse the line in, and answers in it without reading it
+    again (with the reply cache off, each reading is a query: issue 17's directory benchmark)."""
+    from sqlalchemy import event
+
+    ctx = Context(db=db, clock=clock)
+    actor, place = person("ana")
+    await handle_text(ctx, actor, place, "/hrc language es")
+    reads: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if statement.lstrip().startswith("SELECT members.language"):
+            reads.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        reply = await handle_text(ctx, actor, place, "/hrc themes")
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    assert reply.language == "es" and not reply.is_error
+    assert len(reads) == 1
