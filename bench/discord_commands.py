@@ -11,8 +11,8 @@ p99 ≤ 50 ms), the start-up time to ready (Slack HTTP + Discord + scheduler, ag
 
 In read mode the bare client also answers each interaction with the bot's own answer to it (embeds, allowed
 mentions, buttons; built before the round by a second runtime, so the bot's caches are not warmed by it):
-what discord.py and the fake cost to send those answers, so that "ratio bot/same answers" is what the bot's
-own work (parsing, the core, the cache, the layout) costs on top.
+what discord.py and the fake cost to send those answers; the bot against that client is what the bot's
+own work (parsing, the core, the cache, the layout) costs on top ("bot / bare sending the bot's answers").
 
     .venv/bin/python -m bench.discord_commands [--modes read,cold,mixed] [--cities 10000] [--interactions 1000]
                                                [--concurrency 20] [--rounds 3] [--quick]

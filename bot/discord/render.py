@@ -181,17 +181,12 @@ class EmbedPage:
                 return False
             self.description += sep + unit.text
         else:
+            if not unit.first and self.extend(Lines("field", False, unit.group, unit.name, unit.inline, [unit.text],
+                                                    [unit.extra]), 0):
+                return True  # continued the field's last piece on this page
             value = unit.text or "—"
-            last = self.fields[-1] if self.fields else None
-            if last is not None and last[3] == unit.group and not unit.first:
-                cost = 1 + len(value)
-                if len(last[1]) + cost <= FIELD_VALUE_MAX and cost <= self.room:
-                    self.fields[-1] = (last[0], last[1] + "\n" + value, last[2], last[3])
-                    self.room -= cost
-                    self.mentioned |= unit.extra
-                    return True
             # A field's first piece on a page carries its name; a continuation on the same page, none.
-            continued = last is not None and last[3] == unit.group
+            continued = bool(self.fields) and self.fields[-1][3] == unit.group
             name = "\u200b" if continued else unit.name
             cost = len(name) + len(value)
             if len(self.fields) >= FIELDS_MAX or cost > self.room:
@@ -202,6 +197,7 @@ class EmbedPage:
         return True
 
     def extend(self, lines: Lines, start: int) -> int:
+        # The one rule for continuing a field's last piece (``add`` uses it for a single unit too).
         if not self.fields or self.fields[-1][3] != lines.group or (start == 0 and lines.first):
             return 0
         name, value, inline, group = self.fields[-1]
