@@ -78,11 +78,21 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
             shareable=True,
             cache_scopes=scopes,
         )
+    # ~1,300 lines for a theme at the campaign's 2030 size: each country named once, a lone focal point not joined.
     by_region: dict[str, list[str]] = {}
-    for city in shown:
-        people = ", ".join([mention_token(*fp) for fp in city.focal_points]) or "—"
-        line = f"{city.name} ({country_name(city.country, request.locale)}): {people}"
-        by_region.setdefault(city.region, []).append(line)
+    countries: dict[str, str] = {}
+    for name, country, city_region, focal_points in shown:
+        shown_country = countries.get(country)
+        if shown_country is None:
+            shown_country = countries[country] = country_name(country, request.locale)
+        if len(focal_points) == 1:
+            people = mention_token(*focal_points[0])
+        else:
+            people = ", ".join([mention_token(*fp) for fp in focal_points]) or "—"
+        lines = by_region.get(city_region)
+        if lines is None:
+            lines = by_region[city_region] = []
+        lines.append(f"{name} ({shown_country}): {people}")
     order = [r.slug for r in REGIONS]
     fields = tuple(
         Field(f"{region_name(slug, _)} ({len(lines)})", "\n".join(lines), inline=False)

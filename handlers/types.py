@@ -39,7 +39,8 @@ def clean_input(text: str) -> str:
     Everything else (letters of every script, emoji, zero-width joiners) is kept as typed. Idempotent,
     so applying it to already-clean text changes nothing.
     """
-    if not text or TO_CLEAN_RE.search(text) is None:
+    # Printable ASCII holds none of the characters above: one constant-time check and one scan instead of the regex.
+    if not text or (text.isascii() and text.isprintable()) or TO_CLEAN_RE.search(text) is None:
         return text
     return _FORBIDDEN_RE.sub("", _NEWLINES_RE.sub("\n", text))
 

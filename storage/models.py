@@ -173,7 +173,7 @@ class CityTheme(Base):
     __tablename__ = "city_themes"
 
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"), primary_key=True)
-    theme: Mapped[str] = mapped_column(CleanString(40), primary_key=True, index=True)
+    theme: Mapped[str] = mapped_column(CleanString(40), primary_key=True)
 
     city: Mapped[City] = relationship(back_populates="themes")
 
@@ -241,7 +241,10 @@ class Subscription(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-Index("ix_focal_points_city_status", FocalPoint.city_id, FocalPoint.status)
+# What `who` reads of each city on a theme and of its focal points, found in the index alone (covering
+# indexes; migration 0017).
+Index("ix_city_themes_theme_city", CityTheme.theme, CityTheme.city_id)
+Index("ix_focal_points_city_status_member", FocalPoint.city_id, FocalPoint.status, FocalPoint.member_id)
 
 
 def utcnow() -> datetime:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, func, inspect, select
+from sqlalchemy import Select, String, bindparam, func, inspect, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -241,27 +241,57 @@ async def theme_roster(
     return rows
 
 
+def _theme_rows(region: bool, ids: bool) -> Select[Any]:
+    """The statement behind `who`: a row per verified city on the theme (``theme``) and confirmed focal
+    point, optionally only in ``region`` or among ``ids`` (expanding). No ORDER BY: cities and focal
+    points are sorted in Python (a third of the query's time in SQLite)."""
+    stmt = (
+        # The name key is only sorted by, never shown: read as it is stored (its cleaning was ~1,300 calls a `who`).
+        select(City.id, City.name, type_coerce(City.name_key, String), City.country, City.region, FocalPoint.id, Member.id,
+               Member.platform, Member.workspace, Member.user_id, Member.display_name)
+        .join(CityTheme, CityTheme.city_id == City.id)
+        .outerjoin(FocalPoint, (FocalPoint.city_id == City.id) & (FocalPoint.status == FocalStatus.VERIFIED))
+        .outerjoin(Member, Member.id == FocalPoint.member_id)
+        .where(City.status == CityStatus.VERIFIED, CityTheme.theme == bindparam("theme"))
+    )
+    if region:
+        stmt = stmt.where(City.region == bindparam("region"))
+    if ids:
+        stmt = stmt.where(City.id.in_(bindparam("ids", expanding=True)))
+    return stmt
+
+
+# Built once (a `who` at 10,000 cities is hot; building and keying the statement was ~1 ms of it).
+_THEME_ROWS = {(region, ids): _theme_rows(region, ids) for region in (False, True) for ids in (False, True)}
+# The linked accounts (``/hrc link``) of the theme's confirmed focal points, in the order linked, found through
+# the same joins rather than an IN list of ~1,300 member ids (compiling that list cost more than the query).
+# Each account comes once: a person is the focal point of one city at most, and a city has a theme once.
+_LINKED = (
+    select(MemberAccount.member_id, MemberAccount.platform, MemberAccount.workspace, MemberAccount.user_id)
+    .join(FocalPoint, (FocalPoint.member_id == MemberAccount.member_id) & (FocalPoint.status == FocalStatus.VERIFIED))
+    .join(CityTheme, (CityTheme.city_id == FocalPoint.city_id) & (CityTheme.theme == bindparam("theme")))
+    .order_by(MemberAccount.id)
+)
+
+
 async def _theme_lines(
     session: AsyncSession, theme: str, *, region: str | None = None, ids: Collection[int] | None = None,
     limit: int | None = None,
 ) -> tuple[list[tuple[RosterKey, int, CityLine]], int]:
-    stmt = (
-        select(City.id, City.name, City.name_key, City.country, City.region, FocalPoint.id, Member.id, Member.platform,
-               Member.workspace, Member.user_id, Member.display_name)
-        .join(CityTheme, CityTheme.city_id == City.id)
-        .outerjoin(FocalPoint, (FocalPoint.city_id == City.id) & (FocalPoint.status == FocalStatus.VERIFIED))
-        .outerjoin(Member, Member.id == FocalPoint.member_id)
-        .where(City.status == CityStatus.VERIFIED, CityTheme.theme == theme)
-    )  # no ORDER BY: cities and focal points are sorted below, in Python (a third of the query's time in SQLite)
+    params: dict[str, object] = {"theme": theme}
     if region:
-        stmt = stmt.where(City.region == region)
+        params["region"] = region
     if ids is not None:
-        stmt = stmt.where(City.id.in_(sorted(ids)))
+        params["ids"] = sorted(ids)
     connection = await session.connection()
+    rows = (await connection.execute(_THEME_ROWS[bool(region), ids is not None], params)).all()  # at once: not row by row
+    if not rows:
+        return [], 0
+    linked: dict[int, list[tuple[str, str, str]]] = {}
+    for member_id, platform, workspace, user_id in await connection.execute(_LINKED, {"theme": theme}):
+        linked.setdefault(member_id, []).append((platform, workspace, user_id))
     found: dict[int, tuple[RosterKey, str, str, str, list[tuple[int, int, str, str, str, str]]]] = {}
-    for city_id, name, name_key, country, city_region, focal_id, member_id, platform, workspace, user_id, display_name in (
-        (await connection.execute(stmt)).all()  # fetched at once: iterating a result fetches row by row
-    ):
+    for city_id, name, name_key, country, city_region, focal_id, member_id, platform, workspace, user_id, display_name in rows:
         entry = found.get(city_id)
         if entry is None:
             entry = found[city_id] = ((city_region, name_key, city_id), name, country, city_region, [])
@@ -270,31 +300,23 @@ async def _theme_lines(
     # Cities in code-point order of their keys whatever the database's collation (PostgreSQL's may put
     # "saint denis" after "saint-denis"): the rosters insert a changed city by this order. Focal points stay
     # in the order they were confirmed (by id). Cities past the limit are only counted.
-    ordered = sorted(found.items(), key=lambda item: item[1][0])
-    lines = dict(ordered[:limit] if limit is not None else ordered)
-    for *_city, fps in lines.values():
-        if len(fps) > 1:
-            fps.sort()
-    shown = sorted({fp[1] for *_city, fps in lines.values() for fp in fps})
-    linked: dict[int, list[tuple[str, str, str]]] = {}
-    if shown:
-        # The linked accounts of the theme's focal points, found through the same joins rather than an
-        # IN list of ~1,300 member ids (compiling that list cost more than the query).
-        accounts = (
-            select(MemberAccount.id, MemberAccount.member_id, MemberAccount.platform, MemberAccount.workspace, MemberAccount.user_id)
-            .join(FocalPoint, (FocalPoint.member_id == MemberAccount.member_id) & (FocalPoint.status == FocalStatus.VERIFIED))
-            .join(CityTheme, (CityTheme.city_id == FocalPoint.city_id) & (CityTheme.theme == theme))
-            .distinct().order_by(MemberAccount.id)
-        )
-        wanted = set(shown)
-        for _account_id, member_id, platform, workspace, user_id in await connection.execute(accounts):
-            if member_id in wanted:
-                linked.setdefault(member_id, []).append((platform, workspace, user_id))
+    ordered = sorted(found.values(), key=_first)
     out: list[tuple[RosterKey, int, CityLine]] = []
-    for city_id, (key, n, c, r, fps) in lines.items():
-        people = tuple([(p, w, u, d, tuple(linked[m]) if m in linked else ()) for _f, m, p, w, u, d in fps]) if fps else ()
-        out.append((key, city_id, CityLine(n, c, r, people)))
+    for key, n, c, r, fps in ordered[:limit] if limit is not None else ordered:
+        if not fps:
+            people: tuple[tuple[str, str, str, str, tuple[tuple[str, str, str], ...]], ...] = ()
+        elif len(fps) == 1 and fps[0][1] not in linked:
+            _f, _m, p, w, u, d = fps[0]
+            people = ((p, w, u, d, ()),)
+        else:
+            fps.sort()
+            people = tuple([(p, w, u, d, tuple(linked.get(m, ()))) for _f, m, p, w, u, d in fps])
+        out.append((key, key[2], CityLine(n, c, r, people)))
     return out, len(found)
+
+
+def _first(entry: tuple[RosterKey, object, object, object, object]) -> RosterKey:
+    return entry[0]
 
 
 async def verified_cities_after(session: AsyncSession, after_id: int, limit: int, ids: Sequence[int] | None = None) -> Sequence[City]:

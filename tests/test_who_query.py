@@ -1,0 +1,87 @@
+"""The query behind `who THEME` (issue 17): a theme's cities and their focal points are read from the
+covering indexes of migration 0017 on SQLite, the indexes exist on both engines, and the answer (cities in
+`who`'s order, focal points in the order confirmed, linked accounts in the order linked) is the same."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, inspect
+
+from storage.models import City, CityTheme, FocalPoint, Member, MemberAccount
+from storage.queries.cities import _THEME_ROWS, who_works_on
+from storage.session import Database
+
+NOW = datetime(2026, 12, 3, tzinfo=UTC)
+CITIES = 300
+
+
+async def _directory(db: Database) -> None:
+    """300 verified cities, every third on housing, each with a confirmed focal point; city 3 with a second
+    one, and its first focal point with two linked accounts; a pending city on housing."""
+    regions = ["europe", "africa", "latin-america"]
+    async with db.transaction() as session:
+        await session.execute(insert(City), [
+            {"id": n, "name": f"City {n:03d}", "name_key": f"city {n:03d}", "country": "FR", "country_key": "fr",
+             "region": regions[n % 3], "status": "verified" if n <= CITIES else "pending", "registered_at": NOW,
+             "languages": "en", "is_demo": False}
+            for n in range(1, CITIES + 2)
+        ])
+        await session.execute(insert(CityTheme), [{"city_id": n, "theme": "housing" if n % 3 == 0 else "water"}
+                                                   for n in range(1, CITIES + 2)])
+        await session.execute(insert(Member), [
+            {"id": n, "platform": "slack", "workspace": "T1", "user_id": f"U{n:05d}", "display_name": f"person {n}",
+             "created_at": NOW} for n in range(1, CITIES + 3)
+        ])
+        await session.execute(insert(FocalPoint), [
+            {"id": n, "member_id": n, "city_id": n, "status": "verified", "created_at": NOW} for n in range(1, CITIES + 2)
+        ] + [{"id": CITIES + 2, "member_id": CITIES + 2, "city_id": 3, "status": "verified", "created_at": NOW}])
+        await session.execute(insert(MemberAccount), [
+            {"id": 2, "member_id": 3, "platform": "discord", "workspace": "111111111111111111",
+             "user_id": "420000000000000003", "display_name": "person 3", "created_at": NOW},
+            {"id": 1, "member_id": 3, "platform": "slack", "workspace": "T2", "user_id": "U3OTHER",
+             "display_name": "person 3", "created_at": NOW},
+            {"id": 3, "member_id": 4, "platform": "slack", "workspace": "T2", "user_id": "U4OTHER",  # city 4: water
+             "display_name": "person 4", "created_at": NOW},
+        ])
+    async with db.engine.connect() as conn:  # the planner's statistics, as a database in use has them
+        await (await conn.execution_options(isolation_level="AUTOCOMMIT")).exec_driver_sql("ANALYZE")
+
+
+async def test_who_lists_the_theme_s_cities_in_order_with_their_focal_points_and_linked_accounts(db: Database) -> None:
+    await _directory(db)
+    async with db.transaction(write=False) as session:
+        lines, total = await who_works_on(session, "housing", None, 1000)
+        europe, in_europe = await who_works_on(session, "housing", "europe", 1000)
+        first, _total = await who_works_on(session, "housing", None, 5)
+    assert total == len(lines) == CITIES // 3  # the pending city is not listed
+    keys = [(line.region, line.name) for line in lines]
+    assert keys == sorted(keys) and first == lines[:5]
+    assert in_europe == len(europe) == sum(1 for line in lines if line.region == "europe")
+    by_name = {line.name: line for line in lines}
+    assert by_name["City 003"].focal_points == (
+        ("slack", "T1", "U00003", "person 3", (("slack", "T2", "U3OTHER"), ("discord", "111111111111111111", "420000000000000003"))),
+        ("slack", "T1", f"U{CITIES + 2:05d}", f"person {CITIES + 2}", ()),
+    )
+    assert by_name["City 006"].focal_points == (("slack", "T1", "U00006", "person 6", ()),)
+
+
+async def test_the_indexes_of_migration_0017_replace_the_narrower_ones(db: Database) -> None:
+    async with db.engine.connect() as conn:
+        names = await conn.run_sync(lambda sync: {
+            table: {index["name"] for index in inspect(sync).get_indexes(table)} for table in ("city_themes", "focal_points")})
+    assert "ix_city_themes_theme_city" in names["city_themes"] and "ix_city_themes_theme" not in names["city_themes"]
+    assert "ix_focal_points_city_status_member" in names["focal_points"]
+    assert "ix_focal_points_city_status" not in names["focal_points"]
+
+
+async def test_sqlite_reads_the_theme_and_focal_points_from_the_indexes_alone(sqlite_db: Database) -> None:
+    await _directory(sqlite_db)
+    statement = _THEME_ROWS[False, False].params(theme="housing")
+    sql = str(statement.compile(sqlite_db.engine.sync_engine, compile_kwargs={"literal_binds": True}))
+    assert "'housing'" in sql
+    async with sqlite_db.engine.connect() as conn:
+        rows = (await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)).all()
+    plan = "\n".join(str(row[-1]) for row in rows)
+    assert "COVERING INDEX ix_city_themes_theme_city" in plan, plan
+    assert "COVERING INDEX ix_focal_points_city_status_member" in plan, plan
