@@ -135,7 +135,12 @@ def _ranked(
         if filters:
             count = count.join(Practice, _FTS.c.rowid == Practice.id)
         return ids, count.where(match, *filters)
-    tsquery = func.to_tsquery(literal_column("'hrc_search'::regconfig"), bindparam("q", _postgresql_query(terms, every)))
+    # The query is parsed once, in a subquery (an InitPlan): asyncpg prepares statements, and PostgreSQL's
+    # generic plan for them, used after five runs, called to_tsquery (the unaccent dictionary with it) again
+    # for every match in the recheck and in ts_rank: 5,438 matches 50 → 31 ms (EXPLAIN ANALYZE).
+    tsquery = select(
+        func.to_tsquery(literal_column("'hrc_search'::regconfig"), bindparam("q", _postgresql_query(terms, every)))
+    ).scalar_subquery()
     match = _VECTOR.op("@@")(tsquery)
     # The total rides along (a window count over the same matches): one pass over them instead of two.
     ids = (
