@@ -159,7 +159,7 @@ async def test_postgresql_parses_the_search_once_even_in_a_generic_plan(tmp_path
 
     db, cleanup = await make_database("postgresql", tmp_path)
     try:
-        ids, _count = _ranked("postgresql", ["water", "kiosk"], True, [], 10)
+        ids, _count = _ranked("postgresql", False, False)
         sql = str(ids.compile(db.engine.sync_engine))
         async with db.engine.connect() as conn:
             await conn.exec_driver_sql("SET plan_cache_mode = force_generic_plan")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, bindparam, column, func, literal_column, select, table
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, column, func, literal_column, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import City, Practice, PracticeTheme
@@ -41,13 +42,23 @@ async def same_practice(session: AsyncSession, city_id: int, search_text: str) -
     return await session.scalar(_SAME_PRACTICE, {"city_id": city_id, "search_text": search_text})
 
 
-def _filters(theme: str | None, city_id: int | None) -> list[ColumnElement[bool]]:
+def _filters(theme: bool, city: bool) -> list[ColumnElement[bool]]:
+    """The filters on practices, with their values as parameters ``theme`` and ``city_id``."""
     filters: list[ColumnElement[bool]] = []
     if theme:
-        filters.append(Practice.id.in_(select(PracticeTheme.practice_id).where(PracticeTheme.theme == theme)))
-    if city_id is not None:
-        filters.append(Practice.city_id == city_id)
+        filters.append(Practice.id.in_(select(PracticeTheme.practice_id).where(PracticeTheme.theme == bindparam("theme"))))
+    if city:
+        filters.append(Practice.city_id == bindparam("city_id"))
     return filters
+
+
+def _filter_values(theme: str | None, city_id: int | None) -> dict[str, object]:
+    values: dict[str, object] = {}
+    if theme:
+        values["theme"] = theme
+    if city_id is not None:
+        values["city_id"] = city_id
+    return values
 
 
 class PracticeLine(NamedTuple):
@@ -63,20 +74,27 @@ class PracticeLine(NamedTuple):
     theme_slugs: tuple[str, ...]
 
 
+# Built once: a search or a list runs both (building them was ~0.3 ms of each).
+_LINES = (
+    select(Practice.id, Practice.title, Practice.summary, Practice.link, Practice.created_at, City.name)
+    .join(City, City.id == Practice.city_id).where(Practice.id.in_(bindparam("ids", expanding=True)))
+)
+_THEMES = (
+    select(PracticeTheme.practice_id, PracticeTheme.theme)
+    .where(PracticeTheme.practice_id.in_(bindparam("ids", expanding=True)))
+    .order_by(PracticeTheme.practice_id, PracticeTheme.theme)
+)
+
+
 async def _load(session: AsyncSession, ids: Sequence[int]) -> list[PracticeLine]:
     """The practices with these ids, with their city's name and their themes, in the order given: two
     queries."""
     if not ids:
         return []
-    rows = await session.execute(
-        select(Practice.id, Practice.title, Practice.summary, Practice.link, Practice.created_at, City.name)
-        .join(City, City.id == Practice.city_id).where(Practice.id.in_(ids))
-    )
+    params = {"ids": list(ids)}
+    rows = await session.execute(_LINES, params)
     themes: dict[int, list[str]] = {}
-    for practice_id, theme in await session.execute(
-        select(PracticeTheme.practice_id, PracticeTheme.theme).where(PracticeTheme.practice_id.in_(ids))
-        .order_by(PracticeTheme.practice_id, PracticeTheme.theme)
-    ):
+    for practice_id, theme in await session.execute(_THEMES, params):
         themes.setdefault(practice_id, []).append(theme)
     by_id = {row[0]: PracticeLine(*row, tuple(themes.get(row[0], ()))) for row in rows}
     return [by_id[i] for i in ids if i in by_id]
@@ -90,12 +108,12 @@ async def find_practices(
     limit: int | None = None,
 ) -> tuple[list[PracticeLine], int]:
     """Practices matching the filters, newest first (at most ``limit``), and how many match in all."""
-    filters = _filters(theme, city_id)
+    filters, values = _filters(bool(theme), city_id is not None), _filter_values(theme, city_id)
     stmt = select(Practice.id).where(*filters).order_by(Practice.created_at.desc(), Practice.id.desc())
     if limit is not None:
         stmt = stmt.limit(limit)
-    total = int((await session.execute(select(func.count()).select_from(Practice).where(*filters))).scalar_one())
-    ids = list((await session.execute(stmt)).scalars())
+    total = int((await session.execute(select(func.count()).select_from(Practice).where(*filters), values)).scalar_one())
+    ids = list((await session.execute(stmt, values)).scalars())
     return await _load(session, ids), total
 
 
@@ -116,13 +134,16 @@ def _postgresql_query(terms: Sequence[str], every: bool) -> str:
     return (" & " if every else " | ").join(parts)
 
 
-def _ranked(
-    dialect: str, terms: Sequence[str], every: bool, filters: list[ColumnElement[bool]], limit: int
-) -> tuple[Select[tuple[int]], Select[tuple[int]]]:
-    """(ids of the best matches, best first; the count of all matches) for one engine."""
+@lru_cache(maxsize=8)
+def _ranked(dialect: str, theme: bool, city: bool) -> tuple[Select[tuple[int]], Select[tuple[int]]]:
+    """(ids of the best matches, best first; the count of all matches) for one engine, with or without the
+    theme and city filters. Built once each: the search words (``q``, in the engine's query syntax), the
+    filters' values and ``limit`` are parameters."""
+    filters = _filters(theme, city)
+    limit = bindparam("limit", type_=Integer)
     newest = (Practice.created_at.desc(), Practice.id.desc())
     if dialect == "sqlite":
-        match = literal_column("practices_fts").op("MATCH")(bindparam("q", _sqlite_query(terms, every)))
+        match = literal_column("practices_fts").op("MATCH")(bindparam("q"))
         # rank is bm25 with the title weighted 4 to 1 (set in the migration); lower is better.
         if filters:
             ids = (
@@ -138,9 +159,7 @@ def _ranked(
     # The query is parsed once, in a subquery (an InitPlan): asyncpg prepares statements, and PostgreSQL's
     # generic plan for them, used after five runs, called to_tsquery (the unaccent dictionary with it) again
     # for every match in the recheck and in ts_rank: 5,438 matches 50 → 31 ms (EXPLAIN ANALYZE).
-    tsquery = select(
-        func.to_tsquery(literal_column("'hrc_search'::regconfig"), bindparam("q", _postgresql_query(terms, every)))
-    ).scalar_subquery()
+    tsquery = select(func.to_tsquery(literal_column("'hrc_search'::regconfig"), bindparam("q"))).scalar_subquery()
     match = _VECTOR.op("@@")(tsquery)
     # The total rides along (a window count over the same matches): one pass over them instead of two.
     ids = (
@@ -169,15 +188,16 @@ async def search_practices(
     if not terms:
         return [], 0
     dialect = session.get_bind().dialect.name
-    filters = _filters(theme, city_id)
+    ids_stmt, count_stmt = _ranked(dialect, bool(theme), city_id is not None)
+    syntax = _sqlite_query if dialect == "sqlite" else _postgresql_query
     for every in (True, False) if len(terms) > 1 else (True,):
-        ids_stmt, count_stmt = _ranked(dialect, terms, every, filters, limit)
-        rows = (await session.execute(ids_stmt)).all()
+        values = {"q": syntax(terms, every), **_filter_values(theme, city_id)}
+        rows = (await session.execute(ids_stmt, {**values, "limit": limit})).all()
         ids = [row[0] for row in rows]
         if ids:
             if len(row := rows[0]) > 1:  # PostgreSQL: the window count
                 total = int(row[1])
             else:
-                total = len(ids) if len(ids) < limit else int((await session.execute(count_stmt)).scalar_one())
+                total = len(ids) if len(ids) < limit else int((await session.execute(count_stmt, values)).scalar_one())
             return await _load(session, ids), total
     return [], 0
