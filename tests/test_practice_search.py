@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, event, select, update
 
 from storage.migrate import upgrade
 from storage.models import City, CityStatus, Practice, PracticeTheme
@@ -172,3 +172,20 @@ async def test_postgresql_parses_the_search_once_even_in_a_generic_plan(tmp_path
     assert "Recheck Cond" in text or "Filter" in text, text
     per_row = [line for line in plan if any(k in line for k in ("Recheck Cond", "Sort Key", "Filter", "Index Cond"))]
     assert per_row and not any("to_tsquery" in line for line in per_row), text
+
+
+async def test_a_result_carries_its_city_and_sorted_themes_read_in_one_query(db: Database) -> None:
+    await _add_practices(db, await _add_city(db), [
+        ("Toits verts", "Des jardins sur les toits des écoles.", ["water", "environment", "education"]),
+        ("Toits solaires", "Des panneaux sur les toits publics.", []),
+    ])
+    seen: list[str] = []
+    event.listen(db.engine.sync_engine, "before_cursor_execute", lambda _c, _cur, statement, *_rest: seen.append(statement))
+    async with db.transaction(write=False) as session:
+        found, total = await search_practices(session, ["toits"])
+    assert total == 2
+    by_title = {p.title: p for p in found}
+    assert by_title["Toits verts"].theme_slugs == ("education", "environment", "water")
+    assert by_title["Toits solaires"].theme_slugs == () and by_title["Toits verts"].city_name == "Grenoble"
+    # the ranked ids (with the count on PostgreSQL; both found, fewer than the limit: no count on SQLite), then the lines
+    assert sum(1 for s in seen if s.lstrip().upper().startswith("SELECT")) == 2, seen
