@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, inspect
 
 from storage.models import City, CityTheme, FocalPoint, Member, MemberAccount
-from storage.queries.cities import _THEME_ROWS, who_works_on
+from storage.queries.cities import _THEME_ROWS, theme_roster, who_works_on
 from storage.session import Database
 
 NOW = datetime(2026, 12, 3, tzinfo=UTC)
@@ -85,3 +85,12 @@ async def test_sqlite_reads_the_theme_and_focal_points_from_the_indexes_alone(sq
     plan = "\n".join(str(row[-1]) for row in rows)
     assert "COVERING INDEX ix_city_themes_theme_city" in plan, plan
     assert "COVERING INDEX ix_focal_points_city_status_member" in plan, plan
+
+
+async def test_a_few_cities_read_again_carry_the_same_linked_accounts(db: Database) -> None:
+    await _directory(db)
+    async with db.transaction(write=False) as session:
+        whole = {city_id: line for _key, city_id, line in await theme_roster(session, "housing")}
+        again = await theme_roster(session, "housing", [3, 6, 4])  # city 4 is not on housing
+    assert [(city_id, line) for _key, city_id, line in again] == [(3, whole[3]), (6, whole[6])]
+    assert whole[3].focal_points[0][4] == (("slack", "T2", "U3OTHER"), ("discord", "111111111111111111", "420000000000000003"))

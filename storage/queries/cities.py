@@ -272,6 +272,11 @@ _LINKED = (
     .join(CityTheme, (CityTheme.city_id == FocalPoint.city_id) & (CityTheme.theme == bindparam("theme")))
     .order_by(MemberAccount.id)
 )
+# The same for a few cities re-read after a change (``theme_roster`` with ids): by their focal points' ids.
+_LINKED_OF = (
+    select(MemberAccount.member_id, MemberAccount.platform, MemberAccount.workspace, MemberAccount.user_id)
+    .where(MemberAccount.member_id.in_(bindparam("members", expanding=True))).order_by(MemberAccount.id)
+)
 
 
 async def _theme_lines(
@@ -288,7 +293,12 @@ async def _theme_lines(
     if not rows:
         return [], 0
     linked: dict[int, list[tuple[str, str, str]]] = {}
-    for member_id, platform, workspace, user_id in await connection.execute(_LINKED, {"theme": theme}):
+    if ids is None:
+        accounts = await connection.execute(_LINKED, {"theme": theme})
+    else:  # a few cities: their focal points' accounts, not a join through the theme's ~1,300 (~1 ms)
+        members = sorted({row[6] for row in rows if row[6] is not None})
+        accounts = await connection.execute(_LINKED_OF, {"members": members}) if members else ()  # type: ignore[assignment]
+    for member_id, platform, workspace, user_id in accounts:
         linked.setdefault(member_id, []).append((platform, workspace, user_id))
     found: dict[int, tuple[RosterKey, str, str, str, list[tuple[int, int, str, str, str, str]]]] = {}
     for city_id, name, name_key, country, city_region, focal_id, member_id, platform, workspace, user_id, display_name in rows:
