@@ -4,10 +4,19 @@ covering indexes of migration 0017 on SQLite, the indexes exist on both engines,
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, inspect
+import pytest
+from sqlalchemy import insert, inspect, text
 
+from bot.discord.render import render as discord_render
+from bot.render_text import render_text
+from bot.slack.render import blocks_for, fallback_text
+from handlers.cache import ReplyCache
+from handlers.context import Context
+from handlers.dispatch import handle_text
+from handlers.types import Actor, Field, Place
 from storage.models import City, CityTheme, FocalPoint, Member, MemberAccount
 from storage.queries.cities import _THEME_ROWS, theme_roster, who_works_on
 from storage.session import Database
@@ -94,3 +103,31 @@ async def test_a_few_cities_read_again_carry_the_same_linked_accounts(db: Databa
         again = await theme_roster(session, "housing", [3, 6, 4])  # city 4 is not on housing
     assert [(city_id, line) for _key, city_id, line in again] == [(3, whole[3]), (6, whole[6])]
     assert whole[3].focal_points[0][4] == (("slack", "T2", "U3OTHER"), ("discord", "111111111111111111", "420000000000000003"))
+
+
+# Forbidden in any reply (handlers.types.clean_input): a private-use mention marker, a right-to-left override, NUL.
+POISON = "\ue000\u202e\x00"
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["query", "roster"])
+async def test_who_cleans_every_stored_value_it_shows(db: Database, cached: bool) -> None:
+    """The country, region, focal point's name and ids are read as stored (CityLine) and cleaned where shown:
+    the same answer as if they had been cleaned as they were read."""
+    await _directory(db)
+    poison = POISON if db.is_sqlite else POISON[:-1]  # PostgreSQL refuses NUL in text outright
+    async with db.engine.begin() as conn:
+        await conn.execute(text("UPDATE cities SET country = :v, region = :r WHERE id = 3"),
+                           {"v": "FR" + poison, "r": "europe" + poison})
+        await conn.execute(text("UPDATE members SET display_name = :v, user_id = :u, workspace = :w WHERE id = 3"),
+                           {"v": "person 3" + poison, "u": "U00003" + poison, "w": "T1" + poison})
+    ctx = Context(db=db, cache=ReplyCache(max_entries=100 if cached else 0), secretariat=frozenset())
+    reply = await handle_text(ctx, Actor("slack", "T1", "U9", "reader"), Place("slack", "T1", "C1"), "/hrc who housing")
+    assert not reply.is_error
+    lines = {field.name: field.value for field in reply.fields}
+    assert list(lines) == ["Europe (100)"] and lines["Europe (100)"].startswith("City 003 (France): ")
+    first = lines["Europe (100)"].split("\n")[0]
+    alone = replace(reply, fields=(Field("Europe", first),))  # renderers cut a long answer into pages
+    shown = [render_text(alone), fallback_text(alone), str(blocks_for(alone, "T1")), str(discord_render(alone)[0].to_dict())]
+    for rendered in shown:
+        assert "person 3" in rendered
+        assert not any(ch in rendered for ch in poison), rendered
