@@ -57,8 +57,11 @@ def enabled_platforms(settings: Settings) -> list[tuple[str, Serve]]:
 FULL_GC_AFTER = 1000  # gen-1 collections between two full ones (CPython's default: 10)
 # Net new container objects between two young collections (CPython's default: 700; 3.13 made it 2,000).
 # Each young pass cost ~0.4 ms here whatever its size, ~2,400 of them per 16,000 Discord interactions: at
-# 5,000 there are ~110, and the collector's time in that run fell from ~1.3 s to ~0.5 s (bench/README.md).
-YOUNG_GC_AFTER = 5000
+# 5,000 there were ~110, and the collector's time in that run fell from ~1.3 s to ~0.5 s. A `who` at 10,000
+# cities holds 5,000–8,000 new objects at once (its rows and lines), freed by their reference counts once it is
+# answered: at 5,000 each one paid a young pass of ~1 ms over them; at 20,000, 400 of them in a row ran none,
+# and the bot process's memory after its load is the same (bench/README.md).
+YOUNG_GC_AFTER = 20_000
 
 
 def freeze_startup_heap() -> None:
