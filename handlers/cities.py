@@ -242,10 +242,13 @@ async def shared_city_cards(session: AsyncSession, locale: str = "en", *, page: 
     ~0.25 s in all)."""
     _ = translator(locale)
     counts = await city_queries.practice_counts(session, ids)
-    in_use = await city_queries.name_keys_in_use(session)
+    # Every name's count in one query for a whole warm-up; only the names read for a few cities (``ids``).
+    in_use = await city_queries.name_keys_in_use(session) if ids is None else {}
     cards: list[tuple[ParsedCommand, Reply]] = []
     after = 0
     while cities := await city_queries.verified_cities_after(session, after, page, ids):
+        if ids is not None:
+            in_use |= await city_queries.name_keys_in_use(session, sorted({city.name_key for city in cities}))
         aliases = await merges.alias_names(session, [city.id for city in cities])
         cards += [
             (ParsedCommand("profile", main=city.name),

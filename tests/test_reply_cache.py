@@ -432,3 +432,23 @@ async def test_cards_are_warmed_page_by_page_without_losing_any(sqlite_db: Datab
         in_pages_of_two = await shared_city_cards(session, page=2)
     assert [c.main for c, _reply in in_pages_of_two] == [c.main for c, _reply in in_one] == names
     assert [r for _c, r in in_pages_of_two] == [r for _c, r in in_one]
+
+
+async def test_a_few_cities_cards_count_only_their_own_names(sqlite_db: Database) -> None:
+    """The cards read again after a change (``ids``) are those of the whole warm-up, an ambiguous name left out,
+    and the names counted are only theirs (a GROUP BY over every city once per change was the whole directory)."""
+    runtime = make_runtime(sqlite_db)
+    for n, (name, country) in enumerate([("Grenoble", "France"), ("Valencia", "Spain"), ("Valencia", "Venezuela"),
+                                         ("Rosario", "Argentina")]):
+        await verified_city(runtime, f"user{n}", name, country)
+    statements: list[str] = []
+    event.listen(sqlite_db.engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    async with sqlite_db.transaction(write=False) as session:
+        ids = {city.name: city.id for city in await session.run_sync(lambda s: s.query(City).all())}
+        whole = {command.main: reply for command, reply in await shared_city_cards(session)}
+        statements.clear()
+        few = await shared_city_cards(session, ids=[ids["Grenoble"], ids["Valencia"]])
+    assert [command.main for command, _reply in few] == ["Grenoble"]  # "Valencia" names two cities
+    assert few[0][1] == whole["Grenoble"] and sorted(whole) == ["Grenoble", "Rosario"]
+    counting = [sql for sql in statements if "GROUP BY cities.name_key" in sql]
+    assert len(counting) == 1 and "IN (" in counting[0], counting
