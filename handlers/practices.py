@@ -128,6 +128,11 @@ async def practices(ctx: Context, request: Request, session: AsyncSession) -> Re
     theme = find_theme(args.opt("theme"), _) if args.opt("theme") else None
     city = await resolve_city(ctx, request, session, args.opt("city"), "", _) if args.opt("city") else None
     query = [w for w in words(args.main) if w not in STOP_WORDS] or words(args.main)
+    if args.main.strip() and not query:  # only signs (`%_%`, `—`): nothing to search, never "everything"
+        return Reply(
+            text=_("No practice matches “{words}”.").format(words=args.main.strip()),
+            footer=_("Try fewer words, or `/hrc practices` for the newest ones."),
+        )
     if query:
         ranked, total = await search_practices(
             session, query, theme=theme.slug if theme else None, city_id=city.id if city else None, limit=PAGE

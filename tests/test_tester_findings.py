@@ -110,6 +110,9 @@ async def test_no_match_is_told_apart_from_an_empty_directory(chat: Chat) -> Non
     missed = render_text(await chat.say("bob", "/hrc practices submarine volcano"))
     assert "No practice matches “submarine volcano”." in missed and "fewer words" in missed
     assert "yet" not in missed
+    for signs in ("%_%", "—", "***", "🙂"):  # no word to search: told so, never every practice
+        nothing = render_text(await chat.say("bob", f"/hrc practices {signs}"))
+        assert f"No practice matches “{signs}”." in nothing and "Water kiosks" not in nothing
 
 
 async def test_the_same_practice_is_not_shared_twice(chat: Chat) -> None:
