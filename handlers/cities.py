@@ -280,9 +280,10 @@ async def _edit_themes(ctx: Context, request: Request, session: AsyncSession, ad
     await session.flush()
     if wanted != current:
         await record(ctx, request, session, city=city, before={"themes": current}, after={"themes": wanted})
-    text = _("{city} now works on: {themes}.").format(
-        city=city.name, themes=", ".join(theme_name(t, _) for t in sorted(wanted)) or "—"
-    )
+    if wanted:
+        text = _("{city} now works on: {themes}.").format(city=city.name, themes=", ".join(theme_name(t, _) for t in sorted(wanted)))
+    else:  # the last theme removed
+        text = _("{city} lists no theme now: `/hrc theme add THEME` adds one.").format(city=city.name)
     if unchanged:
         note = _("(already listed: {themes})") if add else _("(was not listed: {themes})")
         text += " " + note.format(themes=", ".join(_(t.name) for t in unchanged))

@@ -107,7 +107,7 @@ def digest_reply(found: list[tuple[date, Observance]], period: Digest, start: da
     items = tuple(
         Item(
             title=f"{long_date(when, locale, _)}: {day_name(day, _.language)}",
-            text=(_.list(theme_name(t, _) for t in day.themes) or "—") + _acting_line((acting or {}).get((day.slug, when)), _),
+            text=(_.list(theme_name(t, _) for t in day.themes) or _("campaign date")) + _acting_line((acting or {}).get((day.slug, when)), _),
             link=day_page(day, _.language) or None,
         )
         for when, day in found

@@ -69,11 +69,11 @@ def _local_today(now: datetime, zone: ZoneInfo, hour: int) -> date | None:
 
 async def day_prompt(session: AsyncSession, day: Observance, _: Translate, when: date | None = None) -> Reply:
     """The day-of prompt; with ``when`` (the occurrence), it lists the cities that said they act on it."""
-    themes = _.list(theme_name(t, _) for t in day.themes) or "—"
+    themes = _.list(theme_name(t, _) for t in day.themes)  # a campaign date may have none
     cities, total = await cities_on_themes(session, day.themes, limit=10)
     city_text = ", ".join(cities) + (" " + _("…and {count} more").format(count=total - len(cities)) if total > len(cities) else "")
     kind = _("a campaign date") if day.is_campaign else (_("a UN international day") if day.is_un else _("a day the community marks (not a UN day)"))
-    fields = [Field(_("Themes"), themes, inline=False)]
+    fields = [Field(_("Themes"), themes, inline=False)] if themes else []
     acting = await action_queries.acting_on(session, day.slug, when) if when is not None else []
     if acting:
         fields.append(Field(_("Cities acting today"), acting_lines(acting, _), inline=False))
@@ -83,9 +83,9 @@ async def day_prompt(session: AsyncSession, day: Observance, _: Translate, when:
         fields.append(Field(_("Official page"), day_page(day, _.language), inline=False))
     return Reply(
         title=_("Today: {name}").format(name=day_name(day, _.language)),
-        text=_("Today is {name}, {kind}. Local governments make these rights real: it is a good day to show what your city does on {themes}.").format(
-            name=day_name(day, _.language), kind=kind, themes=themes
-        ),
+        text=(_("Today is {name}, {kind}. Local governments make these rights real: it is a good day to show what your city does on {themes}.")
+              if themes else _("Today is {name}, {kind}. Local governments make these rights real: it is a good day to show what your city does.")
+              ).format(name=day_name(day, _.language), kind=kind, themes=themes),
         fields=tuple(fields),
         footer=_("Your city acts today? `/hrc act {slug}` · share a practice: `/hrc share title: … themes: … summary: …` "
                  "· `/hrc day {slug}`").format(slug=day_arg(day, _.language)),
@@ -94,11 +94,15 @@ async def day_prompt(session: AsyncSession, day: Observance, _: Translate, when:
 
 
 def lead_reminder(day: Observance, when: date, lead_days: int, _: Translate, *, personal: bool = False) -> Reply:
-    themes = _.list(theme_name(t, _) for t in day.themes) or "—"
-    if personal:
+    themes = _.list(theme_name(t, _) for t in day.themes)  # a campaign date may have none
+    if personal and themes:
         text = _("{name} is on {date}. Is your city preparing something on {themes}? Share it with `/hrc share`.")
-    else:
+    elif personal:
+        text = _("{name} is on {date}. Is your city preparing something? Share it with `/hrc share`.")
+    elif themes:
         text = _("{name} is on {date}. Time to prepare communications and invite cities working on {themes} to share.")
+    else:
+        text = _("{name} is on {date}. Time to prepare communications and invite cities to share.")
     title = _("Tomorrow: {name}") if lead_days == 1 else _("In {n} days: {name}")
     return Reply(
         title=title.format(n=lead_days, name=day_name(day, _.language)),

@@ -3,9 +3,16 @@ exactly once across restarts (also a crash after sending, before recording it)."
 
 from __future__ import annotations
 
+from datetime import date
+
+from bot.render_text import render_text
 from bot.scheduler import PromptScheduler
 from bot.settings import Settings
 from bot.wiring import Runtime, build_runtime
+from handlers.calendar import Observance
+from handlers.days import all_observances
+from handlers.i18n import translator
+from handlers.prompts import lead_reminder
 from handlers.types import Place, Reply
 from storage.models import DeliveryStatus
 from storage.queries import deliveries
@@ -230,3 +237,38 @@ async def test_bad_input_is_refused_kindly_and_stores_nothing(db: Database, cloc
     # A city part that names one zone is that zone, as the autocomplete offers it.
     reply = await runtime.answer_text(sec, place, "/hrc channel set days timezone: bogota")
     assert not reply.is_error and "09:00 America/Bogota" in reply.text
+
+
+async def test_a_campaign_date_with_no_theme_is_announced_without_an_empty_theme_list(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock, lead_days=7)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    clock.now = at("2027-04-01T07:00")
+    sec, _ = person("sec", platform="slack")
+    added = await runtime.answer_text(sec, Place("slack", "W1", "C0"), "/hrc days add name: Campaign Forum date: 2027-04-10")
+    assert not added.is_error, added.text
+    await channel_set(runtime, "PERDAY", "timezone: UTC")
+    await channel_set(runtime, "DAILY", "timezone: UTC digest: daily language: es")
+    scheduler = PromptScheduler(runtime)
+    for when in ("2027-04-03T09:00", "2027-04-10T09:00"):  # the secretariat's lead reminder, then the day
+        clock.now = at(when)
+        await scheduler.tick()
+    (lead,) = [r for k, _t, r, _key in slack.posts if k == "secretariat" and "Campaign Forum" in (r.title or "")]
+    # Members' own prompts and reminders follow their themes, so a day with none reaches them only in a
+    # channel; their reminder's wording is ready all the same.
+    forum = next(d for d in await all_days(runtime) if d.name == "Campaign Forum")
+    personal = lead_reminder(forum, date(2027, 4, 10), 3, translator("en"), personal=True)
+    (prompt,) = posts(slack, "channel", "PERDAY")
+    (digest,) = posts(slack, "channel", "DAILY")
+    assert lead.text == "Campaign Forum is on April 10, 2027. Time to prepare communications and invite cities to share."
+    assert personal.text == "Campaign Forum is on April 10, 2027. Is your city preparing something? Share it with `/hrc share`."
+    assert prompt.text.endswith("it is a good day to show what your city does.")
+    assert [f.name for f in prompt.fields if f.name == "Themes"] == []
+    assert digest.items[0].text.startswith("fecha de la campaña")
+    for reply in (lead, personal, prompt, digest):
+        assert "—" not in render_text(reply)
+
+
+async def all_days(runtime: Runtime) -> list[Observance]:
+    async with runtime.db.transaction(write=False) as session:
+        return await all_observances(session)

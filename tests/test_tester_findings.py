@@ -172,3 +172,26 @@ async def test_french_labels_quotes_and_first_of_the_month(chat: Chat) -> None:
     assert translator("fr").date(date(2027, 1, 11)) == "11 janvier 2027"
     assert translator("fr").date(date(2021, 3, 1), "MMMM y") == "mars 2021"
     assert "ven. 1er janv. 2027" in render_text(await chat.say("sec", "/hrc days add name: Forum date: 2027-01-01", "fr"))
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_a_day_no_theme_fits_is_listed_by_its_kind_alone(language: str) -> None:
+    from handlers.calendar import un_days
+    from handlers.days import day_item
+
+    _ = translator(language)
+    themeless = next(d for d in un_days() if not d.themes)
+    themed = next(d for d in un_days() if d.themes)
+    assert day_item(date(2026, 12, 4), themeless, language, _).text == _("UN international day")
+    assert day_item(date(2026, 12, 5), themed, language, _).text.startswith(_("UN international day") + " · ")
+
+
+async def test_removing_a_citys_last_theme_says_so_and_how_to_add_one(chat: Chat) -> None:
+    await verified(chat, "ana", GRENOBLE, "Grenoble")
+    emptied = await chat.say("ana", "/hrc theme remove human rights")
+    assert not emptied.is_error and emptied.text == "Grenoble lists no theme now: `/hrc theme add THEME` adds one."
+    assert not (await chat.say("ana", "/hrc language es")).is_error
+    again = await chat.say("ana", "/hrc tema añadir vivienda")
+    assert again.text == "Grenoble trabaja ahora en: Vivienda."
+    emptied = await chat.say("ana", "/hrc tema quitar vivienda")
+    assert emptied.text == "Grenoble ya no tiene ningún tema: `/hrc tema añadir TEMA` añade uno."
