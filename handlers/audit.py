@@ -82,9 +82,11 @@ def changes(row: AuditEvent) -> list[tuple[str, Any, Any]]:
 # The trail stores codes and slugs (exports keep them); chat shows them as the reader's words.
 def _readable(key: str, value: Any, locale: str, _: Translate) -> Any:
     """A stored value as the reader says it: ``PL`` -> Pologne, ``europe`` -> Europa, theme slugs -> names,
-    statuses translated; anything else unchanged."""
+    statuses translated, true/false as yes/no; anything else unchanged."""
     from handlers.announcements import STATUS_NAMES  # it records events here
 
+    if isinstance(value, bool):  # `event:`, `dm:` (never "True" / "False" to a reader)
+        return _("yes") if value else _("no")
     if not isinstance(value, (str, list)) or not value:
         return value
     if key == "country" and isinstance(value, str):

@@ -206,17 +206,18 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
     found = find_observance(request.command.main, await all_observances(session), _)
     year = ctx.now().year
-    cities, total = await cities_on_themes(session, found.themes, locale=request.locale)
-    city_text = ", ".join(cities) if cities else _("none yet")
-    if total > len(cities):
-        city_text += " " + _("…and {count} more").format(count=total - len(cities))
     fields = [
         Field(str(year), date_text(found, year, request.locale, _)),
         Field(str(year + 1), date_text(found, year + 1, request.locale, _)),
         Field(_("Kind"), kind_label(found, _) + (f" ({found.resolution})" if found.resolution else "")),
-        Field(_("Themes"), ", ".join(theme_name(t, _) for t in found.themes) or "—", inline=False),
-        Field(_("Verified cities on these themes"), city_text, inline=False),
     ]
+    if found.themes:  # a day no theme fits (a campaign date, a few UN days) has no themes' cities either
+        cities, total = await cities_on_themes(session, found.themes, locale=request.locale)
+        city_text = ", ".join(cities) if cities else _("none yet")
+        if total > len(cities):
+            city_text += " " + _("…and {count} more").format(count=total - len(cities))
+        fields += [Field(_("Themes"), ", ".join(theme_name(t, _) for t in found.themes), inline=False),
+                   Field(_("Verified cities on these themes"), city_text, inline=False)]
     from handlers.actions import acting_field  # actions builds on this module
 
     acting = await acting_field(ctx, session, found, _)

@@ -195,3 +195,18 @@ async def test_removing_a_citys_last_theme_says_so_and_how_to_add_one(chat: Chat
     assert again.text == "Grenoble trabaja ahora en: Vivienda."
     emptied = await chat.say("ana", "/hrc tema quitar vivienda")
     assert emptied.text == "Grenoble ya no tiene ningún tema: `/hrc tema añadir TEMA` añade uno."
+
+
+async def test_a_day_no_theme_fits_shows_no_empty_themes_and_the_trail_says_yes_or_no(chat: Chat) -> None:
+    added = await chat.say("sec", "/hrc days add name: Campaign Forum date: 2030-05-18")
+    assert not added.is_error, added.text
+    for line, kind in (("/hrc day Campaign Forum", "campaign date"), ("/hrc day International Day of Banks", "UN international day")):
+        card = await chat.say("sec", line)
+        assert [f.name for f in card.fields][2:] in (["Kind"], ["Kind", "Official page"]), card.fields
+        assert kind in render_text(card) and "—" not in render_text(card)
+    themed = await chat.say("sec", "/hrc day Human Rights Day")
+    assert {"Themes", "Verified cities on these themes"} <= {f.name for f in themed.fields}
+    assert not (await chat.say("sec", "/hrc language fr")).is_error
+    trail = render_text(await chat.say("sec", "/hrc audit"))
+    assert "  événement: non\n" in trail
+    assert "False" not in trail and "True" not in trail
