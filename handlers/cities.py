@@ -113,6 +113,10 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
     existing = await city_queries.city_by_name_and_country(session, fold(name), country)
     if member.focal_point is not None:
         current = member.focal_point.city
+        if existing is not None and current.id == existing.id and member.focal_point.status == FocalStatus.PENDING \
+                and current.status == CityStatus.VERIFIED:  # asked to join: not a focal point until confirmed
+            return Reply(text=_("You already asked to join {city} as a focal point: the secretariat will confirm, "
+                                "and I will tell you.").format(city=current.name))
         if existing is not None and current.id == existing.id:
             return Reply(
                 text=_("You are already a focal point of {city} ({status}).").format(

@@ -210,3 +210,16 @@ async def test_a_day_no_theme_fits_shows_no_empty_themes_and_the_trail_says_yes_
     trail = render_text(await chat.say("sec", "/hrc audit"))
     assert "  événement: non\n" in trail
     assert "False" not in trail and "True" not in trail
+
+
+async def test_asking_again_to_join_a_verified_city_says_the_request_waits(chat: Chat) -> None:
+    await verified(chat, "ana", GRENOBLE, "Grenoble")
+    asked = await chat.say("bob", GRENOBLE)
+    assert asked.title == "Request sent"
+    again = await chat.say("bob", GRENOBLE)
+    assert not again.is_error
+    assert again.text == ("You already asked to join Grenoble as a focal point: the secretariat will confirm, "
+                          "and I will tell you.")
+    assert not (await chat.say("sec", "/hrc verify Grenoble")).is_error
+    assert (await chat.say("bob", GRENOBLE)).text == "You are already a focal point of Grenoble (verified)."
+    assert (await chat.say("ana", GRENOBLE)).text == "You are already a focal point of Grenoble (verified)."
