@@ -21,6 +21,22 @@ from handlers.words import command_word, tree_name
 
 DISCORD = "discord"
 
+# The list's order: what a focal point does first (register, describe the city, find others, share), then
+# the calendar, personal prompts and settings; the secretariat's commands after everyone's. A command not
+# named here goes last in its group.
+HELP_ORDER = (
+    "help", "register", "profile", "theme add", "theme remove", "themes", "who", "share", "practices",
+    "days", "day", "days export", "act", "act remove", "subscribe", "unsubscribe", "pause", "resume",
+    "language", "link", "unlink", "leave", "progress", "channels",
+    "pending", "verify", "reject", "merge", "transfer", "announce", "announce confirm", "announce cancel",
+    "announce status", "announcements", "channel set", "channel unset", "days add", "days remove", "acting",
+    "export", "audit",
+)
+
+
+def _listed(spec: CommandSpec) -> tuple[bool, int]:
+    return spec.secretariat, HELP_ORDER.index(spec.name) if spec.name in HELP_ORDER else len(HELP_ORDER)
+
 
 @command(
     "help",
@@ -39,7 +55,7 @@ async def help_command(ctx: Context, request: Request, session: AsyncSession) ->
     if not name:
         items = tuple(
             Item(title=usage_line(spec, _), text=_(spec.summary) + (" " + _("(secretariat)") if spec.secretariat else ""))
-            for spec in COMMANDS.values()
+            for spec in sorted(COMMANDS.values(), key=_listed)
             if is_secretariat or not spec.secretariat
         )
         return Reply(

@@ -115,3 +115,17 @@ def test_option_errors_name_the_command_in_the_readers_words() -> None:
     with pytest.raises(UserError) as error:
         validate(COMMANDS["themes"], parse("/hrc temas agua", translator("es")), translator("es"))
     assert error.value.message.startswith("«temas»"), error.value.message
+
+
+async def test_help_lists_every_command_once_members_first_in_a_deliberate_order(chat) -> None:  # type: ignore[no-untyped-def]
+    from handlers.help import HELP_ORDER
+    from handlers.registry import COMMANDS
+
+    assert sorted(HELP_ORDER) == sorted(COMMANDS)  # a new command is placed on purpose
+    member = await chat.say("bob", "/hrc help")
+    assert [i.title.split()[1] for i in member.items[:4]] == ["help", "register", "profile", "theme"]
+    assert not any("(secretariat)" in i.text for i in member.items)
+    secretariat = await chat.say("sec", "/hrc help")
+    marks = ["(secretariat)" in i.text for i in secretariat.items]
+    assert len(marks) == len(COMMANDS) and marks == sorted(marks)  # everyone's commands, then the secretariat's
+    assert secretariat.items[marks.index(True)].title.startswith("/hrc pending")
