@@ -99,7 +99,7 @@ async def acting_field(ctx: Context, session: AsyncSession, day: Observance, _: 
 def acting_reply(day: Observance, when: date, actions: Sequence[CityAction], _: Translate) -> Reply:
     """The secretariat's list of cities acting on one occurrence: one item per city, with note, link and outcome."""
     items = tuple(
-        Item(title=city_label(a.city, _.language), text=" · ".join(p for p in (a.note or "", _outcome(a, _)) if p) or "—",
+        Item(title=city_label(a.city, _.language), text=" · ".join(p for p in (a.note or "", _outcome(a, _)) if p),
              link=a.link)
         for a in actions
     )

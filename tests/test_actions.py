@@ -46,6 +46,8 @@ async def test_act_records_once_per_year_updates_lists_and_withdraws(chat: Chat)
 
     listing = render_text(await chat.say("sec", "/hrc acting human rights day"))
     assert "Cities acting on Human Rights Day (December 10, 2026)" in listing and "2 cities act." in listing
+    assert "• Quilmes (Argentina)\n•" in listing or listing.rstrip().endswith("• Quilmes (Argentina)")  # no note: no "—"
+    assert "—" not in listing
     upcoming = render_text(await chat.say("sec", "/hrc acting"))
     assert "Thu 10 Dec 2026: Human Rights Day" in upcoming and "Quilmes (Argentina)" in upcoming
     refused = await chat.say("carla", "/hrc acting human rights day")
