@@ -81,7 +81,7 @@ def acting_lines(actions: Sequence[CityAction], _: Translate) -> str:
     lines = []
     for action in actions[:SHOWN]:
         text = action_text(action, _)
-        lines.append(city_label(action.city, _.language) + (f": {text}" if text else ""))
+        lines.append(f"{_.label(city_label(action.city, _.language))} {text}" if text else city_label(action.city, _.language))
     if len(actions) > SHOWN:
         lines.append(_("…and {count} more").format(count=len(actions) - SHOWN))
     return "\n".join(lines)
@@ -250,8 +250,8 @@ async def acting(ctx: Context, request: Request, session: AsyncSession) -> Reply
     by_slug = {d.slug: d for d in observances}
     rows = await queries.acting_between(session, today - timedelta(days=OUTCOME_DAYS), today + timedelta(weeks=SHOWN_WEEKS))
     items = tuple(
-        Item(title=f"{short_date_of(a.day_date, _)}: {day_name(by_slug[a.day_slug], _.language) if a.day_slug in by_slug else a.day_slug}",
-             text=city_label(a.city, _.language) + (f": {action_text(a, _)}" if action_text(a, _) else ""))
+        Item(title=f"{_.label(short_date_of(a.day_date, _))} {day_name(by_slug[a.day_slug], _.language) if a.day_slug in by_slug else a.day_slug}",
+             text=f"{_.label(city_label(a.city, _.language))} {action_text(a, _)}" if action_text(a, _) else city_label(a.city, _.language))
         for a in rows[:25]
     )
     if not items:

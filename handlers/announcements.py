@@ -260,7 +260,7 @@ async def status_reply(session: AsyncSession, found: Announcement, _: Translate,
             failed=counts.get((p, OutboxStatus.FAILED), 0), cancelled=counts.get((p, OutboxStatus.CANCELLED), 0)))
         for p in platforms
     ]
-    reasons = [f"{platform_name(r.platform, _)} {r.target_name or r.target_id}: {r.last_error}"
+    reasons = [f"{_.label(platform_name(r.platform, _) + ' ' + (r.target_name or r.target_id))} {r.last_error}"
                for r in await queries.failures(session, found.id)]
     if found.status == AnnouncementStatus.QUEUED and found.send_at is not None:
         fields.insert(0, Field(_("Scheduled for"), moment(found.send_at, zone, _, relative=True), inline=False))

@@ -74,7 +74,7 @@ def kind_label(day: Observance, _: Translate) -> str:
 def day_item(when: date | None, day: Observance, locale: str, _: Translate) -> Item:
     themes = ", ".join(theme_name(t, _) for t in day.themes)  # a day no theme fits: its kind alone, no dash
     return Item(
-        title=f"{long_date(when, locale, _)}: {day_name(day, _.language)}",
+        title=f"{_.label(long_date(when, locale, _))} {day_name(day, _.language)}",
         text=f"{kind_label(day, _)} · {themes}" if themes else kind_label(day, _),
         link=day_page(day, _.language) or None,
     )

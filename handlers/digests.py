@@ -106,7 +106,7 @@ def digest_reply(found: list[tuple[date, Observance]], period: Digest, start: da
         title = _.ngettext("Today: {count} day", "Today: {count} days", count).format(count=count)
     items = tuple(
         Item(
-            title=f"{long_date(when, locale, _)}: {day_name(day, _.language)}",
+            title=f"{_.label(long_date(when, locale, _))} {day_name(day, _.language)}",
             text=(_.list(theme_name(t, _) for t in day.themes) or _("campaign date")) + _acting_line((acting or {}).get((day.slug, when)), _),
             link=day_page(day, _.language) or None,
         )

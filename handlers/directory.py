@@ -81,6 +81,7 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     # ~1,300 lines for a theme at the campaign's 2030 size: each country named once, a lone focal point not joined.
     by_region: dict[str, list[str]] = {}
     countries: dict[str, str] = {}
+    colon = _.label("")  # ":" / " :" (French spaces its colon), once for the ~1,300 lines
     for name, country, city_region, focal_points in shown:
         shown_country = countries.get(country)
         if shown_country is None:
@@ -92,7 +93,7 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         lines = by_region.get(city_region)
         if lines is None:
             lines = by_region[city_region] = []
-        lines.append(f"{name} ({shown_country}): {people}")
+        lines.append(f"{name} ({shown_country}){colon} {people}")
     order = [r.slug for r in REGIONS]
     fields = tuple(
         Field(f"{region_name(slug, _)} ({len(lines)})", "\n".join(lines), inline=False)

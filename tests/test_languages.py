@@ -61,7 +61,7 @@ FRENCH_SESSION = """\
         ]),
         ("fr", FRENCH_SESSION, [], {"HRC_CONSOLE_LOCALE": "fr", "HRC_DEFAULT_LANGUAGE": "fr"}, [
             "Merci : Grenoble est inscrite", "Qui travaille sur Logement", "Journées de décembre 2026",
-            "jeu. 10 déc. 2026: Journée des droits de l'homme", "https://www.un.org/fr/observances/human-rights-day",
+            "jeu. 10 déc. 2026 : Journée des droits de l'homme", "https://www.un.org/fr/observances/human-rights-day",
             "Grenoble travaille désormais sur :", "qui THÈME [région: RÉGION]", "Indiquez le thème.",
             "« treize » n’est pas un mois.",
         ]),

@@ -223,3 +223,20 @@ async def test_asking_again_to_join_a_verified_city_says_the_request_waits(chat:
     assert not (await chat.say("sec", "/hrc verify Grenoble")).is_error
     assert (await chat.say("bob", GRENOBLE)).text == "You are already a focal point of Grenoble (verified)."
     assert (await chat.say("ana", GRENOBLE)).text == "You are already a focal point of Grenoble (verified)."
+
+
+async def test_french_spaces_the_colon_of_list_lines_as_it_does_labels(chat: Chat) -> None:
+    await verified(chat, "ana", GRENOBLE, "Grenoble")
+    assert not (await chat.say("ana", "/hrc act human rights day note: Portes ouvertes")).is_error
+    for user in ("bob", "sec"):
+        assert not (await chat.say(user, "/hrc langue fr")).is_error
+    who = render_text(await chat.say("bob", "/hrc qui droits humains"))
+    assert re.search(r"^  Grenoble \(France\) : @\w+$", who, re.M), who
+    days = render_text(await chat.say("bob", "/hrc jours"))
+    assert re.search(r"^• \w+\. \d+ \w+\.? 2026 : ", days, re.M) and not re.search(r"2026: ", days), days
+    card = render_text(await chat.say("bob", "/hrc jour journée des droits de l’homme"))
+    assert "  Grenoble (France) : Portes ouvertes" in card
+    acting = render_text(await chat.say("sec", "/hrc actions"))
+    assert "• jeu. 10 déc. 2026 : Journée des droits de l'homme\n  Grenoble (France) : Portes ouvertes" in acting
+    english = render_text(await chat.say("ana", "/hrc who human rights"))
+    assert re.search(r"^  Grenoble \(France\): @\w+$", english, re.M)
