@@ -68,3 +68,20 @@ def test_aliases_never_make_two_words_or_keys_ambiguous() -> None:
             for alias in key_spellings(english):
                 found = option_key(alias, spec.keys)
                 assert found == english, f"{spec.name}: {alias!r} should mean {english!r}, means {found!r}"
+
+
+# Spanish addresses the reader as "tú" throughout ("te escribo en español", "Dime el tema"); a formal
+# "usted" here and there reads as two voices. These are the usted forms the catalogue once mixed in.
+_USTED = re.compile(r"\b(usted|le (?:escribiré|avisaré|traspasó)|[Pp]ida|[Pp]ruebe|[Ee]scriba|[Ee]scríbalo|[Qq]uiere|"
+                    r"[Mm]encione|pídale|úsela|[Cc]omparta|[Dd]eje|[Rr]evíselo|busca \(|[Ss]us cuentas|su otra plataforma|"
+                    r"su cuenta de|Ya no es|Es su último|Aquí representa|le dio|omítalo|úselo|sepárela|fusiónela|verifíquela)\b")
+
+
+def test_spanish_speaks_to_the_reader_as_tu_throughout() -> None:
+    from babel.messages.pofile import read_po
+
+    with open(catalogues.po_path("es"), "rb") as file:
+        catalogue = read_po(file)
+    formal = [text for message in catalogue if message.id
+              for text in ([message.string] if isinstance(message.string, str) else message.string) if _USTED.search(text)]
+    assert formal == []
