@@ -97,11 +97,25 @@ def _readable(key: str, value: Any, locale: str, _: Translate) -> Any:
         return size_name(value, _)
     if key == "themes":
         return [theme_name(slug, _) for slug in value] if isinstance(value, list) else value
+    if key in ("focal point", "focal points"):  # "Ana (slack:U1): verified": the person as written, the state translated
+        return [_focal_state(v, _) for v in value] if isinstance(value, list) else _focal_state(value, _)
     if key == "status" and isinstance(value, str):
         if value in STATUS_NAMES:
             return _(STATUS_NAMES[value])  # type: ignore[index]
         return status_label(value, _)
     return value
+
+
+# The focal point states the trail records after a person ("…: pending"), in the reader's words.
+FOCAL_STATES = {"pending": N_("awaiting confirmation"), "verified": N_("confirmed"), "left": N_("left the city"),
+                "declined": N_("declined")}
+
+
+def _focal_state(value: Any, _: Translate) -> Any:
+    if not isinstance(value, str):
+        return value
+    who, colon, state = value.rpartition(": ")
+    return f"{_.label(who)} {_(FOCAL_STATES[state])}" if colon and state in FOCAL_STATES else value
 
 
 def _shown(value: Any) -> str:
@@ -130,8 +144,8 @@ def _item(row: AuditEvent, locale: str, _: Translate) -> Item:
     lines = [_("by {name} ({platform}:{id})").format(name=row.actor_name, platform=row.actor_platform, id=row.actor_id)]
     for key, old, new in changes(row):
         old, new = _readable(key, old, locale, _), _readable(key, new, locale, _)
-        lines.append(f"{key_label(key, _)}: {_shown(old)} → {_shown(new)}" if old is not None and old != new
-                     else f"{key_label(key, _)}: {_shown(new)}")
+        label = _.label(key_label(key, _))
+        lines.append(f"{label} {_shown(old)} → {_shown(new)}" if old is not None and old != new else f"{label} {_shown(new)}")
     # The action is a command's name and the keys are the commands' own: shown in the reader's words
     # (``verificar``, ``temas``); the subject is the record as it was written, its values in the reader's words (``_readable``).
     action = localized_command(row.action, _.language) if row.action else ""

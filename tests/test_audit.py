@@ -99,13 +99,17 @@ async def test_the_secretariat_reads_the_trail_by_city_date_and_page(chat: Chat,
     quilmes = render_text(await ok(chat, "sec", "/hrc audit Quilmes"))
     assert "Page 1 of 1 (2 events)." in quilmes and "Grenoble" not in quilmes
     assert "status: pending verification → verified" in quilmes and "by Sec (console:sec)" in quilmes
+    # A focal point's state, recorded as a code after the person, is said in words too.
+    assert "\n  focal points: Bob (console:bob) → Bob (console:bob): confirmed\n" in quilmes
+    assert "\n  focal point: Bob (console:bob): awaiting confirmation\n" in quilmes
     assert "country: Argentina" in quilmes and "region: Latin America" in quilmes
     # Keys, codes and slugs as recorded, shown in the reader's words.
     spanish = render_text(await chat.say("sec", "/hrc auditoría Quilmes", "es", secretariat=True))
     assert "verificar · Quilmes" in spanish and "estado: pendiente de verificación → verificada" in spanish, spanish
     assert "país: Argentina" in spanish and "región: América Latina" in spanish, spanish
+    assert "punto focal: Bob (console:bob): por confirmar\n" in spanish, spanish
     french = render_text(await chat.say("sec", "/hrc audit Grenoble", "fr", secretariat=True))
-    assert "thème retirer · Grenoble" in french and "thèmes: Logement → —" in french, french
+    assert "thème retirer · Grenoble" in french and "thèmes : Logement → —" in french, french
 
     recent = render_text(await ok(chat, "sec", "/hrc audit Quilmes since: 2026-11-26"))
     assert "Page 1 of 1 (1 event)." in recent

@@ -208,7 +208,7 @@ async def test_a_day_no_theme_fits_shows_no_empty_themes_and_the_trail_says_yes_
     assert {"Themes", "Verified cities on these themes"} <= {f.name for f in themed.fields}
     assert not (await chat.say("sec", "/hrc language fr")).is_error
     trail = render_text(await chat.say("sec", "/hrc audit"))
-    assert "  événement: non\n" in trail
+    assert "  événement : non\n" in trail
     assert "False" not in trail and "True" not in trail
 
 
