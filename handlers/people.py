@@ -166,8 +166,10 @@ async def transfer(ctx: Context, request: Request, session: AsyncSession) -> Rep
     notices.append(_notice(ctx, person, f"transfer:{city.id}:{person.id}", city.languages,
                            N_("The secretariat handed {city} to you: you are now its focal point."), city=city.name))
     return Reply(
-        text=_("{city} is now in the hands of {who}; the previous focal points ({count}) were told.").format(
-            city=city.name, who=member_ref(person).mention(), count=len(previous)),
+        text=(_.ngettext("{city} is now in the hands of {who}; the previous focal point was told.",
+                         "{city} is now in the hands of {who}; the {count} previous focal points were told.", len(previous))
+              if previous else _("{city} is now in the hands of {who}.")
+              ).format(city=city.name, who=member_ref(person).mention(), count=len(previous)),
         notices=tuple(notices),
     )
 

@@ -73,7 +73,7 @@ async def test_the_secretariat_hands_a_city_to_someone_by_name_and_both_are_told
     await chat.say("bob", "/hrc subscribe water")  # Bob has used the bot: known by name
     handed = await chat.say("sec", "/hrc transfer Grenoble to: @Bob")
     assert not handed.is_error, render_text(handed)
-    assert render_text(handed) == "Grenoble is now in the hands of @Bob; the previous focal points (1) were told."
+    assert render_text(handed) == "Grenoble is now in the hands of @Bob; the previous focal point was told."
     told = {n.member.user_id: render_text(n.reply) for n in handed.notices}
     assert told == {"ana": "The secretariat handed Grenoble over to @Bob: you are no longer its focal point.",
                     "bob": "The secretariat handed Grenoble to you: you are now its focal point."}
@@ -202,3 +202,15 @@ async def test_the_members_export_has_a_row_per_linked_account(chat: Chat) -> No
         table = await members_table(session, with_ids=True)
     assert [(row[1], row[3], row[4]) for row in table.rows] == [("slack", ANA_SLACK, "Quilmes"),
                                                                 ("discord", ANA_DISCORD, "Quilmes")]
+
+
+async def test_a_transfer_counts_the_previous_focal_points_in_words(chat: Chat) -> None:
+    await verified_city(chat, "ana")
+    for user in ("bob", "dan"):
+        await chat.say(user, "/hrc subscribe water")  # known by name
+    assert not (await chat.say("sec", "/hrc transfer Grenoble to: @Bob")).is_error
+    again = await chat.say("sec", "/hrc transfer Grenoble to: @Bob")  # nobody else held it
+    assert render_text(again) == "Grenoble is now in the hands of @Bob."
+    assert not (await chat.say("bob", "/hrc subscribe water")).is_error
+    french = await chat.say("sec", "/hrc transférer Grenoble à: @Dan", locale="fr")
+    assert render_text(french) == "Grenoble est maintenant entre les mains de @Dan ; le point focal précédent a été prévenu."
