@@ -106,6 +106,9 @@ def _readable(key: str, value: Any, locale: str, _: Translate) -> Any:
     return value
 
 
+# Actions recorded under a name that is not a command's (most are: ``verify``, ``theme add``).
+ACTION_LABELS = {"register (join)": N_("register (join)")}
+
 # The focal point states the trail records after a person ("…: pending"), in the reader's words.
 FOCAL_STATES = {"pending": N_("awaiting confirmation"), "verified": N_("confirmed"), "left": N_("left the city"),
                 "declined": N_("declined")}
@@ -148,7 +151,7 @@ def _item(row: AuditEvent, locale: str, _: Translate) -> Item:
         lines.append(f"{label} {_shown(old)} → {_shown(new)}" if old is not None and old != new else f"{label} {_shown(new)}")
     # The action is a command's name and the keys are the commands' own: shown in the reader's words
     # (``verificar``, ``temas``); the subject is the record as it was written, its values in the reader's words (``_readable``).
-    action = localized_command(row.action, _.language) if row.action else ""
+    action = _(ACTION_LABELS[row.action]) if row.action in ACTION_LABELS else localized_command(row.action, _.language) if row.action else ""
     return Item(title=" · ".join(part for part in (when, action, row.subject) if part), text="\n".join(lines))
 
 

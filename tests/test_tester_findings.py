@@ -240,3 +240,12 @@ async def test_french_spaces_the_colon_of_list_lines_as_it_does_labels(chat: Cha
     assert "• jeu. 10 déc. 2026 : Journée des droits de l'homme\n  Grenoble (France) : Portes ouvertes" in acting
     english = render_text(await chat.say("ana", "/hrc who human rights"))
     assert re.search(r"^  Grenoble \(France\): @\w+$", english, re.M)
+
+
+async def test_the_spanish_trail_names_a_join_in_spanish(chat: Chat) -> None:
+    await verified(chat, "ana", GRENOBLE, "Grenoble")
+    assert (await chat.say("bob", GRENOBLE)).title == "Request sent"
+    assert not (await chat.say("sec", "/hrc idioma es")).is_error
+    trail = render_text(await chat.say("sec", "/hrc auditoría Grenoble"))
+    assert "· registrar (unirse) · Grenoble" in trail and "(join)" not in trail
+    assert "punto focal: Bob (console:bob): por confirmar" in trail
