@@ -219,6 +219,14 @@ async def announce_confirm(ctx: Context, request: Request, session: AsyncSession
     found = await _load(session, request, _)
     if found.status != AnnouncementStatus.DRAFT:  # a second click, or a retry: nothing twice
         return Reply(text=_("Announcement #{id} is already {status}.").format(id=found.id, status=status_name(found.status, _)))
+    if (found.send_at is None or found.send_at <= ctx.now()) and not await queries.targets(session, found):
+        # Sent now to nobody, it would be reported "done" having reached no one: it stays a draft instead
+        # (a scheduled one may find channels set before its time).
+        nobody = (_("Nobody would receive announcement #{id}: no channel is set with `/hrc channel set announcements`, "
+                    "and no focal point matches it. Set a channel, then confirm again.") if found.dm else
+                  _("Nobody would receive announcement #{id}: no channel is set with `/hrc channel set announcements`. "
+                    "Set one, then confirm again."))
+        raise UserError(nobody.format(id=found.id))
     found.status = AnnouncementStatus.QUEUED
     found.send_at = found.send_at or ctx.now()
     await record(ctx, request, session, subject=_subject(found), before={"status": AnnouncementStatus.DRAFT},

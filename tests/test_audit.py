@@ -37,6 +37,9 @@ async def test_every_listed_action_leaves_one_row_with_who_when_and_what(chat: C
     await ok(chat, "ana", "/hrc theme add housing")
     await ok(chat, "ana", "/hrc theme remove water")
     await ok(chat, "sec", "/hrc announce title: Forum text: Registrations are open")
+    nobody = await chat.say("sec", "/hrc announce confirm 1")  # no announcement channel yet: stays a draft, no row
+    assert nobody.is_error and nobody.text.startswith("Nobody would receive announcement #1"), nobody.text
+    await ok(chat, "sec", "/hrc channel set announcements")
     await ok(chat, "sec", "/hrc announce confirm 1")
     await ok(chat, "sec", "/hrc announce title: Second text: later at: 2027-01-05 09:00 UTC")
     await ok(chat, "sec", "/hrc announce confirm 2")
@@ -51,7 +54,7 @@ async def test_every_listed_action_leaves_one_row_with_who_when_and_what(chat: C
     rows = await trail(db)
     assert [r.action for r in rows] == [
         "register", "register (join)", "register", "verify", "reject", "theme add", "theme remove",
-        "announce", "announce confirm", "announce", "announce confirm", "announce cancel",
+        "announce", "channel set", "announce confirm", "announce", "announce confirm", "announce cancel",
         "channel set", "channel set", "channel unset", "days add", "days remove",
     ]
     verify = rows[3]
@@ -64,11 +67,11 @@ async def test_every_listed_action_leaves_one_row_with_who_when_and_what(chat: C
                                         "focal points": ["Eve (console:eve): declined"]}
     assert (json.loads(rows[5].before), json.loads(rows[5].after)) == ({"themes": ["water-sanitation"]}, {"themes": ["water-sanitation", "housing"]})
     assert json.loads(rows[0].after)["timezone"] == "Europe/Paris"
-    assert rows[11].subject == "announcement #2: Second"
-    assert (json.loads(rows[11].before), json.loads(rows[11].after)) == (
+    assert rows[12].subject == "announcement #2: Second"
+    assert (json.loads(rows[12].before), json.loads(rows[12].after)) == (
         {"status": "queued"}, {"status": "cancelled", "deliveries not sent": 0})
-    assert (json.loads(rows[13].before), json.loads(rows[13].after)) == ({"timezone": "America/Bogota"}, {"timezone": "Europe/Madrid"})
-    assert json.loads(rows[16].before) == {"date": "2027-05-18", "themes": ["housing"]}
+    assert (json.loads(rows[14].before), json.loads(rows[14].after)) == ({"timezone": "America/Bogota"}, {"timezone": "Europe/Madrid"})
+    assert json.loads(rows[17].before) == {"date": "2027-05-18", "themes": ["housing"]}
 
 
 async def test_a_refused_command_leaves_no_row(chat: Chat, db: Database) -> None:

@@ -32,6 +32,7 @@ async def click(slack: SlackBot, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_each_preview_sends_once_and_is_replaced(slack: SlackBot) -> None:
+    await slack.command("channel set announcements", user="USEC", name="sec", channel="CANN")  # someone to send to
     first = await slack.command("announce title: First text: one", user="USEC", name="sec")
     second = await slack.command("announce title: Second text: two", user="USEC", name="sec")
     assert first["response_type"] == "ephemeral" and "Preview of announcement #2" in block_texts(second["blocks"])

@@ -165,9 +165,10 @@ async def test_the_secretariats_home_in_french_and_spanish_within_100_blocks(sla
     slack.fake.users["USEC"] = SEC
     for index in range(60):  # a large queue: the Home still holds at most 100 blocks
         await slack.command(f"register city: Town {index} country: Chile region: Latin America", user=f"UT{index:02d}")
+    await slack.command("channel set announcements", user="USEC", channel="CANN")
     await slack.command("announce title: Bienvenue text: Les inscriptions sont ouvertes", user="USEC")
     await slack.command("announce confirm 1", user="USEC")
-    await slack.runtime.outbox.run_once()  # no announcement channel yet: sent to nobody, so done
+    await slack.runtime.outbox.run_once()
     await slack.command("announce title: Brouillon text: pas encore", user="USEC")
 
     french = await open_home(slack, "USEC", "EvS1")
@@ -198,6 +199,7 @@ async def test_home_follows_a_theme_added_on_slack_and_an_announcement_being_sen
     after = await next_home(slack, "UANA", 1)
     assert "Housing" in card(after)
 
+    await slack.command("channel set announcements", user="USEC", channel="CANN")
     await slack.command("announce title: Forum text: Registrations are open", user="USEC")
     await open_home(slack, "USEC", "EvT2")
     await slack.command("announce confirm 1", user="USEC")
