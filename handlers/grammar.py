@@ -158,7 +158,7 @@ def validate(spec: CommandSpec, parsed: ParsedCommand, _: Translate) -> None:
         raise UserError(prompt, usage_of=spec.name, field="main")
     missing = [key for key in spec.required if not parsed.opt(key)]
     if missing:
-        listed = ", ".join(f"{localized_key(key, _.language)}:" for key in missing)
+        listed = _.list(f"`{localized_key(key, _.language)}:`" for key in missing)  # `país:` y `región:`
         raise UserError(_("Missing: {options}").format(options=listed), usage_of=spec.name, field=missing[0])
     for key, limit in spec.limits:
         value = parsed.main if key == "main" else parsed.opt(key)

@@ -249,3 +249,15 @@ async def test_the_spanish_trail_names_a_join_in_spanish(chat: Chat) -> None:
     trail = render_text(await chat.say("sec", "/hrc auditoría Grenoble"))
     assert "· registrar (unirse) · Grenoble" in trail and "(join)" not in trail
     assert "punto focal: Bob (console:bob): por confirmar" in trail
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "Missing: `country:` and `region:`"),
+    ("es", "Falta: `país:` y `región:`"),
+    ("fr", "Il manque : `pays:` et `région:`"),
+])
+async def test_missing_options_are_listed_as_written_joined_in_words(chat: Chat, language: str, said: str) -> None:
+    assert not (await chat.say("bob", f"/hrc language {language}")).is_error
+    command = {"en": "register city: Lyon", "es": "registrar ciudad: Lyon", "fr": "inscrire ville: Lyon"}[language]
+    reply = await chat.say("bob", f"/hrc {command}")
+    assert reply.is_error and reply.text == said, reply.text
