@@ -64,7 +64,7 @@ def test_validate_required_main_limits_and_free_words() -> None:
     spec = COMMANDS["share"]
     with pytest.raises(UserError) as missing:
         validate(spec, parse("/hrc share title: x", _), _)
-    assert "themes:, summary:" in missing.value.message and missing.value.field == "themes"
+    assert "`themes:` and `summary:`" in missing.value.message and missing.value.field == "themes"
     with pytest.raises(UserError) as too_long:
         validate(spec, parse(f"/hrc share title: {'x' * 151} themes: water summary: s", _), _)
     assert "151 characters, at most 150" in too_long.value.message
