@@ -82,6 +82,7 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     by_region: dict[str, list[str]] = {}
     countries: dict[str, str] = {}
     colon = _.label("")  # ":" / " :" (French spaces its colon), once for the ~1,300 lines
+    nobody = _("no focal point yet")  # a city whose focal points all left (demo cities have none)
     for name, country, city_region, focal_points in shown:
         shown_country = countries.get(country)
         if shown_country is None:
@@ -89,7 +90,7 @@ async def who(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         if len(focal_points) == 1:
             people = mention_token(*focal_points[0])
         else:
-            people = ", ".join([mention_token(*fp) for fp in focal_points]) or "—"
+            people = ", ".join([mention_token(*fp) for fp in focal_points]) or nobody
         lines = by_region.get(city_region)
         if lines is None:
             lines = by_region[city_region] = []

@@ -261,3 +261,12 @@ async def test_missing_options_are_listed_as_written_joined_in_words(chat: Chat,
     command = {"en": "register city: Lyon", "es": "registrar ciudad: Lyon", "fr": "inscrire ville: Lyon"}[language]
     reply = await chat.say("bob", f"/hrc {command}")
     assert reply.is_error and reply.text == said, reply.text
+
+
+async def test_who_says_when_a_city_has_no_focal_point(chat: Chat) -> None:
+    await verified(chat, "ana", GRENOBLE, "Grenoble")
+    assert not (await chat.say("ana", "/hrc leave confirm: yes")).is_error
+    who = render_text(await chat.say("bob", "/hrc who human rights"))
+    assert "\n  Grenoble (France): no focal point yet" in who and "—" not in who
+    assert not (await chat.say("bob", "/hrc idioma es")).is_error
+    assert "\n  Grenoble (Francia): aún sin punto focal" in render_text(await chat.say("bob", "/hrc quién derechos humanos"))
