@@ -29,6 +29,7 @@ from handlers.countries import country_name, find_country
 from handlers.duplicates import near_matches, possibly_same
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
+from handlers.quoting import themes_arg
 from handlers.registry import command
 from handlers.text import clean_name, fold
 from handlers.types import Action, Field, Notice, NoticeTarget, ParsedCommand, Reply, Request, Visibility
@@ -130,6 +131,8 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
     now = ctx.now()
     if existing is not None and existing.status != CityStatus.REJECTED:
         await city_queries.add_focal_point(session, member, existing, FocalStatus.PENDING, now)
+        # The city's themes are its focal points' to change: those asked for here are named, not dropped silently.
+        unlisted = [t.slug for t in themes if t.slug not in existing.theme_slugs]
         await record(ctx, request, session, city=existing, action="register (join)",
                      after={"focal point": f"{member.display_name} ({member.platform}:{member.user_id}): {FocalStatus.PENDING}"})
         return Reply(
@@ -138,6 +141,8 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
                    "the secretariat will confirm, and I will tell you.").format(
                 city=existing.name, country=country_name(existing.country, request.locale)
             ),
+            footer=_("Its themes stay as they are; once confirmed, add yours with `/hrc theme add {themes}`.").format(
+                themes=themes_arg(unlisted, _.language)) if unlisted else None,
             notices=(_registration_notice(existing, member, True, ctx.default_language, translator(ctx.default_language)),),
         )
 

@@ -270,3 +270,17 @@ async def test_who_says_when_a_city_has_no_focal_point(chat: Chat) -> None:
     assert "\n  Grenoble (France): no focal point yet" in who and "—" not in who
     assert not (await chat.say("bob", "/hrc idioma es")).is_error
     assert "\n  Grenoble (Francia): aún sin punto focal" in render_text(await chat.say("bob", "/hrc quién derechos humanos"))
+
+
+async def test_joining_a_city_names_the_themes_it_did_not_add(chat: Chat) -> None:
+    await verified(chat, "ana", GRENOBLE, "Grenoble")
+    joined = await chat.say("bob", "/hrc register city: Grenoble country: France region: Europe themes: housing, human rights")
+    assert joined.title == "Request sent"
+    assert joined.footer == "Its themes stay as they are; once confirmed, add yours with `/hrc theme add housing`."
+    plain = await chat.say("carl", "/hrc register city: Grenoble country: France region: Europe themes: human rights")
+    assert plain.title == "Request sent" and plain.footer is None
+    assert not (await chat.say("dan", "/hrc idioma es")).is_error
+    spanish = await chat.say("dan", "/hrc registrar ciudad: Grenoble país: Francia región: Europa temas: agua, vivienda")
+    assert spanish.footer == ("Sus temas no cambian; cuando te confirmen, añade los tuyos con "
+                              "`/hrc tema añadir agua y saneamiento, vivienda`.")
+    assert "Housing" not in render_text(await chat.say("sec", "/hrc profile Grenoble"))
