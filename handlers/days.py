@@ -206,11 +206,10 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
     found = find_observance(request.command.main, await all_observances(session), _)
     year = ctx.now().year
-    fields = [
-        Field(str(year), date_text(found, year, request.locale, _)),
-        Field(str(year + 1), date_text(found, year + 1, request.locale, _)),
-        Field(_("Kind"), kind_label(found, _) + (f" ({found.resolution})" if found.resolution else "")),
-    ]
+    # A campaign date happens once: its date, not "2026: only on … 2027" beside "2027: … 2027".
+    dates = ([Field(_("Date"), long_date(found.fixed_date, request.locale, _))] if found.fixed_date is not None else
+             [Field(str(year), date_text(found, year, request.locale, _)), Field(str(year + 1), date_text(found, year + 1, request.locale, _))])
+    fields = [*dates, Field(_("Kind"), kind_label(found, _) + (f" ({found.resolution})" if found.resolution else ""))]
     if found.themes:  # a day no theme fits (a campaign date, a few UN days) has no themes' cities either
         cities, total = await cities_on_themes(session, found.themes, locale=request.locale)
         city_text = ", ".join(cities) if cities else _("none yet")
