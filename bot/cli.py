@@ -244,6 +244,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return 130
     except BrokenPipeError:
         raise
+    except ConnectionError as error:  # at start the bot dials out only to its database (platforms retry on their own)
+        print(f"hrc-bot: cannot reach the database set in DATABASE_URL ({error})", file=sys.stderr)
+        return 1
     except OSError as error:
         print(f"hrc-bot: {error}", file=sys.stderr)
         return 1

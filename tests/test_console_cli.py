@@ -223,3 +223,10 @@ def test_console_act_and_local_times(tmp_path: Path) -> None:
     assert "Cities acting on Human Rights Day (" in out and "1 city acts." in out
     assert "Next post: " in out and "(Europe/Paris)." in out  # in the reader's city's zone, not the channel's
     assert "\ue000" not in out and "Traceback" not in out + result.stderr
+
+
+def test_an_unreachable_database_is_named_in_one_line_without_its_password(tmp_path: Path) -> None:
+    result = hrc_bot(["db", "upgrade"], tmp_path, DATABASE_URL="postgresql://hrc:s3cret@127.0.0.1:1/hrc")
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("hrc-bot: cannot reach the database set in DATABASE_URL (") and "s3cret" not in result.stderr
