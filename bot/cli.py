@@ -212,7 +212,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except SettingsError as error:
         print(redact.redact(f"hrc-bot: bad setting {error}"), file=sys.stderr)
         return 2
-    level = settings.console_log_level if args.command == "console" else settings.log_level
+    # `run` with no platform token is the console too (`make run` on a fresh machine): its level, not LOG_LEVEL.
+    console = args.command == "console" or (args.command == "run" and not (settings.slack.enabled or settings.discord.enabled))
+    level = settings.console_log_level if console else settings.log_level
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     redact.install()
     logging.getLogger("alembic").setLevel(logging.WARNING)

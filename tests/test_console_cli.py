@@ -230,3 +230,12 @@ def test_an_unreachable_database_is_named_in_one_line_without_its_password(tmp_p
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 1 and len(lines) == 1, result.stderr
     assert lines[0].startswith("hrc-bot: cannot reach the database set in DATABASE_URL (") and "s3cret" not in result.stderr
+
+
+def test_run_without_tokens_is_the_console_and_keeps_info_logs_out_of_the_conversation(tmp_path: Path) -> None:
+    assert hrc_bot(["db", "upgrade"], tmp_path).returncode == 0
+    quiet = hrc_bot(["run"], tmp_path, "/hrc themes\n")
+    assert quiet.returncode == 0 and "Campaign themes" in quiet.stdout, quiet.stderr
+    assert " INFO " not in quiet.stdout + quiet.stderr  # "reply cache warmed" was an INFO line among the answers
+    chatty = hrc_bot(["run"], tmp_path, "/hrc themes\n", HRC_CONSOLE_LOG_LEVEL="INFO")
+    assert " INFO " in chatty.stdout + chatty.stderr  # the console's own setting still decides
