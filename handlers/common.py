@@ -236,4 +236,4 @@ def focal_point_mentions(city: City, _: Translate, *, include_pending: bool = Fa
         if fp.status == FocalStatus.VERIFIED or include_pending:
             mention = member_ref(fp.member).mention()
             parts.append(mention if fp.status == FocalStatus.VERIFIED else f"{mention} ({waiting})")
-    return ", ".join(parts) if parts else "—"
+    return ", ".join(parts) if parts else _("no one yet")  # all left (or a demo city): said, not a dash

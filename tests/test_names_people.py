@@ -47,7 +47,7 @@ async def test_the_last_focal_point_is_warned_then_leaves_and_the_city_stays(cha
     [told] = [n for n in left.notices if n.target is NoticeTarget.SECRETARIAT]
     assert "left Grenoble, which has no confirmed focal point now" in render_text(told.reply)
     card = await chat.say("carl", "/hrc profile Grenoble")
-    assert field(card, "Status") == "verified" and field(card, "Focal points") == "—"
+    assert field(card, "Status") == "verified" and field(card, "Focal points") == "no one yet"
     again = await chat.say("ana", "/hrc leave")
     assert again.is_error and "You don't represent a city yet." in again.text
     assert "leave · Grenoble (France)" in render_text(await chat.say("sec", "/hrc audit Grenoble"))

@@ -286,3 +286,12 @@ async def test_joining_a_city_names_the_themes_it_did_not_add(chat: Chat) -> Non
     assert spanish.footer == ("Sus temas no cambian; cuando te confirmen, añade los tuyos con "
                               "`/hrc tema añadir agua y saneamiento, vivienda`.")
     assert "Housing" not in render_text(await chat.say("sec", "/hrc profile Grenoble"))
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "no one yet"), ("es", "nadie todavía"), ("fr", "personne pour l’instant")])
+async def test_a_card_with_no_focal_point_says_so(chat: Chat, language: str, said: str) -> None:
+    await verified(chat, "ana", GRENOBLE, "Grenoble")
+    assert not (await chat.say("ana", "/hrc leave confirm: yes")).is_error
+    assert not (await chat.say("bob", f"/hrc language {language}")).is_error
+    card = await chat.say("bob", "/hrc profile Grenoble")
+    assert card.fields[-1].value == said, card.fields
