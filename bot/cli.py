@@ -167,7 +167,7 @@ async def _seed(settings: Settings) -> int:
 
 
 async def _run(settings: Settings) -> int:
-    if not (settings.slack.enabled or settings.discord.enabled):
+    if settings.console_only:
         _ = _console_translator(settings)
         print(_("No Slack or Discord token set: opening the local console (see README, “Connect to Slack”)."))
         return await _console(settings, _default_user(), True)
@@ -213,7 +213,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(redact.redact(f"hrc-bot: bad setting {error}"), file=sys.stderr)
         return 2
     # `run` with no platform token is the console too (`make run` on a fresh machine): its level, not LOG_LEVEL.
-    console = args.command == "console" or (args.command == "run" and not (settings.slack.enabled or settings.discord.enabled))
+    console = args.command == "console" or (args.command == "run" and settings.console_only)
     level = settings.console_log_level if console else settings.log_level
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     redact.install()

@@ -81,6 +81,11 @@ class Settings:
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
 
+    @property
+    def console_only(self) -> bool:
+        """No Slack or Discord token: ``hrc-bot run`` opens the local console instead."""
+        return not (self.slack.enabled or self.discord.enabled)
+
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = env.get(name, "").strip()

@@ -76,12 +76,15 @@ def action_text(action: CityAction, _: Translate) -> str:
     return " · ".join(parts)
 
 
+def acting_line(action: CityAction, _: Translate) -> str:
+    """``Grenoble (France): Open day · https://…`` (French spaces its colon), the city alone when it said nothing more."""
+    city, text = city_label(action.city, _.language), action_text(action, _)
+    return f"{_.label(city)} {text}" if text else city
+
+
 def acting_lines(actions: Sequence[CityAction], _: Translate) -> str:
     """One line per city acting (the first ``SHOWN``), for a card, a prompt or a reminder."""
-    lines = []
-    for action in actions[:SHOWN]:
-        text = action_text(action, _)
-        lines.append(f"{_.label(city_label(action.city, _.language))} {text}" if text else city_label(action.city, _.language))
+    lines = [acting_line(action, _) for action in actions[:SHOWN]]
     if len(actions) > SHOWN:
         lines.append(_("…and {count} more").format(count=len(actions) - SHOWN))
     return "\n".join(lines)
@@ -251,7 +254,7 @@ async def acting(ctx: Context, request: Request, session: AsyncSession) -> Reply
     rows = await queries.acting_between(session, today - timedelta(days=OUTCOME_DAYS), today + timedelta(weeks=SHOWN_WEEKS))
     items = tuple(
         Item(title=f"{_.label(short_date_of(a.day_date, _))} {day_name(by_slug[a.day_slug], _.language) if a.day_slug in by_slug else a.day_slug}",
-             text=f"{_.label(city_label(a.city, _.language))} {action_text(a, _)}" if action_text(a, _) else city_label(a.city, _.language))
+             text=acting_line(a, _))
         for a in rows[:25]
     )
     if not items:

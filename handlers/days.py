@@ -53,12 +53,11 @@ def long_date(when: date | None, locale: str, _: Translate) -> str:
 
 def date_text(day: Observance, year: int, locale: str, _: Translate) -> str:
     """The day's date in ``year``; for a day not observed that year (29 February, every five years, not yet
-    begun, a campaign date of another year) the next year it is, rather than "no fixed date"."""
+    begun) the next year it is, rather than "no fixed date". A campaign date (``fixed_date``) has its one date
+    (``long_date``) instead."""
     when = day.date_in(year)
     if when is not None or day.is_irregular:
         return long_date(when, locale, _)
-    if day.fixed_date is not None:
-        return _("only on {date}").format(date=long_date(day.fixed_date, locale, _))
     upcoming = next((y for y in range(year + 1, year + 13) if day.date_in(y) is not None), None)
     if upcoming is None:
         return _("not observed")
@@ -188,7 +187,10 @@ def find_observance(query: str, observances: list[Observance], _: Translate) -> 
 async def cities_on_themes(
     session: AsyncSession, themes: tuple[str, ...], limit: int = 15, locale: str = "en"
 ) -> tuple[list[str], int]:
-    """``Name (Country)`` of the verified cities on any of ``themes`` (the first ``limit``), and their number."""
+    """``Name (Country)`` of the verified cities on any of ``themes`` (the first ``limit``), and their number;
+    none for no theme (a campaign date may have none)."""
+    if not themes:
+        return [], 0
     pairs, total = await city_queries.verified_cities_on(session, themes, limit)
     return [f"{name} ({country_name(country, locale)})" for name, country in pairs], total
 

@@ -128,24 +128,21 @@ async def practices(ctx: Context, request: Request, session: AsyncSession) -> Re
     theme = find_theme(args.opt("theme"), _) if args.opt("theme") else None
     city = await resolve_city(ctx, request, session, args.opt("city"), "", _) if args.opt("city") else None
     query = [w for w in words(args.main) if w not in STOP_WORDS] or words(args.main)
-    if args.main.strip() and not query:  # only signs (`%_%`, `—`): nothing to search, never "everything"
-        return Reply(
-            text=_("No practice matches “{words}”.").format(words=args.main.strip()),
-            footer=_("Try fewer words, or `/hrc practices` for the newest ones."),
-        )
     if query:
         ranked, total = await search_practices(
             session, query, theme=theme.slug if theme else None, city_id=city.id if city else None, limit=PAGE
         )
+    elif args.main.strip():  # only signs (`%_%`, `—`): nothing to search, never "everything"
+        ranked, total = [], 0
     else:
         ranked, total = await find_practices(
             session, theme=theme.slug if theme else None, city_id=city.id if city else None, limit=PAGE
         )
     if not ranked:
         share = _("Share one of yours: `/hrc share title: … themes: … summary: …`")
-        if query:
+        if args.main.strip():
             return Reply(
-                text=_("No practice matches “{words}”.").format(words=args.main),
+                text=_("No practice matches “{words}”.").format(words=args.main.strip()),
                 footer=_("Try fewer words, or `/hrc practices` for the newest ones."),
             )
         if theme is not None or city is not None:
