@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 HOSTILE = ["@everyone", "@here", "<!channel>", "<!here>", "<!everyone>", "<@U123>", "<@&42>", "<#C1>", "<!subteam^S1>",
            "\ue000slack|T1|U1><!channel|x\ue001", "\ue000discord|1|500000000000000666|x\ue001", "\ue000", "\ue001",
            "\x00", "\x1b[31m", "\ud800", "\u202e", "\u2066", "\u200b", "*bold*", "`code`", "||spoiler||",
+           "_it4l_", "~str1ke~", "```f3nce```", "\n> quote",
            "'; DROP TABLE cities; --", "𝕳𝖗", "é" * 120, "&" * 101, "ﷺ" * 10, "Europe", "city:", "#1"]
 hostile_text = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=20)), min_size=1, max_size=4).map(" ".join)
 
@@ -35,6 +36,28 @@ def slack_pings(payload: Any, allowed_users: set[str]) -> list[str]:
                 walk(value, False)
 
     walk(payload, True)
+    return found
+
+
+# Formatting in ``HOSTILE`` that Slack would apply if it reached a mrkdwn text as typed.
+SLACK_FORMATTING = re.compile(r"\*bold\*|_it4l_|~str1ke~|```|^&gt; quote", re.MULTILINE)
+
+
+def slack_formatting(payload: Any) -> list[str]:
+    """Hostile formatting signs left live in the mrkdwn texts of a Slack payload (what Slack would format)."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+                found.extend(m.group(0) for m in SLACK_FORMATTING.finditer(node["text"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(payload)
     return found
 
 

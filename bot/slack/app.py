@@ -37,9 +37,10 @@ from bot.slack.modals import (
 from bot.slack.render import (
     action_buttons,
     context,
-    escape,
+    data,
     fallback_text,
     messages_for,
+    mrkdwn,
     pages_for,
     shared_fallback_text,
 )
@@ -93,7 +94,7 @@ def messages_of(reply: Reply, team_id: str, command: ParsedCommand | None = None
         messages = messages_for(reply, team_id, pages)
     language = reply.language or locale  # the reader's language, as the core chose it
     if note := upload_note(reply, language):
-        messages[0] = [*messages[0], context(escape(note))]
+        messages[0] = [*messages[0], context(data(note))]
     messages[-1] = with_share_button(command, text, reply, messages[-1], language)
     kind = "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral"
     return [{"text": fallback, "blocks": blocks, "response_type": kind} for blocks in messages]
@@ -326,7 +327,7 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
             await _respond(respond, reply, team_id)
             return
         decided = [b for b in message.get("blocks", []) if b.get("type") != "actions"]
-        decided.append(context(f"✅ {escape(reply.text)} (<@{actor.user_id}>)"))
+        decided.append(context(f"✅ {mrkdwn(reply.text, team_id)} (<@{actor.user_id}>)"))
         if reply.actions:  # the outcome's own buttons (an "Undo") replace the old ones
             decided.append(action_buttons(reply, block_id=f"hrc_actions_{len(decided)}"))
         await client.chat_update(channel=channel, ts=message["ts"], text=fallback_text(reply), blocks=decided)

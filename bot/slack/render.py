@@ -1,4 +1,4 @@
-"""Reply -> Block Kit, within Slack's limits, with user text escaped so it never pings.
+"""Reply -> Block Kit, within Slack's limits, with user text as data: it never pings nor formats (``data``).
 
 Limits (Slack's Block Kit reference): 50 blocks a message, 3,000 characters a section text, 10 fields a
 section (2,000 characters each), 150 characters a header, 75 characters a button label, 2,000 a button
@@ -13,6 +13,7 @@ arithmetic keeps them within the section and field limits (checked again by ever
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from slack_sdk.models.blocks.basic_components import MarkdownTextObject, PlainTe
 from bot.pages import Lines, Unit, paginate, safe_point, units_of
 from bot.render_memo import per_reply
 from bot.render_text import render_text
+from bot.slack.inert_text import inert
 from handlers.i18n import translator
 from handlers.types import (
     MENTION_CLOSE,
@@ -65,11 +67,20 @@ def slack_date(moment: Moment) -> str:
     return f"<!date^{moment.unix}^{{date_long_pretty}} {{time}}|{escape(moment.fallback)}>"
 
 
+# Any sign ``data`` acts on: most names and lines have none and come back as they are.
+_SIGNS = re.compile(r"[&<>*_~`]")
+
+
+def data(text: str) -> str:
+    """Text shown as written: its formatting signs inert (``bot.slack.inert_text``), then ``& < >`` escaped."""
+    return escape(inert(text)) if _SIGNS.search(text) else text
+
+
 def mrkdwn(text: str, team_id: str | None = None) -> str:
-    """Escape user text; mention tokens become real Slack mentions when they are Slack members, channel
-    tokens ``<#C…>`` links when they are channels of this workspace, moments ``<!date^…>``."""
+    """User text as data (``data``); mention tokens become real Slack mentions when they are Slack members,
+    channel tokens ``<#C…>`` links when they are channels of this workspace, moments ``<!date^…>``."""
     if MENTION_OPEN not in text and MENTION_CLOSE not in text:  # most text: no token to look for
-        return escape(text)
+        return data(text)
     return _mrkdwn_tokens(text, team_id)
 
 
@@ -79,7 +90,7 @@ def _mrkdwn_tokens(text: str, team_id: str | None) -> str:
     # the theme renders its 1,300 lines, all but one as before). ~10 MB when full.
     out, last = [], 0
     for match in MENTION_RE.finditer(text):
-        out.append(escape(inert_markers(text[last : match.start()])))
+        out.append(data(inert_markers(text[last : match.start()])))
         ref = parse_token(match.group(1))
         if isinstance(ref, Moment):
             out.append(slack_date(ref))
@@ -89,15 +100,15 @@ def _mrkdwn_tokens(text: str, team_id: str | None) -> str:
             ref = ref.on("slack", team_id)
         here = ref is not None and ref.platform == "slack" and (team_id is None or ref.workspace == team_id)
         if ref is None:  # not a token the core made: shown as the inert text it is
-            out.append(escape(unparsed_label(match.group(1))))
+            out.append(data(unparsed_label(match.group(1))))
         elif isinstance(ref, ChannelRef):
-            out.append(f"<#{ref.channel_id}>" if here else escape(f"{ref.plain()} ({PLATFORM_NAMES.get(ref.platform, ref.platform)})"))
+            out.append(f"<#{ref.channel_id}>" if here else data(f"{ref.plain()} ({PLATFORM_NAMES.get(ref.platform, ref.platform)})"))
         elif here:
             out.append(f"<@{ref.user_id}>")
         else:
-            out.append(escape(f"{ref.display_name} ({PLATFORM_NAMES.get(ref.platform, ref.platform)})"))
+            out.append(data(f"{ref.display_name} ({PLATFORM_NAMES.get(ref.platform, ref.platform)})"))
         last = match.end()
-    out.append(escape(inert_markers(text[last:])))
+    out.append(data(inert_markers(text[last:])))
     return "".join(out)
 
 

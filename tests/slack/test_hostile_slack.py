@@ -1,5 +1,5 @@
 """Hostile text through every Slack input path (slash command, form, button): never a traceback, never a
-raw ping in anything sent, and the listings still answer afterwards."""
+raw ping or live formatting in anything sent, and the listings still answer afterwards."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.hostile import hostile_text, slack_pings
+from tests.hostile import hostile_text, slack_formatting, slack_pings
 from tests.slack.conftest import SlackBot, block_texts
 
 USERS = {"UANA", "USEC"}
@@ -56,6 +56,7 @@ async def test_hostile_text_on_every_slack_path(slack: SlackBot, path: str, fiel
         assert (await slack.interact(click))[0] == 200
     for payload in everything_sent(slack):
         assert not slack_pings(payload, USERS), json.dumps(payload, ensure_ascii=False)[:500]
+        assert not slack_formatting(payload), json.dumps(payload, ensure_ascii=False)[:500]
     for line in ("pending", "practices", "who water", "progress"):
         answer = await slack.command(line, user="USEC", name="sec")
         text = block_texts(answer.get("blocks", [])) + answer.get("text", "")

@@ -35,7 +35,7 @@ async def test_act_card_outcome_button_and_acting(slack: SlackBot) -> None:
     assert "Recorded: Grenoble acts on Human Rights Day" in block_texts(answer["blocks"])
     card = await slack.command("day human rights day", user="UBOB", name="bob")
     texts = block_texts(card["blocks"], only_type="mrkdwn")
-    assert "Grenoble (France): &lt;!channel&gt; open day &amp; *party* &lt;@U999&gt; · https://example.org/open" in texts
+    assert "Grenoble (France): &lt;!channel&gt; open day &amp; ∗party∗ &lt;@U999&gt; · https://example.org/open" in texts
     assert "<!channel>" not in texts and "<@U999>" not in texts
 
     clock["now"] = datetime(2026, 12, 12, 10, 0, tzinfo=UTC)

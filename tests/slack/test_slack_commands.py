@@ -56,6 +56,22 @@ async def test_user_typed_channel_ping_arrives_escaped(slack: SlackBot) -> None:
     assert answer["blocks"][0]["text"] == {"type": "plain_text", "text": "Thank you: <!channel> @everyone <@U999> & co is registered", "emoji": True}
 
 
+async def test_user_typed_formatting_arrives_as_written_not_applied(slack: SlackBot) -> None:
+    # Slack's mrkdwn has no escape for * _ ~ ` >: each sign where Slack would read it becomes its look-alike.
+    await slack.command("register city: *Lyon* _sur_ ~Saône~ country: France region: Europe themes: water")
+    await slack.command("verify #1", user="USEC", name="sec")
+    await slack.command('share title: Water_kiosks `code` themes: water summary: "```\n> all here\n```"')
+    for answer in (await slack.command("who water", user="UBOB", name="bob"),
+                   await slack.command("practices kiosks", user="UBOB", name="bob")):
+        parsed_by_slack = block_texts(answer["blocks"], only_type="mrkdwn")
+        assert "∗Lyon∗ ˍsurˍ ∼Saône∼" in parsed_by_slack
+        for live in ("*Lyon*", "_sur_", "~Saône~", "```"):
+            assert live not in parsed_by_slack
+    # A sign inside a word cannot format and stays; a single-backtick span is code, where nothing formats.
+    assert "Water_kiosks `code`" in parsed_by_slack
+    assert "ˋˋˋ\n› all here\nˋˋˋ" in parsed_by_slack
+
+
 async def test_bad_signature_and_stale_timestamp_are_rejected_and_change_nothing(slack: SlackBot) -> None:
     body = slack.command_body(REGISTER)
     assert (await slack.post(body, signature="v0=deadbeef"))[0] == 401

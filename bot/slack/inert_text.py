@@ -1,0 +1,77 @@
+"""User text as data in Slack's mrkdwn: its formatting signs shown, never applied.
+
+Slack's mrkdwn has an escape for ``& < >`` only (Slack docs, "Formatting text for app surfaces":
+"Escaping text"); ``*bold*``, ``_italic_``, ``~strike~``, code and a ``>`` quote have none. A city named
+``*Lyon*`` would be bold, a practice summary with three backticks would turn the rest of a card into a code
+block. ``inert`` replaces each sign that Slack could read as formatting by a look-alike character that it
+does not read (the asterisk operator ∗, the modifier letters ˍ and ˋ, the tilde operator ∼, ›). A sign
+inside a word (``Buenos_Aires``, ``HRC_FILES_DIR``, ``a*b``) cannot open or close a span, since Slack formats
+only at a word's edge, and stays as written; so do links and e-mail addresses, which Slack links as they
+are, and single-backtick code spans (the bot's quoted commands: nothing is formatted inside one).
+
+The look-alikes change what a reader copies, which zero-width spaces would not; but whether Slack reads a
+zero-width space as a word's edge is undocumented, and a look-alike works whatever its parser does.
+Discord needs none of this: discord.py's ``escape_markdown`` has a backslash for every sign.
+"""
+
+from __future__ import annotations
+
+import re
+
+LOOKALIKE = {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb", ">": "\u203a"}
+
+# Any sign this module acts on: text without one (most names and lines) comes back untouched, unscanned.
+_TRIGGER = re.compile(r"[*_~`>]")
+
+# The bot's own quoted commands (``/hrc who housing``, ``hrc-bot export``) are code whatever surrounds them: a
+# stray backtick in a user's text next to one must not pair with it.
+_COMMAND_SPAN = re.compile(r"`(?:/|hrc-bot )[^`\n]*`")
+
+# Kept as written: a single-backtick code span, a link, an e-mail address.
+_KEPT = re.compile(r"(?<!`)`[^`\n]+`(?!`)|https?://[^\s<>]+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _signs(text: str, start: int, end: int, out: list[str]) -> None:
+    """``text[start:end]`` onto ``out``, each sign Slack could apply there replaced by its look-alike: a
+    backtick outside a code span (a fence, or one that could pair with the bot's own), ``*`` ``_`` ``~`` at a
+    word's edge (where Slack could open or close a span), ``>`` at a line's start (a quote)."""
+    last = start
+    for match in _TRIGGER.finditer(text, start, end):
+        at, sign = match.start(), match.group(0)
+        if sign == ">":
+            live = at == 0 or text[at - 1] == "\n"
+        elif sign == "`":
+            live = True
+        else:  # inside a word (both neighbours letters or digits, within this part) it cannot open or close
+            live = not (at > start and at + 1 < end and text[at - 1].isalnum() and text[at + 1].isalnum())
+        if live:
+            out += [text[last:at], LOOKALIKE[sign]]
+            last = at + 1
+    out.append(text[last:end])
+
+
+def _kept(text: str, start: int, end: int, out: list[str]) -> None:
+    last = start
+    for span in _KEPT.finditer(text, start, end):
+        _signs(text, last, span.start(), out)
+        out.append(span.group(0))
+        last = span.end()
+    _signs(text, last, end, out)
+
+
+def inert(text: str) -> str:
+    """``text`` (raw, before ``& < >`` are escaped) with every formatting sign Slack could apply replaced by
+    its look-alike (``LOOKALIKE``); same length, same lines. Raises nothing."""
+    if _TRIGGER.search(text) is None:
+        return text
+    out: list[str] = []
+    if "`" not in text and "@" not in text and "://" not in text:  # nothing to keep: most text with a sign
+        _signs(text, 0, len(text), out)
+        return "".join(out)
+    last = 0
+    for span in _COMMAND_SPAN.finditer(text):
+        _kept(text, last, span.start(), out)
+        out.append(span.group(0))
+        last = span.end()
+    _kept(text, last, len(text), out)
+    return "".join(out)

@@ -1,0 +1,54 @@
+"""Formatting signs in user text reach Slack's mrkdwn as data: shown, never applied."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.slack.inert_text import LOOKALIKE, inert
+
+# Slack's rule as documented by example ("Formatting text for app surfaces"): a span opens on a sign at a
+# word's edge followed by a non-space, and closes on the same sign after a non-space, at a word's edge.
+SPAN = re.compile(r"(?<![^\W_])([*_~])(?!\s)[^\n]*?(?<!\s)\1(?![^\W_])")
+CODE = re.compile(r"`[^`\n]+`")
+BACK = {v: k for k, v in LOOKALIKE.items()}
+
+
+def live_formatting(text: str) -> list[str]:
+    """What Slack would format in ``text``: spans outside single-backtick code, fences, line-start quotes."""
+    outside = CODE.sub(lambda m: " " * len(m.group(0)), text)
+    return SPAN.findall(outside) + re.findall(r"``", outside) + re.findall(r"(?m)^>", text)
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("*Lyon*", "∗Lyon∗"),
+    ("_sur_ ~Saône~", "ˍsurˍ ∼Saône∼"),
+    ("(*a*) é*ñ*", "(∗a∗) é*ñ∗"),
+    ("```\nall\n```", "ˋˋˋ\nall\nˋˋˋ"),
+    ("first\n> quote", "first\n› quote"),
+    ("O`Brien: `/hrc who housing`", "OˋBrien: `/hrc who housing`"),  # a stray backtick never pairs with the bot's
+    ("a `code` span", "a `code` span"),
+])
+def test_signs_slack_would_apply_become_look_alikes(typed: str, shown: str) -> None:
+    assert inert(typed) == shown
+    assert not live_formatting(inert(typed))
+
+
+@pytest.mark.parametrize("kept", [
+    "Buenos_Aires", "America/Argentina/Buenos_Aires", "HRC_FILES_DIR", "texto_es:", "a*b",
+    "maria_lopez@ciudad.gob.ar", "_x@y.org", "https://example.org/_next/a_b_", "`/hrc theme add water_sanitation`",
+    "Grenoble (France) : 12 > 3",
+])
+def test_what_cannot_format_stays_as_written(kept: str) -> None:
+    assert inert(kept) == kept
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("*_~`> \nab1é.:/@()"), max_size=40) | st.text(max_size=40))
+def test_nothing_is_left_to_format_and_nothing_is_lost(text: str) -> None:
+    shown = inert(text)
+    assert not live_formatting(shown), shown
+    assert "".join(BACK.get(c, c) for c in shown) == "".join(BACK.get(c, c) for c in text)  # same text, same length
