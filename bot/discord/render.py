@@ -41,10 +41,11 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-# A command quoted in the bot's own text (`/who theme: housing`, after as_tree_syntax): shown as code.
+# A command quoted in the bot's own text (`/who theme: housing`, after as_tree_syntax; `hrc-bot export` on the
+# server): shown as code.
 # Inside a code span Discord renders nothing (no markdown, no mention), so such a span stays inert even
 # when a user typed it; everything outside one is escaped.
-QUOTED_COMMAND = re.compile(r"`(/[^`\n\ue000\ue001]{1,200})`")
+QUOTED_COMMAND = re.compile(r"`((?:/|hrc-bot )[^`\n\ue000\ue001]{1,200})`")
 
 # A timestamp typed as text (``<t:1:F>``) would show as a date: only the core's moments may (``Moment``).
 _TYPED_TIMESTAMP = re.compile(r"<(t:-?\d+(?::[a-zA-Z])?>)")

@@ -135,3 +135,16 @@ async def test_quick_answers_are_the_interaction_response_itself(discord_bot: Di
     iid, first = await discord_bot.send(2, slash(["campaign", "themes"], {}), user_id=ANA)
     assert first["type"] == 4 and "Campaign themes" in embed_text(first["data"])
     assert discord_bot.followups(iid) == []  # no followup needed
+
+
+async def test_the_servers_commands_the_bot_quotes_are_code_not_escaped_backticks(discord_bot: DiscordBot) -> None:
+    bot = discord_bot
+    iid, _ = await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america"}), user_id=ANA)
+    await bot.answer(iid)
+    iid, _ = await bot.send(2, slash(["secretariat", "audit"], {}), user_id=SEC, name="sec", roles=[SECRETARIAT_ROLE_ID])
+    answer = await bot.answer(iid)
+    footer = answer["embeds"][0]["footer"]["text"]
+    assert "Everything: hrc-bot export audit." in footer  # a footer shows no markdown: no backticks, no backslash
+    iid, _ = await bot.send(2, slash(["secretariat", "export"], {"what": "members"}), user_id=SEC, name="sec",
+                            roles=[SECRETARIAT_ROLE_ID])
+    assert "`hrc-bot export`" in embed_text(await bot.answer(iid))  # shown as code, as on Slack
