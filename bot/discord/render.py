@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import discord
 
+from bot.code_spans import code_parts
 from bot.pages import Lines, Unit, paginate, units_of
 from bot.render_memo import per_reply
 from bot.render_text import plain_mentions
@@ -41,12 +42,6 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-# A command quoted in the bot's own text (`/who theme: housing`, after as_tree_syntax; `hrc-bot export` on the
-# server): shown as code.
-# Inside a code span Discord renders nothing (no markdown, no mention), so such a span stays inert even
-# when a user typed it; everything outside one is escaped.
-QUOTED_COMMAND = re.compile(r"`((?:/|hrc-bot )[^`\n\ue000\ue001]{1,200})`")
-
 # A timestamp typed as text (``<t:1:F>``) would show as a date: only the core's moments may (``Moment``).
 _TYPED_TIMESTAMP = re.compile(r"<(t:-?\d+(?::[a-zA-Z])?>)")
 
@@ -68,20 +63,16 @@ def inert(text: str) -> str:
 
 
 def marked(text: str) -> str:
-    """Text between mention tokens: quoted commands as code spans, everything else ``inert``."""
+    """Text between mention tokens: code spans (``bot.code_spans``: Discord renders nothing inside one) as
+    they are, everything else ``inert``."""
     if "`" not in text:
         return inert(text)
-    out, last = [], 0
-    for match in QUOTED_COMMAND.finditer(text):
-        out += [inert(text[last : match.start()]), f"`{match.group(1)}`"]
-        last = match.end()
-    out.append(inert(text[last:]))
-    return "".join(out)
+    return "".join(part if is_code else inert(part) for part, is_code in code_parts(text))
 
 
 def plain_footer(text: str) -> str:
-    """A footer shows no markdown: quoted commands lose their backticks, mention tokens become names."""
-    return QUOTED_COMMAND.sub(lambda m: m.group(1), plain_mentions(text))
+    """A footer shows no markdown: code spans lose their backticks, mention tokens become names."""
+    return "".join(part[1:-1] if is_code else part for part, is_code in code_parts(plain_mentions(text)))
 
 
 def with_mentions(text: str, mentioned: set[int]) -> str:

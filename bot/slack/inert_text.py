@@ -7,7 +7,7 @@ block. ``inert`` replaces each sign that Slack could read as formatting by a loo
 does not read (the asterisk operator ∗, the modifier letters ˍ and ˋ, the tilde operator ∼, ›). A sign
 inside a word (``Buenos_Aires``, ``HRC_FILES_DIR``, ``a*b``) cannot open or close a span, since Slack formats
 only at a word's edge, and stays as written; so do links and e-mail addresses, which Slack links as they
-are, and single-backtick code spans (the bot's quoted commands: nothing is formatted inside one).
+are, and code spans (``bot.code_spans``: nothing is formatted inside one).
 
 The look-alikes change what a reader copies, which zero-width spaces would not; but whether Slack reads a
 zero-width space as a word's edge is undocumented, and a look-alike works whatever its parser does.
@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import re
 
+from bot.code_spans import code_parts
+
 LOOKALIKE = {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb", ">": "\u203a"}
 
 # Any sign this module acts on: text without one (most names and lines) comes back untouched, unscanned.
 _TRIGGER = re.compile(r"[*_~`>]")
 
-# The bot's own quoted commands (``/hrc who housing``, ``hrc-bot export``) are code whatever surrounds them: a
-# stray backtick in a user's text next to one must not pair with it.
-_COMMAND_SPAN = re.compile(r"`(?:/|hrc-bot )[^`\n]*`")
-
-# Kept as written: a single-backtick code span, a link, an e-mail address.
-_KEPT = re.compile(r"(?<!`)`[^`\n]+`(?!`)|https?://[^\s<>]+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Kept as written, as Slack links them: a link, an e-mail address.
+_KEPT = re.compile(r"https?://[^\s<>]+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def _signs(text: str, start: int, end: int, out: list[str]) -> None:
@@ -61,17 +59,16 @@ def _kept(text: str, start: int, end: int, out: list[str]) -> None:
 
 def inert(text: str) -> str:
     """``text`` (raw, before ``& < >`` are escaped) with every formatting sign Slack could apply replaced by
-    its look-alike (``LOOKALIKE``); same length, same lines. Raises nothing."""
+    its look-alike (``LOOKALIKE``); same length, same lines. Code spans (``bot.code_spans``) stay code. Raises
+    nothing."""
     if _TRIGGER.search(text) is None:
         return text
     out: list[str] = []
-    if "`" not in text and "@" not in text and "://" not in text:  # nothing to keep: most text with a sign
-        _signs(text, 0, len(text), out)
-        return "".join(out)
-    last = 0
-    for span in _COMMAND_SPAN.finditer(text):
-        _kept(text, last, span.start(), out)
-        out.append(span.group(0))
-        last = span.end()
-    _kept(text, last, len(text), out)
+    for part, is_code in code_parts(text):
+        if is_code:
+            out.append(part)
+        elif "@" in part or "://" in part:
+            _kept(part, 0, len(part), out)
+        else:  # most text with a sign
+            _signs(part, 0, len(part), out)
     return "".join(out)

@@ -1,0 +1,41 @@
+"""Which backtick spans of a reply are code, on every platform.
+
+The bot quotes commands (`/hrc who housing`, `hrc-bot export`) and examples (`Lyon country: France`) as
+inline code, and a person may type a code span in a practice's summary. Slack and Discord render nothing
+inside one (no formatting, no mention), so a code span is shown as code on both; every other backtick is a
+sign to show as written. Commands are found first, so a stray backtick in a user's text next to one cannot
+pair with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# The bot's own quoted commands: code whatever surrounds them.
+COMMAND_SPAN = re.compile(r"`(?:/|hrc-bot )[^`\n\ue000\ue001]{0,200}`")
+# Any other single-backtick span on one line, not part of a longer run of backticks (a fence is not code here).
+CODE_SPAN = re.compile(r"(?<!`)`[^`\n\ue000\ue001]{1,200}`(?!`)")
+
+
+def _spans(text: str, start: int, end: int) -> Iterator[tuple[str, bool]]:
+    last = start
+    for span in CODE_SPAN.finditer(text, start, end):
+        yield text[last : span.start()], False
+        yield span.group(0), True
+        last = span.end()
+    yield text[last:end], False
+
+
+def code_parts(text: str) -> Iterator[tuple[str, bool]]:
+    """``text`` in order as ``(part, is_code)``: code spans whole, backticks included, and the text between
+    them (possibly empty). Joined, the parts are ``text``."""
+    if "`" not in text:
+        yield text, False
+        return
+    last = 0
+    for span in COMMAND_SPAN.finditer(text):
+        yield from _spans(text, last, span.start())
+        yield span.group(0), True
+        last = span.end()
+    yield from _spans(text, last, len(text))
