@@ -6,7 +6,8 @@ Slack's mrkdwn has an escape for ``& < >`` only (Slack docs, "Formatting text fo
 block. ``inert`` replaces each sign that Slack could read as formatting by a look-alike character that it
 does not read (the asterisk operator ∗, the modifier letters ˍ and ˋ, the tilde operator ∼, ›). A sign
 inside a word (``Buenos_Aires``, ``HRC_FILES_DIR``, ``a*b``) cannot open or close a span, since Slack formats
-only at a word's edge, and stays as written; so do links and e-mail addresses, which Slack links as they
+only at a word's edge, and stays as written (between ASCII letters and digits only: whether Slack's parser
+counts ``é`` as part of a word is undocumented); so do links and e-mail addresses, which Slack links as they
 are, and code spans (``bot.code_spans``: nothing is formatted inside one).
 
 The look-alikes change what a reader copies, which zero-width spaces would not; but whether Slack reads a
@@ -29,6 +30,10 @@ _TRIGGER = re.compile(r"[*_~`>]")
 _KEPT = re.compile(r"https?://[^\s<>]+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+def _ascii_word(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
 def _signs(text: str, start: int, end: int, out: list[str]) -> None:
     """``text[start:end]`` onto ``out``, each sign Slack could apply there replaced by its look-alike: a
     backtick outside a code span (a fence, or one that could pair with the bot's own), ``*`` ``_`` ``~`` at a
@@ -40,8 +45,8 @@ def _signs(text: str, start: int, end: int, out: list[str]) -> None:
             live = at == 0 or text[at - 1] == "\n"
         elif sign == "`":
             live = True
-        else:  # inside a word (both neighbours letters or digits, within this part) it cannot open or close
-            live = not (at > start and at + 1 < end and text[at - 1].isalnum() and text[at + 1].isalnum())
+        else:  # inside a word it cannot open or close; ASCII letters and digits only, as a parser may see é
+            live = not (at > start and at + 1 < end and _ascii_word(text[at - 1]) and _ascii_word(text[at + 1]))
         if live:
             out += [text[last:at], LOOKALIKE[sign]]
             last = at + 1
