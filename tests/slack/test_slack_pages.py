@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from bot.pages import split_text
+from bot.slack.inert_text import inert
 from storage.session import Database
 from tests.directory_seed import city_name, seed_directory
 from tests.slack.conftest import SlackBot
@@ -59,7 +60,7 @@ async def test_who_with_1000_cities_pages_on_slack(slack: SlackBot, sqlite_db: D
         check_blocks(page["blocks"])
         assert f"Page {number} of {len(pages)}" in str(page["blocks"])
     names = [name for page in pages for name in listed(page["blocks"])]
-    assert sorted(names) == sorted(city_name(n) for n in range(1000))
+    assert sorted(names) == sorted(inert(city_name(n)) for n in range(1000))  # "Città*Ðà" shows as "Città∗Ðà"
 
 
 async def test_a_page_of_a_channel_message_comes_as_a_fresh_ephemeral_answer(slack: SlackBot, sqlite_db: Database) -> None:
