@@ -4,11 +4,13 @@ Slack's mrkdwn has an escape for ``& < >`` only (Slack docs, "Formatting text fo
 "Escaping text"); ``*bold*``, ``_italic_``, ``~strike~``, code and a ``>`` quote have none. A city named
 ``*Lyon*`` would be bold, a practice summary with three backticks would turn the rest of a card into a code
 block. ``inert`` replaces each sign that Slack could read as formatting by a look-alike character that it
-does not read (the asterisk operator ∗, the modifier letters ˍ and ˋ, the tilde operator ∼, ›). A sign
-inside a word (``Buenos_Aires``, ``HRC_FILES_DIR``, ``a*b``) cannot open or close a span, since Slack formats
-only at a word's edge, and stays as written (between ASCII letters and digits only: whether Slack's parser
-counts ``é`` as part of a word is undocumented); so do links and e-mail addresses, which Slack links as they
-are, and code spans (``bot.code_spans``: nothing is formatted inside one).
+does not read (the asterisk operator ∗, the fullwidth low line ＿, the reversed prime ‵, the tilde operator
+∼, ›): all punctuation or symbols, so a name copied from Slack and typed back finds the same city (``fold``
+reads each as a space, as it reads the sign it replaces). A sign inside a word (``Buenos_Aires``,
+``HRC_FILES_DIR``, ``a*b``) cannot open or close a span, since Slack formats only at a word's edge, and stays
+as written (between ASCII letters and digits only: whether Slack's parser counts ``é`` as part of a word is
+undocumented); so do links and e-mail addresses, which Slack links as they are, and code spans
+(``bot.code_spans``: nothing is formatted inside one).
 
 The look-alikes change what a reader copies, which zero-width spaces would not; but whether Slack reads a
 zero-width space as a word's edge is undocumented, and a look-alike works whatever its parser does.
@@ -21,7 +23,7 @@ import re
 
 from bot.code_spans import code_parts
 
-LOOKALIKE = {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb", ">": "\u203a"}
+LOOKALIKE = {"*": "\u2217", "_": "\uff3f", "~": "\u223c", "`": "\u2035", ">": "\u203a"}
 
 # Any sign this module acts on: text without one (most names and lines) comes back untouched, unscanned.
 _TRIGGER = re.compile(r"[*_~`>]")

@@ -64,12 +64,16 @@ async def test_user_typed_formatting_arrives_as_written_not_applied(slack: Slack
     for answer in (await slack.command("who water", user="UBOB", name="bob"),
                    await slack.command("practices kiosks", user="UBOB", name="bob")):
         parsed_by_slack = block_texts(answer["blocks"], only_type="mrkdwn")
-        assert "∗Lyon∗ ˍsurˍ ∼Saône∼" in parsed_by_slack
+        assert "∗Lyon∗ ＿sur＿ ∼Saône∼" in parsed_by_slack
         for live in ("*Lyon*", "_sur_", "~Saône~", "```"):
             assert live not in parsed_by_slack
     # A sign inside a word cannot format and stays; a single-backtick span is code, where nothing formats.
     assert "Water_kiosks `code`" in parsed_by_slack
-    assert "ˋˋˋ\n› all here\nˋˋˋ" in parsed_by_slack
+    assert "‵‵‵\n› all here\n‵‵‵" in parsed_by_slack
+    # The name as Slack shows it, copied and typed back, finds the same city.
+    card = await slack.command("profile ∗Lyon∗ ＿sur＿ ∼Saône∼", user="UBOB", name="bob")
+    assert card["blocks"][0]["text"] == {"type": "plain_text", "text": "*Lyon* _sur_ ~Saône~", "emoji": True}  # never formatted
+    assert "Water" in block_texts(card["blocks"])
 
 
 async def test_bad_signature_and_stale_timestamp_are_rejected_and_change_nothing(slack: SlackBot) -> None:
