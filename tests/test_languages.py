@@ -155,6 +155,17 @@ async def test_day_names_shown_in_spanish_and_french_are_the_official_ones(chat:
                 assert name in official or name in english, f"{language}: {name!r} is neither official nor English"
 
 
+async def test_names_found_since_in_un_sources_are_shown_and_understood(chat: Chat) -> None:
+    """Rows filled from the UN's own pages (press.un.org, un.org/es, UN News): shown, and typed back."""
+    actor, place = person("ana")
+    chess = await handle_text(chat.ctx, actor, place, "/hrc jour Journée mondiale des échecs", "fr")
+    assert chess.title == "Journée mondiale des échecs", chess.title
+    remittances = await handle_text(chat.ctx, actor, place, "/hrc día Día Internacional de las Remesas Familiares", "es")
+    assert remittances.title == "Día Internacional de las Remesas Familiares"
+    english = await handle_text(chat.ctx, actor, place, "/hrc day world-chess-day", "en")
+    assert english.title == "World Chess Day"
+
+
 def test_a_bad_language_setting_stops_the_start_with_one_line() -> None:
     with pytest.raises(SettingsError, match="HRC_DEFAULT_LANGUAGE: unsupported language 'de'"):
         load_settings({"HRC_DEFAULT_LANGUAGE": "de"}, env_file=None)
