@@ -17,6 +17,16 @@ def test_the_bots_examples_and_commands_are_code_on_both_platforms() -> None:
     assert plain_footer(hint) == "For example: Lyon country: France. Or /hrc profile #3."
 
 
+def test_a_span_in_a_masked_links_label_does_not_unescape_the_link_on_discord() -> None:
+    assert marked("[`google.com`](https://evil.example)").startswith("\\[")
+    assert marked("[click here `x`](https://evil.example/login)").startswith("\\[")
+
+
+def test_a_backtick_inside_a_word_opens_no_span() -> None:
+    assert not any(is_code for _part, is_code in code_parts("it`s *really* fine` ok"))
+    assert not any(is_code for _part, is_code in code_parts("` spaced `"))
+
+
 def test_a_stray_backtick_never_pairs_with_a_command_and_a_fence_is_not_code() -> None:
     assert list(code_parts("O`Brien: `/hrc who`")) == [("O`Brien: ", False), ("`/hrc who`", True), ("", False)]
     assert marked("O`Brien: `/hrc who`") == "O\\`Brien: `/hrc who`"

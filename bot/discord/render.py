@@ -64,10 +64,12 @@ def inert(text: str) -> str:
 
 def marked(text: str) -> str:
     """Text between mention tokens: code spans (``bot.code_spans``: Discord renders nothing inside one) as
-    they are, everything else ``inert``."""
+    they are, everything else ``inert``. Where the text could hold a masked link (``[label](url)``), only the
+    bot's quoted commands are code: a span in a label would hide the link from ``escape_markdown``."""
     if "`" not in text:
         return inert(text)
-    return "".join(part if is_code else inert(part) for part, is_code in code_parts(text))
+    parts = code_parts(text, generic="](" not in text)
+    return "".join(part if is_code else inert(part) for part, is_code in parts)
 
 
 def plain_footer(text: str) -> str:

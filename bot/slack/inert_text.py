@@ -28,8 +28,11 @@ LOOKALIKE = {"*": "\u2217", "_": "\uff3f", "~": "\u223c", "`": "\u2035", ">": "\
 # Any sign this module acts on: text without one (most names and lines) comes back untouched, unscanned.
 _TRIGGER = re.compile(r"[*_~`>]")
 
-# Kept as written, as Slack links them: a link, an e-mail address.
-_KEPT = re.compile(r"https?://[^\s<>]+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Kept as written, as Slack links them: a link (no backtick; a sign it ends with is left to the word-edge rule),
+# an e-mail address (from a letter or digit to a domain without ``_``).
+_KEPT = re.compile(
+    r"https?://[^\s<>`]*[^\s<>`*_~]|(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+)
 
 
 def _ascii_word(char: str) -> bool:
