@@ -9,8 +9,12 @@ does not read (the asterisk operator ∗, the fullwidth low line ＿, the revers
 reads each as a space, as it reads the sign it replaces). A sign inside a word (``Buenos_Aires``,
 ``HRC_FILES_DIR``, ``a*b``) cannot open or close a span, since Slack formats only at a word's edge, and stays
 as written (between ASCII letters and digits only: whether Slack's parser counts ``é`` as part of a word is
-undocumented); so do links and e-mail addresses, which Slack links as they are, and code spans
-(``bot.code_spans``: nothing is formatted inside one).
+undocumented); so do links and e-mail addresses, which Slack links whole (but not a backtick in a link, nor
+a sign a link ends with), and code spans (``bot.code_spans``: nothing is formatted inside one).
+
+Plain ``@here`` or ``#channel`` in a text is not a ping: Slack stopped turning plain ``@here`` in apps'
+messages into a mention (only ``<!here>`` is one, and ``<`` is escaped), so text objects keep the default
+``verbatim: false``, which links bare URLs.
 
 The look-alikes change what a reader copies, which zero-width spaces would not; but whether Slack reads a
 zero-width space as a word's edge is undocumented, and a look-alike works whatever its parser does.
