@@ -13,7 +13,8 @@ undocumented); so do links and e-mail addresses, which Slack links whole (but no
 a sign a link ends with), and code spans (``bot.code_spans``: nothing is formatted inside one).
 
 Plain ``@here`` or ``#channel`` in a text is not a ping: Slack stopped turning plain ``@here`` in apps'
-messages into a mention (only ``<!here>`` is one, and ``<`` is escaped), so text objects keep the default
+messages into a mention (only ``<!here>`` is one, and ``<`` is escaped; reported in 18F/charlie#353, 2021),
+so text objects keep the default
 ``verbatim: false``, which links bare URLs.
 
 The look-alikes change what a reader copies, which zero-width spaces would not; but whether Slack reads a
