@@ -14,8 +14,7 @@ a sign a link ends with), and code spans (``bot.code_spans``: nothing is formatt
 
 Plain ``@here`` or ``#channel`` in a text is not a ping: Slack stopped turning plain ``@here`` in apps'
 messages into a mention (only ``<!here>`` is one, and ``<`` is escaped; reported in 18F/charlie#353, 2021),
-so text objects keep the default
-``verbatim: false``, which links bare URLs.
+so text objects keep the default ``verbatim: false``, which links bare URLs.
 
 The look-alikes change what a reader copies, which zero-width spaces would not; but whether Slack reads a
 zero-width space as a word's edge is undocumented, and a look-alike works whatever its parser does.
