@@ -162,6 +162,8 @@ async def test_names_found_since_in_un_sources_are_shown_and_understood(chat: Ch
     assert chess.title == "Journée mondiale des échecs", chess.title
     remittances = await handle_text(chat.ctx, actor, place, "/hrc día Día Internacional de las Remesas Familiares", "es")
     assert remittances.title == "Día Internacional de las Remesas Familiares"
+    charity = await handle_text(chat.ctx, actor, place, "/hrc día Día Internacional de la Beneficencia", "es")
+    assert charity.title == "Día Internacional de la Beneficencia"
     english = await handle_text(chat.ctx, actor, place, "/hrc day world-chess-day", "en")
     assert english.title == "World Chess Day"
 
