@@ -35,7 +35,8 @@ _TRIGGER = re.compile(r"[*_~`>]")
 # Kept as written, as Slack links them: a link (no backtick; a sign it ends with is left to the word-edge rule),
 # an e-mail address (from a letter or digit to a domain without ``_``).
 _KEPT = re.compile(
-    r"https?://[^\s<>`]*[^\s<>`*_~]|(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"(?i:https?://|(?<![\w.])www\.)[^\s<>`]*[^\s<>`*_~]"
+    r"|(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
 
 
@@ -81,7 +82,7 @@ def inert(text: str) -> str:
     for part, is_code in code_parts(text):
         if is_code:
             out.append(part)
-        elif "@" in part or "://" in part:
+        elif "@" in part or "://" in part or "www." in part.lower():
             _kept(part, 0, len(part), out)
         else:  # most text with a sign
             _signs(part, 0, len(part), out)

@@ -17,7 +17,7 @@ from handlers.text import fold
 SPANS = [re.compile(r"(?<![^\W_])([*_~])(?!\s)[^\n]*?(?<!\s)\1(?![^\W_])", flags) for flags in (0, re.ASCII)]
 # Only a span that every reading shows as code hides formatting: at word edges, no space just inside.
 CODE = re.compile(r"(?<![`A-Za-z0-9])`[^`\s](?:[^`\n]*[^`\s])?`(?![`A-Za-z0-9])")
-LINK = re.compile(r"https?://[^\s<>`]*[^\s<>`*_~]")
+LINK = re.compile(r"(?i:https?://|(?<![\w.])www\.)[^\s<>`]*[^\s<>`*_~]")
 BACK = {v: k for k, v in LOOKALIKE.items()}
 
 
@@ -51,6 +51,7 @@ def test_signs_slack_would_apply_become_look_alikes(typed: str, shown: str) -> N
 @pytest.mark.parametrize("kept", [
     "Buenos_Aires", "America/Argentina/Buenos_Aires", "HRC_FILES_DIR", "texto_es:", "a*b",
     "maria_lopez@ciudad.gob.ar", "https://example.org/_next/a_b_c", "https://x.edu/~ana/", "(https://ex.com/a_b_c)",
+    "www.ex.com/_a_b", "HTTPS://EX.COM/_A_B",
     "`/hrc theme add water_sanitation`",
     "Grenoble (France) : 12 > 3",
 ])
