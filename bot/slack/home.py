@@ -29,7 +29,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.basic_components import MarkdownTextObject
 from slack_sdk.models.views import View
 
-from bot.slack.render import blocks_for, data
+from bot.slack.render import blocks_for, cut, data
 from bot.slack.users import SlackUsers
 from bot.wiring import Runtime
 from handlers.desk import latest_announcements
@@ -96,7 +96,7 @@ async def home_view(runtime: Runtime, actor: Actor, team_id: str, *, language: s
     person the bot does not know yet (they get the Register button)."""
     top: Blocks = []
     if notice:
-        top.append(ContextBlock(elements=[MarkdownTextObject(text=data(notice)[:3000])]))
+        top.append(ContextBlock(elements=[MarkdownTextObject(text=cut(data(notice), 3000))]))
     card = await _ask(runtime, actor, team_id, language, "profile")
     top += _register_prompt(language) if card.is_error else blocks_for(card, team_id, with_actions=False)
     top += [_language_menu(language), _subscriptions(await followed_themes(runtime.ctx, actor), language)]

@@ -306,3 +306,14 @@ async def test_home_refreshes_are_bounded_per_change_and_folded_per_person(slack
         desk.refresh(("T1", actor.user_id), actor)
     await settled(slack)
     assert len(slack.fake.called("views.publish")) == before
+
+
+async def test_a_long_notice_on_app_home_is_cut_whole_and_formats_nothing(slack: SlackBot) -> None:
+    from bot.slack.home import home_view
+    from handlers.types import Actor
+
+    notice = "*Lyon* & " * 400  # 3,600 characters; each & takes five once escaped
+    view = await home_view(slack.runtime, Actor("slack", "T1", "UANA", "Ana"), "T1", language="en", notice=notice)
+    text = view["blocks"][0]["elements"][0]["text"]
+    assert len(text) <= 3000 and text.endswith("…") and "*Lyon*" not in text
+    assert re.fullmatch(r"(?:∗Lyon∗ &amp; )+(?:∗Lyon∗ ?(?:&amp; ?)?)?…", text), text[-40:]  # no entity cut in half
