@@ -8,6 +8,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from tests.slack.conftest import block_texts
+
 HOSTILE = ["@everyone", "@here", "<!channel>", "<!here>", "<!everyone>", "<@U123>", "<@&42>", "<#C1>", "<!subteam^S1>",
            "\ue000slack|T1|U1><!channel|x\ue001", "\ue000discord|1|500000000000000666|x\ue001", "\ue000", "\ue001",
            "\x00", "\x1b[31m", "\ud800", "\u202e", "\u2066", "\u200b", "*bold*", "`code`", "||spoiler||",
@@ -45,20 +47,7 @@ SLACK_FORMATTING = re.compile(r"\*bold\*|_it4l_|~str1ke~|```|^&gt; quote", re.MU
 
 def slack_formatting(payload: Any) -> list[str]:
     """Hostile formatting signs left live in the mrkdwn texts of a Slack payload (what Slack would format)."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
-                found.extend(m.group(0) for m in SLACK_FORMATTING.finditer(node["text"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(payload)
-    return found
+    return SLACK_FORMATTING.findall(block_texts(payload, only_type="mrkdwn"))
 
 
 def discord_pings(message: dict[str, Any], allowed_users: set[int]) -> list[str]:
