@@ -164,6 +164,10 @@ async def test_names_found_since_in_un_sources_are_shown_and_understood(chat: Ch
     assert remittances.title == "Día Internacional de las Remesas Familiares"
     charity = await handle_text(chat.ctx, actor, place, "/hrc día Día Internacional de la Beneficencia", "es")
     assert charity.title == "Día Internacional de la Beneficencia"
+    basketball = await handle_text(chat.ctx, actor, place, "/hrc jour journee mondiale du basket-ball", "fr")
+    assert basketball.title == "Journée mondiale du basket-ball", basketball.title
+    creativity = await handle_text(chat.ctx, actor, place, "/hrc jour world-creativity-and-innovation-day", "fr")
+    assert creativity.title == "Journée mondiale de la créativité et de l'innovation", creativity.title
     english = await handle_text(chat.ctx, actor, place, "/hrc day world-chess-day", "en")
     assert english.title == "World Chess Day"
 
