@@ -125,11 +125,15 @@ async def unsubscribe(ctx: Context, request: Request, session: AsyncSession) -> 
         removed = await subs.unsubscribe_all(session, member.id)
         if not removed:
             return Reply(text=_("You have no subscriptions."))
+        undo = undo_action(removed, _)
+        # The command spelled out only when it is too long for the Undo button: never both.
+        footer = None if undo else _("Changed your mind? `/hrc subscribe {themes}`").format(
+            themes=themes_arg(removed, _.language))
         return Reply(
             text=_("Unsubscribed from everything ({themes}). No more personal prompts.").format(
                 themes=", ".join(theme_name(t, _) for t in removed)),
-            footer=_("Changed your mind? `/hrc subscribe {themes}`").format(themes=themes_arg(removed, _.language)),
-            actions=undo_action(removed, _),
+            footer=footer,
+            actions=undo,
         )
     themes = parse_themes(request.command.main, _, field="main")
     removed = [t.slug for t in themes if await subs.unsubscribe(session, member.id, t.slug)]

@@ -159,3 +159,16 @@ async def test_the_ledger_insert_binds_as_the_columns_do_and_inserts_once(db: Da
     assert row is not None and (row.key, row.kind, row.status, row.attempts) == (clean_input(key), "request", "sent", 0)
     assert row.created_at == row.updated_at == clock.now and row.created_at.tzinfo is not None
     assert [(s.member_id, s.theme, s.created_at) for s in stored] == [(member.id, "housing", clock.now)]
+
+
+async def test_unsubscribe_all_offers_its_undo_once(chat: Chat) -> None:
+    """The Undo button, or the command written out when it is too long for a button: never both."""
+    await chat.say("ana", "/hrc subscribe housing")
+    few = await chat.say("ana", "/hrc unsubscribe all")
+    assert [a.command for a in few.actions] == ["subscribe housing"]
+    assert few.footer is None, few.footer
+    assert render_text(few).count("subscribe housing") == 1, render_text(few)
+    await chat.say("ana", "/hrc subscribe housing, water, right-to-the-city, migration, gender-equality, culture, education")
+    many = await chat.say("ana", "/hrc unsubscribe all")
+    assert many.actions == ()
+    assert many.footer is not None and "/hrc subscribe culture, education, " in many.footer, many.footer
