@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +13,7 @@ from handlers.context import Context
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.registry import command
-from handlers.text import fold, shorten, words
+from handlers.text import fold, shorten, strip_invisible
 from handlers.types import Field, Item, Reply, Request, Visibility
 from handlers.vocab import find_theme, theme_name
 from storage.models import CityStatus, FocalStatus, Practice, PracticeTheme
@@ -111,6 +112,21 @@ async def share(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     )
 
 
+def search_words(text: str) -> list[tuple[str, ...]]:
+    """The words of a search, each as (its matching key, as typed): ``Привет`` -> ``("privet", "привет")``.
+
+    The indexes hold practices as written, so a word in another script than Latin is found by its own
+    letters; the key finds accents typed or not, ``ß`` as ``ss``… Stop words (``STOP_WORDS``) are left out
+    unless nothing else is left. Where a word's key splits differently from its letters, only the key."""
+    pairs: list[tuple[str, str]] = []
+    for word in text.split():
+        keys = fold(word).split()
+        typed = re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", strip_invisible(word)).casefold())
+        pairs += zip(keys, typed if len(typed) == len(keys) else keys, strict=True)
+    kept = [pair for pair in pairs if pair[0] not in STOP_WORDS] or pairs
+    return [tuple(dict.fromkeys(pair)) for pair in kept]
+
+
 @command(
     "practices",
     summary=N_("Find practices, best match first"),
@@ -127,7 +143,7 @@ async def practices(ctx: Context, request: Request, session: AsyncSession) -> Re
     args = request.command
     theme = find_theme(args.opt("theme"), _) if args.opt("theme") else None
     city = await resolve_city(ctx, request, session, args.opt("city"), "", _) if args.opt("city") else None
-    query = [w for w in words(args.main) if w not in STOP_WORDS] or words(args.main)
+    query = search_words(args.main)
     if query:
         ranked, total = await search_practices(
             session, query, theme=theme.slug if theme else None, city_id=city.id if city else None, limit=PAGE

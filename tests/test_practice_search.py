@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, event, select, update
 
+from bot.render_text import render_text
 from storage.migrate import upgrade
 from storage.models import City, CityStatus, Practice, PracticeTheme
 from storage.queries.practices import search_practices
@@ -132,6 +133,23 @@ async def test_share_then_search_through_the_command(chat: Chat) -> None:
     assert [i.title for i in found.items] == ["Housing first (Grenoble)"]
     async with chat.ctx.db.transaction(write=False) as session:
         assert len((await session.execute(select(Practice))).scalars().all()) == 2
+
+
+async def test_words_in_any_script_are_found_as_typed_and_latin_by_their_key(chat: Chat) -> None:
+    """The indexes hold practices as written: a search in Cyrillic, Arabic or Greek letters finds them (the
+    matching key alone, ``privet``, did not), and Latin words still match with or without accents."""
+    await chat.say("ana", "/hrc register city: Kharkiv country: Ukraine region: Europe")
+    await chat.say("sec", "/hrc verify Kharkiv")
+    await chat.say("ana", "/hrc share title: Доступне житло для всіх themes: housing summary: Місто будує соціальне житло.")
+    await chat.say("ana", "/hrc share title: مرحبا بالعالم themes: housing summary: مكتبات عامة مفتوحة للجميع")
+    await chat.say("ana", "/hrc share title: Δημοτικό συμβούλιο νέων themes: youth summary: Οι νέοι συμβουλεύουν τον δήμο.")
+    await chat.say("ana", "/hrc share title: Régie de l'eau themes: water summary: Une régie publique.")
+    for words, title in (("житло", "Доступне житло для всіх"), ("ЖИТЛО всіх", "Доступне житло для всіх"),
+                         ("соціаль", "Доступне житло для всіх"), ("مرحبا", "مرحبا بالعالم"),
+                         ("مكتبات عامة", "مرحبا بالعالم"), ("συμβούλιο", "Δημοτικό συμβούλιο νέων"),
+                         ("regie", "Régie de l'eau"), ("RÉGIE publique", "Régie de l'eau")):
+        found = await chat.say("bob", f"/hrc practices {words}")
+        assert [item.title for item in found.items] == [f"{title} (Kharkiv)"], (words, render_text(found))
 
 
 async def test_prefix_indexes_from_two_to_eight_characters_keep_the_practices_already_there(tmp_path: Path) -> None:

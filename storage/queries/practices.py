@@ -129,21 +129,33 @@ async def find_practices(
     return await _load(session, ids), total
 
 
-def search_terms(words: Sequence[str]) -> list[str]:
-    """The words both engines index: letters and digits only, so no query syntax can get through."""
-    return [t for w in words for t in _TOKEN.findall(w.casefold())][:MAX_TERMS]
+Word = str | tuple[str, ...]  # a word, or the spellings of one word any of which may match
 
 
-def _sqlite_query(terms: Sequence[str], every: bool) -> str:
-    quoted = [f'"{t}"' for t in terms]
-    quoted[-1] += "*"
-    return (" AND " if every else " OR ").join(quoted)
+def search_terms(words: Sequence[Word]) -> list[tuple[str, ...]]:
+    """The words both engines index, each as its spellings (``("привет", "privet")``): letters and digits
+    only, so no query syntax can get through. A plain word whose letters split (``l'eau``) gives a term
+    for each part; so does a group whose spellings do not each make one term."""
+    terms: list[tuple[str, ...]] = []
+    for word in words:
+        spellings = [_TOKEN.findall(w.casefold()) for w in ((word,) if isinstance(word, str) else word)]
+        if len(spellings) > 1 and all(len(tokens) == 1 for tokens in spellings):
+            terms.append(tuple(dict.fromkeys(tokens[0] for tokens in spellings)))
+        else:
+            terms += [(token,) for token in spellings[0]]
+    return terms[:MAX_TERMS]
 
 
-def _postgresql_query(terms: Sequence[str], every: bool) -> str:
-    parts = list(terms)
-    parts[-1] += ":*"
-    return (" & " if every else " | ").join(parts)
+def _sqlite_query(terms: Sequence[tuple[str, ...]], every: bool) -> str:
+    last = len(terms) - 1
+    parts = [" OR ".join(f'"{t}"' + ("*" if n == last else "") for t in term) for n, term in enumerate(terms)]
+    return (" AND " if every else " OR ").join(f"({p})" if len(term) > 1 else p for p, term in zip(parts, terms, strict=True))
+
+
+def _postgresql_query(terms: Sequence[tuple[str, ...]], every: bool) -> str:
+    last = len(terms) - 1
+    parts = [" | ".join(t + (":*" if n == last else "") for t in term) for n, term in enumerate(terms)]
+    return (" & " if every else " | ").join(f"({p})" if len(term) > 1 else p for p, term in zip(parts, terms, strict=True))
 
 
 @lru_cache(maxsize=8)
@@ -183,7 +195,7 @@ def _ranked(dialect: str, theme: bool, city: bool) -> tuple[Select[tuple[int]], 
 
 async def search_practices(
     session: AsyncSession,
-    words: Sequence[str],
+    words: Sequence[Word],
     *,
     theme: str | None = None,
     city_id: int | None = None,
@@ -194,7 +206,10 @@ async def search_practices(
     Case and accents are ignored; the last word also matches as a prefix (``budg`` finds "budget").
     Practices holding every word are returned; when none does, those holding any of them. Ranking is
     BM25 on SQLite and ``ts_rank`` on PostgreSQL, a title match weighing more than a summary match;
-    ties go to the newest. ``words`` with no letter or digit match nothing: ``([], 0)``.
+    ties go to the newest. ``words`` with no letter or digit match nothing: ``([], 0)``. A word given as
+    a tuple matches any of its spellings (the indexes hold titles and summaries as written, so a word in
+    Cyrillic or Arabic script is found by its own letters, and typed in Latin ones by its transliteration
+    only where the index holds that).
     """
     terms = search_terms(words)
     if not terms:
