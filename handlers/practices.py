@@ -13,7 +13,7 @@ from handlers.context import Context
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.registry import command
-from handlers.text import fold, shorten, strip_invisible
+from handlers.text import clean_name, fold, shorten, strip_invisible
 from handlers.types import Field, Item, Reply, Request, Visibility
 from handlers.vocab import find_theme, theme_name
 from storage.models import CityStatus, FocalStatus, Practice, PracticeTheme
@@ -76,7 +76,9 @@ async def share(ctx: Context, request: Request, session: AsyncSession) -> Reply:
                 city=focal.city.name
             )
         )
-    title, summary = args.opt("title"), args.opt("summary")
+    title, summary = clean_name(args.opt("title")), args.opt("summary")
+    if not fold(title):  # only signs or emoji: nothing to find it by, or to tell it apart
+        raise UserError(_("A practice's title needs letters or digits."), field="title")
     if await same_practice(session, focal.city_id, fold(f"{title} {summary}")) is not None:
         raise UserError(
             _("{city} has already shared “{title}” with this summary: no need to share it twice.").format(

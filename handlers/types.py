@@ -7,6 +7,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from handlers.text import strip_invisible
+
 # A mention is carried inside reply text as a token between two private-use characters, so that
 # adapters can turn it into a real platform mention while every other character stays inert text.
 # No user text ever contains these characters: every inbound string is cleaned by ``clean_input`` when
@@ -243,6 +245,14 @@ def inert_markers(text: str) -> str:
     return text.replace(MENTION_OPEN, "").replace(MENTION_CLOSE, "")
 
 
+def _given(value: str) -> str:
+    """``value`` cleaned (``clean_input``), or "" when nothing in it shows: only spaces and invisible
+    characters (``handlers.text.INVISIBLE``: zero-width spaces, joiners…) count as not given, so a title of
+    two zero-width spaces is "missing", never stored as a blank."""
+    value = clean_input(value)
+    return value if not value or value.isascii() or strip_invisible(value).strip() else ""
+
+
 @dataclass(frozen=True)
 class ParsedCommand:
     """A command after parsing: its name (``theme add``), main argument and ``key: value`` options."""
@@ -253,8 +263,8 @@ class ParsedCommand:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", clean_input(self.name))
-        object.__setattr__(self, "main", clean_input(self.main))
-        object.__setattr__(self, "options", {clean_input(k): clean_input(v) for k, v in self.options.items()})
+        object.__setattr__(self, "main", _given(self.main))
+        object.__setattr__(self, "options", {clean_input(k): _given(v) for k, v in self.options.items()})
 
     def opt(self, key: str) -> str:
         return self.options.get(key, "").strip()

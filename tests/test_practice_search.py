@@ -207,3 +207,20 @@ async def test_a_result_carries_its_city_and_sorted_themes_read_in_one_query(db:
     assert by_title["Toits solaires"].theme_slugs == () and by_title["Toits verts"].city_name == "Grenoble"
     # the ranked ids (with the count on PostgreSQL; both found, fewer than the limit: no count on SQLite), then the lines
     assert sum(1 for s in seen if s.lstrip().upper().startswith("SELECT")) == 2, seen
+
+
+async def test_a_title_of_nothing_visible_is_missing_and_one_of_signs_is_refused(chat: Chat) -> None:
+    """Zero-width characters are not a title (nor any other option or argument); a title needs letters or
+    digits, as a city's name does; invisible characters inside a title are not stored."""
+    await chat.say("ana", "/hrc register city: Grenoble country: France region: Europe")
+    await chat.say("sec", "/hrc verify Grenoble")
+    blank = await chat.say("ana", "/hrc share title: \u200b\u200b themes: housing summary: Homes first.")
+    assert blank.is_error and "Missing: `title:`" in blank.text, blank.text
+    blank = await chat.say("ana", "/hrc share title: Homes themes: housing summary: \u200b \u2060")
+    assert blank.is_error and "Missing: `summary:`" in blank.text, blank.text
+    signs = await chat.say("ana", "/hrc share title: 🏠 ✨ themes: housing summary: Homes first.")
+    assert signs.is_error and "needs letters or digits" in signs.text, signs.text
+    shown = await chat.say("ana", "/hrc share title: Hou\u200bsing  first themes: housing summary: Homes first.")
+    assert not shown.is_error and shown.title == "Housing first", shown.title
+    async with chat.ctx.db.transaction(write=False) as session:
+        assert (await session.execute(select(Practice.title))).scalars().all() == ["Housing first"]
