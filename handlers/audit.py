@@ -7,6 +7,7 @@ it describes is. Rows are never updated or deleted (database triggers refuse it)
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, time
 from typing import Any
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common import resolve_city, status_label
 from handlers.context import Context
-from handlers.countries import country_name
+from handlers.countries import country_code, country_name
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translations, translator
 from handlers.registry import command
@@ -31,9 +32,23 @@ VALUE_MAX = 200  # characters of one before/after value shown in chat (exports c
 Values = Mapping[str, Any]
 
 
-def city_subject(city: City) -> str:
-    """``Grenoble (France)``: the city as the trail names it (the country's English name)."""
-    return f"{city.name} ({country_name(city.country)})"
+def city_subject(city: City, locale: str = "en") -> str:
+    """``Grenoble (France)``: the city as the trail names it (stored with the country's English name; shown
+    with the name in ``locale``: ``Villaprueba (España)``)."""
+    return f"{city.name} ({country_name(city.country, locale)})"
+
+
+_CITY_SUBJECT = re.compile(r"(.+) \(([^()]+)\)")
+
+
+def shown_subject(subject: str, locale: str) -> str:
+    """A stored subject in the reader's words: a city's ``Name (Country)``, written with the country's
+    English name (``city_subject``), shows the country's name in ``locale``; anything else as stored."""
+    match = _CITY_SUBJECT.fullmatch(subject)
+    code = country_code(match.group(2)) if match else None
+    if match is None or code is None or country_name(code) != match.group(2):
+        return subject
+    return f"{match.group(1)} ({country_name(code, locale)})"
 
 
 def event_values(
@@ -152,7 +167,8 @@ def _item(row: AuditEvent, locale: str, _: Translate) -> Item:
     # The action is a command's name and the keys are the commands' own: shown in the reader's words
     # (``verificar``, ``temas``); the subject is the record as it was written, its values in the reader's words (``_readable``).
     action = _(ACTION_LABELS[row.action]) if row.action in ACTION_LABELS else localized_command(row.action, _.language) if row.action else ""
-    return Item(title=" · ".join(part for part in (when, action, row.subject) if part), text="\n".join(lines))
+    return Item(title=" · ".join(part for part in (when, action, shown_subject(row.subject, locale)) if part),
+                text="\n".join(lines))
 
 
 def _since(value: str, _: Translate) -> datetime:
@@ -192,7 +208,7 @@ async def audit(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     rows, total = await audit_queries.page(
         session, city_id=city.id if city else None, since=since, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
     )
-    about = city_subject(city) if city else _("the whole campaign")
+    about = city_subject(city, request.locale) if city else _("the whole campaign")
     if not total:
         return Reply(text=_("The audit trail has nothing for {about} yet.").format(about=about))
     pages = -(-total // PAGE_SIZE)

@@ -113,6 +113,16 @@ async def test_the_secretariat_reads_the_trail_by_city_date_and_page(chat: Chat,
     assert "punto focal: Bob (console:bob): por confirmar\n" in spanish, spanish
     french = render_text(await chat.say("sec", "/hrc audit Grenoble", "fr", secretariat=True))
     assert "thème retirer · Grenoble" in french and "thèmes : Logement → —" in french, french
+    # The city's country in the reader's words too, in the heading and in each event (stored in English).
+    assert "Registro de auditoría: Quilmes (Argentina)" in spanish and "(Spain)" not in spanish, spanish
+    assert "Grenoble (France)" in french and "· Grenoble (France)" in french, french
+    await ok(chat, "carla", "/hrc register city: Villaprueba country: Spain region: Europe")
+    await ok(chat, "sec", "/hrc verify Villaprueba")
+    villa = render_text(await chat.say("sec", "/hrc auditoría Villaprueba", "es", secretariat=True))
+    assert "Registro de auditoría: Villaprueba (España)" in villa and "verificar · Villaprueba (España)" in villa, villa
+    assert "(Spain)" not in villa, villa
+    villa = render_text(await chat.say("sec", "/hrc audit Villaprueba", "fr", secretariat=True))
+    assert "Villaprueba (Espagne)" in villa and "(Spain)" not in villa, villa
 
     recent = render_text(await ok(chat, "sec", "/hrc audit Quilmes since: 2026-11-26"))
     assert "Page 1 of 1 (1 event)." in recent
