@@ -41,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--secretariat", action="store_true", help="act with secretariat rights")
     console.add_argument(
         "--language", choices=("en", "es", "fr"), default=None,
-        help="language of the replies (default: HRC_CONSOLE_LOCALE, else your /hrc language choice, else HRC_DEFAULT_LANGUAGE)",
+        help="language of the replies, as a platform language (default: HRC_CONSOLE_LOCALE, else HRC_DEFAULT_LANGUAGE); "
+             "a /hrc language choice still wins",
     )
     db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
