@@ -136,7 +136,9 @@ def _parse_practice_id(value: str, _: Translate) -> int:
 
 async def _outcome_practice(session: AsyncSession, value: str, focal: FocalPoint, _: Translate) -> Practice:
     practice = await queries.practice_with_themes(session, _parse_practice_id(value, _))
-    if practice is None or practice.city_id != focal.city_id:
+    if practice is None:
+        raise UserError(_("There is no practice #{id}.").format(id=value.strip().lstrip("#")), field="practice")
+    if practice.city_id != focal.city_id:
         raise UserError(_("Practice #{id} is not one your city shared.").format(id=value.strip().lstrip("#")), field="practice")
     return practice
 

@@ -66,12 +66,16 @@ async def test_act_is_for_verified_focal_points_with_friendly_errors(chat: Chat)
     pending = await chat.say("ana", "/hrc act human rights day")
     assert pending.is_error and "once the secretariat has verified you" in pending.text
     await chat.say("sec", "/hrc verify Grenoble")
+    await verified(chat, "bob", QUILMES, "Quilmes")
+    shared = await chat.say("bob", "/hrc share title: Water kiosks themes: water summary: Clean water at cost.")
+    assert not shared.is_error, shared.text
     for command, expected in [
         ("/hrc act", "act DAY"),  # the usage line
         ("/hrc act no such day at all", "I don't know a day called"),
         ("/hrc act human rights day link: javascript:alert(1)", "is not a web link"),
         ("/hrc act vesak", "has no date I can count on"),
-        ("/hrc act human rights day practice: 99", "Practice #99 is not one your city shared"),
+        ("/hrc act human rights day practice: 99", "There is no practice #99."),
+        ("/hrc act human rights day practice: 1", "Practice #1 is not one your city shared"),  # Quilmes's
         ("/hrc act human rights day practice: x", "practice: takes the number"),
     ]:
         reply = await chat.say("ana", command)
