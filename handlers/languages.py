@@ -10,6 +10,8 @@ or a focal point changes (``storage.queries.versions``), on every instance.
 
 from __future__ import annotations
 
+import re
+
 from handlers.context import Context
 from handlers.errors import UserError
 from handlers.i18n import LANGUAGES, Translate, babel_locale, language_of
@@ -78,10 +80,14 @@ async def reader_language(ctx: Context, actor: Actor, platform_locale: str | Non
     )
 
 
+_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")  # BCP 47's shape, and POSIX's underscore
+
+
 def parse_language(word: str, _: Translate, *, field: str = "main") -> str:
     """``es``, ``es-419``, ``español``, ``Spanish``, ``espagnol`` -> ``es``; ``UserError`` otherwise."""
     folded = fold(word)
-    code = language_of(folded.replace(" ", "-"))
+    # A locale tag is one word (``es-419``, ``fr_CA``): ``fr extra`` is not French with a region.
+    code = language_of(word.strip()) if _TAG.fullmatch(word.strip()) else None
     if code is not None:
         return code
     for language, names in LANGUAGE_WORDS.items():

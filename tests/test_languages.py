@@ -172,6 +172,16 @@ async def test_names_found_since_in_un_sources_are_shown_and_understood(chat: Ch
     assert english.title == "World Chess Day"
 
 
+async def test_a_language_with_words_after_it_is_refused_not_half_read(chat: Chat) -> None:
+    """``fr extra`` is not a language (it was read as the tag ``fr-extra``); a tag itself still is."""
+    actor, place = person("ana")
+    refused = await handle_text(chat.ctx, actor, place, "/hrc language fr extra", "en")
+    assert refused.is_error and "I don't speak “fr extra” yet" in refused.text, refused.text
+    assert (await handle_text(chat.ctx, actor, place, "/hrc language", "en")).text == "I write to you in English."
+    chosen = await handle_text(chat.ctx, actor, place, "/hrc language es-419", "en")
+    assert chosen.text == "A partir de ahora te escribo en español.", chosen.text
+
+
 def test_a_bad_language_setting_stops_the_start_with_one_line() -> None:
     with pytest.raises(SettingsError, match="HRC_DEFAULT_LANGUAGE: unsupported language 'de'"):
         load_settings({"HRC_DEFAULT_LANGUAGE": "de"}, env_file=None)
