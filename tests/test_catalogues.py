@@ -85,3 +85,22 @@ def test_spanish_speaks_to_the_reader_as_tu_throughout() -> None:
     formal = [text for message in catalogue if message.id
               for text in ([message.string] if isinstance(message.string, str) else message.string) if _USTED.search(text)]
     assert formal == []
+
+
+# Typography: French writes the apostrophe ’ (never '), and both languages quote with « » (French with a
+# space inside, « {name} »; Spanish without, «{name}»), never "…" or “…”. Code in `backticks` (commands
+# the reader types) is left as it is.
+_CODE = re.compile(r"`[^`]*`")
+_STRAIGHT_QUOTES = {"es": re.compile(r"[\"“”]"), "fr": re.compile(r"[\"“”']")}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_use_the_languages_own_apostrophe_and_quotation_marks(language: str) -> None:
+    from babel.messages.pofile import read_po
+
+    with open(catalogues.po_path(language), "rb") as file:
+        catalogue = read_po(file)
+    wrong = [text for message in catalogue if message.id
+             for text in ([message.string] if isinstance(message.string, str) else message.string)
+             if _STRAIGHT_QUOTES[language].search(_CODE.sub("", text))]
+    assert wrong == []
