@@ -14,8 +14,9 @@ from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.registry import command
 from handlers.text import clean_name, fold, shorten, strip_invisible
+from handlers.quoting import theme_arg
 from handlers.types import Field, Item, Reply, Request, Visibility
-from handlers.vocab import find_theme, theme_name
+from handlers.vocab import Term, find_theme, theme_name
 from storage.models import CityStatus, FocalStatus, Practice, PracticeTheme
 from storage.queries.practices import add_practice, find_practices, same_practice, search_practices
 
@@ -129,6 +130,14 @@ def search_words(text: str) -> list[tuple[str, ...]]:
     return [tuple(dict.fromkeys(pair)) for pair in kept]
 
 
+def _theme_named(words: str, _: Translate) -> Term | None:
+    """The theme ``words`` name as a whole (``agua``, ``droit à la ville``), if any."""
+    try:
+        return find_theme(words, _)
+    except UserError:
+        return None
+
+
 @command(
     "practices",
     summary=N_("Find practices, best match first"),
@@ -159,9 +168,13 @@ async def practices(ctx: Context, request: Request, session: AsyncSession) -> Re
     if not ranked:
         share = _("Share one of yours: `/hrc share title: … themes: … summary: …`")
         if args.main.strip():
+            named = _theme_named(args.main, _) if theme is None else None
             return Reply(
                 text=_("No practice matches “{words}”.").format(words=args.main.strip()),
-                footer=_("Try fewer words, or `/hrc practices` for the newest ones."),
+                # Words that name a theme (`agua`) most likely meant it: the search reads titles and summaries only.
+                footer=_("Practices on {theme}: `/hrc practices theme: {arg}`").format(
+                    theme=theme_name(named.slug, _), arg=theme_arg(named.slug, _.language))
+                if named is not None else _("Try fewer words, or `/hrc practices` for the newest ones."),
             )
         if theme is not None or city is not None:
             return Reply(text=_("No practice matches this theme or city yet."), footer=share)

@@ -224,3 +224,17 @@ async def test_a_title_of_nothing_visible_is_missing_and_one_of_signs_is_refused
     assert not shown.is_error and shown.title == "Housing first", shown.title
     async with chat.ctx.db.transaction(write=False) as session:
         assert (await session.execute(select(Practice.title))).scalars().all() == ["Housing first"]
+
+
+async def test_a_search_for_a_theme_s_word_that_finds_nothing_points_to_the_theme(chat: Chat) -> None:
+    """`prácticas agua` reads titles and summaries only; when nothing matches, the theme it names is offered."""
+    await chat.say("ana", "/hrc register city: Grenoble country: France region: Europe")
+    await chat.say("sec", "/hrc verify Grenoble")
+    await chat.say("ana", "/hrc share title: Kiosks themes: water summary: Clean and cheap for all.")
+    spanish = await chat.say("bob", "/hrc prácticas agua", "es")
+    assert spanish.text == "Ninguna práctica coincide con «agua».", spanish.text
+    assert spanish.footer == "Prácticas sobre Agua y saneamiento: `/hrc prácticas tema: agua y saneamiento`", spanish.footer
+    followed = await chat.say("bob", "/hrc prácticas tema: agua y saneamiento", "es")
+    assert [item.title for item in followed.items] == ["Kiosks (Grenoble)"]
+    other = await chat.say("bob", "/hrc practices zebra")
+    assert other.footer == "Try fewer words, or `/hrc practices` for the newest ones.", other.footer
