@@ -96,6 +96,7 @@ def split_options(spec: CommandSpec, rest: str, _: Translate) -> tuple[str, dict
     (``handlers.keys``): it is never kept as part of the value before it.
     """
     main, options = "", {}
+    previous: str | None = None
     for key, value, quoted in _pieces(spec, rest):
         if not quoted:
             check_value(spec, key, value, _)
@@ -103,9 +104,13 @@ def split_options(spec: CommandSpec, rest: str, _: Translate) -> tuple[str, dict
             main = strip_quotes(value)
             continue
         if key in options:
+            # Most often the key's word inside a text before it ("summary: In summary: …"): quotes keep it there.
+            hint = _("If the colon is part of your text, put the text in quotes: `{example}`.").format(
+                example=f'{localized_key(previous, _.language)}: "…"') if previous and is_free_text(spec.name, previous) else None
             raise UserError(_("The option “{key}:” is given twice.").format(key=localized_key(key, _.language)),
-                            usage_of=spec.name)
+                            usage_of=spec.name, hint=hint)
         options[key] = strip_quotes(value)
+        previous = key
     return main, options
 
 

@@ -60,6 +60,23 @@ def test_bad_lines_explain_themselves(line: str, expected: str) -> None:
     assert expected in error.value.message
 
 
+def test_a_key_repeated_inside_a_text_is_told_to_quote_the_text() -> None:
+    """`summary: In summary: fine` repeats `summary:`; the refusal says how to keep the words (quotes), and
+    the quoted text then holds them. A short value's repeat gets no such hint."""
+    with pytest.raises(UserError) as error:
+        parse("/hrc share title: C themes: housing summary: In summary: fine", _)
+    assert "given twice" in error.value.message and error.value.hint is not None
+    assert '`summary: "…"`' in error.value.hint, error.value.hint
+    spanish = translator("es")
+    with pytest.raises(UserError) as error:
+        parse("/hrc compartir título: F temas: vivienda resumen: En resumen: bien", spanish)
+    assert error.value.hint is not None and '`resumen: "…"`' in error.value.hint, error.value.hint
+    assert parse('/hrc share title: C themes: housing summary: "In summary: fine"', _).options["summary"] == "In summary: fine"
+    with pytest.raises(UserError) as error:
+        parse("/hrc who housing region: Europe region: Africa", _)
+    assert error.value.hint is None
+
+
 def test_validate_required_main_limits_and_free_words() -> None:
     spec = COMMANDS["share"]
     with pytest.raises(UserError) as missing:
