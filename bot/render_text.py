@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from handlers.i18n import translator
 from handlers.quoting import command_line
 from handlers.types import (
@@ -36,6 +38,17 @@ def plain_mentions(text: str) -> str:
 PREVIEW_RULE = "─" * 40  # between the messages of a preview and the reply under them
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: East Asian wide and fullwidth characters two (UAX #11),
+    combining marks and zero-width characters none, others one. Underlines a title to its end."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
 def render_text(reply: Reply, limit: int | None = None) -> str:
     """``reply`` as plain text, whole: its preview's messages first (each as delivered), then the reply.
 
@@ -46,7 +59,7 @@ def render_text(reply: Reply, limit: int | None = None) -> str:
     for shown in reply.preview:
         lines += [render_text(shown), PREVIEW_RULE]
     if reply.title:
-        lines += [reply.title, "=" * min(len(reply.title), 60)]
+        lines += [reply.title, "=" * display_width(reply.title)]
     if reply.text:
         lines.append(reply.text)
     _ = translator(reply.language or "en")
