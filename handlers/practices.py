@@ -127,7 +127,12 @@ def search_words(text: str) -> list[tuple[str, ...]]:
         typed = re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", strip_invisible(word)).casefold())
         pairs += zip(keys, typed if len(typed) == len(keys) else keys, strict=True)
     kept = [pair for pair in pairs if pair[0] not in STOP_WORDS] or pairs
-    return [tuple(dict.fromkeys(pair)) for pair in kept]
+    # A word that is its key but for accents (`accès`) is one spelling to both engines: searched once.
+    return [(key,) if _unaccented(typed) == key else (key, typed) for key, typed in kept]
+
+
+def _unaccented(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
 def _theme_named(words: str, _: Translate) -> Term | None:
