@@ -12,9 +12,9 @@ from handlers.common import caller_if_known, own_focal_point, parse_themes, reso
 from handlers.context import Context
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
+from handlers.quoting import theme_arg
 from handlers.registry import command
 from handlers.text import clean_name, fold, shorten, strip_invisible
-from handlers.quoting import theme_arg
 from handlers.types import Field, Item, Reply, Request, Visibility
 from handlers.vocab import Term, find_theme, theme_name
 from storage.models import CityStatus, FocalStatus, Practice, PracticeTheme
