@@ -168,6 +168,10 @@ async def test_names_found_since_in_un_sources_are_shown_and_understood(chat: Ch
     assert basketball.title == "Journée mondiale du basket-ball", basketball.title
     creativity = await handle_text(chat.ctx, actor, place, "/hrc jour world-creativity-and-innovation-day", "fr")
     assert creativity.title == "Journée mondiale de la créativité et de l'innovation", creativity.title
+    neutrality = await handle_text(chat.ctx, actor, place, "/hrc jour journée internationale de la neutralité", "fr")
+    assert neutrality.title == "Journée internationale de la neutralité", neutrality.title
+    diplomacy = await handle_text(chat.ctx, actor, place, "/hrc día multilateralism-and-diplomacy-for-peace-day", "es")
+    assert diplomacy.title == "Día Internacional del Multilateralismo y la Diplomacia para la Paz", diplomacy.title
     english = await handle_text(chat.ctx, actor, place, "/hrc day world-chess-day", "en")
     assert english.title == "World Chess Day"
 
