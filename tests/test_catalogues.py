@@ -74,7 +74,8 @@ def test_aliases_never_make_two_words_or_keys_ambiguous() -> None:
 # "usted" here and there reads as two voices. These are the usted forms the catalogue once mixed in.
 _USTED = re.compile(r"\b(usted|le (?:escribiré|avisaré|traspasó)|[Pp]ida|[Pp]ruebe|[Ee]scriba|[Ee]scríbalo|[Qq]uiere|"
                     r"[Mm]encione|pídale|úsela|[Cc]omparta|[Dd]eje|[Rr]evíselo|busca \(|[Ss]us cuentas|su otra plataforma|"
-                    r"su cuenta de|Ya no es|Es su último|Aquí representa|le dio|omítalo|úselo|sepárela|fusiónela|verifíquela|Su cuenta|Su código|Dé)\b")
+                    r"su cuenta de|Ya no es|Es su último|Aquí representa|le dio|omítalo|úselo|sepárela|fusiónela|verifíquela|Su cuenta|Su código|Dé|"
+                    r"sigue siendo punto|dele|^Representa a)\b")
 
 
 def test_spanish_speaks_to_the_reader_as_tu_throughout() -> None:
