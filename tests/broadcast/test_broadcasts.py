@@ -213,7 +213,7 @@ async def test_each_channel_and_person_gets_the_version_in_their_language_else_t
     # No French version: the main text, framed in French.
     assert (sent[("channel", "DFR")].title, sent[("channel", "DFR")].fields[0].name) == ("Forum", "Lien")
     assert (sent[("dm", "bob")].title, sent[("dm", "bob")].footer) == (
-        "Forum", "Secrétariat de la campagne · 10, 100, 1000 Villes et territoires des droits humains")
+        "Forum", "Secrétariat de la campagne · 10, 100, 1000 Villes et Territoires des Droits Humains")
     assert max(slack.copies.values()) == 1 and max(discord.copies.values()) == 1
 
 
