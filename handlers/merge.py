@@ -7,13 +7,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.audit import city_subject, record
 from handlers.common import resolve_city
 from handlers.context import Context
+from handlers.countries import country_name
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.registry import command
 from handlers.secretariat import tell
 from handlers.text import fold
-from handlers.types import Field, Reply, Request
+from handlers.types import Action, Field, Reply, Request
 from handlers.vocab import theme_name
+from handlers.words import NO, YES
 from storage.models import City, CityStatus
 from storage.queries import cities as city_queries
 from storage.queries import merges
@@ -32,23 +34,40 @@ async def _not_itself(session: AsyncSession, typed: str, city: City, _: Translat
     return UserError(message, hint=hint)
 
 
+def _ask_across_countries(source: City, target: City, locale: str, _: Translate) -> Reply:
+    """The question before merging cities of two countries: rarely one place, unless one was registered
+    with the wrong country."""
+    command_text = f"merge #{source.id} into: #{target.id} confirm: yes"
+    return Reply(
+        title=_("Merge {name} into {city}?").format(name=source.name, city=target.name),
+        text=_("{name} ({country}) and {city} ({other}) are in two countries, so they are rarely the same place. "
+               "Merge them only if one was registered with the wrong country: this cannot be undone.").format(
+            name=source.name, country=country_name(source.country, locale), city=target.name,
+            other=country_name(target.country, locale)),
+        footer=_("Or type `/hrc merge #{old} into: #{id} confirm: yes`.").format(old=source.id, id=target.id),
+        actions=(Action(_("Merge anyway"), command_text, style="danger", action_id="merge"),),
+    )
+
+
 @command(
     "merge",
     summary=N_("Merge a duplicate city into the one that stays"),
-    usage=N_("merge CITY into: CITY [country: NAME]"),
+    usage=N_("merge CITY into: CITY [country: NAME] [confirm: yes]"),
     examples=("/hrc merge Lodz into: Łódź", "/hrc merge #13 into: #12"),
-    keys=("into", "country"),
+    keys=("into", "country", "confirm"),
     required=("into",),
     main=N_("city"),
     main_required=True,
     secretariat=True,
     writes=True,
-    limits=(("main", 100), ("into", 100), ("country", 80)),
+    limits=(("main", 100), ("into", 100), ("country", 80), ("confirm", 10)),
 )
 async def merge(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     """Moves the first city's focal points, themes, practices (and anything else pointing at it) to the
     second, deletes the first and keeps its name as an alias of the second; both cities' focal points are
-    told. ``country:`` narrows the first city; ``#ID`` names either exactly."""
+    told. ``country:`` narrows the first city; ``#ID`` names either exactly. Cities in two countries are
+    asked about first (with a button): a merge cannot be undone, and its alias would send the first
+    country's registrations of that name to the second city; ``confirm: yes`` merges them."""
     _ = translator(request.locale)
     args = request.command
     source = await resolve_city(ctx, request, session, args.main, args.opt("country"), _)
@@ -58,6 +77,13 @@ async def merge(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     if target.status == CityStatus.REJECTED:
         raise UserError(_("{city} was declined: merge it into the other city instead, or verify it first.").format(
             city=target.name))
+    answer = fold(args.opt("confirm"))
+    if answer and answer not in YES | NO:
+        raise UserError(_("confirm: takes yes or no."), field="confirm")
+    if answer in NO:
+        return Reply(text=_("Nothing changed: {name} and {city} stay apart.").format(name=source.name, city=target.name))
+    if source.country != target.country and answer not in YES:
+        return _ask_across_countries(source, target, request.locale, _)
     source_id, source_name, subject = source.id, source.name, city_subject(source)
     key = fold(source.name)
     alias = (source.name, key) if (key, source.country_key) != (target.name_key, target.country_key) else None

@@ -121,6 +121,27 @@ async def test_only_the_secretariat_merges_and_not_into_a_declined_city(chat: Ch
     assert len(await rows(chat, City)) == 2
 
 
+async def test_cities_in_two_countries_are_merged_only_once_confirmed(chat: Chat) -> None:
+    """Lodz (Poland) into Bogotá (Colombia) was merged at once, and "Lodz, Poland" then registered people into
+    Bogotá. Now the secretariat is asked first, with a button; `confirm: no` leaves both; `confirm: yes` merges
+    (a city registered with the wrong country is the one case it is for)."""
+    await chat.say("ana", "/hrc register city: Lodz country: Poland region: Europe")
+    await chat.say("bob", "/hrc register city: Bogotá country: Colombia region: Latin America")
+    asked = await chat.say("sec", "/hrc merge Lodz into: Bogotá")
+    assert not asked.is_error and asked.title == "Merge Lodz into Bogotá?", render_text(asked)
+    assert "Lodz (Poland) and Bogotá (Colombia) are in two countries" in asked.text, asked.text
+    assert [(a.command, a.style) for a in asked.actions] == [("merge #1 into: #2 confirm: yes", "danger")]
+    assert asked.footer == "Or type `/hrc merge #1 into: #2 confirm: yes`."
+    assert len(await rows(chat, City)) == 2 and await rows(chat, CityAlias) == []
+    spanish = await chat.say("sec", "/hrc fusionar Lodz en: Bogotá", locale="es")
+    assert "Lodz (Polonia) y Bogotá (Colombia)" in spanish.text, spanish.text
+    kept = await chat.say("sec", "/hrc merge Lodz into: Bogotá confirm: no")
+    assert kept.text == "Nothing changed: Lodz and Bogotá stay apart." and len(await rows(chat, City)) == 2
+    merged = await chat.say("sec", asked.actions[0].command)
+    assert not merged.is_error and merged.title == "Merged into Bogotá", render_text(merged)
+    assert [city.name for city in await rows(chat, City)] == ["Bogotá"]
+
+
 def test_every_table_pointing_at_cities_is_moved_by_a_merge() -> None:
     references = {(table.name, column.name) for table, column in city_references()}
     assert KNOWN <= references  # the known ones exist; any other is re-pointed as it is (merge_cities)
