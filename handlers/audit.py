@@ -210,6 +210,9 @@ async def audit(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     )
     about = city_subject(city, request.locale) if city else _("the whole campaign")
     if not total:
+        if since is not None:  # there may be events before it: never "nothing yet"
+            return Reply(text=_("The audit trail has nothing for {about} since {date}.").format(
+                about=about, date=args.opt("since")), footer=_("Everything: `hrc-bot export audit`."))
         return Reply(text=_("The audit trail has nothing for {about} yet.").format(about=about))
     pages = -(-total // PAGE_SIZE)
     if not rows:

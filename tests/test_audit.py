@@ -124,6 +124,8 @@ async def test_the_secretariat_reads_the_trail_by_city_date_and_page(chat: Chat,
     villa = render_text(await chat.say("sec", "/hrc audit Villaprueba", "fr", secretariat=True))
     assert "Villaprueba (Espagne)" in villa and "(Spain)" not in villa, villa
 
+    later = await ok(chat, "sec", "/hrc audit Quilmes since: 2030-01-01")
+    assert later.text == "The audit trail has nothing for Quilmes (Argentina) since 2030-01-01.", later.text
     recent = render_text(await ok(chat, "sec", "/hrc audit Quilmes since: 2026-11-26"))
     assert "Page 1 of 1 (1 event)." in recent
     assert "status: pending verification → verified" in recent and "· register ·" not in recent
