@@ -149,6 +149,9 @@ async def transfer(ctx: Context, request: Request, session: AsyncSession) -> Rep
             who=person.display_name, city=held.city.name))
     status = FocalStatus.VERIFIED if city.status == CityStatus.VERIFIED else FocalStatus.PENDING
     previous = [fp for fp in city.focal_points if fp.member_id != person.id]
+    if held is not None and held.status == status and not previous:  # nothing would change: nobody is told
+        return Reply(text=_("{who} is already the only focal point of {city}: nothing to hand over.").format(
+            who=member_ref(person).mention(), city=city.name))
     before = {"focal points": [f"{_described(fp.member)}: {fp.status}" for fp in city.focal_points]}
     notices = [_notice(ctx, fp.member, f"transfer:{city.id}:{person.id}", city.languages,
                        N_("The secretariat handed {city} over to {who}: you are no longer its focal point."),

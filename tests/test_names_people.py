@@ -95,6 +95,9 @@ async def test_transfer_by_platform_mention_and_its_refusals(chat: Chat) -> None
     taken = await chat.say("USEC", "/hrc transfer Grenoble to: <@UDAN>", **sec)
     assert taken.is_error and "already represents Lyon" in taken.text
     assert (await chat.say("UANA", "/hrc transfer Lyon to: <@UANA>", platform="slack")).text.startswith("Sorry")
+    again = await chat.say("USEC", "/hrc transfer Grenoble to: <@UCARL>", **sec)  # carl holds it alone already
+    assert not again.is_error and not again.notices, render_text(again)
+    assert render_text(again) == "@carl is already the only focal point of Grenoble: nothing to hand over.", render_text(again)
 
 
 # --- link ----------------------------------------------------------------------------------------------
@@ -209,8 +212,11 @@ async def test_a_transfer_counts_the_previous_focal_points_in_words(chat: Chat) 
     for user in ("bob", "dan"):
         await chat.say(user, "/hrc subscribe water")  # known by name
     assert not (await chat.say("sec", "/hrc transfer Grenoble to: @Bob")).is_error
-    again = await chat.say("sec", "/hrc transfer Grenoble to: @Bob")  # nobody else held it
-    assert render_text(again) == "Grenoble is now in the hands of @Bob."
+    again = await chat.say("sec", "/hrc transfer Grenoble to: @Bob")  # he holds it alone: nothing to do
+    assert render_text(again) == "@Bob is already the only focal point of Grenoble: nothing to hand over."
+    assert not (await chat.say("bob", "/hrc leave confirm: yes")).is_error
+    handed = await chat.say("sec", "/hrc transfer Grenoble to: @Bob")  # nobody held it
+    assert render_text(handed) == "Grenoble is now in the hands of @Bob."
     assert not (await chat.say("bob", "/hrc subscribe water")).is_error
     french = await chat.say("sec", "/hrc transférer Grenoble à: @Dan", locale="fr")
     assert render_text(french) == "Grenoble est maintenant entre les mains de @Dan ; le point focal précédent a été prévenu."
