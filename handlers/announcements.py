@@ -251,6 +251,8 @@ async def announce_cancel(ctx: Context, request: Request, session: AsyncSession)
     found.status, found.finished_at = AnnouncementStatus.CANCELLED, ctx.now()
     await record(ctx, request, session, subject=_subject(found), before=before,
                  after={"status": found.status, "deliveries not sent": stopped})
+    if not stopped:  # a draft, or one whose deliveries had all gone out: no count of nothing
+        return Reply(text=_("Announcement #{id} cancelled.").format(id=found.id))
     return Reply(text=_.ngettext("Announcement #{id} cancelled ({count} delivery not sent).",
                                  "Announcement #{id} cancelled ({count} deliveries not sent).", stopped).format(
         id=found.id, count=stopped))

@@ -82,7 +82,9 @@ async def test_cancel_a_scheduled_one_and_scheduled_ones_survive_a_restart(db: D
     await say(runtime, "sec", "/hrc announce title: B text: second at: 2026-11-25 09:00 Europe/Madrid")
     assert "scheduled" in (await say(runtime, "sec", "/hrc announce confirm 1")).text
     await say(runtime, "sec", "/hrc announce confirm 2")
-    assert "cancelled" in (await say(runtime, "sec", "/hrc announce cancel 2")).text
+    assert (await say(runtime, "sec", "/hrc announce cancel 2")).text == "Announcement #2 cancelled."  # not yet queued
+    await say(runtime, "sec", "/hrc announce title: C text: a draft")
+    assert (await say(runtime, "sec", "/hrc announce cancel 3")).text == "Announcement #3 cancelled."  # no "0 not sent"
 
     restarted, slack2, _ = make_runtime(db.reopen(), clock)  # a new process
     clock.now = clock.now.replace(day=25, hour=7, minute=59)  # 08:59 in Madrid
