@@ -146,3 +146,12 @@ async def test_help_lists_every_command_once_members_first_in_a_deliberate_order
     marks = ["(secretariat)" in i.text for i in secretariat.items]
     assert len(marks) == len(COMMANDS) and marks == sorted(marks)  # everyone's commands, then the secretariat's
     assert secretariat.items[marks.index(True)].title.startswith("/hrc pending")
+
+
+@pytest.mark.parametrize(("line", "name"), [
+    ("/hrc annoncer statut 5", "announce status"),  # the French reader's other word for état
+    ("/hrc journal", "audit"),  # the catalogue's own "journal d'audit"
+    ("/hrc pendiente", "pending"),
+])
+def test_the_words_a_reader_guesses_first_name_the_command(line: str, name: str) -> None:
+    assert parse(line, translator("fr")).name == name
