@@ -68,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     days.add_argument("--year", type=int, required=True, help="the year, e.g. 2027")
     days.add_argument("--format", choices=("table", "csv", "ics"), default="table", help="table (default), csv or ics")
-    days.add_argument("--lang", default="en", help="language of the day names (text, ics) and of the calendar's descriptions (en, es, fr)")
+    days.add_argument("--lang", default="en", choices=("en", "es", "fr"),
+                      help="language of the day names (text, ics) and of the calendar's descriptions: en (default), es or fr")
     cli_data.add_parsers(sub)
     return parser
 

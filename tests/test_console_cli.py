@@ -122,6 +122,14 @@ def test_days_cli_lists_a_year_in_the_language_asked(tmp_path: Path) -> None:
     assert "(irregular)" not in result.stdout and "Human Rights Day" not in result.stdout
 
 
+@pytest.mark.parametrize("fmt", ["table", "ics"])
+def test_days_cli_refuses_a_language_it_does_not_have(tmp_path: Path, fmt: str) -> None:
+    # as --locale does: not English printed in silence for `--lang de`
+    result = hrc_bot(["days", "--year", "2027", "--format", fmt, "--lang", "de"], tmp_path)
+    assert result.returncode == 2 and result.stdout == "", result.stdout[:200]
+    assert "--lang" in result.stderr and "invalid choice: 'de'" in result.stderr, result.stderr
+
+
 def test_console_saves_a_replys_file_and_prints_its_path(tmp_path: Path) -> None:
     result = hrc_bot(["console", "--user", "ana"], tmp_path, "/hrc progress\n/hrc progress\n")
     assert result.returncode == 0, result.stderr
