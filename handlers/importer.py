@@ -24,7 +24,7 @@ from handlers.common import parse_languages, parse_themes, parse_timezone
 from handlers.context import Context
 from handlers.countries import country_name, find_country
 from handlers.errors import UserError
-from handlers.i18n import Translate
+from handlers.i18n import N_, Translate
 from handlers.tabular import Table
 from handlers.text import clean_name, fold
 from handlers.types import Actor
@@ -37,6 +37,8 @@ from storage.queries.versions import mark_changed
 T = TypeVar("T")
 
 REQUIRED = ("name", "country", "region")
+# Whole sentences, not "the {column} is empty.": each language words (and agrees) its own.
+EMPTY = {"name": N_("the name is empty."), "country": N_("the country is empty."), "region": N_("the region is empty.")}
 NAME_MAX = 100  # the cities table's column (and /hrc register's limit)
 # Folded header -> column. English first (the export's own names), then Spanish and French.
 HEADERS: dict[str, str] = {fold(alias): column for column, aliases in {
@@ -133,11 +135,11 @@ def parse_row(line: int, cells: dict[str, str], locale: str, _: Translate) -> Ci
     name, country = clean_name(cells.get("name", "")), cells.get("country", "").strip()
     for column in REQUIRED:
         if not cells.get(column, "").strip():
-            problems.append(_("the {column} is empty.").format(column=_(column)))
+            problems.append(_(EMPTY[column]))
     if name and not fold(name):
         problems.append(_("City and country need letters or digits."))
     if len(name) > NAME_MAX:
-        problems.append(_("the {column} is longer than {limit} characters.").format(column=_("name"), limit=NAME_MAX))
+        problems.append(_("the name is longer than {limit} characters.").format(limit=NAME_MAX))
     # as /hrc register: an ISO 3166-1 code, the directory's key
     code = checked(lambda: find_country(country, locale, _)) if country else None
     region = checked(lambda: find_region(cells["region"], _).slug) if cells.get("region", "").strip() else None

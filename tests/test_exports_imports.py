@@ -208,6 +208,29 @@ async def test_missing_columns_and_wrong_encoding_are_refused_whole(db: Database
     assert await city_count(db) == 0
 
 
+async def import_in(db: Database, clock: FakeClock, content: bytes, fmt: str, language: str):  # type: ignore[no-untyped-def]
+    ctx = Context(db=db, clock=clock)
+    async with db.transaction(write=False) as session:
+        return await import_cities(ctx, session, read_table(content, fmt), SEC, translator(language), dry_run=True)
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", ["row 2: the name is empty.; the country is empty.; the region is empty.",
+            "row 3: the name is longer than 100 characters."]),
+    ("es", ["fila 2: el nombre está vacío.; el país está vacío.; la región está vacía.",
+            "fila 3: el nombre tiene más de 100 caracteres."]),
+    ("fr", ["ligne 2 : le nom est vide.; le pays est vide.; la région est vide.",
+            "ligne 3 : le nom dépasse 100 caractères."]),
+])
+async def test_a_missing_or_long_value_reads_well_in_every_language(
+    db: Database, clock: FakeClock, language: str, expected: list[str]
+) -> None:
+    # not "la columna el nombre está vacía" (a label with its article put in a sentence)
+    content = ("name,country,region,note\n,,,x\n" + "L" * 101 + ",France,Europe,x\n").encode()
+    report = await import_in(db, clock, content, "csv", language)
+    assert report_lines(report, True, language)[1:3] == expected
+
+
 async def test_import_leaves_an_audit_trail(db: Database, clock: FakeClock) -> None:
     await run_import(db, clock, GOOD_CSV.encode())
     async with db.transaction() as session:
