@@ -11,7 +11,7 @@ unless ``update`` is given. Nothing is written when any row is invalid, unless `
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import TypeVar
@@ -39,6 +39,7 @@ T = TypeVar("T")
 REQUIRED = ("name", "country", "region")
 # Whole sentences, not "the {column} is empty.": each language words (and agrees) its own.
 EMPTY = {"name": N_("the name is empty."), "country": N_("the country is empty."), "region": N_("the region is empty.")}
+FORMULA_SHOWN = 60  # characters of a formula quoted in a report
 NAME_MAX = 100  # the cities table's column (and /hrc register's limit)
 # Folded header -> column. English first (the export's own names), then Spanish and French.
 HEADERS: dict[str, str] = {fold(alias): column for column, aliases in {
@@ -120,10 +121,23 @@ def _date(value: str, _: Translate) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def parse_row(line: int, cells: dict[str, str], locale: str, _: Translate) -> CityRow:
+def _formula_problem(header: str, formula: str, _: Translate) -> str:
+    shown = formula if len(formula) <= FORMULA_SHOWN else formula[: FORMULA_SHOWN - 1] + "…"
+    return _("the “{column}” cell holds a formula without a computed value ({formula}): open the file in Excel or "
+             "LibreOffice and save it so that the values are stored, or paste the values in place of the "
+             "formulas.").format(column=header, formula=shown)
+
+
+def parse_row(line: int, cells: dict[str, str], locale: str, _: Translate,
+              formulas: Mapping[str, tuple[str, str]] | None = None) -> CityRow:
     """One row's values, checked like `/hrc register`'s: only the columns the file has, so that a column
-    left out changes nothing. Raises UserError naming every problem of the row, joined by "; "."""
+    left out changes nothing. ``formulas``: column -> (its header in the file, the formula) for the cells
+    holding a formula without a computed value (their text is empty). Raises UserError naming every
+    problem of the row, joined by "; "."""
     problems: list[str] = []
+    formulas = formulas or {}
+    for header, formula in formulas.values():
+        problems.append(_formula_problem(header, formula, _))
 
     def checked(parse: Callable[[], T]) -> T | None:
         try:
@@ -134,7 +148,7 @@ def parse_row(line: int, cells: dict[str, str], locale: str, _: Translate) -> Ci
 
     name, country = clean_name(cells.get("name", "")), cells.get("country", "").strip()
     for column in REQUIRED:
-        if not cells.get(column, "").strip():
+        if not cells.get(column, "").strip() and column not in formulas:
             problems.append(_(EMPTY[column]))
     if name and not fold(name):
         problems.append(_("City and country need letters or digits."))
@@ -230,12 +244,14 @@ async def import_cities(
         line = table.first_row + index
         if on_row is not None:
             on_row(index + 1)
-        if not any(cell.strip() for cell in cells):
+        formulas = {mapping[i]: (table.columns[i], table.formulas[index, i]) for i in mapping
+                    if (index, i) in table.formulas}
+        if not any(cell.strip() for cell in cells) and not formulas:
             continue
         report.rows += 1
         named = {mapping[i]: cells[i] for i in mapping}
         try:
-            row = parse_row(line, named, locale, _)
+            row = parse_row(line, named, locale, _, formulas)
         except UserError as error:
             report.errors.append(RowError(line, error.message))
             continue

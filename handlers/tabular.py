@@ -4,6 +4,10 @@ A ``Table`` is a list of column names and rows of strings (``""`` for empty). Te
 program would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return;
 OWASP, "CSV Injection") is written with a leading apostrophe in CSV and stored as plain text in xlsx;
 ``read_table`` removes that apostrophe again, so an export read back is what was exported.
+
+An xlsx cell holding a formula that was never computed (a file written by a program, not saved by
+Excel or LibreOffice) has no value to read: it reads as ``""`` and ``Table.formulas`` keeps its formula,
+so that the importer can say so rather than call the cell empty.
 """
 
 from __future__ import annotations
@@ -11,8 +15,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 FORMATS = ("csv", "json", "xlsx")
 MIME_TYPES = {
@@ -34,11 +38,14 @@ class TableError(ValueError):
 @dataclass(frozen=True)
 class Table:
     """Column names and rows of text, each row as long as ``columns``. ``first_row`` is the row number
-    (as a spreadsheet program shows it, the header being row 1 when at the top) of ``rows[0]``."""
+    (as a spreadsheet program shows it, the header being row 1 when at the top) of ``rows[0]``.
+    ``formulas``: (index in ``rows``, column position) -> the formula of an xlsx cell without a computed
+    value (its text in ``rows`` is ``""``)."""
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     first_row: int = 2
+    formulas: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
     def as_dicts(self) -> list[dict[str, str]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
@@ -109,6 +116,7 @@ def read_table(content: bytes, fmt: str) -> Table:
     rows are kept (callers skip them) so that row numbers stay those a spreadsheet program shows. Raises TableError with
     reason "encoding" (not UTF-8: e.g. a Latin-1 export), "empty" or "format" (unreadable file).
     """
+    formulas: dict[tuple[int, int], str] = {}
     if fmt == "csv":
         try:
             text = content.decode("utf-8-sig")
@@ -116,25 +124,39 @@ def read_table(content: bytes, fmt: str) -> Table:
             raise TableError("encoding", f"byte {error.start}") from None
         raw = list(csv.reader(io.StringIO(text, newline="")))
     elif fmt == "xlsx":
-        raw = _read_xlsx(content)
+        raw, formulas = _read_xlsx(content)
     else:
         raise ValueError(f"unknown format {fmt!r}: use csv or xlsx")
-    return _tidy(raw)
+    return _tidy(raw, formulas)
 
 
-def _read_xlsx(content: bytes) -> list[list[str]]:
+def _read_xlsx(content: bytes) -> tuple[list[list[str]], dict[tuple[int, int], str]]:
+    """The first sheet's cell texts (its stored values), and (row, column) -> formula for the cells that
+    hold a formula but no stored value: openpyxl (and other libraries) write formulas without computing
+    them; only a spreadsheet program stores their values. Two passes over the sheet: values, formulas."""
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        formula_book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (BadZipFile, KeyError, OSError, ValueError) as error:
         raise TableError("format", type(error).__name__) from None
-    ws = book.worksheets[0]
-    rows = [["" if v is None else _cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    rows: list[list[str]] = []
+    formulas: dict[tuple[int, int], str] = {}
+    pairs = zip(book.worksheets[0].iter_rows(values_only=True),
+                formula_book.worksheets[0].iter_rows(values_only=True), strict=False)
+    for r, (values, written) in enumerate(pairs):
+        rows.append(["" if v is None else _cell_text(v) for v in values])
+        for c, (value, formula) in enumerate(zip(values, written, strict=False)):
+            if value is None and formula is not None:
+                text = getattr(formula, "text", formula)  # ArrayFormula: its text
+                if isinstance(text, str) and text.startswith("="):
+                    formulas[r, c] = text
     book.close()
-    return rows
+    formula_book.close()
+    return rows, formulas
 
 
 def _cell_text(value: object) -> str:
@@ -146,7 +168,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _tidy(raw: Sequence[Sequence[str]]) -> Table:
+def _tidy(raw: Sequence[Sequence[str]], formulas: Mapping[tuple[int, int], str] | None = None) -> Table:
     header_at = next((i for i, row in enumerate(raw) if any(cell.strip() for cell in row)), None)
     if header_at is None:
         raise TableError("empty")
@@ -156,4 +178,5 @@ def _tidy(raw: Sequence[Sequence[str]]) -> Table:
     for row in raw[header_at + 1 :]:
         cells = [_restored(cell) for cell in row][:width]
         rows.append(tuple(cells + [""] * (width - len(cells))))
-    return Table(columns, tuple(rows), first_row=header_at + 2)
+    kept = {(r - header_at - 1, c): f for (r, c), f in (formulas or {}).items() if r > header_at and c < width}
+    return Table(columns, tuple(rows), first_row=header_at + 2, formulas=kept)

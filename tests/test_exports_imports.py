@@ -208,10 +208,51 @@ async def test_missing_columns_and_wrong_encoding_are_refused_whole(db: Database
     assert await city_count(db) == 0
 
 
+def xlsx(*rows: list[object]) -> bytes:
+    """A workbook as openpyxl writes it: formulas stored without a computed value (no spreadsheet program ran)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 async def import_in(db: Database, clock: FakeClock, content: bytes, fmt: str, language: str):  # type: ignore[no-untyped-def]
     ctx = Context(db=db, clock=clock)
     async with db.transaction(write=False) as session:
         return await import_cities(ctx, session, read_table(content, fmt), SEC, translator(language), dry_run=True)
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "row 2: the “Nombre” cell holds a formula without a computed value (=CONCAT(\"Cal\",\"i\")): open the file in "
+           "Excel or LibreOffice and save it so that the values are stored, or paste the values in place of the formulas."),
+    ("es", "fila 2: la celda «Nombre» tiene una fórmula sin valor calculado (=CONCAT(\"Cal\",\"i\")): abre el archivo "
+           "en Excel o LibreOffice y guárdalo para que se guarden los valores, o pega los valores en lugar de las fórmulas."),
+    ("fr", "ligne 2 : la cellule « Nombre » contient une formule sans valeur calculée (=CONCAT(\"Cal\",\"i\")) : ouvrez "
+           "le fichier dans Excel ou LibreOffice et enregistrez-le pour que les valeurs soient stockées, ou collez les "
+           "valeurs à la place des formules."),
+])
+async def test_an_xlsx_formula_without_a_computed_value_is_said_so_not_called_empty(
+    db: Database, clock: FakeClock, language: str, expected: str
+) -> None:
+    content = xlsx(
+        ["Nombre", "País", "Región", "Tamaño"],
+        ['=CONCAT("Cal","i")', "Colombia", "Latin America", ""],  # row 2: the reviewer's file
+        ["Bogotá", "Colombia", "Latin America", "=LOWER(\"REGION\")"],  # row 3: not a size left out in silence
+        ["=A2", "=B2", "=C2", ""],  # row 4: only formulas, not an empty row to skip
+        ["Medellín", "Colombia", "Latin America", ""],  # row 5: fine
+    )
+    report = await import_in(db, clock, content, "xlsx", language)
+    lines = {e.line: e.message for e in report.errors}
+    assert sorted(lines) == [2, 3, 4] and report.added == ["Medellín (Colombia)"]
+    assert report_lines(report, True, language)[0] == expected
+    assert "LOWER" in lines[3] and "Tamaño" in lines[3]
+    assert lines[4].count("=") == 3 and "=C2" in lines[4]
+    for message in lines.values():
+        assert "empty" not in message and "vací" not in message and "vide" not in message, message
 
 
 @pytest.mark.parametrize(("language", "expected"), [
