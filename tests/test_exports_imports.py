@@ -256,11 +256,11 @@ async def test_an_xlsx_formula_without_a_computed_value_is_said_so_not_called_em
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("en", ["row 2: the name is empty.; the country is empty.; the region is empty.",
+    ("en", ["row 2: the name is empty; the country is empty; the region is empty.",
             "row 3: the name is longer than 100 characters."]),
-    ("es", ["fila 2: el nombre está vacío.; el país está vacío.; la región está vacía.",
+    ("es", ["fila 2: el nombre está vacío; el país está vacío; la región está vacía.",
             "fila 3: el nombre tiene más de 100 caracteres."]),
-    ("fr", ["ligne 2 : le nom est vide.; le pays est vide.; la région est vide.",
+    ("fr", ["ligne 2 : le nom est vide ; le pays est vide ; la région est vide.",
             "ligne 3 : le nom dépasse 100 caractères."]),
 ])
 async def test_a_missing_or_long_value_reads_well_in_every_language(
