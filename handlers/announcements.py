@@ -166,11 +166,11 @@ async def announce(ctx: Context, request: Request, session: AsyncSession) -> Rep
         for p in platforms
     ] or [_("Nobody yet: no channel is set with `/hrc channel set announcements`.")]
     when = _("now") if draft.send_at is None else moment(draft.send_at, await reader_zone(ctx, request, session), _, relative=True)
+    main, written = _shown(draft, targets, _, ctx.default_language)
     return Reply(
         title=_("Preview of announcement #{id}").format(id=draft.id),
-        text=_("Above is exactly what will be posted, whole: the main text, then each language's own version. "
-               "Sending: {when}.").format(when=when),
-        preview=_previews(draft, targets, _, ctx.default_language),
+        text=_preview_header(main is not None, written, when, _),
+        preview=tuple(announcement_reply(draft, language) for language in ([main] if main else []) + written),
         fields=(Field(_("Audience"), "\n".join(lines), inline=False), *_readers_field(draft, targets, ctx.default_language, _)),
         footer=_("Send with `/hrc announce confirm {id}`, or cancel with `/hrc announce cancel {id}`.").format(id=draft.id),
         actions=(Action(_("Send"), f"announce confirm {draft.id}", "primary", "send"),
@@ -178,15 +178,33 @@ async def announce(ctx: Context, request: Request, session: AsyncSession) -> Rep
     )
 
 
-def _previews(draft: Announcement, targets: list[Target], _: Translate, default: str) -> tuple[Reply, ...]:
-    """The messages members will receive, each exactly as delivered: the main text, framed in the language
+def _shown(draft: Announcement, targets: list[Target], _: Translate, default: str) -> tuple[str | None, list[str]]:
+    """The versions the preview shows, each exactly as delivered: the main text, framed in the language
     of its readers (those whose language has no version of its own: the caller's language first), when
-    anyone reads it or nobody is reached yet; then each language's own version."""
+    anyone reads it or nobody is reached yet (its language, else None); then each language's own version."""
     written = [v.language for v in draft.versions]
     read = {target_language(t, default) for t in targets}
     candidates = [lang for lang in (_.language, language_of(default), *VERSION_LANGUAGES) if lang and lang not in written]
     main = next((lang for lang in candidates if not targets or lang in read), None)
-    return tuple(announcement_reply(draft, language) for language in ([main] if main else []) + written)
+    return main, written
+
+
+def _preview_header(main: bool, written: list[str], when: str, _: Translate) -> str:
+    """The sentence with the preview, saying which versions it shows, in order, and when it is sent."""
+    names = _.list(language_name(language, _) for language in written)
+    if not written:
+        return _("Above is exactly what will be posted, whole. Sending: {when}.").format(when=when)
+    if main:
+        return _.ngettext(
+            "Above is exactly what will be posted, whole: the main text, then the {languages} version. Sending: {when}.",
+            "Above is exactly what will be posted, whole: the main text, then the {languages} versions. Sending: {when}.",
+            len(written)).format(languages=names, when=when)
+    return _.ngettext(
+        "Above is exactly what will be posted, whole: only the {languages} version, since no one it reaches reads the "
+        "main text. Sending: {when}.",
+        "Above is exactly what will be posted, whole: only the {languages} versions, since no one it reaches reads the "
+        "main text. Sending: {when}.",
+        len(written)).format(languages=names, when=when)
 
 
 def _readers_field(draft: Announcement, targets: list[Target], default: str, _: Translate) -> list[Field]:
@@ -228,12 +246,20 @@ async def announce_confirm(ctx: Context, request: Request, session: AsyncSession
                     "Set one, then confirm again."))
         raise UserError(nobody.format(id=found.id))
     found.status = AnnouncementStatus.QUEUED
-    found.send_at = found.send_at or ctx.now()
-    await record(ctx, request, session, subject=_subject(found), before={"status": AnnouncementStatus.DRAFT},
+    # Confirmed after its time: it goes now, and says so (its time is kept in the audit trail).
+    passed = found.send_at if found.send_at is not None and found.send_at <= ctx.now() else None
+    before = {"status": AnnouncementStatus.DRAFT, **({"send_at": passed.isoformat()} if passed else {})}
+    found.send_at = ctx.now() if found.send_at is None or passed else found.send_at
+    await record(ctx, request, session, subject=_subject(found), before=before,
                  after={"status": found.status, "send_at": found.send_at.isoformat()})
     if found.send_at > ctx.now():
         when = moment(found.send_at, await reader_zone(ctx, request, session), _, relative=True)
         return Reply(text=_("Announcement #{id} is scheduled for {when}. `/hrc announce cancel {id}` to stop it.").format(
+            id=found.id, when=when))
+    if passed is not None:
+        when = moment(passed, await reader_zone(ctx, request, session), _)
+        return Reply(text=_("Announcement #{id} was scheduled for {when}, which has passed: it is sent now. "
+                            "`/hrc announce status {id}` tells how it goes; you get a report when it is done.").format(
             id=found.id, when=when))
     return Reply(text=_("Announcement #{id} is on its way. `/hrc announce status {id}` tells how it goes; you get a report when it is done.").format(id=found.id))
 

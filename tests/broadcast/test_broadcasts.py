@@ -235,3 +235,44 @@ async def test_a_french_version_reaches_a_french_person_by_direct_message_and_th
     assert len(dm) == 1 and dm[0].text == "Les inscriptions sont ouvertes." and dm[0].language == "fr"
     report = render_text(next(r for k, t, r, _key in slack.posts if k == "dm" and t == "sec"))
     assert "Estado: terminado." in report and "Discord: entregados 1" in report, report
+
+
+async def test_confirming_after_the_scheduled_time_says_it_has_passed_and_sends_now(db: Database, clock: FakeClock) -> None:
+    runtime, slack, _discord = make_runtime(db, clock)
+    await channels(runtime, 1, 0)
+    preview = await say(runtime, "sec", "/hrc announce title: Forum text: Registrations are open. at: 2026-11-24 10:00 UTC")
+    assert not preview.is_error
+    clock.advance(hours=2)  # the officer confirms at 11:00, after the 10:00 it was set for
+    confirmed = render_text(await say(runtime, "sec", "/hrc announce confirm 1"))
+    assert "Announcement #1 was scheduled for" in confirmed and "10:00" in confirmed, confirmed
+    assert "which has passed: it is sent now." in confirmed, confirmed
+    await worker(runtime).run_once()
+    assert [t for k, t, _r, _key in slack.posts if k == "channel"] == ["S0"]
+    spanish = render_text(await say(runtime, "sec", "/hrc announce title: Foro text: Abierto. at: 2026-11-24 12:00 UTC",
+                                    "slack", "C1"))
+    assert "#2" in spanish
+    clock.advance(hours=2)
+    es = await runtime.answer_text(person("sec", platform="slack")[0], Place("slack", "W1", "C1"), "/hrc announce confirm 2", "es")
+    assert "ya pasó: se envía ahora." in render_text(es), render_text(es)
+
+
+async def test_the_preview_header_names_the_versions_it_shows(db: Database, clock: FakeClock) -> None:
+    runtime, _slack, _discord = make_runtime(db, clock)
+    # Only a Spanish channel: the preview shows the Spanish version alone, and says so.
+    assert not (await say(runtime, "sec", "/hrc channel set announcements language: es", "slack", "S0")).is_error
+    only_es = await say(runtime, "sec", "/hrc announce title: Forum text: Open. title_es: Foro text_es: Abierto.")
+    assert [p.title for p in only_es.preview] == ["Foro"]
+    assert "whole: the main text" not in only_es.text and "each language" not in only_es.text
+    assert "only the Spanish version, since no one it reaches reads the main text." in only_es.text, only_es.text
+    # One version only (no other language written): no "each language's version".
+    single = await say(runtime, "sec", "/hrc announce title: Forum text: Open.")
+    assert len(single.preview) == 1
+    assert single.text.startswith("Above is exactly what will be posted, whole. Sending:"), single.text
+    # An English channel too: the main text, then the Spanish and French versions, named.
+    assert not (await say(runtime, "sec", "/hrc channel set announcements language: en", "slack", "S1")).is_error
+    both = await say(runtime, "sec", "/hrc announce title: Forum text: Open. text_es: Abierto. text_fr: Ouvert.")
+    assert [p.text for p in both.preview] == ["Open.", "Abierto.", "Ouvert."]
+    assert "whole: the main text, then the Spanish and French versions." in both.text, both.text
+    es = await runtime.answer_text(person("sec", platform="slack")[0], Place("slack", "W1", "C1"),
+                                   "/hrc announce title: Forum text: Open. text_es: Abierto.", "es")
+    assert "el texto principal y luego la versión en español." in es.text, es.text
