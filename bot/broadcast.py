@@ -16,8 +16,10 @@ same key is re-sent (Discord: deterministic nonce with enforce_nonce).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -75,6 +77,7 @@ class BroadcastWorker:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._guard: Callable[[], AbstractAsyncContextManager[object]] | None = None
         self._tried: dict[int, bool] = {}  # row id -> its call may have reached the platform
         self.rate_limited = 0  # 429s received (for the benchmark's report)
 
@@ -317,7 +320,8 @@ class BroadcastWorker:
     async def run(self) -> None:
         while not self._stopping.is_set():
             try:
-                await self.run_once()
+                async with self._guard() if self._guard is not None else contextlib.nullcontext():
+                    await self.run_once()
             except Exception:
                 logger.exception("broadcast pass failed")
             self._wake.clear()
@@ -326,9 +330,16 @@ class BroadcastWorker:
             except TimeoutError:
                 pass
 
-    def start(self) -> BroadcastWorker:
+    def start(self, *, guard: Callable[[], AbstractAsyncContextManager[object]] | None = None) -> BroadcastWorker:
+        """Run passes in the background (at once, then whenever woken and at least every second).
+        ``guard``: a context each pass runs in (the console's: never in the middle of a command's answer)."""
+        self._guard = guard
         self._task = asyncio.get_running_loop().create_task(self.run(), name="broadcasts")
         return self
+
+    def wake(self) -> None:
+        """Run the next background pass now rather than within the second."""
+        self._wake.set()
 
     async def stop(self, grace: float = 5.0) -> None:
         """Claim nothing more; let the calls in flight finish for up to ``grace`` seconds, then cut them

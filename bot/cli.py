@@ -137,10 +137,12 @@ async def _console(settings: Settings, user: str, secretariat: bool, language: s
     stop = asyncio.Event()
     undo_signals = on_stop_signals(stop.set)  # SIGTERM / Ctrl-C: finish the command in hand, then stop
     try:
-        # Announcements go out right after the command that confirms them, so a piped session shows them too.
+        # The broadcast worker runs as with Slack and Discord (bot/platforms.py), between commands, so a scheduled
+        # announcement goes out at its time; and right after each command, so a piped session shows an
+        # announcement sent now right after the command that confirms it.
         return await run_console(
             runtime, user, secretariat=secretariat, on_ready=scheduler.start, after_command=broadcasts.run_once,
-            stop=stop,
+            outbox=broadcasts, stop=stop,
             language=language or settings.console_language or settings.default_language,
         )
     finally:

@@ -10,17 +10,22 @@ import asyncio
 import contextlib
 import sys
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.render_text import plain_mentions, render_text
 from bot.wiring import Runtime
 from handlers.i18n import translator
 from handlers.types import Actor, Attachment, MemberRef, Place, Reply
 
+if TYPE_CHECKING:
+    from bot.broadcast import BroadcastWorker
+
 WORKSPACE = "local"
 HISTORY_FILE = Path.home() / ".hrc_bot_history"
+PROMPT = "hrc> "
+OUTBOX_GRACE = 5.0  # seconds a delivery in flight may take to finish when the console closes
 
 
 class ConsoleSender:
@@ -29,7 +34,7 @@ class ConsoleSender:
 
     platform = "console"
 
-    def __init__(self, out: TextIO, language: str = "") -> None:
+    def __init__(self, out: TextIO | Screen, language: str = "") -> None:
         self.out = out
         self.language = language
 
@@ -86,6 +91,45 @@ def attachment_lines(folder: Path, reply: Reply) -> str:
             lines.append(f"📎 {path.resolve()}")
         lines += [f"  {line}" for line in attachment.alt_text.splitlines() if line]
     return "\n".join(lines)
+
+
+class Screen:
+    """The console's output, aware of the prompt: what is written while the prompt waits for a line (an
+    announcement falling due) first clears the prompt's line, and ``restore`` then draws the prompt again
+    with what had been typed, so the reader keeps typing where they were."""
+
+    def __init__(self, out: TextIO, prompt: str = "") -> None:
+        self.out = out
+        self.prompt = prompt  # "" when no prompt is shown (piped input)
+        self.prompting = False  # the prompt is on screen, waiting for a line
+        self._cleared = False
+
+    def write(self, text: str) -> int:
+        if self.prompting and self.prompt and not self._cleared:
+            self.out.write("\r\x1b[K")  # back to the start of the prompt's line, and erase it
+            self._cleared = True
+        return self.out.write(text)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def line_read(self) -> None:
+        self.prompting, self._cleared = False, False
+
+    def restore(self) -> None:
+        if self._cleared and self.prompting:
+            self.out.write(self.prompt + _typed_so_far())
+        self._cleared = False
+        self.out.flush()
+
+
+def _typed_so_far() -> str:
+    try:
+        import readline
+
+        return readline.get_line_buffer()
+    except (ImportError, AttributeError):
+        return ""
 
 
 def _indent(text: str) -> str:
@@ -166,18 +210,31 @@ async def run_console(
     out: TextIO | None = None,
     on_ready: Callable[[], None] | None = None,
     after_command: Callable[[], Awaitable[None]] | None = None,
+    outbox: BroadcastWorker | None = None,
     stop: asyncio.Event | None = None,
     language: str = "",
 ) -> int:
     """Answer commands until end of input, ``exit``/``quit``, or ``stop`` being set (SIGTERM, Ctrl-C):
     the command being answered is finished first. Returns the exit code, 0. ``language`` (en, es, fr)
-    plays the platform's language: a ``/hrc language`` choice stored for the console user still wins."""
+    plays the platform's language: a ``/hrc language`` choice stored for the console user still wins.
+    ``outbox``: the broadcast worker, run in the background while the console is open (a scheduled
+    announcement goes out at its time, not at the next command), between commands, never inside one."""
     stdin = stdin or sys.stdin
     out = out or sys.stdout
-    sender = ConsoleSender(out, language or runtime.settings.default_language)
+    interactive = stdin.isatty() and out.isatty()
+    screen = Screen(out, PROMPT if interactive else "")
+    sender = ConsoleSender(screen, language or runtime.settings.default_language)
     runtime.notices.register(sender)
     actor, place = console_actor(user, secretariat)
-    interactive = stdin.isatty() and out.isatty()
+    busy = asyncio.Lock()  # a command being answered, or a background pass of the outbox
+
+    @contextlib.asynccontextmanager
+    async def between_commands() -> AsyncIterator[None]:
+        async with busy:
+            try:
+                yield
+            finally:
+                screen.restore()
     if on_ready is not None and interactive:
         on_ready()  # the scheduler prints due prompts into an interactive session only
     if interactive:
@@ -186,38 +243,45 @@ async def run_console(
         welcome = (_("Human Rights Cities bot, local console as {user} (secretariat). Type /hrc help for commands, Ctrl-D to quit.")
                    if secretariat else
                    _("Human Rights Cities bot, local console as {user}. Type /hrc help for commands, Ctrl-D to quit."))
-        out.write(welcome.format(user=user) + "\n")
+        screen.write(welcome.format(user=user) + "\n")
     stop = stop or asyncio.Event()
 
     def read_line() -> str:
         if interactive:
-            return input("hrc> ")
+            screen.prompting = True
+            return input(PROMPT)
         line = stdin.readline()
         if not line:
             raise EOFError
         return line
 
     lines = LineReader(read_line)
+    if outbox is not None:
+        outbox.start(guard=between_commands)
     try:
         while True:
             line = await lines.next(stop)
+            screen.line_read()
             if line is None:
                 if interactive:
-                    out.write("\n")
+                    screen.write("\n")
                 break
             if interactive and line.strip() in ("exit", "quit"):
                 break
             if not interactive and line.lstrip().startswith("#"):
                 continue
-            reply = await runtime.answer_text(actor, place, line.rstrip("\n"), language)
-            sender.language = reply.language or sender.language  # a `/hrc language` choice may have changed it
-            saved = await asyncio.to_thread(attachment_lines, Path(runtime.settings.files_dir), reply)
-            out.write(render_text(reply) + ("\n" + saved if saved else "") + "\n\n")
-            await runtime.deliver_notices(reply)
-            if after_command is not None:
-                await after_command()
-            out.flush()
+            async with busy:
+                reply = await runtime.answer_text(actor, place, line.rstrip("\n"), language)
+                sender.language = reply.language or sender.language  # a `/hrc language` choice may have changed it
+                saved = await asyncio.to_thread(attachment_lines, Path(runtime.settings.files_dir), reply)
+                screen.write(render_text(reply) + ("\n" + saved if saved else "") + "\n\n")
+                await runtime.deliver_notices(reply)
+                if after_command is not None:
+                    await after_command()
+                screen.flush()
     finally:
+        if outbox is not None:
+            await outbox.stop(grace=OUTBOX_GRACE)
         if interactive:
             _save_history()
     return 0
