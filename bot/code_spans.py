@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-# The bot's own quoted commands: code whatever surrounds them.
-COMMAND_SPAN = re.compile(r"`(?:/|hrc-bot )[^`\n\ue000\ue001]{0,200}`")
+# The bot's own quoted commands: code wherever they stand at a word's edge, as the bot writes them (a user's
+# ``1`/**`…`` is no span to Slack, found by the property test in tests/slack/test_inert_text.py).
+COMMAND_SPAN = re.compile(r"(?<![`A-Za-z0-9])`(?:/|hrc-bot )[^`\n\ue000\ue001]{0,200}`(?![`A-Za-z0-9])")
 # Any other single-backtick span on one line, at a word's edge on both sides, not part of a longer run of
 # backticks (a fence is not code here), its text not starting or ending with a space: only what every
 # reading of Slack's and Discord's rules shows as code (``it`s *fine*` ok`` is no span).

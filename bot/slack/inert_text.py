@@ -33,11 +33,10 @@ LOOKALIKE = {"*": "\u2217", "_": "\uff3f", "~": "\u223c", "`": "\u2035", ">": "\
 _TRIGGER = re.compile(r"[*_~`>]")
 
 # Kept as written, as Slack links them: a link (no backtick; a sign it ends with is left to the word-edge rule),
-# an e-mail address (from a letter or digit to a domain without ``_``).
-_KEPT = re.compile(
-    r"(?i:https?://|(?<![\w.])www\.)[^\s<>`]*[^\s<>`*_~]"
-    r"|(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-)
+# an e-mail address (from a letter or digit to a domain without ``_`` whose last label is letters, the end of
+# a word: ``0.__@0.0`` is no address, and its signs are replaced like any others).
+ADDRESS = r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"
+_KEPT = re.compile(r"(?i:https?://|(?<![\w.])www\.)[^\s<>`]*[^\s<>`*_~]" f"|{ADDRESS}")
 
 
 def _ascii_word(char: str) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.slack.inert_text import LOOKALIKE, inert
+from bot.slack.inert_text import ADDRESS, LOOKALIKE, inert
 from handlers.text import fold
 
 # Slack's rule as documented by example ("Formatting text for app surfaces"): a span opens on a sign at a
@@ -25,6 +25,7 @@ def live_formatting(text: str) -> list[str]:
     """What Slack would format in ``text``: spans outside single-backtick code, fences, line-start quotes."""
     outside = CODE.sub(lambda m: " " * len(m.group(0)), text)
     outside = LINK.sub(lambda m: " " * len(m.group(0)), outside)  # Slack links a bare URL whole
+    outside = re.sub(ADDRESS, lambda m: " " * len(m.group(0)), outside)  # and an e-mail address (kept as written)
     return [*(m for span in SPANS for m in span.findall(outside)), *re.findall(r"``", outside), *re.findall(r"(?m)^>", text)]
 
 
@@ -40,6 +41,8 @@ def live_formatting(text: str) -> list[str]:
     ("https://a.com/```x https://b.com/```", "https://a.com/‵‵‵x https://b.com/‵‵‵"),
     ("https://a.com/*x https://b.com/y*", "https://a.com/*x https://b.com/y∗"),
     ("_john@x.com_ _a_@b.co", "＿john@x.com＿ ＿a＿@b.co"),
+    ("0.__@0.0", "0.＿＿@0.0"),  # no address (found by the property test below): its signs are replaced
+    ("1`/**`", "1‵/∗∗‵"),  # no command span after a digit (found by the property test below)
     ("it`s *really* fine` ok", "it‵s ∗really∗ fine‵ ok"),
     ("x`*bold*`y ` _a_ `", "x‵∗bold∗‵y ‵ ＿a＿ ‵"),
 ])
@@ -59,7 +62,7 @@ def test_what_cannot_format_stays_as_written(kept: str) -> None:
     assert inert(kept) == kept
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None, derandomize=True)  # the same examples in every run: CI never flaky
 @given(st.text(alphabet=st.sampled_from("*_~`> \nab1éñ.:/@()"), max_size=40)
        | st.lists(st.sampled_from(["https://a.b/", "x@y.co", "*", "_", "`", "```", " ", "a", "\n"]), max_size=12).map("".join)
        | st.text(max_size=40))
