@@ -18,7 +18,13 @@ from handlers.text import clean_name, fold, shorten, strip_invisible
 from handlers.types import Field, Item, Reply, Request, Visibility
 from handlers.vocab import Term, find_theme, theme_name
 from storage.models import CityStatus, FocalStatus, Practice, PracticeTheme
-from storage.queries.practices import add_practice, find_practices, same_practice, search_practices
+from storage.queries.practices import (
+    add_practice,
+    find_practices,
+    same_practice,
+    search_practices,
+    search_tokens,
+)
 
 TITLE_MAX, SUMMARY_MAX, LINK_MAX = 150, 2000, 500
 PAGE = 50  # best matches listed; adapters divide them into pages (bot.pages)
@@ -124,7 +130,7 @@ def search_words(text: str) -> list[tuple[str, ...]]:
     pairs: list[tuple[str, str]] = []
     for word in text.split():
         keys = fold(word).split()
-        typed = re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", strip_invisible(word)).casefold())
+        typed = search_tokens(unicodedata.normalize("NFKC", strip_invisible(word)))
         pairs += zip(keys, typed if len(typed) == len(keys) else keys, strict=True)
     kept = [pair for pair in pairs if pair[0] not in STOP_WORDS] or pairs
     # A word that is its key but for accents (`accès`) is one spelling to both engines: searched once.

@@ -144,7 +144,12 @@ async def test_words_in_any_script_are_found_as_typed_and_latin_by_their_key(cha
     await chat.say("ana", "/hrc share title: مرحبا بالعالم themes: housing summary: مكتبات عامة مفتوحة للجميع")
     await chat.say("ana", "/hrc share title: Δημοτικό συμβούλιο νέων themes: youth summary: Οι νέοι συμβουλεύουν τον δήμο.")
     await chat.say("ana", "/hrc share title: Régie de l'eau themes: water summary: Une régie publique.")
-    for words, title in (("житло", "Доступне житло для всіх"), ("ЖИТЛО всіх", "Доступне житло для всіх"),
+    # Scripts whose words carry marks (vowel signs, harakat): one word to the indexes, one word to the search.
+    await chat.say("ana", "/hrc share title: आवास योजना किराया themes: housing summary: हिंदी शहर")
+    await chat.say("ana", "/hrc share title: โครงการที่อยู่อาศัย themes: housing summary: ไทย")
+    await chat.say("ana", "/hrc share title: مَدِينَة حقوق themes: housing summary: عربي")
+    for words, title in (("आवास", "आवास योजना किराया"), ("हिंदी", "आवास योजना किराया"),
+                         ("โครงการที่อยู่อาศัย", "โครงการที่อยู่อาศัย"), ("مَدِينَة", "مَدِينَة حقوق"),("житло", "Доступне житло для всіх"), ("ЖИТЛО всіх", "Доступне житло для всіх"),
                          ("соціаль", "Доступне житло для всіх"), ("مرحبا", "مرحبا بالعالم"),
                          ("مكتبات عامة", "مرحبا بالعالم"), ("συμβούλιο", "Δημοτικό συμβούλιο νέων"),
                          ("regie", "Régie de l'eau"), ("RÉGIE publique", "Régie de l'eau")):

@@ -7,7 +7,7 @@ module is the only place that queries them.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -30,7 +30,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import City, Practice, PracticeTheme
 from storage.types import CleanText
 
-_TOKEN = re.compile(r"[^\W_]+")  # letters and digits: what both engines' tokenizers keep as words
+
+def search_tokens(text: str) -> list[str]:
+    r"""``text``'s words as both engines' tokenizers cut them, case-folded: runs of letters and digits with the
+    marks written on them (Devanagari's and Thai's vowel signs, Arabic's harakat: ``आवास``, not ``आव`` and
+    ``स``; Python's ``\w`` leaves marks out), each starting with a letter or digit."""
+    tokens: list[str] = []
+    current: list[str] = []
+    for char in text.casefold():
+        if char.isalnum() or (current and unicodedata.category(char)[0] == "M"):
+            current.append(char)
+        elif current:
+            tokens.append("".join(current))
+            current = []
+    if current:
+        tokens.append("".join(current))
+    return tokens
 _FTS = table("practices_fts", column("rowid"), column("rank"))
 _VECTOR = literal_column("practices.search_vector")
 MAX_TERMS = 12
@@ -138,7 +153,7 @@ def search_terms(words: Sequence[Word]) -> list[tuple[str, ...]]:
     for each part; so does a group whose spellings do not each make one term."""
     terms: list[tuple[str, ...]] = []
     for word in words:
-        spellings = [_TOKEN.findall(w.casefold()) for w in ((word,) if isinstance(word, str) else word)]
+        spellings = [search_tokens(w) for w in ((word,) if isinstance(word, str) else word)]
         if len(spellings) > 1 and all(len(tokens) == 1 for tokens in spellings):
             terms.append(tuple(dict.fromkeys(tokens[0] for tokens in spellings)))
         else:
