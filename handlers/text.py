@@ -16,10 +16,11 @@ _NOT_KEY = re.compile(r"[^a-z0-9\s\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020
 # Unicode's Default_Ignorable_Code_Point set (DerivedCoreProperties.txt, Unicode 15.1): characters that
 # render as nothing (soft hyphen, zero-width space/joiners, word joiner, BOM, variation selectors, Hangul
 # fillers, tags) plus the bidirectional marks, embeddings, overrides and isolates (U+200E/F, U+202A–U+202E,
-# U+2066–U+2069). Two names that differ only by these look the same, so they must get the same key.
+# U+2066–U+2069), and the Braille pattern blank (U+2800), which is not default-ignorable but shows as a blank
+# like the Hangul fillers. Two names that differ only by these look the same, so they must get the same key.
 INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
-    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0000-\U000e0fff]"
 )
 

@@ -223,6 +223,8 @@ async def test_a_title_of_nothing_visible_is_missing_and_one_of_signs_is_refused
     assert blank.is_error and "Missing: `title:`" in blank.text, blank.text
     blank = await chat.say("ana", "/hrc share title: Homes themes: housing summary: \u200b \u2060")
     assert blank.is_error and "Missing: `summary:`" in blank.text, blank.text
+    blank = await chat.say("ana", "/hrc share title: Homes themes: housing summary: \u2800")  # Braille blank (review)
+    assert blank.is_error and "Missing: `summary:`" in blank.text, blank.text
     signs = await chat.say("ana", "/hrc share title: 🏠 ✨ themes: housing summary: Homes first.")
     assert signs.is_error and "needs letters or digits" in signs.text, signs.text
     shown = await chat.say("ana", "/hrc share title: Hou\u200bsing  first themes: housing summary: Homes first.")
