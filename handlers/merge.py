@@ -37,14 +37,16 @@ async def _not_itself(session: AsyncSession, typed: str, city: City, _: Translat
 def _ask_across_countries(source: City, target: City, locale: str, _: Translate) -> Reply:
     """The question before merging cities of two countries: rarely one place, unless one was registered
     with the wrong country."""
-    command_text = f"merge #{source.id} into: #{target.id} confirm: yes"
+    # The first city's country rides along: a number given since to another city is refused (resolve_city).
+    command_text = f"merge #{source.id} into: #{target.id} country: {source.country} confirm: yes"
     return Reply(
         title=_("Merge {name} into {city}?").format(name=source.name, city=target.name),
         text=_("{name} ({country}) and {city} ({other}) are in two countries, so they are rarely the same place. "
                "Merge them only if one was registered with the wrong country: this cannot be undone.").format(
             name=source.name, country=country_name(source.country, locale), city=target.name,
             other=country_name(target.country, locale)),
-        footer=_("Or type `/hrc merge #{old} into: #{id} confirm: yes`.").format(old=source.id, id=target.id),
+        footer=_("Or type `/hrc merge #{old} into: #{id} country: {country} confirm: yes`.").format(
+            old=source.id, id=target.id, country=source.country),
         actions=(Action(_("Merge anyway"), command_text, style="danger", action_id="merge"),),
     )
 
