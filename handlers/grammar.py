@@ -17,7 +17,7 @@ from handlers.i18n import Translate, translator
 from handlers.keys import check_value, key_of, next_key
 from handlers.options import is_free_text
 from handlers.registry import COMMANDS, CommandSpec, groups
-from handlers.text import suggest
+from handlers.text import strip_invisible, suggest
 from handlers.tree import discord_usage, options_of
 from handlers.types import ParsedCommand, clean_input
 from handlers.words import command_spellings, command_word, localized_command, localized_key, tree_name
@@ -78,7 +78,7 @@ def parse(text: str, _: Translate) -> ParsedCommand:
     line = clean_input(text).strip()
     if line[: len(ENTRY)].lower() == ENTRY and (len(line) == len(ENTRY) or line[len(ENTRY)].isspace()):
         line = line[len(ENTRY) :].strip()
-    if not line:
+    if not strip_invisible(line).strip():  # nothing, or only zero-width characters
         raise UserError(_("Type a command after /hrc."), hint=_("`/hrc help` lists every command."))
     if len(line) > MAX_LINE:
         raise UserError(_("That command is too long ({count} characters; at most {limit}).").format(count=len(line), limit=MAX_LINE))

@@ -46,6 +46,8 @@ async def mentioned_member(session: AsyncSession, ctx: Context, text: str, actor
         return known or await upsert_member(session, ref.platform, ref.workspace, ref.user_id, name, ctx.now())
     name = text.removeprefix("@").strip()
     key = fold(name)
+    if not key:  # `to: @` or signs only: nobody is named
+        raise UserError(_("Name the person: `@name`, picked from the list."), field="to")
     found = list({m.id: m for m, shown, user_id in await members_on(session, actor.platform, actor.workspace)
                   if key and (fold(shown) == key or user_id == name)}.values())
     if len(found) == 1:

@@ -47,6 +47,7 @@ def test_links_are_not_mistaken_for_keys() -> None:
     [
         ("", "Type a command after /hrc"),
         ("/hrc", "Type a command after /hrc"),
+        ("/hrc \u200b\u2060", "Type a command after /hrc"),  # it echoed the invisible characters as a command
         ("/hrc registr city: X", "Did you mean “register”"),
         ("/hrc register city: X contry: Y", "Did you mean “country:”"),
         ("/hrc practices water region: Europe", "has no option “region:”"),

@@ -90,6 +90,8 @@ async def test_transfer_by_platform_mention_and_its_refusals(chat: Chat) -> None
     assert not handed.is_error and render_text(handed).startswith("Grenoble is now in the hands of @carl"), render_text(handed)
     forged = await chat.say("USEC", "/hrc transfer Grenoble to: <@not-an-id>", **sec)
     assert forged.is_error and forged.error_field == "to"
+    nobody = await chat.say("USEC", "/hrc transfer Grenoble to: @", **sec)  # it said: I don't know “” here
+    assert nobody.is_error and nobody.text == "Name the person: `@name`, picked from the list.", nobody.text
     unknown = await chat.say("USEC", "/hrc transfer Grenoble to: @zoe", **sec)
     assert unknown.is_error and "I don't know “zoe” here yet" in unknown.text
     taken = await chat.say("USEC", "/hrc transfer Grenoble to: <@UDAN>", **sec)
