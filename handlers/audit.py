@@ -38,17 +38,19 @@ def city_subject(city: City, locale: str = "en") -> str:
     return f"{city.name} ({country_name(city.country, locale)})"
 
 
-_CITY_SUBJECT = re.compile(r"(.+) \(([^()]+)\)")
+_PARENTHESISED = re.compile(r"\(([^()]+)\)")
 
 
 def shown_subject(subject: str, locale: str) -> str:
-    """A stored subject in the reader's words: a city's ``Name (Country)``, written with the country's
-    English name (``city_subject``), shows the country's name in ``locale``; anything else as stored."""
-    match = _CITY_SUBJECT.fullmatch(subject)
-    code = country_code(match.group(2)) if match else None
-    if match is None or code is None or country_name(code) != match.group(2):
-        return subject
-    return f"{match.group(1)} ({country_name(code, locale)})"
+    """A stored subject in the reader's words: each city's ``(Country)``, written with the country's English
+    name (``city_subject``; a merge's ``Lodzh (Poland) → Łódź (Poland)`` has two), shows the country's name
+    in ``locale``; anything else as stored."""
+
+    def shown(match: re.Match[str]) -> str:
+        code = country_code(match.group(1))
+        return f"({country_name(code, locale)})" if code and country_name(code) == match.group(1) else match.group(0)
+
+    return _PARENTHESISED.sub(shown, subject) if "(" in subject else subject
 
 
 def event_values(

@@ -17,6 +17,7 @@ from handlers.i18n import N_, Translate
 from handlers.text import fold, split_list, suggest
 from handlers.types import Actor, MemberRef, Request
 from handlers.vocab import Term, find_theme
+from handlers.words import NO, YES
 from handlers.zones import UnknownZone, canonical_zone, close_zones, zones_for_place
 from storage.models import City, CityStatus, FocalPoint, FocalStatus, Member
 from storage.queries import cities as city_queries
@@ -161,6 +162,17 @@ def parse_themes(value: str, _: Translate, *, limit: int = MAX_THEMES, field: st
     if len(terms) > limit:
         raise UserError(_("At most {limit} themes, please.").format(limit=limit), field=field)
     return terms
+
+
+def confirmation(value: str, _: Translate) -> bool | None:
+    """A ``confirm:`` option as given: True for yes, False for no (in en/es/fr: ``handlers.words`` YES and NO),
+    None when not given. Raises UserError (field ``confirm``) for any other word."""
+    answer = fold(value)
+    if not answer:
+        return None
+    if answer not in YES | NO:
+        raise UserError(_("confirm: takes yes or no."), field="confirm")
+    return answer in YES
 
 
 def parse_timezone(value: str, _: Translate) -> str:

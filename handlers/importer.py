@@ -10,7 +10,6 @@ unless ``update`` is given. Nothing is written when any row is invalid, unless `
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -188,9 +187,8 @@ def parse_row(line: int, cells: dict[str, str], locale: str, _: Translate,
     if problems:
         # One sentence: "the name is empty; the country is empty." (each problem ends with its own full stop;
         # French spaces the semicolon).
-        parts = [problem.rstrip(".") for problem in dict.fromkeys(problems)]
-        raise UserError(functools.reduce(lambda before, after: _("{before}; {after}").format(before=before, after=after),
-                                         parts) + ".")
+        separator = _("{before}; {after}").format(before="", after="")
+        raise UserError(separator.join(problem.rstrip(".") for problem in dict.fromkeys(problems)) + ".")
     assert code is not None
     key = fold(name)[:NAME_MAX], code
     return CityRow(line, values, key)

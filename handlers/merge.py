@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.audit import city_subject, record
-from handlers.common import resolve_city
+from handlers.common import confirmation, resolve_city
 from handlers.context import Context
 from handlers.countries import country_name
 from handlers.errors import UserError
@@ -15,7 +15,6 @@ from handlers.secretariat import tell
 from handlers.text import fold
 from handlers.types import Action, Field, Reply, Request
 from handlers.vocab import theme_name
-from handlers.words import NO, YES
 from storage.models import City, CityStatus
 from storage.queries import cities as city_queries
 from storage.queries import merges
@@ -79,12 +78,10 @@ async def merge(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     if target.status == CityStatus.REJECTED:
         raise UserError(_("{city} was declined: merge it into the other city instead, or verify it first.").format(
             city=target.name))
-    answer = fold(args.opt("confirm"))
-    if answer and answer not in YES | NO:
-        raise UserError(_("confirm: takes yes or no."), field="confirm")
-    if answer in NO:
+    confirmed = confirmation(args.opt("confirm"), _)
+    if confirmed is False:
         return Reply(text=_("Nothing changed: {name} and {city} stay apart.").format(name=source.name, city=target.name))
-    if source.country != target.country and answer not in YES:
+    if source.country != target.country and not confirmed:
         return _ask_across_countries(source, target, request.locale, _)
     source_id, source_name, subject = source.id, source.name, city_subject(source)
     key = fold(source.name)

@@ -8,7 +8,7 @@ import re
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.audit import record
-from handlers.common import caller_if_known, member_ref, own_focal_point, resolve_city
+from handlers.common import caller_if_known, confirmation, member_ref, own_focal_point, resolve_city
 from handlers.context import Context
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
@@ -16,7 +16,6 @@ from handlers.languages import recipient_language
 from handlers.registry import command
 from handlers.text import fold
 from handlers.types import Action, Actor, Notice, NoticeTarget, Reply, Request, parse_mention
-from handlers.words import NO, YES
 from storage.models import CityStatus, FocalStatus, Member
 from storage.queries import cities as city_queries
 from storage.queries.members import find_member, members_on, upsert_member
@@ -49,7 +48,7 @@ async def mentioned_member(session: AsyncSession, ctx: Context, text: str, actor
     if not key:  # `to: @` or signs only: nobody is named
         raise UserError(_("Name the person: `@name`, picked from the list."), field="to")
     found = list({m.id: m for m, shown, user_id in await members_on(session, actor.platform, actor.workspace)
-                  if key and (fold(shown) == key or user_id == name)}.values())
+                  if fold(shown) == key or user_id == name}.values())
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
@@ -93,12 +92,10 @@ async def leave(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     city = await city_queries.city_by_id(session, focal.city_id) or focal.city
     remaining = [fp for fp in city.focal_points if fp.member_id != member.id]
     last = city.status == CityStatus.VERIFIED and not any(fp.status == FocalStatus.VERIFIED for fp in remaining)
-    answer = fold(request.command.opt("confirm"))
-    if answer and answer not in YES | NO:
-        raise UserError(_("confirm: takes yes or no."), field="confirm")
-    if answer in NO:
+    confirmed = confirmation(request.command.opt("confirm"), _)
+    if confirmed is False:
         return Reply(text=_("Nothing changed: you are still a focal point of {city}.").format(city=city.name))
-    if not answer:
+    if confirmed is None:
         text = _("Do you want to stop being a focal point of {city}?").format(city=city.name)
         if last:
             text += "\n" + _("You are its last focal point: {city} stays in the directory, verified, but without a "

@@ -67,6 +67,8 @@ async def test_merge_moves_everything_and_the_old_name_still_finds_the_city(chat
     assert [(s.label, s.value) for s in found] == [("Lodzh → Łódź — Poland", "#1")]
     audit = render_text(await chat.say("sec", "/hrc audit Lodzh"))
     assert "merge · Lodzh (Poland) → Łódź (Poland)" in audit and "alias: Lodzh" in audit
+    spanish = render_text(await chat.say("sec", "/hrc auditoría Lodzh", "es"))  # both countries in the reader's words
+    assert "Lodzh (Polonia) → Łódź (Polonia)" in spanish, spanish
 
 
 async def test_merge_in_spanish_and_french_words(chat: Chat) -> None:
