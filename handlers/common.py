@@ -69,8 +69,8 @@ async def resolve_city(
     """The city a user named (or ``#ID``, as buttons send), with suggestions when unknown or ambiguous."""
     if name.startswith("#") and name[1:].isdigit() and len(name) <= 10:
         by_id = await city_queries.city_by_id(session, int(name[1:]))
-        # With a country (as a question's button sends), the number must still be a city of that country: on
-        # SQLite a deleted city's number is given to the next one registered.
+        # With a country (as a question's button sends), the number must still be a city of that country (a
+        # second check: numbers are never given twice since migration 0018).
         if by_id is not None and can_see(ctx, request, by_id) and (not country or by_id.country == country_code(country)):
             return by_id
         raise UserError(_("I can't find the city “{name}” in the directory.").format(name=name))

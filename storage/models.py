@@ -127,7 +127,8 @@ class City(Base):
     """A local or regional government in the directory."""
 
     __tablename__ = "cities"
-    __table_args__ = (UniqueConstraint("name_key", "country_key", name="uq_cities_name_country"),)
+    # AUTOINCREMENT: SQLite never gives a merged city's number to another (buttons name cities by number; 0018).
+    __table_args__ = (UniqueConstraint("name_key", "country_key", name="uq_cities_name_country"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(CleanString(100), info={"field": "city"})

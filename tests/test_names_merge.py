@@ -142,7 +142,7 @@ async def test_cities_in_two_countries_are_merged_only_once_confirmed(chat: Chat
     merged = await chat.say("sec", asked.actions[0].command)
     assert not merged.is_error and merged.title == "Merged into Bogotá", render_text(merged)
     assert [city.name for city in await rows(chat, City)] == ["Bogotá"]
-    # SQLite gives the deleted #2 to the next city registered: the old button must not merge that one (review).
+    # Before 0018, SQLite gave the deleted #2 to the next city registered: the old button must not merge that one.
     await chat.say("carl", "/hrc register city: Köln country: Germany region: Europe")
     stale = await chat.say("sec", asked.actions[0].command)
     assert stale.is_error and "I can't find the city “#" in stale.text, render_text(stale)
@@ -174,3 +174,22 @@ async def test_a_name_close_to_an_alias_is_flagged_with_the_city_that_stays(chat
     near = await chat.say("dan", "/hrc register city: Lodzhe country: Poland region: Europe")  # close to "Lodzh"
     flagged = next(n.reply.text for n in near.notices if n.target is NoticeTarget.SECRETARIAT)
     assert flagged.endswith("\nPossibly the same as #1 Łódź, Poland.")
+
+
+async def test_a_merged_citys_number_is_never_given_to_the_next_city(chat: Chat) -> None:
+    """SQLite gave a deleted city's number to the next city registered. A merged duplicate's registration
+    notice keeps its Verify button (`verify #2`), so pressing it later verified a city nobody had looked at.
+    City numbers now never come back, on either engine (0018)."""
+    await chat.say("bob", "/hrc register city: Bogotá country: Colombia region: Latin America")
+    await chat.say("sec", "/hrc verify Bogotá")
+    duplicate = await chat.say("ana", "/hrc register city: Bogota DC country: Colombia region: Latin America")
+    assert not duplicate.is_error, render_text(duplicate)
+    [stale_id] = [city.id for city in await rows(chat, City) if city.name == "Bogota DC"]
+    merged = await chat.say("sec", f"/hrc merge #{stale_id} into: Bogotá")
+    assert not merged.is_error, render_text(merged)
+    await chat.say("carl", "/hrc register city: Atlantis country: Colombia region: Latin America")
+    [atlantis] = [city for city in await rows(chat, City) if city.name == "Atlantis"]
+    assert atlantis.id > stale_id
+    pressed = await chat.say("sec", f"/hrc verify #{stale_id}")
+    assert pressed.is_error and f"“#{stale_id}”" in pressed.text, render_text(pressed)
+    assert [city.status for city in await rows(chat, City) if city.name == "Atlantis"] == ["pending"]

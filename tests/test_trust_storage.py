@@ -6,6 +6,7 @@ import re
 
 import pytest
 from alembic import command
+from alembic.config import Config
 from sqlalchemy import text
 
 from bot.discord.render import render as discord_render
@@ -14,7 +15,7 @@ from bot.settings import SettingsError, load_settings
 from bot.slack.render import blocks_for, fallback_text
 from handlers.types import Reply
 from handlers.zones import get_zone, zone_names
-from storage.migrate import alembic_config
+from storage.migrate import migrating
 from storage.session import Database
 from tests.conftest import Chat
 
@@ -54,13 +55,12 @@ async def test_poisoned_rows_never_break_a_listing_and_the_migration_cleans_them
                  "/hrc progress"):
         assert_inert(await chat.say("sec", line))
 
-    def migrate_again(connection: object) -> None:
-        config = alembic_config(connection)  # type: ignore[arg-type]
+    def migrate_again(config: Config) -> None:
         command.downgrade(config, "0007_calendar")  # back over 0008_trust (and the migrations after it)
         command.upgrade(config, "head")
 
-    async with db.engine.begin() as conn:
-        await conn.run_sync(migrate_again)
+    async with db.engine.connect() as conn:
+        await conn.run_sync(migrating, migrate_again)
     async with db.engine.begin() as conn:
         names = (await conn.execute(text("SELECT name FROM cities ORDER BY id"))).scalars().all()
         summaries = (await conn.execute(text("SELECT summary FROM practices"))).scalars().all()
