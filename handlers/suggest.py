@@ -70,7 +70,9 @@ def theme_suggestions(text: str, locale: str, *, listed: bool = False) -> list[S
         head = f"{head}, " if head else ""
     names = [_(t.name) for t in THEMES]
     spellings = [(name, t.name, t.slug.replace("-", " "), *t.synonyms) for name, t in zip(names, THEMES, strict=True)]
-    return [_pair(head + names[i], head + names[i]) for i in rank(last, spellings)]
+    # A value over Discord's 100 characters would be cut, and the command would get a cut theme: none is
+    # suggested then, and what was typed is run as it is.
+    return [_pair(head + names[i], head + names[i]) for i in rank(last, spellings) if len(head + names[i]) <= MAX_CHARS]
 
 
 @lru_cache(maxsize=1)
@@ -165,10 +167,12 @@ async def announcement_suggestions(ctx: Context, source: Source, text: str, loca
         AnnouncementStatus.SENDING: _("sending"), AnnouncementStatus.DONE: _("sent"),
         AnnouncementStatus.CANCELLED: _("cancelled"),
     }
-    return [
-        Suggestion(shorten(label, MAX_CHARS - 16) + f" ({status_names.get(status, status)})", value)
-        for label, value, status in picked[:LIMIT]
-    ]
+    out = []
+    for label, value, status in picked[:LIMIT]:
+        # The status is kept whole, in any language (``en cours d’envoi``): the title gives way.
+        note = f" ({status_names.get(status, status)})"
+        out.append(Suggestion(shorten(label, MAX_CHARS - len(note)) + note, value))
+    return out
 
 
 def command_suggestions(text: str, paths: list[tuple[str, ...]]) -> list[Suggestion]:
