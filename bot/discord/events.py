@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -42,6 +43,12 @@ class SyncResult:
 
 def marker(slug: str) -> str:
     return f"/hrc day {slug}"
+
+
+def carries_marker(description: str, slug: str) -> bool:
+    """Whether an event's description carries ``slug``'s marker, whole: ``/hrc day campaign-water`` is not
+    the marker of ``campaign-water-forum``'s event."""
+    return re.search(re.escape(marker(slug)) + r"(?![-\w])", description) is not None
 
 
 def payload(date: CampaignDate, zone: ZoneInfo, now: datetime, language: str = "en") -> dict[str, Any]:
@@ -92,7 +99,7 @@ async def sync_events(runtime: Runtime, http: discord.http.HTTPClient) -> SyncRe
             if row.event_id is None:  # just claimed, or left half-done by a crash: adopt the event if it exists
                 if existing is None:
                     existing = await http.get_scheduled_events(int(guild), False)
-                found = next((e for e in existing if marker(slug) in (e.get("description") or "")), None)
+                found = next((e for e in existing if carries_marker(e.get("description") or "", slug)), None)
                 if found is None:
                     found = await http.create_guild_scheduled_event(int(guild), **payload(date, zone, now, runtime.ctx.default_language))
                     result.created += 1

@@ -73,3 +73,16 @@ async def test_a_crash_between_claim_and_create_does_not_duplicate(discord_bot: 
 async def test_event_word_is_checked(discord_bot: DiscordBot) -> None:
     reply = await discord_bot.runtime.answer_text(SEC, HERE, FORUM.format(date="2027-05-18").replace("event: yes", "event: maybe"))
     assert reply.is_error and "event: takes yes or no" in reply.text
+
+
+async def test_a_date_whose_slug_begins_another_dates_gets_its_own_event(discord_bot: DiscordBot) -> None:
+    bot = discord_bot
+    bot.runtime.ctx.clock = lambda: datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
+    http = bot.runtime.notices.senders["discord"].client.http  # type: ignore[attr-defined]
+    await bot.runtime.answer_text(SEC, HERE, "/hrc days add name: Water forum date: 2027-03-20 themes: water event: yes")
+    await sync_events(bot.runtime, http)
+    # "campaign-water" is the start of "campaign-water-forum": the forum's event is not this date's.
+    await bot.runtime.answer_text(SEC, HERE, "/hrc days add name: Water date: 2027-03-22 themes: water event: yes")
+    done = await sync_events(bot.runtime, http)
+    assert done.created == 1
+    assert sorted(e["name"] for e in bot.fake.events.values()) == ["Water", "Water forum"]
