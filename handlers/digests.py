@@ -26,8 +26,9 @@ _UNITS = {
     "year": 365, "years": 365, "y": 365, "ano": 365, "anos": 365, "an": 365, "ans": 365, "annee": 365, "annees": 365,
 }
 _DURATION = re.compile(r"^(\d{1,12})\s*([a-z]+)$")
-# Discord keeps a button's command in a 100-character custom id (bot/discord/views.py).
-MAX_BUTTON_COMMAND = 76
+# Discord keeps a button's command in a 100-character custom id (bot/discord/views.py); a button in a DM
+# also carries its server: "hrcm:" + a server id of up to 20 digits (19 for servers made since 2022) + ":".
+MAX_BUTTON_COMMAND = 100 - len("hrcm:") - 20 - len(":")
 
 
 def parse_digest(value: str, _: Translate, field: str = "digest") -> Digest:

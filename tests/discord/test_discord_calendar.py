@@ -54,3 +54,26 @@ async def test_stop_these_in_a_dm_then_undo(discord_bot: DiscordBot) -> None:
     assert "Subscribed to Water & sanitation" in embed_text(edited) and edited["components"] == []
     again = await bot.runtime.answer_text(ana, Place("discord", GUILD_ID, "700000000000000001"), "/hrc subscribe water")
     assert "already subscribed" in again.text
+
+
+async def test_stop_these_fits_a_custom_id_in_a_server_with_a_long_id(discord_bot: DiscordBot) -> None:
+    """Servers made since 2022 have 19-digit ids (snowflakes reach 20): "hrcm:" + id + ":" + the command
+    must stay within Discord's 100 characters, or Discord refuses the whole DM."""
+    from bot.discord.views import MemberButton
+    from handlers.digests import stop_action, undo_action
+    from handlers.i18n import translator
+    from handlers.types import MemberRef, Reply
+    from tests.discord.limits import check
+
+    themes = ["right-to-the-city", "housing", "water-sanitation", "antidiscrimination"]  # "unsubscribe …": 76
+    _ = translator("en")
+    sender = discord_bot.runtime.notices.senders["discord"]
+    for guild in ("1234567890123456789", "18446744073709551615"):
+        for action in (stop_action(themes, _), *undo_action(themes, _)):
+            reply = Reply(text="World Water Day is in 3 days.", actions=(action,))
+            await sender.send_to_member(MemberRef("discord", guild, ANA, "Ana"), reply)  # type: ignore[attr-defined]
+            body = discord_bot.fake.calls[-1].body
+            check(body)
+            (button,) = [c for row in body["components"] for c in row["components"]]
+            match = MemberButton.__discord_ui_compiled_template__.fullmatch(button["custom_id"])
+            assert match is not None and match["command"] == action.command  # whole: never a cut command
