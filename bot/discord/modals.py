@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import discord
 
-from bot.discord.interactions import answer, send_reply
+from bot.discord.interactions import answer, dm_refusal, send_reply
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.text import split_list
@@ -121,7 +121,11 @@ def needs_form(name: str, options: dict[str, str]) -> bool:
 
 async def open_form(interaction: discord.Interaction, name: str, given: dict[str, str]) -> None:
     """Send the form; when the given options cannot ride in its custom id, run the command as it is
-    (the core then says what is missing, and the typed command stays in Discord's history)."""
+    (the core then says what is missing, and the typed command stays in Discord's history). Where the
+    command cannot run (a direct message), it is refused at once, before anything is written in a form."""
+    if (refusal := dm_refusal(interaction, ParsedCommand(name, options=given))) is not None:
+        await send_reply(interaction, refusal)
+        return
     custom_id = form_custom_id(name, given)
     if custom_id is None:
         await answer(interaction, ParsedCommand(name, options=given))

@@ -66,3 +66,16 @@ async def test_a_form_submitted_from_a_foreign_server_is_refused(discord_bot: Di
     _iid, callback = await bot.send(5, submitted, user_id=MALLORY, guild_id=FOREIGN_GUILD)
     assert callback["type"] == 4 and "serves only" in callback["data"]["content"]
     assert await cities(bot) == 0
+
+
+async def test_in_a_dm_a_form_is_not_offered_for_what_cannot_be_saved_there(discord_bot: DiscordBot) -> None:
+    """The share form in a DM was opened, and whatever was written in it refused on submission and lost:
+    the refusal comes at once, before anything is written."""
+    bot = discord_bot
+    for locale, words in (("en-US", "use /hrc in the campaign server"), ("es-ES", "en el servidor de la campaña"), ("fr", "sur le serveur de la campagne")):
+        iid, callback = await bot.send(2, slash(["practices", "share"], {}), user_id=ANA, guild_id=None, locale=locale)
+        assert callback["type"] != 9  # no modal
+        answer = await bot.answer(iid)
+        assert words in embed_text(answer) and answer["flags"] & 64
+    iid, callback = await bot.send(2, slash(["city", "register"], {"city": "Quilmes"}), user_id=ANA, guild_id=None)
+    assert callback["type"] != 9 and "use /hrc in the campaign server" in embed_text(await bot.answer(iid))
