@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str
 
-from bot.discord.interactions import answer, runtime_of, send_reply
+from bot.discord.interactions import answer, runtime_of, send_reply, workspace_of
 from bot.discord.modals import FORMS, open_form
 from handlers.i18n import N_, translator
 from handlers.types import ParsedCommand, Reply, clean_input
@@ -25,7 +25,7 @@ async def city_card(interaction: discord.Interaction, member: discord.Member | d
     """The card of the member's city, or a plain answer when they represent none."""
     runtime = runtime_of(interaction)
     async with runtime.ctx.db.transaction(write=False) as session:
-        found = await find_member(session, "discord", str(interaction.guild_id or "dm"), str(member.id))
+        found = await find_member(session, "discord", workspace_of(interaction), str(member.id))
         city_id = found.focal_point.city_id if found is not None and found.focal_point is not None else None
     if city_id is None:
         _ = translator(str(interaction.locale))

@@ -75,12 +75,26 @@ def dm_refusal(interaction: discord.Interaction, command: ParsedCommand) -> Repl
     return Reply(text=_("Please use /hrc in the campaign server for this: in a direct message I can only answer questions."), is_error=True)
 
 
+def workspace_of(interaction: discord.Interaction) -> str:
+    """The server whose member the caller is: the interaction's; in a DM (which carries none), the
+    campaign's server when the bot serves one (DISCORD_GUILD_IDS, else the one server it is in), since
+    members are kept per server: a focal point asking `/city profile` in a DM is answered about their
+    city. With several servers, "dm" (a DM cannot tell which)."""
+    if interaction.guild_id is not None:
+        return str(interaction.guild_id)
+    guild_ids = runtime_of(interaction).settings.discord.guild_ids
+    if len(guild_ids) == 1:
+        return str(guild_ids[0])
+    guilds = [] if guild_ids else interaction.client.guilds
+    return str(guilds[0].id) if len(guilds) == 1 else "dm"
+
+
 def actor_of(interaction: discord.Interaction) -> Actor:
     user = interaction.user
     runtime = runtime_of(interaction)
     return Actor(
         platform="discord",
-        workspace=str(interaction.guild_id or "dm"),
+        workspace=workspace_of(interaction),
         user_id=str(user.id),
         display_name=user.display_name,
         secretariat_role=is_secretariat_role(interaction, runtime.settings.discord.secretariat_role),
@@ -91,7 +105,7 @@ def place_of(interaction: discord.Interaction) -> Place:
     channel = interaction.channel
     return Place(
         platform="discord",
-        workspace=str(interaction.guild_id or "dm"),
+        workspace=workspace_of(interaction),
         channel_id=str(interaction.channel_id or ""),
         is_direct=interaction.guild_id is None,
         name=getattr(channel, "name", "") or "",

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from storage.models import City
 from tests.discord.conftest import SECRETARIAT_CHANNEL, DiscordBot, embed_text
-from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, slash
+from tests.fakes.discord_api import SECRETARIAT_ROLE_ID, interaction, slash
 
 ANA = "500000000000000001"
 MALLORY = "500000000000000066"
@@ -79,3 +79,22 @@ async def test_in_a_dm_a_form_is_not_offered_for_what_cannot_be_saved_there(disc
         assert words in embed_text(answer) and answer["flags"] & 64
     iid, callback = await bot.send(2, slash(["city", "register"], {"city": "Quilmes"}), user_id=ANA, guild_id=None)
     assert callback["type"] != 9 and "use /hrc in the campaign server" in embed_text(await bot.answer(iid))
+
+
+async def test_in_a_dm_a_focal_point_is_still_the_member_of_the_campaign_server(discord_bot: DiscordBot) -> None:
+    """A DM carries no server, and members are kept per server: `/city profile` in a DM told a registered
+    focal point "You don't represent a city yet", and "City card" on them that they represent none."""
+    bot = discord_bot
+    iid, _ = await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america"}),
+                            user_id=ANA)
+    assert "is registered" in embed_text(await bot.answer(iid))
+    iid, _ = await bot.send(2, slash(["city", "profile"], {}), user_id=ANA, guild_id=None, locale="es-ES")
+    mine = embed_text(await bot.answer(iid))
+    assert "Quilmes" in mine and "Argentina" in mine, mine
+    card = interaction(2, {"id": "300000000000000009", "name": "City card", "type": 2, "target_id": ANA,
+                           "resolved": {"users": {ANA: {"id": ANA, "username": "ana", "discriminator": "0",
+                                                        "avatar": None, "global_name": None}}}}, user_id=ANA, guild_id=None)
+    await bot.fake.dispatch("INTERACTION_CREATE", card)
+    await bot.fake.wait_for(lambda: bot.fake.callbacks(card["id"]))
+    shown = embed_text(await bot.answer(card["id"]))
+    assert "Quilmes" in shown and "does not represent" not in shown, shown
