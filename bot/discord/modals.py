@@ -19,9 +19,10 @@ from urllib.parse import parse_qsl, urlencode
 
 import discord
 
-from bot.discord.interactions import answer, dm_refusal, send_reply
+from bot.discord.interactions import actor_of, answer, dm_refusal, runtime_of, send_reply
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
+from handlers.languages import reader_language
 from handlers.text import split_list
 from handlers.types import ParsedCommand, Reply, clean_input
 from handlers.vocab import REGIONS, SIZES, THEMES, find_region, find_size, find_theme
@@ -130,7 +131,9 @@ async def open_form(interaction: discord.Interaction, name: str, given: dict[str
     if custom_id is None:
         await answer(interaction, ParsedCommand(name, options=given))
         return
-    await interaction.response.send_modal(CommandModal(name, given, custom_id, str(interaction.locale)))
+    # In the language the bot answers this reader in (``/language`` wins over the Discord client's).
+    language = await reader_language(runtime_of(interaction).ctx, actor_of(interaction), str(interaction.locale))
+    await interaction.response.send_modal(CommandModal(name, given, custom_id, language))
 
 
 def submitted_values(components: list[dict[str, Any]]) -> dict[str, str]:
@@ -165,6 +168,6 @@ async def on_form_submit(interaction: discord.Interaction) -> None:
     options.update({f.key: typed[f.key].strip() for f in fields if typed.get(f.key, "").strip()})
     reply = await answer(interaction, ParsedCommand(name, options=options))
     if reply is not None and reply.is_error and typed:
-        _ = translator(str(interaction.locale))
+        _ = translator(reply.language or str(interaction.locale))
         echoed = "\n\n".join(f"{_(f.label)}:\n{typed[f.key]}" for f in fields if typed.get(f.key, "").strip())
         await send_reply(interaction, Reply(title=_("What you typed (nothing was saved)"), text=echoed))

@@ -71,3 +71,19 @@ async def test_a_failing_form_echoes_what_was_typed(fake: FakeDiscord, sqlite_db
         assert "https://" in embed_text(await bot.answer(iid))  # what was wrong: the link
         echo = (await fake.wait_for(lambda: [m for m in bot.followups(iid) if "What you typed" in embed_text(m)]))[0]
         assert summary.strip() in embed_text(echo).replace("\\", "") and echo["flags"] & 64
+
+
+async def test_the_form_and_its_echo_speak_the_language_the_member_chose(fake: FakeDiscord, sqlite_db: Database) -> None:
+    """A member who chose French with `/language fr` on a Spanish Discord client got French answers but a
+    Spanish form, and a Spanish echo under a French error."""
+    async with running(fake, sqlite_db) as bot:
+        await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america"}), user_id=ANA)
+        await bot.send(2, slash(["secretariat", "verify"], {"city": "Quilmes"}), user_id=SEC, roles=[SECRETARIAT_ROLE_ID])
+        await bot.send(2, slash(["language"], {"language": "fr"}), user_id=ANA, locale="es-ES")
+        _iid, modal = await bot.send(2, slash(["practices", "share"], {}), user_id=ANA, locale="es-ES")
+        assert modal["type"] == 9 and modal["data"]["title"] == "Partager une pratique", modal["data"]["title"]
+        values = {"Titre": "Kiosques", "Thèmes (séparés par des virgules)": "eau", "Résumé": "Des kiosques.", "Lien (https://…)": "pas un lien"}
+        iid, _ = await bot.send(5, modal_submission(modal, values), user_id=ANA, interaction_id="430000000000000003", locale="es-ES")
+        assert "https://" in embed_text(await bot.answer(iid))
+        echo = (await fake.wait_for(lambda: [m for m in bot.followups(iid) if len(m.get("embeds") or []) and "Kiosques" in embed_text(m)]))[0]
+        assert "Ce que vous avez saisi (rien n’a été enregistré)" in embed_text(echo) and "Titre:" in embed_text(echo), embed_text(echo)
