@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str
 
-from bot.discord.interactions import answer, runtime_of, send_reply, workspace_of
+from bot.discord.interactions import answer, reader_language_of, runtime_of, send_reply, workspace_of
 from bot.discord.modals import FORMS, open_form
 from handlers.i18n import N_, translator
 from handlers.types import ParsedCommand, Reply, clean_input
@@ -28,7 +28,7 @@ async def city_card(interaction: discord.Interaction, member: discord.Member | d
         found = await find_member(session, "discord", workspace_of(interaction), str(member.id))
         city_id = found.focal_point.city_id if found is not None and found.focal_point is not None else None
     if city_id is None:
-        _ = translator(str(interaction.locale))
+        _ = translator(await reader_language_of(interaction))
         name = clean_input(member.display_name)
         await send_reply(interaction, Reply(text=_("{name} does not represent a city in the directory.").format(name=name)))
         return

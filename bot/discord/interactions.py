@@ -12,6 +12,7 @@ import discord
 from bot.deadline import Deadline
 from bot.discord.render import in_messages, render_pages
 from handlers.i18n import translator
+from handlers.languages import reader_language
 from handlers.registry import COMMANDS
 from handlers.types import Actor, ParsedCommand, Place, Reply, Request, Visibility
 
@@ -66,12 +67,17 @@ async def refuse_unless_served(interaction: discord.Interaction) -> bool:
     return False
 
 
-def dm_refusal(interaction: discord.Interaction, command: ParsedCommand) -> Reply | None:
+async def reader_language_of(interaction: discord.Interaction) -> str:
+    """The language to answer the caller in outside the core: their ``/language``, else the client's."""
+    return await reader_language(runtime_of(interaction).ctx, actor_of(interaction), str(interaction.locale))
+
+
+async def dm_refusal(interaction: discord.Interaction, command: ParsedCommand) -> Reply | None:
     """In a direct message only read-only commands run (a DM has no server, so no member to write for)."""
     spec = COMMANDS.get(command.name)
     if interaction.guild_id is not None or spec is None or not spec.writes:
         return None
-    _ = translator(str(interaction.locale))
+    _ = translator(await reader_language_of(interaction))
     return Reply(text=_("Please use /hrc in the campaign server for this: in a direct message I can only answer questions."), is_error=True)
 
 
@@ -211,7 +217,7 @@ async def answer(interaction: discord.Interaction, command: ParsedCommand, *, ch
     ``channel``: the channel a command acts on when it is not the one it was typed in (a channel option).
     """
     runtime = runtime_of(interaction)
-    if (refusal := dm_refusal(interaction, command)) is not None:
+    if (refusal := await dm_refusal(interaction, command)) is not None:
         await send_reply(interaction, refusal)
         return None
     request = request_of(interaction, command)

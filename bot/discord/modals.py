@@ -19,10 +19,9 @@ from urllib.parse import parse_qsl, urlencode
 
 import discord
 
-from bot.discord.interactions import actor_of, answer, dm_refusal, runtime_of, send_reply
+from bot.discord.interactions import answer, dm_refusal, reader_language_of, send_reply
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
-from handlers.languages import reader_language
 from handlers.text import split_list
 from handlers.types import ParsedCommand, Reply, clean_input
 from handlers.vocab import REGIONS, SIZES, THEMES, find_region, find_size, find_theme
@@ -124,7 +123,7 @@ async def open_form(interaction: discord.Interaction, name: str, given: dict[str
     """Send the form; when the given options cannot ride in its custom id, run the command as it is
     (the core then says what is missing, and the typed command stays in Discord's history). Where the
     command cannot run (a direct message), it is refused at once, before anything is written in a form."""
-    if (refusal := dm_refusal(interaction, ParsedCommand(name, options=given))) is not None:
+    if (refusal := await dm_refusal(interaction, ParsedCommand(name, options=given))) is not None:
         await send_reply(interaction, refusal)
         return
     custom_id = form_custom_id(name, given)
@@ -132,8 +131,7 @@ async def open_form(interaction: discord.Interaction, name: str, given: dict[str
         await answer(interaction, ParsedCommand(name, options=given))
         return
     # In the language the bot answers this reader in (``/language`` wins over the Discord client's).
-    language = await reader_language(runtime_of(interaction).ctx, actor_of(interaction), str(interaction.locale))
-    await interaction.response.send_modal(CommandModal(name, given, custom_id, language))
+    await interaction.response.send_modal(CommandModal(name, given, custom_id, await reader_language_of(interaction)))
 
 
 def submitted_values(components: list[dict[str, Any]]) -> dict[str, str]:

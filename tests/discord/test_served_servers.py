@@ -98,3 +98,21 @@ async def test_in_a_dm_a_focal_point_is_still_the_member_of_the_campaign_server(
     await bot.fake.wait_for(lambda: bot.fake.callbacks(card["id"]))
     shown = embed_text(await bot.answer(card["id"]))
     assert "Quilmes" in shown and "does not represent" not in shown, shown
+
+
+async def test_answers_made_outside_the_core_speak_the_language_the_member_chose(discord_bot: DiscordBot) -> None:
+    """The DM refusal and "City card"'s "represents no city" followed the Discord client's language, not
+    the one the member chose with `/language` (as every other answer does)."""
+    bot = discord_bot
+    iid, _ = await bot.send(2, slash(["language"], {"language": "fr"}), user_id=ANA, locale="es-ES")
+    await bot.answer(iid)
+    iid, _ = await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america"}),
+                            user_id=ANA, guild_id=None, locale="es-ES")
+    assert "sur le serveur de la campagne" in embed_text(await bot.answer(iid))
+    card = interaction(2, {"id": "300000000000000009", "name": "City card", "type": 2, "target_id": MALLORY,
+                           "resolved": {"users": {MALLORY: {"id": MALLORY, "username": "mallory", "discriminator": "0",
+                                                            "avatar": None, "global_name": None}}}}, user_id=ANA, locale="es-ES")
+    await bot.fake.dispatch("INTERACTION_CREATE", card)
+    await bot.fake.wait_for(lambda: bot.fake.callbacks(card["id"]))
+    shown = embed_text(await bot.answer(card["id"]))
+    assert "ne représente" in shown, shown
