@@ -78,7 +78,7 @@ async def dm_refusal(interaction: discord.Interaction, command: ParsedCommand) -
     if interaction.guild_id is not None or spec is None or not spec.writes:
         return None
     _ = translator(await reader_language_of(interaction))
-    return Reply(text=_("Please use /hrc in the campaign server for this: in a direct message I can only answer questions."), is_error=True)
+    return Reply(text=_("Please use this command in the campaign server: in a direct message I can only answer questions."), is_error=True)
 
 
 def workspace_of(interaction: discord.Interaction) -> str:
