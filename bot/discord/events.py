@@ -106,10 +106,17 @@ async def sync_events(runtime: Runtime, http: discord.http.HTTPClient) -> SyncRe
                 async with runtime.db.transaction() as session:
                     await event_queries.record(session, row.id, now, event_id=str(found["id"]))
             elif (row.name, row.date) != (date.name, date.date):
-                await http.edit_scheduled_event(int(guild), int(row.event_id), **payload(date, zone, now, runtime.ctx.default_language))
+                fields = payload(date, zone, now, runtime.ctx.default_language)
+                try:
+                    await http.edit_scheduled_event(int(guild), int(row.event_id), **fields)
+                    result.edited += 1
+                except discord.NotFound:  # deleted by hand in Discord: made again, with the new name and date
+                    made = await http.create_guild_scheduled_event(int(guild), **fields)
+                    async with runtime.db.transaction() as session:
+                        await event_queries.record(session, row.id, now, event_id=str(made["id"]))
+                    result.created += 1
                 async with runtime.db.transaction() as session:
                     await event_queries.record(session, row.id, now, name=date.name, date=date.date)
-                result.edited += 1
         for slug, row in rows.items():
             if slug in wanted:
                 continue

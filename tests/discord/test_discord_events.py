@@ -86,3 +86,22 @@ async def test_a_date_whose_slug_begins_another_dates_gets_its_own_event(discord
     done = await sync_events(bot.runtime, http)
     assert done.created == 1
     assert sorted(e["name"] for e in bot.fake.events.values()) == ["Water", "Water forum"]
+
+
+async def test_an_event_deleted_by_hand_is_made_again_when_its_date_changes(discord_bot: DiscordBot) -> None:
+    """An admin deleted the event in Discord, then the date moved: editing it failed with 404 at every sync,
+    and the sync stopped there, so no later date of any server was synced again."""
+    bot = discord_bot
+    bot.runtime.ctx.clock = lambda: datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
+    http = bot.runtime.notices.senders["discord"].client.http  # type: ignore[attr-defined]
+    await bot.runtime.answer_text(SEC, HERE, FORUM.format(date="2027-05-18"))
+    await sync_events(bot.runtime, http)
+    bot.fake.events.clear()  # deleted by hand in Discord
+    await bot.runtime.answer_text(SEC, HERE, "/hrc days remove World Human Rights Cities Forum")
+    await bot.runtime.answer_text(SEC, HERE, FORUM.format(date="2027-05-20"))
+    await bot.runtime.answer_text(SEC, HERE, "/hrc days add name: Water date: 2027-03-22 themes: water event: yes")
+    await sync_events(bot.runtime, http)
+    events = sorted((e["name"], e["scheduled_start_time"][:10]) for e in bot.fake.events.values())
+    assert events == [("Water", "2027-03-22"), ("World Human Rights Cities Forum", "2027-05-20")]
+    done = await sync_events(bot.runtime, http)
+    assert (done.created, done.edited, done.deleted) == (0, 0, 0)

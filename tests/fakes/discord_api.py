@@ -205,6 +205,10 @@ class FakeDiscord:
         if self.refuse_sync and path.endswith("/commands") and request.method == "PUT":
             payload = json.dumps({"code": 50035, "message": "Invalid Form Body", "errors": {}}).encode()
             return web.Response(body=payload, status=400, headers={"Content-Type": "application/json"})
+        if (len(parts) == 4 and parts[0] == "guilds" and parts[2] == "scheduled-events" and request.method in ("PATCH", "DELETE")
+                and parts[3] not in self.events):  # deleted (by hand, in Discord): as Discord answers
+            payload = json.dumps({"message": "Unknown Guild Scheduled Event", "code": 10070}).encode()
+            return web.Response(body=payload, status=404, headers={"Content-Type": "application/json"})
         if path.startswith("/interactions/") and (waiter := self._callback_waiters.pop(path.split("/")[2], None)):
             if not waiter.done():
                 waiter.set_result(body)
