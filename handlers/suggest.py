@@ -15,10 +15,11 @@ from functools import lru_cache
 from handlers.calendar import un_days
 from handlers.context import Context
 from handlers.countries import INPUT_LOCALES, country_codes, country_name, endonyms
-from handlers.i18n import translator
+from handlers.i18n import language_of, translator
 from handlers.options import Source
 from handlers.text import fold, shorten
 from handlers.vocab import THEMES
+from handlers.words import tree_name
 from handlers.zones import zone_names
 from storage.models import AnnouncementStatus, CityStatus
 from storage.queries import days as day_queries
@@ -175,10 +176,15 @@ async def announcement_suggestions(ctx: Context, source: Source, text: str, loca
     return out
 
 
-def command_suggestions(text: str, paths: list[tuple[str, ...]]) -> list[Suggestion]:
-    """Commands by their path in the tree (``secretariat announce send``), for help."""
+def command_suggestions(text: str, paths: list[tuple[str, ...]], locale: str = "en") -> list[Suggestion]:
+    """Commands by their path in the tree (``secretariat announce send``), for help: shown as the reader's
+    Discord shows them (``/ciudad registrar``), found by those words or the English ones; the value is
+    the English path, which help reads in any language."""
+    language = language_of(locale) or "en"
     names = [" ".join(path) for path in paths]
-    return [_pair("/" + names[i], names[i]) for i in rank(text.removeprefix("/"), [(n, n.split()[-1]) for n in names])]
+    shown = [" ".join(tree_name(word, language) for word in path) for path in paths]
+    spellings = [(local, name, local.split()[-1], name.split()[-1]) for local, name in zip(shown, names, strict=True)]
+    return [_pair("/" + shown[i], names[i]) for i in rank(text.removeprefix("/"), spellings)]
 
 
 async def suggestions(ctx: Context, source: Source, text: str, locale: str = "en") -> list[Suggestion]:
@@ -199,5 +205,5 @@ async def suggestions(ctx: Context, source: Source, text: str, locale: str = "en
     if source is Source.COMMAND:
         from handlers.tree import leaves  # the tree reads the whole command table, loaded by then
 
-        return command_suggestions(text, sorted(leaf.path for leaf in leaves()))
+        return command_suggestions(text, sorted(leaf.path for leaf in leaves()), locale)
     raise ValueError(f"no suggestions for {source!r}")

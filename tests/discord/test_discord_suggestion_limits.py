@@ -32,3 +32,15 @@ async def test_a_theme_list_too_long_for_a_choice_is_not_suggested_cut(discord_b
     assert not any(c["value"].endswith("juventu") for c in found)
     short = await choices(discord_bot, ["city", "theme", "add"], {"theme": "Vivienda, infan"}, "theme", locale="es-ES")
     assert short[0]["value"] == "Vivienda, Infancia y juventud"
+
+
+async def test_help_suggests_commands_as_the_readers_discord_names_them(discord_bot: DiscordBot) -> None:
+    """A Spanish client shows `/ciudad registrar`: help's suggestions said `/city register`, and found
+    nothing for "ciudad"."""
+    found = await choices(discord_bot, ["help"], {"command": "ciudad"}, "command", locale="es-ES")
+    assert {"name": "/ciudad registrar", "value": "city register"} in found, found
+    assert {"name": "/ciudad registrar", "value": "city register"} in await choices(
+        discord_bot, ["help"], {"command": "regis"}, "command", locale="es-ES")
+    assert {"name": "/city register", "value": "city register"} in await choices(discord_bot, ["help"], {"command": "regis"}, "command")
+    one = await choices(discord_bot, ["help"], {"command": "city register"}, "command", locale="fr")
+    assert one[0]["value"] == "city register" and one[0]["name"].startswith("/ville"), one
