@@ -73,7 +73,8 @@ def payload(date: CampaignDate, zone: ZoneInfo, now: datetime, language: str = "
 async def sync_events(runtime: Runtime, http: discord.http.HTTPClient) -> SyncResult:
     """Make each server in ``DISCORD_GUILD_IDS`` show exactly the campaign dates added with ``event: yes``.
 
-    Raises discord.HTTPException when Discord refuses (missing permission: the caller logs it)."""
+    A server where the bot lacks the permission is logged and skipped: the others are still synced.
+    Raises discord.HTTPException when Discord refuses otherwise."""
     result = SyncResult()
     guilds = [str(g) for g in runtime.settings.discord.guild_ids]
     if not guilds:
@@ -83,50 +84,59 @@ async def sync_events(runtime: Runtime, http: discord.http.HTTPClient) -> SyncRe
     async with runtime.db.transaction(write=False) as session:
         wanted = {d.slug: d for d in await event_queries.wanted(session)}
     for guild in guilds:
-        async with runtime.db.transaction(write=False) as session:
-            rows = {r.slug: r for r in await event_queries.mirrored(session, guild)}
-        existing: list[dict[str, Any]] | None = None
-        for slug, date in wanted.items():
-            row = rows.get(slug)
-            if row is None:
-                if date.date < now.astimezone(zone).date():
-                    continue  # a date already past: no event to announce
-                async with runtime.db.transaction() as session:
-                    if not await event_queries.claim(session, slug, guild, date.name, date.date, now):
-                        continue
-                    rows_now = {r.slug: r for r in await event_queries.mirrored(session, guild)}
-                row = rows_now[slug]
-            if row.event_id is None:  # just claimed, or left half-done by a crash: adopt the event if it exists
-                if existing is None:
-                    existing = await http.get_scheduled_events(int(guild), False)
-                found = next((e for e in existing if carries_marker(e.get("description") or "", slug)), None)
-                if found is None:
-                    found = await http.create_guild_scheduled_event(int(guild), **payload(date, zone, now, runtime.ctx.default_language))
-                    result.created += 1
-                async with runtime.db.transaction() as session:
-                    await event_queries.record(session, row.id, now, event_id=str(found["id"]))
-            elif (row.name, row.date) != (date.name, date.date):
-                fields = payload(date, zone, now, runtime.ctx.default_language)
-                try:
-                    await http.edit_scheduled_event(int(guild), int(row.event_id), **fields)
-                    result.edited += 1
-                except discord.NotFound:  # deleted by hand in Discord: made again, with the new name and date
-                    made = await http.create_guild_scheduled_event(int(guild), **fields)
-                    async with runtime.db.transaction() as session:
-                        await event_queries.record(session, row.id, now, event_id=str(made["id"]))
-                    result.created += 1
-                async with runtime.db.transaction() as session:
-                    await event_queries.record(session, row.id, now, name=date.name, date=date.date)
-        for slug, row in rows.items():
-            if slug in wanted:
-                continue
-            if row.event_id is not None:
-                with contextlib.suppress(discord.NotFound):  # already deleted by hand
-                    await http.delete_scheduled_event(int(guild), int(row.event_id))
-            async with runtime.db.transaction() as session:
-                await event_queries.forget(session, row.id)
-            result.deleted += 1
+        try:
+            await _sync_guild(runtime, http, guild, wanted, zone, now, result)
+        except discord.Forbidden:
+            logger.warning("discord events: the bot lacks the Create Events permission in server %s", guild)
     return result
+
+
+async def _sync_guild(runtime: Runtime, http: discord.http.HTTPClient, guild: str, wanted: dict[str, CampaignDate],
+                      zone: ZoneInfo, now: datetime, result: SyncResult) -> None:
+    """``sync_events`` for one server, counted in ``result``."""
+    async with runtime.db.transaction(write=False) as session:
+        rows = {r.slug: r for r in await event_queries.mirrored(session, guild)}
+    existing: list[dict[str, Any]] | None = None
+    for slug, date in wanted.items():
+        row = rows.get(slug)
+        if row is None:
+            if date.date < now.astimezone(zone).date():
+                continue  # a date already past: no event to announce
+            async with runtime.db.transaction() as session:
+                if not await event_queries.claim(session, slug, guild, date.name, date.date, now):
+                    continue
+                rows_now = {r.slug: r for r in await event_queries.mirrored(session, guild)}
+            row = rows_now[slug]
+        if row.event_id is None:  # just claimed, or left half-done by a crash: adopt the event if it exists
+            if existing is None:
+                existing = await http.get_scheduled_events(int(guild), False)
+            found = next((e for e in existing if carries_marker(e.get("description") or "", slug)), None)
+            if found is None:
+                found = await http.create_guild_scheduled_event(int(guild), **payload(date, zone, now, runtime.ctx.default_language))
+                result.created += 1
+            async with runtime.db.transaction() as session:
+                await event_queries.record(session, row.id, now, event_id=str(found["id"]))
+        elif (row.name, row.date) != (date.name, date.date):
+            fields = payload(date, zone, now, runtime.ctx.default_language)
+            try:
+                await http.edit_scheduled_event(int(guild), int(row.event_id), **fields)
+                result.edited += 1
+            except discord.NotFound:  # deleted by hand in Discord: made again, with the new name and date
+                made = await http.create_guild_scheduled_event(int(guild), **fields)
+                async with runtime.db.transaction() as session:
+                    await event_queries.record(session, row.id, now, event_id=str(made["id"]))
+                result.created += 1
+            async with runtime.db.transaction() as session:
+                await event_queries.record(session, row.id, now, name=date.name, date=date.date)
+    for slug, row in rows.items():
+        if slug in wanted:
+            continue
+        if row.event_id is not None:
+            with contextlib.suppress(discord.NotFound):  # already deleted by hand
+                await http.delete_scheduled_event(int(guild), int(row.event_id))
+        async with runtime.db.transaction() as session:
+            await event_queries.forget(session, row.id)
+        result.deleted += 1
 
 
 async def keep_in_sync(runtime: Runtime, http: discord.http.HTTPClient) -> None:

@@ -105,3 +105,23 @@ async def test_an_event_deleted_by_hand_is_made_again_when_its_date_changes(disc
     assert events == [("Water", "2027-03-22"), ("World Human Rights Cities Forum", "2027-05-20")]
     done = await sync_events(bot.runtime, http)
     assert (done.created, done.edited, done.deleted) == (0, 0, 0)
+
+
+async def test_a_server_without_the_permission_does_not_stop_the_others(discord_bot: DiscordBot) -> None:
+    """With two campaign servers, the first refusing (no Create Events) ended every sync there: the second
+    never got its events."""
+    from dataclasses import replace
+
+    bot = discord_bot
+    bot.runtime.ctx.clock = lambda: datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
+    http = bot.runtime.notices.senders["discord"].client.http  # type: ignore[attr-defined]
+    refusing = "800000000000000077"
+    bot.runtime.settings = replace(bot.runtime.settings, discord=replace(bot.runtime.settings.discord,
+                                                                          guild_ids=(int(refusing), int(GUILD_ID))))
+    bot.fake.forbidden_events.add(refusing)
+    await bot.runtime.answer_text(SEC, HERE, FORUM.format(date="2027-05-18"))
+    done = await sync_events(bot.runtime, http)
+    assert done.created == 1 and [e["guild_id"] for e in bot.fake.events.values()] == [GUILD_ID]
+    bot.fake.forbidden_events.clear()  # the permission granted: the first server gets its event too
+    await sync_events(bot.runtime, http)
+    assert sorted(e["guild_id"] for e in bot.fake.events.values()) == sorted([GUILD_ID, refusing])

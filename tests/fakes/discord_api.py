@@ -54,6 +54,7 @@ class FakeDiscord:
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # synced commands, by REST path
     refuse_sync: bool = False  # answer command syncs with 400, as Discord does for an invalid tree
     forbidden_channels: set[str] = field(default_factory=set)  # channels the bot may no longer post in (403)
+    forbidden_events: set[str] = field(default_factory=set)  # servers where the bot lacks Create Events (403)
     created: Counter[str] = field(default_factory=Counter)  # messages actually created, per channel
     events: dict[str, dict[str, Any]] = field(default_factory=dict)  # guild scheduled events by id
     _recent: list[float] = field(default_factory=list)
@@ -205,6 +206,9 @@ class FakeDiscord:
         if self.refuse_sync and path.endswith("/commands") and request.method == "PUT":
             payload = json.dumps({"code": 50035, "message": "Invalid Form Body", "errors": {}}).encode()
             return web.Response(body=payload, status=400, headers={"Content-Type": "application/json"})
+        if parts[0] == "guilds" and len(parts) >= 3 and parts[2] == "scheduled-events" and parts[1] in self.forbidden_events:
+            payload = json.dumps({"message": "Missing Permissions", "code": 50013}).encode()
+            return web.Response(body=payload, status=403, headers={"Content-Type": "application/json"})
         if (len(parts) == 4 and parts[0] == "guilds" and parts[2] == "scheduled-events" and request.method in ("PATCH", "DELETE")
                 and parts[3] not in self.events):  # deleted (by hand, in Discord): as Discord answers
             payload = json.dumps({"message": "Unknown Guild Scheduled Event", "code": 10070}).encode()
