@@ -124,6 +124,10 @@ async def register(ctx: Context, request: Request, session: AsyncSession) -> Rep
                     city=current.name, status=status_label(current.status, _)
                 )
             )
+        if member.focal_point.status == FocalStatus.PENDING and current.status == CityStatus.VERIFIED:
+            raise UserError(_("You asked to join {city} as a focal point and the secretariat has not confirmed it "
+                              "yet. To register another city instead, first withdraw that request with "
+                              "`/hrc leave`.").format(city=current.name))
         raise UserError(
             _("You already represent {city}. To change city, ask the secretariat.").format(city=current.name)
         )

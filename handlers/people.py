@@ -16,7 +16,7 @@ from handlers.languages import recipient_language
 from handlers.registry import command
 from handlers.text import fold
 from handlers.types import Action, Actor, Notice, NoticeTarget, Reply, Request, parse_mention
-from storage.models import CityStatus, FocalStatus, Member
+from storage.models import City, CityStatus, FocalPoint, FocalStatus, Member
 from storage.queries import cities as city_queries
 from storage.queries.members import find_member, members_on, upsert_member
 
@@ -91,8 +91,14 @@ async def leave(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     assert member is not None
     city = await city_queries.city_by_id(session, focal.city_id) or focal.city
     remaining = [fp for fp in city.focal_points if fp.member_id != member.id]
-    last = city.status == CityStatus.VERIFIED and not any(fp.status == FocalStatus.VERIFIED for fp in remaining)
+    # Asked to join a verified city and not confirmed yet: leaving withdraws the request; the city's contacts
+    # do not change, so nobody is warned and the secretariat is not told.
+    joining = focal.status == FocalStatus.PENDING and city.status == CityStatus.VERIFIED
+    last = not joining and city.status == CityStatus.VERIFIED and not any(
+        fp.status == FocalStatus.VERIFIED for fp in remaining)
     confirmed = confirmation(request.command.opt("confirm"), _)
+    if joining:
+        return await _withdraw(ctx, request, session, member, focal, city, confirmed, _)
     if confirmed is False:
         return Reply(text=_("Nothing changed: you are still a focal point of {city}.").format(city=city.name))
     if confirmed is None:
@@ -119,6 +125,29 @@ async def leave(ctx: Context, request: Request, session: AsyncSession) -> Reply:
         notices = (Notice(target=NoticeTarget.SECRETARIAT, key=f"left:{city.id}:{member.id}:{int(ctx.now().timestamp())}",
                           reply=Reply(text=_left(translator(ctx.default_language), member, city.name, city.id))),)
     return Reply(text=text, notices=notices)
+
+
+async def _withdraw(ctx: Context, request: Request, session: AsyncSession, member: Member, focal: FocalPoint,
+                    city_row: City, confirmed: bool | None, _: Translate) -> Reply:
+    """`/hrc leave` by someone who asked to join a verified city and was not confirmed yet."""
+    city = city_row.name
+    if confirmed is False:
+        return Reply(text=_("Nothing changed: your request to join {city} still awaits the secretariat.").format(
+            city=city))
+    if confirmed is None:
+        return Reply(
+            title=_("Withdraw your request to join {city}?").format(city=city),
+            text=_("You asked to join {city} as a focal point; the secretariat has not confirmed it yet. Do you "
+                   "want to withdraw your request?").format(city=city),
+            footer=_("Or type `/hrc leave confirm: yes`."),
+            actions=(Action(_("Withdraw request"), "leave confirm: yes", style="danger", action_id="leave"),),
+        )
+    who = _described(member)
+    await session.delete(focal)
+    await session.flush()
+    await record(ctx, request, session, city=city_row, before={"focal point": f"{who}: {focal.status}"},
+                 after={"focal point": f"{who}: left"})
+    return Reply(text=_("You withdrew your request to join {city}.").format(city=city))
 
 
 @command(

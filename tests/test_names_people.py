@@ -66,6 +66,28 @@ async def test_a_focal_point_with_colleagues_leaves_without_warning_in_spanish(c
     assert wrong.is_error and wrong.error_field == "confirm"
 
 
+async def test_someone_who_only_asked_to_join_withdraws_without_false_warnings(chat: Chat) -> None:
+    """A join request not yet confirmed is not a focal point: registering another city names the request and
+    how to withdraw it, and leaving withdraws it without "last focal point" warnings or a notice to the
+    secretariat (the city's contacts do not change)."""
+    await chat.say("sec", "/hrc register city: Grenoble country: France region: Europe")
+    await chat.say("sec", "/hrc verify Grenoble")
+    await chat.say("sec", "/hrc transfer Grenoble to: @sec")
+    await chat.say("sec", "/hrc leave confirm: yes")  # Grenoble: verified, nobody confirmed
+    assert not (await chat.say("bob", "/hrc register city: Grenoble country: France region: Europe")).is_error
+    other = await chat.say("bob", "/hrc registrar ciudad: Lyon país: Francia región: Europa", locale="es")
+    assert other.is_error and "Ya representas" not in other.text
+    assert "Pediste unirte a Grenoble" in other.text and "`/hrc dejar`" in other.text
+    asked = await chat.say("bob", "/hrc leave")
+    assert asked.title == "Withdraw your request to join Grenoble?" and "last focal point" not in asked.text
+    kept = await chat.say("bob", "/hrc leave confirm: no")
+    assert kept.text == "Nothing changed: your request to join Grenoble still awaits the secretariat."
+    gone = await chat.say("bob", "/hrc quitter confirmer : oui", locale="fr")
+    assert gone.text == "Vous avez retiré votre demande pour rejoindre Grenoble." and not gone.notices
+    assert "Bob" not in render_text(await chat.say("sec", "/hrc pending"))
+    assert not (await chat.say("bob", "/hrc register city: Lyon country: France region: Europe")).is_error
+
+
 # --- transfer ------------------------------------------------------------------------------------------
 
 async def test_the_secretariat_hands_a_city_to_someone_by_name_and_both_are_told(chat: Chat) -> None:
