@@ -260,18 +260,18 @@ async def import_cities(
             continue
         if row.key in seen:
             report.errors.append(RowError(line, _("{city} is already on line {line} of this file.").format(
-                city=_row_subject(row), line=seen[row.key])))
+                city=_row_subject(row, locale), line=seen[row.key])))
             continue
         seen[row.key] = line
         city = existing.get(row.key)
         if city is not None and (diff := differences(city, row)) and not update:
             changed = ", ".join(diff)
             report.errors.append(RowError(line, _("{city} is already in the directory with other values ({fields}); "
-                                                  "--update changes it.").format(city=city_subject(city), fields=changed)))
+                                                  "--update changes it.").format(city=city_subject(city, locale), fields=changed)))
             continue
         valid.append(row)
     if dry_run or (report.errors and not skip_invalid):
-        _tally(report, valid, existing)
+        _tally(report, valid, existing, locale)
         return report
     events: list[dict[str, object]] = []
     added: list[CityRow] = []
@@ -294,12 +294,12 @@ async def import_cities(
         elif city.status != CityStatus.VERIFIED:
             city.joined_at = None  # only a verified city has joined (the file's own rule, so exports import again)
         city.name_key, city.country_key = row.key
-        report.updated.append(city_subject(city))
+        report.updated.append(city_subject(city, locale))
         events.append(event_values(ctx, actor, "import", city_id=city.id, subject=city_subject(city),
                                    before={k: _audit_value(o) for k, (o, _n) in diff.items()},
                                    after={k: _audit_value(n) for k, (_o, n) in diff.items()}))
     if added:
-        events += await _insert_new(ctx, session, actor, added, report)
+        events += await _insert_new(ctx, session, actor, added, report, locale)
     report.written = True  # applied (possibly changing nothing)
     if not events and not report.errors:
         return report  # the same file again: nothing changed, nothing to record
@@ -312,19 +312,20 @@ async def import_cities(
     return report
 
 
-def _tally(report: ImportReport, valid: list[CityRow], existing: dict[tuple[str, str], City]) -> None:
+def _tally(report: ImportReport, valid: list[CityRow], existing: dict[tuple[str, str], City], locale: str) -> None:
+    """What a dry run (or a refused import) would do, the cities named in the report's language."""
     for row in valid:
         city = existing.get(row.key)
         if city is None:
-            report.added.append(_row_subject(row))
+            report.added.append(_row_subject(row, locale))
         elif differences(city, row):
-            report.updated.append(city_subject(city))
+            report.updated.append(city_subject(city, locale))
         else:
             report.unchanged += 1
 
 
 async def _insert_new(
-    ctx: Context, session: AsyncSession, actor: Actor, rows: list[CityRow], report: ImportReport
+    ctx: Context, session: AsyncSession, actor: Actor, rows: list[CityRow], report: ImportReport, locale: str = "en"
 ) -> list[dict[str, object]]:
     """Insert new cities and their themes in a few multi-row statements (one INSERT per city through the
     ORM costs a round trip each: 1,000 rows took 9 s); returns their audit events."""
@@ -340,15 +341,15 @@ async def _insert_new(
         await session.execute(insert(CityTheme), themes)
     events = []
     for city_id, row, city in zip(ids, rows, values, strict=True):
-        subject = _row_subject(row)
-        report.added.append(subject)
+        subject = _row_subject(row)  # the trail's subject: the country's English name, as recorded
+        report.added.append(_row_subject(row, locale))
         card = {k: _audit_value(city[k]) for k in FIELDS} | {"themes": row.values.get("themes", [])}
         events.append(event_values(ctx, actor, "import", city_id=city_id, subject=subject, after=card))
     return events
 
 
-def _row_subject(row: CityRow) -> str:
-    return f"{row.values['name']} ({country_name(str(row.values['country']))})"
+def _row_subject(row: CityRow, locale: str = "en") -> str:
+    return f"{row.values['name']} ({country_name(str(row.values['country']), locale)})"
 
 
 def _new_city(row: CityRow, now: datetime) -> dict[str, object]:

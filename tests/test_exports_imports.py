@@ -301,3 +301,29 @@ def test_table_round_trip_keeps_text_that_looks_like_formulas() -> None:
     table = Table(("a", "b"), (("=1+1", "-3"), ("@home", "plain")))
     for fmt in ("csv", "xlsx"):
         assert read_table(write_table(table, fmt), fmt).rows == table.rows
+
+
+async def test_an_import_report_names_countries_in_its_own_language(db: Database, clock: FakeClock) -> None:
+    """`hrc-bot import … --locale es`: the cities the report lists carry the country's Spanish name (not
+    "Brazil"), for the rows added, the rows in conflict and a city twice in the file; the audit trail keeps
+    the English names it records."""
+    await run_import(db, clock, b"name,country,region\nCuritiba,Brazil,Latin America\n")
+    content = ("nombre,país,región,tamaño\nSão Paulo,BR,América Latina,\nSAO PAULO,Brasil,América Latina,\n"
+               "Curitiba,Brasil,América Latina,metrópolis\nGenève,CH,Europa,\n").encode()
+    ctx = Context(db=db, clock=clock)
+
+    async def report(locale: str, **options: bool):  # type: ignore[no-untyped-def]
+        async with db.transaction(write=not options.get("dry_run")) as session:
+            return await import_cities(ctx, session, read_table(content, "csv"), SEC, translator(locale),
+                                       locale=locale, **options)
+
+    dry = await report("es", dry_run=True)
+    lines = report_lines(dry, True, "es")
+    assert "  añadiría São Paulo (Brasil)" in lines and "  añadiría Genève (Suiza)" in lines, lines
+    assert any(line.startswith("fila 3: SAO PAULO (Brasil) ya está en la línea 2") for line in lines), lines
+    assert any(line.startswith("fila 4: Curitiba (Brasil) ya está en el directorio") for line in lines), lines
+    done = await report("fr", skip_invalid=True)
+    assert done.added == ["São Paulo (Brésil)", "Genève (Suisse)"], done.added
+    async with db.transaction(write=False) as session:
+        subjects = set((await session.execute(select(AuditEvent.subject))).scalars())
+    assert {"São Paulo (Brazil)", "Genève (Switzerland)"} <= subjects and "São Paulo (Brésil)" not in subjects
