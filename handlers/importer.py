@@ -188,7 +188,9 @@ def parse_row(line: int, cells: dict[str, str], locale: str, _: Translate,
         # One sentence: "the name is empty; the country is empty." (each problem ends with its own full stop;
         # French spaces the semicolon).
         separator = _("{before}; {after}").format(before="", after="")
-        raise UserError(separator.join(problem.rstrip(".") for problem in dict.fromkeys(problems)) + ".")
+        text = separator.join(problem.rstrip(".") for problem in dict.fromkeys(problems))
+        # A problem that ends with a question ("Did you mean “Ecuador”?") keeps it, without a stop after it.
+        raise UserError(text if text.endswith(("?", "!", "…")) else text + ".")
     assert code is not None
     key = fold(name)[:NAME_MAX], code
     return CityRow(line, values, key)

@@ -327,3 +327,16 @@ async def test_an_import_report_names_countries_in_its_own_language(db: Database
     async with db.transaction(write=False) as session:
         subjects = set((await session.execute(select(AuditEvent.subject))).scalars())
     assert {"São Paulo (Brazil)", "Genève (Switzerland)"} <= subjects and "São Paulo (Brésil)" not in subjects
+
+
+@pytest.mark.parametrize(("locale", "ending"), [
+    ("en", "Did you mean “Ecuador”?"), ("es", "¿Quisiste decir «Ecuador»?"), ("fr", "Vouliez-vous dire « Équateur » ?")])
+async def test_a_row_ending_with_a_did_you_mean_has_no_stop_after_its_question_mark(
+    db: Database, clock: FakeClock, locale: str, ending: str
+) -> None:
+    ctx = Context(db=db, clock=clock)
+    async with db.transaction(write=False) as session:
+        report = await import_cities(ctx, session, read_table(b"name,country,region\nQuito,Ecuadr,Latin America\n", "csv"),
+                                     SEC, translator(locale), locale=locale, dry_run=True)
+    (error,) = report.errors
+    assert error.message.endswith(ending), error.message
