@@ -120,6 +120,10 @@ async def test_same_name_in_two_countries_is_two_cities_told_apart_by_country(ch
     assert "is verified" in (await chat.say("sec", "/hrc verify San Jose country: CR")).text
     elsewhere = await chat.say("carl", "/hrc profile San Jose country: Spain")
     assert elsewhere.is_error and "no city named “San Jose” in Spain; there is one in: Costa Rica" in elsewhere.text
+    # French puts "aux" before États-Unis, "au" before Royaume-Uni: the sentence names the country without one.
+    ailleurs = await chat.say("carl", "/hrc profil San Jose pays : USA", locale="fr")
+    assert ailleurs.is_error and "en États-Unis" not in ailleurs.text
+    assert "« San Jose » dans ce pays (États-Unis) ; il y en a ailleurs : Costa Rica." in ailleurs.text
 
 
 async def test_suggestions_never_leak_a_rejected_city_nor_repeat_the_name_typed(chat: Chat) -> None:
