@@ -172,6 +172,11 @@ async def transfer(ctx: Context, request: Request, session: AsyncSession) -> Rep
         raise UserError(_("{city} was declined: there is nothing to hand over.").format(city=city.name))
     person = await mentioned_member(session, ctx, request.command.opt("to"), request.actor, _)
     held = person.focal_point
+    if held is not None and held.city_id != city.id and held.status == FocalStatus.PENDING \
+            and held.city.status == CityStatus.VERIFIED:  # only asked to join: not its focal point
+        raise UserError(_("{who} asked to join {city} and is not confirmed yet: decline that request first "
+                          "(`/hrc reject #{id}`), or they withdraw it with `/hrc leave`.").format(
+            who=person.display_name, city=held.city.name, id=held.city_id))
     if held is not None and held.city_id != city.id:
         raise UserError(_("{who} already represents {city}: they must leave it first (`/hrc leave`).").format(
             who=person.display_name, city=held.city.name))

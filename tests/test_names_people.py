@@ -88,6 +88,16 @@ async def test_someone_who_only_asked_to_join_withdraws_without_false_warnings(c
     assert not (await chat.say("bob", "/hrc register city: Lyon country: France region: Europe")).is_error
 
 
+async def test_handing_a_city_to_someone_who_only_asked_to_join_another_says_so(chat: Chat) -> None:
+    await verified_city(chat, "ana")
+    await verified_city(chat, "carl", "Lyon")
+    await chat.say("bob", "/hrc register city: Grenoble country: France region: Europe")  # a request, unconfirmed
+    handed = await chat.say("sec", "/hrc traspasar Lyon a: @Bob", locale="es")
+    assert handed.is_error and "ya representa" not in handed.text, handed.text
+    assert "Bob pidió unirse a Grenoble y aún no está confirmado" in handed.text and "`/hrc dejar`" in handed.text
+    assert "Carl" in render_text(await chat.say("carl", "/hrc profile Lyon"))  # nothing changed
+
+
 # --- transfer ------------------------------------------------------------------------------------------
 
 async def test_the_secretariat_hands_a_city_to_someone_by_name_and_both_are_told(chat: Chat) -> None:
