@@ -211,6 +211,15 @@ async def send_reply(interaction: discord.Interaction, reply: Reply, command: Pa
             await interaction.followup.send(embeds=embeds, allowed_mentions=allowed, ephemeral=ephemeral, **extra)
 
 
+async def settle_thinking(interaction: discord.Interaction, reply: Reply) -> None:
+    """End the author-only "thinking…" message of a deferred answer, so that ``reply`` can be posted for the
+    channel: Discord gives the first followup after a defer the defer's visibility, whatever the followup asks
+    (https://github.com/discord/discord-api-docs/pull/3466), and a slow shared practice was seen by its
+    author alone. Editing the thinking message settles it; the followups after it are messages of their own."""
+    _ = translator(reply.language)
+    await interaction.edit_original_response(content=_("Done: posted in the channel."))
+
+
 async def answer(interaction: discord.Interaction, command: ParsedCommand, *, channel: Any = None) -> Reply | None:
     """Run the command; answer directly when quick, otherwise defer first (Discord's 3-second window).
 
@@ -226,12 +235,15 @@ async def answer(interaction: discord.Interaction, command: ParsedCommand, *, ch
                         can_post=can_post_in(interaction, channel))
         request = replace(request, place=place)
     deadline = Deadline(runtime.answer_within, lambda: interaction.response.defer(ephemeral=True, thinking=True))
+    deferred = False
     try:
         reply = await runtime.answer_once(request, key=f"discord-interaction:{interaction.id}")
     finally:
-        await deadline.settle()  # after a defer, send_reply answers with a followup
+        deferred = await deadline.settle()  # after a defer, send_reply answers with a followup
     if reply is None:  # the same interaction delivered twice
         return None
+    if deferred and reply.visibility is Visibility.CHANNEL and not reply.is_error:
+        await settle_thinking(interaction, reply)
     await send_reply(interaction, reply, command)
     await runtime.deliver_notices(reply)
     return reply

@@ -148,3 +148,26 @@ async def test_the_servers_commands_the_bot_quotes_are_code_not_escaped_backtick
     iid, _ = await bot.send(2, slash(["secretariat", "export"], {"what": "members"}), user_id=SEC, name="sec",
                             roles=[SECRETARIAT_ROLE_ID])
     assert "`hrc-bot export`" in embed_text(await bot.answer(iid))  # shown as code, as on Slack
+
+
+async def test_a_slow_public_answer_is_still_posted_for_the_channel(discord_bot: DiscordBot) -> None:
+    """The "thinking…" answer of a slow command is only the author's, and Discord gives the first followup after
+    it that visibility whatever the followup asks: a practice shared while the database was slow was shown to
+    its author alone. The thinking message is now settled first, and the practice posted for everyone."""
+    bot = discord_bot
+    await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "country": "Argentina", "region": "latin-america",
+                                                   "themes": "water"}), user_id=ANA, locale="es-ES")
+    await bot.send(2, slash(["secretariat", "verify"], {"city": "Quilmes"}), user_id=SEC, name="sec", roles=[SECRETARIAT_ROLE_ID])
+    bot.runtime.answer_within = 0
+    iid, first = await bot.send(2, slash(["practices", "share"], {"title": "Water kiosks", "themes": "water",
+                                                                  "summary": "Kiosks in every district."}), user_id=ANA, locale="es-ES")
+    assert first["type"] == 5 and first["data"]["flags"] & 64
+    shown = await bot.fake.wait_for(lambda: len(bot.fake.shown.get(f"token-{iid}", [])) >= 2 and bot.fake.shown[f"token-{iid}"])
+    private, public = shown[0], shown[1]
+    assert private["flags"] & 64 and "canal" in private["content"], private
+    assert not public["flags"] & 64 and "Water kiosks" in embed_text(public)
+    # An error stays the author's, in the thinking message itself.
+    iid, _ = await bot.send(2, slash(["practices", "share"], {"title": "Water kiosks", "themes": "water",
+                                                              "summary": "Kiosks in every district."}), user_id=ANA, locale="es-ES")
+    shown = await bot.fake.wait_for(lambda: bot.fake.shown.get(f"token-{iid}"))
+    assert len(shown) == 1 and shown[0]["flags"] & 64

@@ -57,6 +57,12 @@ class FakeDiscord:
     forbidden_events: set[str] = field(default_factory=set)  # servers where the bot lacks Create Events (403)
     created: Counter[str] = field(default_factory=Counter)  # messages actually created, per channel
     events: dict[str, dict[str, Any]] = field(default_factory=dict)  # guild scheduled events by id
+    # Interactions answered "thinking…" (a deferred callback, type 5) whose loading message is not yet
+    # resolved, by token: its flags. As Discord does, the first followup then resolves it and keeps the
+    # defer's visibility whatever its own flags say (https://github.com/discord/discord-api-docs/pull/3466);
+    # an edit of @original resolves it too, and later followups are messages of their own.
+    loading: dict[str, int] = field(default_factory=dict)
+    shown: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by token: the messages as people see them
     _recent: list[float] = field(default_factory=list)
     _recent_by_channel: dict[str, list[float]] = field(default_factory=dict)
 
@@ -270,10 +276,22 @@ class FakeDiscord:
                 self.commands[path] = [{"description": "", **c, "id": self.next_id(), "application_id": APP_ID, "version": "1"} for c in body]
             return self.commands.get(path, [])
         if parts[0] == "interactions":
+            if body.get("type") == 5:
+                self.loading[parts[2]] = (body.get("data") or {}).get("flags", 0) & 64
             return {"interaction": {"id": parts[1], "type": 2, "response_message_id": self.next_id(),
                                     "response_message_loading": body.get("type") == 5,
                                     "response_message_ephemeral": bool((body.get("data") or {}).get("flags", 0) & 64)}}
         if parts[0] == "webhooks":
+            token = parts[2]
+            if method == "PATCH" and parts[-1] == "@original" and token in self.loading:
+                message = self.message(CHANNEL_ID, {**body, "flags": self.loading.pop(token)})
+                self.shown.setdefault(token, []).append(message)
+                return message
+            if method == "POST" and len(parts) == 3:
+                flags = self.loading.pop(token) if token in self.loading else body.get("flags", 0) & 64
+                message = self.message(CHANNEL_ID, {**body, "flags": flags})
+                self.shown.setdefault(token, []).append(message)
+                return message
             return self.message(CHANNEL_ID, body)
         if parts[0] == "users" and parts[-1] == "channels":
             return {"id": "5" + str(body.get("recipient_id", ""))[1:], "type": 1, "recipients": [user(str(body.get("recipient_id")), "member")]}
