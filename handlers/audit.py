@@ -207,8 +207,9 @@ async def audit(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     city = await resolve_city(ctx, request, session, args.main, args.opt("country"), _) if args.main else None
     since = _since(args.opt("since"), _) if args.opt("since") else None
     number = _page_number(args.opt("page"), _) if args.opt("page") else 1
+    city_ids = await audit_queries.with_merged(session, city.id) if city else None
     rows, total = await audit_queries.page(
-        session, city_id=city.id if city else None, since=since, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        session, city_ids=city_ids, since=since, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
     )
     about = city_subject(city, request.locale) if city else _("the whole campaign")
     if not total:

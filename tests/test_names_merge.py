@@ -69,6 +69,9 @@ async def test_merge_moves_everything_and_the_old_name_still_finds_the_city(chat
     assert "merge · Lodzh (Poland) → Łódź (Poland)" in audit and "alias: Lodzh" in audit
     spanish = render_text(await chat.say("sec", "/hrc auditoría Lodzh", "es"))  # both countries in the reader's words
     assert "Lodzh (Polonia) → Łódź (Polonia)" in spanish, spanish
+    # The duplicate's own history stays in the trail of the city it became (it showed only the merge).
+    assert "verify · Lodzh (Poland)" in audit and "register · Lodzh (Poland)" in audit, audit
+    assert "verify · Łódź (Poland)" in audit
 
 
 async def test_merge_in_spanish_and_french_words(chat: Chat) -> None:
@@ -193,3 +196,14 @@ async def test_a_merged_citys_number_is_never_given_to_the_next_city(chat: Chat)
     pressed = await chat.say("sec", f"/hrc verify #{stale_id}")
     assert pressed.is_error and f"“#{stale_id}”" in pressed.text, render_text(pressed)
     assert [city.status for city in await rows(chat, City) if city.name == "Atlantis"] == ["pending"]
+
+
+async def test_a_citys_trail_keeps_the_history_of_a_chain_of_merged_duplicates(chat: Chat) -> None:
+    await chat.say("ana", "/hrc register city: Medellín country: Colombia region: Latin America")
+    await chat.say("bob", "/hrc register city: Medelin country: Colombia region: Latin America")
+    await chat.say("carl", "/hrc register city: Medeyin country: Colombia region: Latin America")
+    assert not (await chat.say("sec", "/hrc merge Medeyin into: Medelin")).is_error
+    assert not (await chat.say("sec", "/hrc merge Medelin into: Medellín")).is_error
+    audit = render_text(await chat.say("sec", "/hrc audit Medellín"))
+    for name in ("Medellín", "Medelin", "Medeyin"):
+        assert f"register · {name} (Colombia)" in audit, audit

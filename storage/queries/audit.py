@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
@@ -16,20 +16,37 @@ def append(session: AsyncSession, events: Sequence[AuditEvent]) -> None:
     session.add_all(events)
 
 
-def _filtered(city_id: int | None, since: datetime | None) -> Select[tuple[AuditEvent]]:
+async def with_merged(session: AsyncSession, city_id: int) -> set[int]:
+    """``city_id`` and the numbers of every city merged into it, or into one of those (`/hrc merge`): each
+    merged city's own event says where it went (``after``: ``{"merged into": "#12 Bogotá (Colombia)"}``,
+    ``handlers.merge``), so a city's trail keeps its duplicates' registrations and verifications."""
+    found, todo = {city_id}, [city_id]
+    while todo:
+        into = f'%"merged into": "#{todo.pop()} %'
+        rows = await session.execute(
+            select(AuditEvent.city_id).where(AuditEvent.action == "merge", AuditEvent.after.like(into)))
+        for (merged,) in rows:
+            if merged is not None and merged not in found:
+                found.add(merged)
+                todo.append(merged)
+    return found
+
+
+def _filtered(city_ids: Collection[int] | None, since: datetime | None) -> Select[tuple[AuditEvent]]:
     stmt = select(AuditEvent)
-    if city_id is not None:
-        stmt = stmt.where(AuditEvent.city_id == city_id)
+    if city_ids is not None:
+        stmt = stmt.where(AuditEvent.city_id.in_(sorted(city_ids)))
     if since is not None:
         stmt = stmt.where(AuditEvent.at >= since)
     return stmt
 
 
 async def page(
-    session: AsyncSession, *, city_id: int | None = None, since: datetime | None = None, offset: int = 0, limit: int = 20
+    session: AsyncSession, *, city_ids: Collection[int] | None = None, since: datetime | None = None, offset: int = 0,
+    limit: int = 20,
 ) -> tuple[Sequence[AuditEvent], int]:
-    """One page of events, newest first, and how many match in all."""
-    stmt = _filtered(city_id, since)
+    """One page of events (of the cities numbered ``city_ids``; None: all), newest first, and how many match in all."""
+    stmt = _filtered(city_ids, since)
     total = (await session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
     rows = (await session.execute(stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset(offset).limit(limit))).scalars().all()
     return rows, total
