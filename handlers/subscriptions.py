@@ -4,6 +4,7 @@ and a lead time, and stop them easily (`unsubscribe all`, `pause 2 weeks`, `resu
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,14 +35,18 @@ def _listing(themes: list[str] | tuple[str, ...], _: Translate) -> str:
     return _("Your subscriptions: {themes}.").format(themes=", ".join(theme_name(t, _) for t in themes))
 
 
-def _when_paused(until: datetime, locale: str) -> str:
+def _when_paused(until: datetime, locale: str, zone: ZoneInfo) -> str:
+    """The pause's last date in the member's own zone (their city's): 11:00 UTC is already the next day on
+    the date line, and that local date is the one whose prompts the pause ends on."""
+    local = until.astimezone(zone).date()
     try:
-        return format_date(until.date(), format="long", locale=locale.replace("-", "_"))
+        return format_date(local, format="long", locale=locale.replace("-", "_"))
     except Exception:
-        return until.date().isoformat()
+        return local.isoformat()
 
 
-def _settings_line(prefs: MemberPrefs | prefs_queries.PrefsValues | None, now: datetime, locale: str) -> str:
+def _settings_line(prefs: MemberPrefs | prefs_queries.PrefsValues | None, now: datetime, locale: str,
+                   zone: ZoneInfo) -> str:
     catalogue = translations(locale)
     _ = catalogue.gettext
     parts = []
@@ -52,7 +57,7 @@ def _settings_line(prefs: MemberPrefs | prefs_queries.PrefsValues | None, now: d
         parts.append(catalogue.ngettext("a reminder {n} day before", "a reminder {n} days before",
                                         prefs.lead_days).format(n=prefs.lead_days))
     if prefs and prefs.paused_until and prefs.paused_until > now:
-        parts.append(_("paused until {date}").format(date=_when_paused(prefs.paused_until, locale)))
+        parts.append(_("paused until {date}").format(date=_when_paused(prefs.paused_until, locale, zone)))
     return _("Delivery: {how}.").format(how=", ".join(parts))
 
 
@@ -95,10 +100,10 @@ async def subscribe(ctx: Context, request: Request, session: AsyncSession) -> Re
         await prefs_queries.prefs_values(session, member.id))
     subscribed = await subs.member_themes(session, member.id)
     lines.append(_listing(subscribed, _))
-    lines.append(_settings_line(prefs, now, request.locale))
+    city = member.focal_point.city if member.focal_point is not None else None
+    zone = city.timezone if city else None
+    lines.append(_settings_line(prefs, now, request.locale, zone_or_default(zone, ctx)))
     if subscribed:
-        city = member.focal_point.city if member.focal_point is not None else None
-        zone = city.timezone if city else None
         # The caller is the reader: their zone is their city's, as reader_zone would read it again.
         upcoming = await next_post_text(ctx, request, session, zone=zone,
                                         digest=Digest(prefs.digest) if prefs else Digest.OFF, themes=set(subscribed),
@@ -163,8 +168,10 @@ async def pause(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     member = await caller(ctx, request, session)
     until = ctx.now() + length
     await prefs_queries.update_prefs(session, member.id, ctx.now(), paused_until=until)
+    city = member.focal_point.city if member.focal_point is not None else None
+    zone = zone_or_default(city.timezone if city else None, ctx)
     return Reply(
-        text=_("Paused: no personal prompts until {date}.").format(date=_when_paused(until, request.locale)),
+        text=_("Paused: no personal prompts until {date}.").format(date=_when_paused(until, request.locale, zone)),
         footer=_("`/hrc resume` starts them again now."),
     )
 

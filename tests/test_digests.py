@@ -272,3 +272,16 @@ async def test_a_campaign_date_with_no_theme_is_announced_without_an_empty_theme
 async def all_days(runtime: Runtime) -> list[Observance]:
     async with runtime.db.transaction(write=False) as session:
         return await all_observances(session)
+
+
+async def test_pause_end_is_the_date_in_the_members_own_zone(db: Database, clock: FakeClock) -> None:
+    """11:00 UTC on 4 December is already 01:00 on 5 December in Kiritimati (UTC+14): the pause ends on the
+    local 19th, not the UTC 18th."""
+    runtime = runtime_on(db, clock)
+    clock.now = at("2026-12-04T11:00")
+    await subscriber(runtime, "kiri", "/hrc subscribe water", tz="Pacific/Kiritimati")
+    actor, place = person("kiri", platform="slack")
+    paused = await runtime.answer_text(actor, place, "/hrc pause 2 weeks")
+    assert "Paused: no personal prompts until December 19, 2026." in paused.text
+    settings = await runtime.answer_text(actor, place, "/hrc subscribe digest: off")
+    assert "paused until December 19, 2026" in settings.text
