@@ -129,7 +129,7 @@ async def _acting_focal_point(ctx: Context, request: Request, session: AsyncSess
 
 def _parse_practice_id(value: str, _: Translate) -> int:
     word = value.strip().lstrip("#")
-    if not word.isdigit() or len(word) > 9:
+    if not word.isdecimal() or len(word) > 9:
         raise UserError(_("practice: takes the number of a practice your city shared."), field="practice")
     return int(word)
 

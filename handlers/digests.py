@@ -49,7 +49,7 @@ def parse_lead(value: str, _: Translate) -> int:
     word = value.strip()
     if fold(word) in ("off", "no", "none"):
         return 0
-    if not word.isdigit() or int(word) > MAX_LEAD_DAYS:
+    if not word.isdecimal() or int(word) > MAX_LEAD_DAYS:
         raise UserError(
             _("“{value}” is not a lead time: give a number of days from 0 to {max}.").format(value=value, max=MAX_LEAD_DAYS),
             field="lead",

@@ -77,6 +77,7 @@ async def test_act_is_for_verified_focal_points_with_friendly_errors(chat: Chat)
         ("/hrc act human rights day practice: 99", "There is no practice #99."),
         ("/hrc act human rights day practice: 1", "Practice #1 is not one your city shared"),  # Quilmes's
         ("/hrc act human rights day practice: x", "practice: takes the number"),
+        ("/hrc act human rights day practice: ²", "practice: takes the number"),  # a digit int() cannot read
     ]:
         reply = await chat.say("ana", command)
         assert reply.is_error and expected in render_text(reply), (command, render_text(reply))

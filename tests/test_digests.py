@@ -211,6 +211,8 @@ async def test_bad_input_is_refused_kindly_and_stores_nothing(db: Database, cloc
     cases = {
         "/hrc subscribe water digest: monthly": "is not a digest",
         "/hrc subscribe water lead: 99": "is not a lead time",
+        "/hrc subscribe water lead: ²": "is not a lead time",  # a digit int() cannot read
+        "/hrc subscribe water lead: -1": "is not a lead time",
         "/hrc pause forever": "is not a length of time",
         "/hrc pause 5 fortnights": "is not a length of time",
         "/hrc pause 5 years": "At most a year",
