@@ -18,6 +18,7 @@ from handlers.countries import country_name
 from handlers.day_names import all_names, day_name, day_page
 from handlers.errors import UserError
 from handlers.i18n import LANGUAGES, N_, Translate, translator
+from handlers.moments import zone_or_default
 from handlers.quoting import day_arg, theme_arg
 from handlers.registry import command
 from handlers.text import clean_name, fold, suggest
@@ -42,6 +43,12 @@ def campaign_observance(row: CampaignDate | Row[tuple[str, str, date, str]]) -> 
 async def all_observances(session: AsyncSession) -> list[Observance]:
     """The UN days, then the campaign dates."""
     return [*un_days(), *(campaign_observance(r) for r in await day_queries.campaign_date_fields(session))]
+
+
+def campaign_today(ctx: Context) -> date:
+    """Today in the campaign's default time zone (``HRC_TIMEZONE``), the zone the calendar's dates are days
+    of: at 20:00 in Bogota it is already tomorrow in UTC, and today's days are still to come."""
+    return ctx.now().astimezone(zone_or_default(None, ctx)).date()
 
 
 def long_date(when: date | None, locale: str, _: Translate) -> str:
@@ -126,7 +133,7 @@ def parse_iso_date(value: str, _: Translate) -> date:
 )
 async def days(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
-    today = ctx.now().date()
+    today = campaign_today(ctx)
     theme = find_theme(request.command.opt("theme"), _) if request.command.opt("theme") else None
     observances = await all_observances(session)
     if theme:
@@ -268,7 +275,7 @@ async def days_add(ctx: Context, request: Request, session: AsyncSession) -> Rep
     slug = "campaign-" + "-".join(fold(name).split())[:100]
     if not fold(name):
         raise UserError(_("The name needs letters or digits."), field="name")
-    if when < ctx.now().date():
+    if when < campaign_today(ctx):
         raise UserError(_("{date} is in the past.").format(date=when.isoformat()), field="date")
     if fold(name) in {fold(n) for d in un_days() for n in (*all_names(d), d.slug)}:
         raise UserError(_("“{name}” is the name of a UN day: `/hrc day {name}` would show that day. "

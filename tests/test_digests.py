@@ -287,3 +287,16 @@ async def test_pause_end_is_the_date_in_the_members_own_zone(db: Database, clock
     assert "Paused: no personal prompts until December 19, 2026." in paused.text
     settings = await runtime.answer_text(actor, place, "/hrc subscribe digest: off")
     assert "paused until December 19, 2026" in settings.text
+
+
+async def test_days_and_days_add_count_today_in_the_campaigns_zone(db: Database, clock: FakeClock) -> None:
+    """At 20:00 on Human Rights Day in Bogota (HRC_TIMEZONE) it is already 11 December in UTC: the day is still
+    today, listed first, and a campaign date on it is not "in the past"."""
+    runtime = runtime_on(db, clock, timezone="America/Bogota")
+    clock.now = at("2026-12-11T01:00")
+    sec, place = person("sec", platform="slack")
+    listing = await runtime.answer_text(sec, place, "/hrc days")
+    assert listing.items[0].title.startswith("Thu 10 Dec 2026"), listing.items[0].title
+    added = await runtime.answer_text(sec, place, "/hrc days add name: Bogota Open Day date: 2026-12-10")
+    assert not added.is_error and "Added Bogota Open Day on Thu 10 Dec 2026" in added.text, added.text
+    assert (await runtime.answer_text(sec, place, "/hrc days add name: Yesterday Day date: 2026-12-09")).is_error
