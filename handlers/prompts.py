@@ -31,6 +31,7 @@ from handlers.zones import UnknownZone, get_zone
 from storage.models import Channel, ChannelPurpose, CityAction, Digest
 from storage.queries import actions as action_queries
 from storage.queries import channels as channel_queries
+from storage.queries import deliveries
 from storage.queries.channels import Subscriber
 
 
@@ -163,14 +164,18 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
         themes = _channel_themes(channel)
         digest = Digest(channel.digest or Digest.OFF)
         if digest is Digest.OFF:
-            for day in _days_on(observances, today):
-                if _wanted(day, themes):
-                    key = f"prompt:{day.slug}:{today.isoformat()}:{target}"
-                    due.append(Due(key, "prompt", channel.platform, await prompt_for(day, today, language), channel.workspace,
-                                   channel.channel_id))
+            todays = [day for day in _days_on(observances, today) if _wanted(day, themes)]
+            if todays and await _sent(session, f"digest:{Digest.DAILY.value}:{today.isoformat()}:{target}"):
+                continue  # switched from a daily digest after today's went out: its days are told already
+            for day in todays:
+                key = f"prompt:{day.slug}:{today.isoformat()}:{target}"
+                due.append(Due(key, "prompt", channel.platform, await prompt_for(day, today, language), channel.workspace,
+                               channel.channel_id))
             continue
         period = _period(today, digest)
         found = _in_period(observances, *period, themes) if period else []
+        if found and digest is Digest.DAILY:  # switched from one post per day: not the days posted already today
+            found = await _not_prompted(session, found, "prompt", today, target)
         if found:
             key = f"digest:{digest.value}:{today.isoformat()}:{target}"
             reply = digest_reply(found, digest, today, language, await _acting_names(session, found))
@@ -199,6 +204,19 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
         due.extend(_acting_notices([a for a in acting if a.day_slug not in in_reminders], observances,
                                    today + timedelta(days=NOTICE_DAYS), platforms, default))
     return due
+
+
+async def _sent(session: AsyncSession, key: str) -> bool:
+    return bool(await deliveries.delivered(session, [key]))
+
+
+async def _not_prompted(session: AsyncSession, found: list[tuple[date, Observance]], kind: str, today: date,
+                        target: str) -> list[tuple[date, Observance]]:
+    """The days of ``found`` whose one-per-day message (``kind``) did not go to ``target`` today: a target that
+    switches to a daily digest after today's prompts went out does not get the same days again."""
+    keys = {day.slug: f"{kind}:{day.slug}:{today.isoformat()}:{target}" for _when, day in found}
+    done = await deliveries.delivered(session, list(keys.values()))
+    return [(when, day) for when, day in found if keys[day.slug] not in done]
 
 
 async def _acting_names(session: AsyncSession, found: list[tuple[date, Observance]]) -> dict[tuple[str, date], list[str]]:
@@ -255,15 +273,19 @@ async def _personal(
         themes = {r.theme for r in rows}
         digest = Digest(first.digest or Digest.OFF)
         if digest is Digest.OFF:
-            for day in _days_on(observances, today):
-                matched = sorted(themes.intersection(day.themes))
-                if matched:
-                    reply = with_stop(await prompt_for(day, today, language), matched, _)
-                    due.append(Due(f"personal:{day.slug}:{today.isoformat()}:{target}", "personal", platform, reply,
-                                   workspace, user_id, member))
+            todays = [(day, sorted(themes.intersection(day.themes))) for day in _days_on(observances, today)]
+            todays = [(day, matched) for day, matched in todays if matched]
+            if todays and await _sent(session, f"pdigest:{Digest.DAILY.value}:{today.isoformat()}:{target}"):
+                todays = []  # switched from a daily digest after today's went out: its days are told already
+            for day, matched in todays:
+                reply = with_stop(await prompt_for(day, today, language), matched, _)
+                due.append(Due(f"personal:{day.slug}:{today.isoformat()}:{target}", "personal", platform, reply,
+                               workspace, user_id, member))
         else:
             period = _period(today, digest)
             found = [(w, d) for w, d in _in_period(observances, *period, themes) if themes.intersection(d.themes)] if period else []
+            if found and digest is Digest.DAILY:  # switched from one message per day: not the days told already today
+                found = await _not_prompted(session, found, "personal", today, target)
             if found:
                 reply = with_stop(digest_reply(found, digest, today, language, await _acting_names(session, found)),
                                   sorted(themes), _)

@@ -300,3 +300,30 @@ async def test_days_and_days_add_count_today_in_the_campaigns_zone(db: Database,
     added = await runtime.answer_text(sec, place, "/hrc days add name: Bogota Open Day date: 2026-12-10")
     assert not added.is_error and "Added Bogota Open Day on Thu 10 Dec 2026" in added.text, added.text
     assert (await runtime.answer_text(sec, place, "/hrc days add name: Yesterday Day date: 2026-12-09")).is_error
+
+
+async def test_switching_digest_mode_during_the_day_does_not_tell_the_same_day_twice(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock, lead_days=0)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    scheduler = PromptScheduler(runtime)
+    await channel_set(runtime, "ONE", "timezone: UTC")
+    await channel_set(runtime, "TWO", "timezone: UTC digest: daily")
+    await subscriber(runtime, "ana", "/hrc subscribe human rights", tz="UTC")
+    clock.now = at("2026-12-10T09:00")  # Human Rights Day
+    await scheduler.tick()
+    assert [r.title for r in posts(slack, "channel", "ONE")] == ["Today: Human Rights Day"]
+    assert [r.title for r in posts(slack, "channel", "TWO")] == ["Today: Human Rights Day"]
+    assert slack.titles("dm", "ana") == ["Today: Human Rights Day"]
+    clock.now = at("2026-12-10T15:00")
+    await channel_set(runtime, "ONE", "digest: daily")
+    await channel_set(runtime, "TWO", "digest: off")
+    actor, place = person("ana", platform="slack")
+    assert not (await runtime.answer_text(actor, place, "/hrc subscribe digest: daily")).is_error
+    await scheduler.tick()
+    await scheduler.tick()
+    assert len(posts(slack, "channel", "ONE")) == len(posts(slack, "channel", "TWO")) == 1
+    assert len(posts(slack, "dm", "ana")) == 1
+    clock.now = at("2026-12-11T09:00")  # the next day each gets its new mode
+    await scheduler.tick()
+    assert len(posts(slack, "channel", "ONE")) == 2 and posts(slack, "channel", "ONE")[-1].title.startswith("Today:")

@@ -55,3 +55,12 @@ async def mark(
 
 async def get(session: AsyncSession, key: str) -> Delivery | None:
     return (await session.execute(select(Delivery).where(Delivery.key == key))).scalar_one_or_none()
+
+
+async def delivered(session: AsyncSession, keys: list[str]) -> set[str]:
+    """Those of ``keys`` already sent or being sent (a failed try with attempts left is not)."""
+    if not keys:
+        return set()
+    rows = await session.execute(select(Delivery.key).where(
+        Delivery.key.in_(keys), Delivery.status.in_((DeliveryStatus.SENT, DeliveryStatus.SENDING, DeliveryStatus.PENDING))))
+    return set(rows.scalars())
