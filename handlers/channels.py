@@ -88,7 +88,8 @@ async def channel_set(ctx: Context, request: Request, session: AsyncSession) -> 
 async def _next_post(ctx: Context, request: Request, session: AsyncSession, channel: Channel) -> str:
     """"Next post: <moment>." for a days channel (its zone, digest and themes), "" when none is coming."""
     return await next_post_text(ctx, request, session, zone=channel.timezone, digest=Digest(channel.digest or Digest.OFF),
-                                themes=_channel_themes(channel))
+                                themes=_channel_themes(channel),
+                                target=f"{channel.platform}:{channel.workspace}:{channel.channel_id}")
 
 
 async def _channel_set(ctx: Context, request: Request, session: AsyncSession) -> Reply:

@@ -17,22 +17,25 @@ from handlers.prompts import _is_prompt_day as is_prompt_day
 from handlers.prompts import _wanted as wanted
 from handlers.types import Request
 from storage.models import Digest
+from storage.queries import deliveries
 
 HORIZON_DAYS = 400  # every yearly day comes round within this
 
 
 def next_post(observances: list[Observance], now: datetime, zone: ZoneInfo, prompt_hour: int, digest: Digest,
-              themes: set[str] | None, *, personal: bool = False, lead_days: int = 0) -> datetime | None:
+              themes: set[str] | None, *, personal: bool = False, lead_days: int = 0,
+              include_today: bool = False) -> datetime | None:
     """The instant (aware, in ``zone``) of the next prompt or digest for a target in ``zone`` with ``themes``
     (None: all) and ``digest``, after ``now``; None when nothing comes within ``HORIZON_DAYS``. A ``personal``
     target (a subscriber) gets only days linked to one of its themes, as ``handlers.prompts`` sends them, and
     with ``lead_days`` also a reminder that many days before each.
 
-    Today counts while its prompt hour is still ahead; a weekly digest goes out on Mondays with the week's
+    Today counts while its prompt hour is still ahead (or, ``include_today``, all day: the scheduler catches up
+    until the local day ends what it has not sent yet); a weekly digest goes out on Mondays with the week's
     days; DST is the zone's: 09:00 stays 09:00 local on either side of a change.
     """
     local = now.astimezone(zone)
-    start = local.date() if local.hour < prompt_hour else local.date() + timedelta(days=1)
+    start = local.date() if include_today or local.hour < prompt_hour else local.date() + timedelta(days=1)
     # The days are chosen before their dates are worked out: a subscriber's few days, not every day's 400;
     # a subscriber's themes first, the cheapest test that leaves the fewest.
     days = [day for day in observances if not (personal and not (themes or set()).intersection(day.themes))
@@ -55,14 +58,27 @@ def _send_days(dated: list[date], start: date, digest: Digest) -> list[date]:
 
 async def next_post_text(ctx: Context, request: Request, session: AsyncSession, *, zone: str | None, digest: Digest,
                          themes: set[str] | None, personal: bool = False, lead_days: int = 0,
-                         after: datetime | None = None, reader: ZoneInfo | None = None) -> str:
+                         after: datetime | None = None, reader: ZoneInfo | None = None, target: str = "") -> str:
     """"Next post: <moment>." for a target in ``zone`` (a channel's, a member's city's), "" when none is coming.
     ``after`` (a pause's end) moves the start later than now. ``reader``: the caller's zone
-    (``handlers.moments.reader_zone``) when the caller already knows it; read from the database otherwise."""
+    (``handlers.moments.reader_zone``) when the caller already knows it; read from the database otherwise.
+    ``target`` (``platform:workspace:id``, as the scheduler's keys end) lets today's messages not sent yet count."""
     _ = translator(request.locale)
     start = max(ctx.now(), after) if after is not None else ctx.now()
-    when = next_post(await all_observances(session), start, zone_or_default(zone, ctx), ctx.prompt_hour, digest, themes,
+    local_zone = zone_or_default(zone, ctx)
+    observances = await all_observances(session)
+    when = next_post(observances, start, local_zone, ctx.prompt_hour, digest, themes,
                      personal=personal, lead_days=lead_days)
+    local = start.astimezone(local_zone)
+    if target and local.hour >= ctx.prompt_hour:
+        # Past today's prompt hour the scheduler still sends today's messages, within a minute, to a target that
+        # has had none today (a channel just set, a new subscriber): the next post is then now, not tomorrow.
+        today = next_post(observances, start, local_zone, ctx.prompt_hour, digest, themes, personal=personal,
+                          lead_days=lead_days, include_today=True)
+        midnight = datetime.combine(local.date(), time(0), tzinfo=local_zone)
+        if (today is not None and today.date() == local.date()
+                and not await deliveries.sent_since(session, target, midnight)):
+            when = start
     if when is None:
         return ""
     if reader is None:

@@ -108,7 +108,8 @@ async def subscribe(ctx: Context, request: Request, session: AsyncSession) -> Re
         upcoming = await next_post_text(ctx, request, session, zone=zone,
                                         digest=Digest(prefs.digest) if prefs else Digest.OFF, themes=set(subscribed),
                                         personal=True, lead_days=prefs.lead_days if prefs else 0,
-                                        after=prefs.paused_until if prefs else None, reader=zone_or_default(zone, ctx))
+                                        after=prefs.paused_until if prefs else None, reader=zone_or_default(zone, ctx),
+                                        target=f"{member.platform}:{member.workspace}:{member.user_id}")
         lines += [upcoming] if upcoming else []
     return Reply(text="\n".join(lines), footer=_("Stop any time: `/hrc unsubscribe all` or `/hrc pause 2 weeks`."))
 

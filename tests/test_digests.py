@@ -327,3 +327,22 @@ async def test_switching_digest_mode_during_the_day_does_not_tell_the_same_day_t
     clock.now = at("2026-12-11T09:00")  # the next day each gets its new mode
     await scheduler.tick()
     assert len(posts(slack, "channel", "ONE")) == 2 and posts(slack, "channel", "ONE")[-1].title.startswith("Today:")
+
+
+async def test_next_post_is_now_when_todays_prompt_is_still_to_go_out(db: Database, clock: FakeClock) -> None:
+    """Set at 15:00 on Human Rights Day, a channel (and a new subscriber) still get today's prompt within a
+    minute: "Next post" says so, and once it went out names the next day's."""
+    runtime = runtime_on(db, clock, lead_days=0)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    clock.now = at("2026-12-10T15:00")
+    reply = await channel_set(runtime, "C1", "timezone: UTC")
+    assert "Thu 10 Dec 2026 15:00 (UTC)" in reply.text, reply.text
+    await subscriber(runtime, "ana", "/hrc subscribe human rights", tz="UTC")
+    actor, place = person("ana", platform="slack")
+    assert "Thu 10 Dec 2026 15:00 (UTC)" in (await runtime.answer_text(actor, place, "/hrc subscribe digest: off")).text
+    await PromptScheduler(runtime).tick()
+    assert [r.title for r in posts(slack, "channel", "C1")] == ["Today: Human Rights Day"]
+    sec, place = person("sec", platform="slack")
+    assert "Fri 11 Dec 2026 09:00 (UTC)" in render_text(await runtime.answer_text(sec, Place("slack", "W1", "C1"), "/hrc channels"))
+    assert "Thu 10 Dec 2026" not in (await runtime.answer_text(actor, place, "/hrc subscribe digest: off")).text

@@ -91,7 +91,7 @@ def test_next_personal_post_counts_the_lead_reminder() -> None:
 
 
 async def test_channel_set_and_subscribe_say_when_the_next_post_comes(chat: Chat, clock: FakeClock) -> None:
-    clock.now = at("2026-12-09T23:30")
+    clock.now = at("2026-12-10T13:30")  # 08:30 in Bogota: today's prompt hour is ahead (an evening of a day with days would post now)
     chat.ctx.timezone = "Europe/Madrid"
     reply = await chat.say("sec", "/hrc channel set days timezone: America/Bogota")
     assert f"Next post: {MENTION_OPEN}@time|{int(at('2026-12-10T14:00').timestamp())}|FR|" in reply.text

@@ -64,3 +64,12 @@ async def delivered(session: AsyncSession, keys: list[str]) -> set[str]:
     rows = await session.execute(select(Delivery.key).where(
         Delivery.key.in_(keys), Delivery.status.in_((DeliveryStatus.SENT, DeliveryStatus.SENDING, DeliveryStatus.PENDING))))
     return set(rows.scalars())
+
+
+async def sent_since(session: AsyncSession, target: str, since: datetime) -> bool:
+    """Whether anything scheduled for ``target`` (the ``platform:workspace:id`` that ends its keys) was recorded
+    at or after ``since``."""
+    escaped = target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    row = await session.execute(select(Delivery.id).where(
+        Delivery.key.like(f"%:{escaped}", escape="\\"), Delivery.created_at >= since).limit(1))
+    return row.first() is not None
