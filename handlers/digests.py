@@ -49,6 +49,10 @@ def parse_lead(value: str, _: Translate) -> int:
     word = value.strip()
     if fold(word) in ("off", "no", "none"):
         return 0
+    # "3 days" / "3 días" / "1 semaine", as the usage's DAYS invites; fold() drops signs, so "-1" is refused first.
+    length = _DURATION.match(fold(word)) if word[:1].isdecimal() else None
+    if length and length.group(2) in _UNITS:
+        word = str(int(length.group(1)) * _UNITS[length.group(2)])
     if not word.isdecimal() or int(word) > MAX_LEAD_DAYS:
         raise UserError(
             _("“{value}” is not a lead time: give a number of days from 0 to {max}.").format(value=value, max=MAX_LEAD_DAYS),

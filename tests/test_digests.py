@@ -213,6 +213,7 @@ async def test_bad_input_is_refused_kindly_and_stores_nothing(db: Database, cloc
         "/hrc subscribe water lead: 99": "is not a lead time",
         "/hrc subscribe water lead: ²": "is not a lead time",  # a digit int() cannot read
         "/hrc subscribe water lead: -1": "is not a lead time",
+        "/hrc subscribe water lead: 5 weeks": "is not a lead time",
         "/hrc pause forever": "is not a length of time",
         "/hrc pause 5 fortnights": "is not a length of time",
         "/hrc pause 5 years": "At most a year",
@@ -346,3 +347,15 @@ async def test_next_post_is_now_when_todays_prompt_is_still_to_go_out(db: Databa
     sec, place = person("sec", platform="slack")
     assert "Fri 11 Dec 2026 09:00 (UTC)" in render_text(await runtime.answer_text(sec, Place("slack", "W1", "C1"), "/hrc channels"))
     assert "Thu 10 Dec 2026" not in (await runtime.answer_text(actor, place, "/hrc subscribe digest: off")).text
+
+
+async def test_lead_in_days_or_weeks_in_each_language(db: Database, clock: FakeClock) -> None:
+    """The usage says ``lead: DAYS``: "3 días", "1 semaine" and "2 days" are what people type."""
+    runtime = runtime_on(db, clock)
+    await subscriber(runtime, "ana", "/hrc subscribe water lead: 2 days")
+    actor, place = person("ana", platform="slack")
+    for command, expected in {"/hrc subscribe lead: 2 days": "a reminder 2 days before",
+                              "/hrc suscribir antelación: 3 días": "a reminder 3 days before",  # the reply in the person's language
+                              "/hrc abonner avance: 1 semaine": "a reminder 7 days before"}.items():
+        reply = await runtime.answer_text(actor, place, command)
+        assert not reply.is_error and expected in reply.text, (command, reply.text)
