@@ -214,7 +214,8 @@ async def cities_on_themes(
 async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
     found = find_observance(request.command.main, await all_observances(session), _)
-    year = ctx.now().year
+    today = campaign_today(ctx)
+    year = today.year
     # A campaign date happens once: its date, not "2026: only on … 2027" beside "2027: … 2027".
     dates = ([Field(_("Date"), long_date(found.fixed_date, request.locale, _))] if found.fixed_date is not None else
              [Field(str(year), date_text(found, year, request.locale, _)), Field(str(year + 1), date_text(found, year + 1, request.locale, _))])
@@ -236,7 +237,7 @@ async def day(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     first_theme = theme_arg(found.themes[0], _.language) if found.themes else _("THEME")
     from handlers.actions import next_occurrence
 
-    if next_occurrence(found, ctx.now().date()) is None:  # `act` would answer it has no date to record
+    if next_occurrence(found, today) is None:  # `act` would answer it has no date to record
         footer = _("Share what your city did for it: `/hrc share title: … themes: {theme} summary: …`").format(
             theme=first_theme)
     else:

@@ -359,3 +359,11 @@ async def test_lead_in_days_or_weeks_in_each_language(db: Database, clock: FakeC
                               "/hrc abonner avance: 1 semaine": "a reminder 7 days before"}.items():
         reply = await runtime.answer_text(actor, place, command)
         assert not reply.is_error and expected in reply.text, (command, reply.text)
+
+
+async def test_day_card_years_are_the_campaigns_on_new_years_eve(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock, timezone="America/Bogota")
+    clock.now = at("2027-01-01T01:00")  # 31 December 2026, 20:00 in Bogota
+    sec, place = person("sec", platform="slack")
+    card = await runtime.answer_text(sec, place, "/hrc day human rights day")
+    assert [f.name for f in card.fields][:2] == ["2026", "2027"], card.fields
