@@ -287,8 +287,9 @@ async def _personal(
             if found and digest is Digest.DAILY:  # switched from one message per day: not the days told already today
                 found = await _not_prompted(session, found, "personal", today, target)
             if found:
+                caused = sorted(themes.intersection(t for _when, day in found for t in day.themes))
                 reply = with_stop(digest_reply(found, digest, today, language, await _acting_names(session, found)),
-                                  sorted(themes), _)
+                                  caused, _)
                 due.append(Due(f"pdigest:{digest.value}:{today.isoformat()}:{target}", "personal", platform, reply,
                                workspace, user_id, member))
         if first.lead_days > 0:
