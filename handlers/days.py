@@ -29,6 +29,7 @@ from storage.queries import cities as city_queries
 from storage.queries import days as day_queries
 
 NEXT_COUNT = 10
+MAX_AHEAD_YEARS = 20  # 9999-12-31 has no next day: an all-day event on it cannot be written (its DTEND)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
@@ -278,6 +279,9 @@ async def days_add(ctx: Context, request: Request, session: AsyncSession) -> Rep
         raise UserError(_("The name needs letters or digits."), field="name")
     if when < campaign_today(ctx):
         raise UserError(_("{date} is in the past.").format(date=when.isoformat()), field="date")
+    if when.year > campaign_today(ctx).year + MAX_AHEAD_YEARS:
+        raise UserError(_("{date} is too far ahead: campaign dates go up to {years} years from now.").format(
+            date=when.isoformat(), years=MAX_AHEAD_YEARS), field="date")
     if fold(name) in {fold(n) for d in un_days() for n in (*all_names(d), d.slug)}:
         raise UserError(_("“{name}” is the name of a UN day: `/hrc day {name}` would show that day. "
                           "Give the campaign date another name.").format(name=name), field="name")

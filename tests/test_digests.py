@@ -367,3 +367,16 @@ async def test_day_card_years_are_the_campaigns_on_new_years_eve(db: Database, c
     sec, place = person("sec", platform="slack")
     card = await runtime.answer_text(sec, place, "/hrc day human rights day")
     assert [f.name for f in card.fields][:2] == ["2026", "2027"], card.fields
+
+
+async def test_a_campaign_date_too_far_ahead_is_refused_and_the_feed_stays_up(db: Database, clock: FakeClock) -> None:
+    """9999-12-31 has no next day: accepted, it broke `days export` and /calendar.ics for everyone."""
+    runtime = runtime_on(db, clock)
+    clock.now = at("2026-12-04T11:00")
+    sec, place = person("sec", platform="slack")
+    refused = await runtime.answer_text(sec, place, "/hrc days add name: Far Future date: 9999-12-31")
+    assert refused.is_error and refused.error_field == "date"
+    assert "9999-12-31 is too far ahead: campaign dates go up to 20 years from now." in refused.text
+    assert not (await runtime.answer_text(sec, place, "/hrc days add name: Forum 2046 date: 2046-12-31")).is_error
+    exported = await runtime.answer_text(sec, place, "/hrc days export")
+    assert not exported.is_error and exported.attachments, exported.text
