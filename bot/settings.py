@@ -137,7 +137,7 @@ def _timezone(env: Mapping[str, str], name: str, default: str) -> str:
 
 def _role_id(env: Mapping[str, str]) -> str:
     raw = env.get("DISCORD_SECRETARIAT_ROLE", "").strip()
-    if raw and not raw.isdigit():
+    if raw and not (raw.isascii() and raw.isdigit()):
         raise SettingsError(
             "DISCORD_SECRETARIAT_ROLE",
             f"expected the role's numeric id (Server Settings → Roles → ⋯ → Copy Role ID), got {raw!r}: "
@@ -170,7 +170,7 @@ def _guild_ids(env: Mapping[str, str]) -> tuple[int, ...]:
     ids = []
     for part in env.get("DISCORD_GUILD_IDS", "").split(","):
         if part.strip():
-            if not part.strip().isdigit():
+            if not (part.strip().isascii() and part.strip().isdigit()):
                 raise SettingsError("DISCORD_GUILD_IDS", f"expected comma-separated numeric ids, got {part.strip()!r}")
             ids.append(int(part.strip()))
     return tuple(ids)

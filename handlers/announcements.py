@@ -94,7 +94,7 @@ def parse_at(value: str, ctx: Context, _: Translate) -> datetime:
 
 def _id(request: Request, _: Translate) -> int:
     word = request.command.main.strip().lstrip("#")
-    if not word.isdigit() or len(word) > 9:
+    if not word.isdecimal() or len(word) > 9:
         raise UserError(_(ID_PROMPT), field="main")
     return int(word)
 

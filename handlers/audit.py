@@ -184,7 +184,7 @@ def _since(value: str, _: Translate) -> datetime:
 
 
 def _page_number(value: str, _: Translate) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 100_000:
+    if not value.isdecimal() or not 1 <= int(value) <= 100_000:
         raise UserError(_("page: takes a page number, e.g. page: 2."), field="page")
     return int(value)
 

@@ -230,7 +230,7 @@ async def profile(ctx: Context, request: Request, session: AsyncSession) -> Repl
     # A verified city's card, asked for by a name no other city carries (or by #ID), is the same for
     # everyone; one's own, a pending one, or one whose name is ambiguous to some callers is not.
     main = request.command.main
-    by_id = main.startswith("#") and main[1:].isdigit()
+    by_id = main.startswith("#") and main[1:].isdecimal()
     shareable = city.status == CityStatus.VERIFIED and bool(main) and (
         by_id or (await city_queries.name_keys_in_use(session, [city.name_key])).get(city.name_key) == 1
     )

@@ -67,7 +67,7 @@ async def resolve_city(
     ctx: Context, request: Request, session: AsyncSession, name: str, country: str, _: Translate
 ) -> City:
     """The city a user named (or ``#ID``, as buttons send), with suggestions when unknown or ambiguous."""
-    if name.startswith("#") and name[1:].isdigit() and len(name) <= 10:
+    if name.startswith("#") and name[1:].isdecimal() and len(name) <= 10:
         by_id = await city_queries.city_by_id(session, int(name[1:]))
         # With a country (as a question's button sends), the number must still be a city of that country (a
         # second check: numbers are never given twice since migration 0018).

@@ -104,7 +104,7 @@ _MONTHS = _month_index()
 def parse_month(word: str, _: Translate) -> int:
     """``december``, ``diciembre``, ``décembre``, ``dic``, ``12`` -> 12; ``UserError`` otherwise."""
     folded = fold(word)
-    if folded.isdigit() and 1 <= int(folded) <= 12:
+    if folded.isdecimal() and 1 <= int(folded) <= 12:
         return int(folded)
     if folded in _MONTHS:
         return _MONTHS[folded]

@@ -64,7 +64,7 @@ def parse_lead(value: str, _: Translate) -> int:
 def parse_pause(value: str, _: Translate) -> timedelta:
     """``2 weeks``, ``10 days``, ``1 month`` (30 days) -> a timedelta of at most ``MAX_PAUSE_DAYS``."""
     # fold() drops signs, so "-1 week" must be caught before it: a length of time starts with its number.
-    match = _DURATION.match(fold(value)) if value.strip()[:1].isdigit() else None
+    match = _DURATION.match(fold(value)) if value.strip()[:1].isdecimal() else None
     unit = _UNITS.get(match.group(2)) if match else None
     if not match or unit is None or int(match.group(1)) == 0:
         raise UserError(_("“{value}” is not a length of time: write e.g. 2 weeks, 10 days or 1 month.").format(value=value),

@@ -159,7 +159,7 @@ async def announcement_suggestions(ctx: Context, source: Source, text: str, loca
         rows = await queries.announcements_by_status(session, _ANNOUNCEMENT_STATUSES[source], 200)
     labels = [(f"#{row.id} · {row.title}", str(row.id), row.status) for row in rows]
     key = text.strip().lstrip("#")
-    if key.isdigit():
+    if key.isdecimal():
         picked = [entry for entry in labels if entry[1].startswith(key)]
     else:
         picked = [labels[i] for i in rank(text, [(label.split(" · ", 1)[1],) for label, _id, _s in labels])]

@@ -117,7 +117,7 @@ class SuggestingTransformer(OptionTransformer):
         text = clean_input(str(value or ""))[:200]
         found = await suggestions(runtime_of(interaction).ctx, source, text, str(interaction.locale))
         if self.option.info.kind is Kind.INTEGER:
-            return [app_commands.Choice(name=s.label, value=int(s.value)) for s in found if s.value.isdigit()]
+            return [app_commands.Choice(name=s.label, value=int(s.value)) for s in found if s.value.isdecimal()]
         return [app_commands.Choice(name=s.label, value=s.value) for s in found]
 
 

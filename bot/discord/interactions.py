@@ -150,7 +150,7 @@ def buttons(reply: Reply, guild: str | None = None) -> discord.ui.View | None:
 
     view = discord.ui.View(timeout=None)
     for action in reply.actions[:5]:
-        if guild and guild.isdigit():
+        if guild and guild.isascii() and guild.isdigit():
             view.add_item(MemberButton(guild, action.command, label=action.label, style=action.style))
         else:
             view.add_item(CommandButton(action.command, label=action.label, style=action.style))

@@ -104,7 +104,7 @@ class DiscordSender:
         """Requests a DM to ``member`` will take: 1 when its channel is known, else 2 (open, then post)."""
         if self.dm_channels is not None and await self.dm_channels.get(self.platform, member.workspace, member.user_id):
             return 1
-        user = self.client.get_user(int(member.user_id)) if member.user_id.isdigit() else None
+        user = self.client.get_user(int(member.user_id)) if member.user_id.isascii() and member.user_id.isdigit() else None
         return 1 if user is not None and user.dm_channel is not None else 2
 
     async def send_to_member(self, member: MemberRef, reply: Reply, *, delivery_key: str | None = None) -> str:

@@ -88,7 +88,7 @@ async def run_button(interaction: discord.Interaction, text: str, guild: str | N
     command = parse_or_none(text)
     if command is not None and interaction.guild_id is None:
         # In a DM a button acts for its server only when it names a server the bot serves.
-        refusal = await dm_refusal(interaction, command) if not guild or not guild.isdigit() or not serves_guild(interaction, int(guild)) else None
+        refusal = await dm_refusal(interaction, command) if not guild or not (guild.isascii() and guild.isdigit()) or not serves_guild(interaction, int(guild)) else None
         if refusal is not None:
             await send_reply(interaction, refusal)
             return

@@ -365,7 +365,7 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         await ack()
         number, _sep, text = str(action.get("value", "")).partition(":")
         command = parse_or_none(text)
-        if command is None or page_command(command) is None or not number.isdigit():
+        if command is None or page_command(command) is None or not number.isdecimal():
             return
         team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
         user = body.get("user", {})

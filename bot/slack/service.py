@@ -73,7 +73,8 @@ def http_app(bolt: AsyncApp, runtime: Runtime) -> web.Application:
         # A garbled request is a 400, never a traceback. Bolt parses the timestamp with int() inside its
         # signature check (and answers 500 when that raises), so it is checked here; a body that is not
         # UTF-8, or a JSON body or `payload` that does not parse, raises while the Bolt request is built.
-        if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+        stamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        if not (stamp.isascii() and stamp.isdigit()):
             return _bad_request("missing or non-numeric X-Slack-Request-Timestamp")
         try:
             bolt_request = await to_bolt_request(request)

@@ -173,7 +173,7 @@ def committed_scopes(session: AsyncSession) -> frozenset[str]:
 
 def city_ids(scopes: Iterable[str]) -> set[int]:
     """The ids of the cities named in ``scopes`` (``city:ID``)."""
-    return {int(scope[5:]) for scope in scopes if scope.startswith("city:") and scope[5:].isdigit()}
+    return {int(scope[5:]) for scope in scopes if scope.startswith("city:") and scope[5:].isdecimal()}
 
 
 def committed_version(session: AsyncSession) -> int | None:

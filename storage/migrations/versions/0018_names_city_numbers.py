@@ -31,7 +31,7 @@ def _highest_number_ever(bind: sa.engine.Connection) -> int:
     highest = max(highest, bind.execute(sa.text("SELECT max(city_id) FROM audit_log")).scalar() or 0)
     for (key,) in bind.execute(sa.text("SELECT key FROM outbox WHERE key LIKE 'notice:registration:%'")):
         number = key.split(":")[2]
-        if number.isdigit():
+        if number.isdecimal():
             highest = max(highest, int(number))
     return highest
 
