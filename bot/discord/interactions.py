@@ -72,10 +72,18 @@ async def reader_language_of(interaction: discord.Interaction) -> str:
     return await reader_language(runtime_of(interaction).ctx, actor_of(interaction), str(interaction.locale))
 
 
+# Commands that change only the caller's own preference: in a DM that acts as the campaign server's
+# member (``workspace_of``), they are that member's as in the server; without an argument they only read.
+PERSONAL = frozenset({"language"})
+
+
 async def dm_refusal(interaction: discord.Interaction, command: ParsedCommand) -> Reply | None:
-    """In a direct message only read-only commands run (a DM has no server, so no member to write for)."""
+    """In a direct message only read-only commands run (a DM has no server, so no member to write for),
+    and the caller's own preferences when the DM acts as the campaign server's member."""
     spec = COMMANDS.get(command.name)
     if interaction.guild_id is not None or spec is None or not spec.writes:
+        return None
+    if command.name in PERSONAL and (not (command.main or command.options) or workspace_of(interaction) != "dm"):
         return None
     _ = translator(await reader_language_of(interaction))
     return Reply(text=_("Please use this command in the campaign server: in a direct message I can only answer questions."), is_error=True)

@@ -117,3 +117,18 @@ async def test_answers_made_outside_the_core_speak_the_language_the_member_chose
     await bot.fake.wait_for(lambda: bot.fake.callbacks(card["id"]))
     shown = embed_text(await bot.answer(card["id"]))
     assert "ne représente" in shown, shown
+
+
+async def test_in_a_dm_a_member_can_see_and_choose_their_language(discord_bot: DiscordBot) -> None:
+    """`/language` in a DM was refused as a write ("Please use this command in the campaign server"), even
+    with no argument, when it only says which language is used. A DM acts as the campaign server's member,
+    and a language is that person's own preference: reading and choosing it both work there."""
+    bot = discord_bot
+    iid, _ = await bot.send(2, slash(["language"], {}), user_id=ANA, guild_id=None, locale="es-ES")
+    shown = embed_text(await bot.answer(iid))
+    assert "campaign server" not in shown and "servidor de la campaña" not in shown, shown
+    assert "español" in shown, shown
+    iid, _ = await bot.send(2, slash(["language"], {"language": "fr"}), user_id=ANA, guild_id=None, locale="es-ES")
+    assert "français" in embed_text(await bot.answer(iid))
+    iid, _ = await bot.send(2, slash(["campaign", "themes"], {}), user_id=ANA, locale="es-ES")  # in the server too
+    assert "Thèmes" in embed_text(await bot.answer(iid)), embed_text(await bot.answer(iid))
