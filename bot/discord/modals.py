@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import discord
 
 from bot.discord.interactions import answer, dm_refusal, reader_language_of, send_reply
+from handlers.dispatch import error_reply
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.text import split_list
@@ -63,15 +64,32 @@ FORMS: dict[str, tuple[str, tuple[FormField, ...]]] = {
 SELECT_TERMS = {"region": REGIONS, "size": SIZES, "themes": THEMES}
 
 
+FINDERS = {"region": find_region, "size": find_size, "themes": find_theme}
+
+
 def _picked(key: str, given: str) -> set[str]:
     """Slugs of the terms named in a given option (``water, housing``), for the select's defaults."""
     _ = translator("en")
-    find = {"region": find_region, "size": find_size, "themes": find_theme}[key]
     slugs = set()
     for word in split_list(given):
         with contextlib.suppress(UserError):
-            slugs.add(find(word, _).slug)
+            slugs.add(FINDERS[key](word, _).slug)
     return slugs
+
+
+def unknown_term(name: str, given: dict[str, str], _: Translate) -> Reply | None:
+    """The core's refusal of a term given with the command that the form's selects cannot show (a theme
+    it does not know: ``xyzzy``), "did you mean" included; None when every one is known. A select shows
+    only known terms, so the form would drop it without a word."""
+    for field in FORMS[name][1]:
+        if field.style in (Style.SELECT, Style.MULTI) and given.get(field.key):
+            try:
+                for word in split_list(given[field.key]):
+                    FINDERS[field.key](word, _)
+            except UserError as error:
+                error.usage_of, error.field = name, field.key
+                return error_reply(error, _, "discord")
+    return None
 
 
 def form_item(field: FormField, given: str, _: Translate) -> discord.ui.Item[Any]:
@@ -131,7 +149,11 @@ async def open_form(interaction: discord.Interaction, name: str, given: dict[str
         await answer(interaction, ParsedCommand(name, options=given))
         return
     # In the language the bot answers this reader in (``/language`` wins over the Discord client's).
-    await interaction.response.send_modal(CommandModal(name, given, custom_id, await reader_language_of(interaction)))
+    language = await reader_language_of(interaction)
+    if (unknown := unknown_term(name, given, translator(language))) is not None:
+        await send_reply(interaction, replace(unknown, language=language))
+        return
+    await interaction.response.send_modal(CommandModal(name, given, custom_id, language))
 
 
 def submitted_values(components: list[dict[str, Any]]) -> dict[str, str]:

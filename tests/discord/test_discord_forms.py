@@ -87,3 +87,21 @@ async def test_the_form_and_its_echo_speak_the_language_the_member_chose(fake: F
         assert "https://" in embed_text(await bot.answer(iid))
         echo = (await fake.wait_for(lambda: [m for m in bot.followups(iid) if len(m.get("embeds") or []) and "Kiosques" in embed_text(m)]))[0]
         assert "Ce que vous avez saisi (rien n’a été enregistré)" in embed_text(echo) and "Titre:" in embed_text(echo), embed_text(echo)
+
+
+async def test_a_theme_the_form_cannot_show_is_named_not_dropped(fake: FakeDiscord, sqlite_db: Database) -> None:
+    """`/city register city: Quilmes themes: vivienda, xyzzy` (no country) opened the form with Housing
+    selected and "xyzzy" gone without a word: the selects show only known themes. It is refused as the
+    typed command refuses it, in the reader's language, with "did you mean" when there is one."""
+    async with running(fake, sqlite_db) as bot:
+        iid, callback = await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "themes": "vivienda, xyzzy"}), user_id=ANA)
+        assert callback["type"] != 9  # no form
+        shown = await bot.answer(iid)
+        assert "xyzzy" in embed_text(shown) and shown["flags"] & 64, embed_text(shown)
+        iid, callback = await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "themes": "vivienda, agau"}), user_id=ANA,
+                                       locale="es-ES")
+        assert callback["type"] != 9
+        text = embed_text(await bot.answer(iid))
+        assert "«agau»" in text and "¿Quisiste decir «Agua y saneamiento»?" in text, text
+        _iid, modal = await bot.send(2, slash(["city", "register"], {"city": "Quilmes", "themes": "vivienda, water"}), user_id=ANA)
+        assert modal["type"] == 9  # known themes still open the form
