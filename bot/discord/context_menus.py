@@ -11,7 +11,14 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str
 
-from bot.discord.interactions import answer, reader_language_of, runtime_of, send_reply, workspace_of
+from bot.discord.interactions import (
+    answer,
+    reader_language_of,
+    runtime_of,
+    send_reply,
+    thinking_within,
+    workspace_of,
+)
 from bot.discord.modals import FORMS, open_form
 from handlers.i18n import N_, translator
 from handlers.types import ParsedCommand, Reply, clean_input
@@ -24,11 +31,16 @@ SHARE_AS_PRACTICE = N_("Share as practice")
 async def city_card(interaction: discord.Interaction, member: discord.Member | discord.User) -> None:
     """The card of the member's city, or a plain answer when they represent none."""
     runtime = runtime_of(interaction)
-    async with runtime.ctx.db.transaction(write=False) as session:
-        found = await find_member(session, "discord", workspace_of(interaction), str(member.id))
-        city_id = found.focal_point.city_id if found is not None and found.focal_point is not None else None
+    deadline = thinking_within(interaction)  # the database may be slow: within Discord's window, as `answer`
+    try:
+        async with runtime.ctx.db.transaction(write=False) as session:
+            found = await find_member(session, "discord", workspace_of(interaction), str(member.id))
+            city_id = found.focal_point.city_id if found is not None and found.focal_point is not None else None
+        language = await reader_language_of(interaction) if city_id is None else ""
+    finally:
+        await deadline.settle()  # after a defer, send_reply and answer answer with a followup
     if city_id is None:
-        _ = translator(await reader_language_of(interaction))
+        _ = translator(language)
         name = clean_input(member.display_name)
         await send_reply(interaction, Reply(text=_("{name} does not represent a city in the directory.").format(name=name)))
         return

@@ -228,6 +228,21 @@ async def settle_thinking(interaction: discord.Interaction, reply: Reply) -> Non
     await interaction.edit_original_response(content=_("Done: posted in the channel."))
 
 
+def thinking_within(interaction: discord.Interaction) -> Deadline:
+    """Discord's 3-second window: past ``answer_within``, an author-only "thinking…" (``defer``), unless the
+    interaction was answered or deferred already (by a caller that read the database first: "City card")."""
+
+    async def defer() -> None:
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
+
+    return Deadline(runtime_of(interaction).answer_within, defer)
+
+
+def is_deferred(interaction: discord.Interaction) -> bool:
+    return interaction.response.type is discord.InteractionResponseType.deferred_channel_message
+
+
 async def answer(interaction: discord.Interaction, command: ParsedCommand, *, channel: Any = None) -> Reply | None:
     """Run the command; answer directly when quick, otherwise defer first (Discord's 3-second window).
 
@@ -242,15 +257,14 @@ async def answer(interaction: discord.Interaction, command: ParsedCommand, *, ch
         place = replace(request.place, channel_id=str(channel.id), name=getattr(channel, "name", "") or "",
                         can_post=can_post_in(interaction, channel))
         request = replace(request, place=place)
-    deadline = Deadline(runtime.answer_within, lambda: interaction.response.defer(ephemeral=True, thinking=True))
-    deferred = False
+    deadline = thinking_within(interaction)
     try:
         reply = await runtime.answer_once(request, key=f"discord-interaction:{interaction.id}")
     finally:
-        deferred = await deadline.settle()  # after a defer, send_reply answers with a followup
+        await deadline.settle()  # after a defer, send_reply answers with a followup
     if reply is None:  # the same interaction delivered twice
         return None
-    if deferred and reply.visibility is Visibility.CHANNEL and not reply.is_error:
+    if is_deferred(interaction) and reply.visibility is Visibility.CHANNEL and not reply.is_error:
         await settle_thinking(interaction, reply)
     await send_reply(interaction, reply, command)
     await runtime.deliver_notices(reply)

@@ -164,3 +164,19 @@ async def test_context_menus_city_card_and_share_as_practice(discord_bot: Discor
     assert modal["type"] == 9
     inputs = {c["label"]: c.get("value") for c in modal_inputs(modal)}
     assert inputs["Summary"] == "Our water kiosks serve every district."
+
+
+async def test_a_slow_city_card_is_deferred_then_answered_in_a_followup(discord_bot: DiscordBot) -> None:
+    """"City card" read the database before any response, with no deadline: a database slower than Discord's
+    3 seconds gave "The application did not respond". It defers past the deadline, as every command does."""
+    bot = discord_bot
+    await register(bot, ANA, "Quilmes", "Argentina", "latin-america")
+    bot.runtime.answer_within = 0  # a database slower than the deadline
+    target = {"id": ANA, "username": "ana", "discriminator": "0", "global_name": "Ana", "avatar": None}
+    for member, words in ((ANA, "Quilmes"), (BEN, "does not represent a city")):
+        menu = {"id": "300000000000000002", "name": "City card", "type": 2, "target_id": member,
+                "resolved": {"users": {member: {**target, "id": member}}}}
+        iid, first = await bot.send(2, menu, user_id=SEC, roles=[SECRETARIAT_ROLE_ID])
+        assert first["type"] == 5 and first["data"]["flags"] & 64  # deferred ("thinking…"), ephemeral
+        assert words in embed_text(await bot.answer(iid))
+        assert len(bot.fake.callbacks(iid)) == 1  # the answer came as a followup, not a second callback
