@@ -20,6 +20,7 @@ from handlers.vocab import Term, find_theme
 from handlers.words import NO, YES
 from handlers.zones import UnknownZone, canonical_zone, close_zones, zones_for_place
 from storage.models import City, CityStatus, FocalPoint, FocalStatus, Member
+from storage.queries import audit as audit_queries
 from storage.queries import cities as city_queries
 from storage.queries.members import find_member, upsert_member
 
@@ -63,6 +64,19 @@ def can_see(ctx: Context, request: Request, city: City) -> bool:
     return any(is_account_of(fp.member, request.actor) for fp in city.focal_points)
 
 
+async def _merged_city(session: AsyncSession, number: int) -> City | None:
+    """The city that the deleted city ``number`` lives on in, through a chain of merges (at most 20)."""
+    for _step in range(20):
+        into = await audit_queries.merged_into(session, number)
+        if into is None:
+            return None
+        city = await city_queries.city_by_id(session, into)
+        if city is not None:
+            return city
+        number = into
+    return None
+
+
 async def resolve_city(
     ctx: Context, request: Request, session: AsyncSession, name: str, country: str, _: Translate
 ) -> City:
@@ -73,6 +87,8 @@ async def resolve_city(
         # second check: numbers are never given twice since migration 0018).
         if by_id is not None and can_see(ctx, request, by_id) and (not country or by_id.country == country_code(country)):
             return by_id
+        if by_id is None and (now := await _merged_city(session, int(name[1:]))) is not None and can_see(ctx, request, now):
+            raise UserError(_("{name} was merged into {city} (#{id}).").format(name=name, city=now.name, id=now.id))
         raise UserError(_("I can't find the city “{name}” in the directory.").format(name=name))
     key = fold(name)
     visible = [c for c in await city_queries.cities_by_name_key(session, key) if can_see(ctx, request, c)]

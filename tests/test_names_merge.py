@@ -148,7 +148,7 @@ async def test_cities_in_two_countries_are_merged_only_once_confirmed(chat: Chat
     # Before 0018, SQLite gave the deleted #2 to the next city registered: the old button must not merge that one.
     await chat.say("carl", "/hrc register city: Köln country: Germany region: Europe")
     stale = await chat.say("sec", asked.actions[0].command)
-    assert stale.is_error and "I can't find the city “#" in stale.text, render_text(stale)
+    assert stale.is_error and stale.text == "#2 was merged into Bogotá (#1).", render_text(stale)
     assert sorted(city.name for city in await rows(chat, City)) == ["Bogotá", "Köln"]
 
 
@@ -194,7 +194,7 @@ async def test_a_merged_citys_number_is_never_given_to_the_next_city(chat: Chat)
     [atlantis] = [city for city in await rows(chat, City) if city.name == "Atlantis"]
     assert atlantis.id > stale_id
     pressed = await chat.say("sec", f"/hrc verify #{stale_id}")
-    assert pressed.is_error and f"“#{stale_id}”" in pressed.text, render_text(pressed)
+    assert pressed.is_error and pressed.text == f"#{stale_id} was merged into Bogotá (#1).", render_text(pressed)
     assert [city.status for city in await rows(chat, City) if city.name == "Atlantis"] == ["pending"]
 
 
@@ -207,3 +207,18 @@ async def test_a_citys_trail_keeps_the_history_of_a_chain_of_merged_duplicates(c
     audit = render_text(await chat.say("sec", "/hrc audit Medellín"))
     for name in ("Medellín", "Medelin", "Medeyin"):
         assert f"register · {name} (Colombia)" in audit, audit
+
+
+async def test_a_merged_citys_number_says_where_the_city_went(chat: Chat) -> None:
+    """An old Verify button of a merged duplicate (`verify #2`) said "I can't find the city “#2”"; it now says
+    which city it became, in the reader's words, through a chain of merges."""
+    await chat.say("ana", "/hrc register city: Medellín country: Colombia region: Latin America")
+    await chat.say("bob", "/hrc register city: Medelin country: Colombia region: Latin America")
+    await chat.say("carl", "/hrc register city: Medeyin country: Colombia region: Latin America")
+    await chat.say("sec", "/hrc merge #3 into: #2")
+    await chat.say("sec", "/hrc merge #2 into: #1")
+    pressed = await chat.say("sec", "/hrc verify #3")
+    assert pressed.is_error and pressed.text == "#3 was merged into Medellín (#1).", pressed.text
+    spanish = await chat.say("sec", "/hrc verificar #2", "es")
+    assert spanish.text == "#2 se fusionó con Medellín (#1).", spanish.text
+    assert "I can't find the city “#9”" in (await chat.say("sec", "/hrc verify #9")).text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
 
@@ -30,6 +31,19 @@ async def with_merged(session: AsyncSession, city_id: int) -> set[int]:
                 found.add(merged)
                 todo.append(merged)
     return found
+
+
+async def merged_into(session: AsyncSession, city_id: int) -> int | None:
+    """The number of the city that city ``city_id`` was merged into (read from its own merge event's
+    ``after``, ``{"merged into": "#12 Bogotá (Colombia)"}``), or None when it never was."""
+    rows = await session.execute(select(AuditEvent.after).where(
+        AuditEvent.action == "merge", AuditEvent.city_id == city_id, AuditEvent.after.like('%"merged into": "#%')))
+    for (after,) in rows:
+        into = str(json.loads(after).get("merged into", ""))
+        number = into[1:].split(" ", 1)[0]
+        if number.isdecimal():
+            return int(number)
+    return None
 
 
 def _filtered(city_ids: Collection[int] | None, since: datetime | None) -> Select[tuple[AuditEvent]]:
