@@ -40,6 +40,9 @@ class PromptScheduler:
             return []
         async with self.runtime.db.transaction(write=False) as session:
             due = await due_now(self.runtime.ctx, session, now, platforms)
+            # What went out at an earlier tick today is left out by reading, not by a claim (a write) each.
+            done = await deliveries.settled(session, [item.key for item in due], MAX_ATTEMPTS)
+        due = [item for item in due if item.key not in done]
         sent = []
         for item in due:
             if await self._send_once(item, now):

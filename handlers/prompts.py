@@ -58,8 +58,21 @@ def _is_prompt_day(day: Observance) -> bool:
     return day.is_campaign or any(t in THEME_BY_SLUG for t in day.themes)
 
 
+_DAYS_ON: dict[tuple[int, date], tuple[list[Observance], list[Observance]]] = {}
+
+
 def _days_on(observances: list[Observance], when: date) -> list[Observance]:
-    return [day for _when, day in occurrences(observances, when, when) if _is_prompt_day(day)]
+    """The prompt days on ``when``, remembered for this list of observances: a tick asks it for each of
+    thousands of targets, on two or three local dates (each answer works 250 date rules out)."""
+    key = (id(observances), when)
+    known = _DAYS_ON.get(key)
+    if known is not None and known[0] is observances:  # the same list, not one that took its id
+        return known[1]
+    if len(_DAYS_ON) >= 64:
+        _DAYS_ON.clear()
+    days = [day for _when, day in occurrences(observances, when, when) if _is_prompt_day(day)]
+    _DAYS_ON[key] = (observances, days)
+    return days
 
 
 def _local_today(now: datetime, zone: ZoneInfo, hour: int) -> date | None:
@@ -153,35 +166,42 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
         return prompt_cache[(day.slug, when, language)]
 
     due: list[Due] = []
+    acting_names = _ActingNames(session)
+    plans = []  # (channel, its local date, target): the channels whose prompt hour has come today
     for channel in await channel_queries.channels(session, ChannelPurpose.DAYS, active_only=True):
         if channel.platform not in platforms:
             continue
         today = _local_today(now, _zone(channel.timezone, ctx.timezone), ctx.prompt_hour)
-        if today is None:
-            continue
-        target = f"{channel.platform}:{channel.workspace}:{channel.channel_id}"
+        if today is not None:
+            plans.append((channel, today, f"{channel.platform}:{channel.workspace}:{channel.channel_id}"))
+    # A channel that switched between one post per day and a daily digest during the day is not told the same
+    # days twice: what went out today either way is read for every channel at once, not a query each.
+    told = await deliveries.delivered(session, [
+        key for channel, today, target in plans
+        for key in _told_keys("prompt", "digest", Digest(channel.digest or Digest.OFF), observances, today, target)])
+    for channel, today, target in plans:
         language = language_of(channel.language) or default  # `channel set days language: fr`
         themes = _channel_themes(channel)
         digest = Digest(channel.digest or Digest.OFF)
         if digest is Digest.OFF:
-            todays = [day for day in _days_on(observances, today) if _wanted(day, themes)]
-            if todays and await _sent(session, f"digest:{Digest.DAILY.value}:{today.isoformat()}:{target}"):
+            if f"digest:{Digest.DAILY.value}:{today.isoformat()}:{target}" in told:
                 continue  # switched from a daily digest after today's went out: its days are told already
-            for day in todays:
-                key = f"prompt:{day.slug}:{today.isoformat()}:{target}"
-                due.append(Due(key, "prompt", channel.platform, await prompt_for(day, today, language), channel.workspace,
-                               channel.channel_id))
+            for day in _days_on(observances, today):
+                if _wanted(day, themes):
+                    key = f"prompt:{day.slug}:{today.isoformat()}:{target}"
+                    due.append(Due(key, "prompt", channel.platform, await prompt_for(day, today, language),
+                                   channel.workspace, channel.channel_id))
             continue
         period = _period(today, digest)
         found = _in_period(observances, *period, themes) if period else []
-        if found and digest is Digest.DAILY:  # switched from one post per day: not the days posted already today
-            found = await _not_prompted(session, found, "prompt", today, target)
+        if digest is Digest.DAILY:  # switched from one post per day: not the days posted already today
+            found = [(w, d) for w, d in found if f"prompt:{d.slug}:{today.isoformat()}:{target}" not in told]
         if found:
             key = f"digest:{digest.value}:{today.isoformat()}:{target}"
-            reply = digest_reply(found, digest, today, language, await _acting_names(session, found))
+            reply = digest_reply(found, digest, today, language, await acting_names(found))
             due.append(Due(key, "digest", channel.platform, reply, channel.workspace, channel.channel_id))
 
-    due.extend(await _personal(ctx, session, now, platforms, observances, prompt_for))
+    due.extend(await _personal(ctx, session, now, platforms, observances, prompt_for, acting_names))
 
     # Lead reminders to the secretariat, in the default time zone.
     today = _local_today(now, _zone(ctx.timezone, "UTC"), ctx.prompt_hour)
@@ -206,17 +226,29 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
     return due
 
 
-async def _sent(session: AsyncSession, key: str) -> bool:
-    return bool(await deliveries.delivered(session, [key]))
+def _told_keys(one: str, daily: str, digest: Digest, observances: list[Observance], today: date, target: str) -> list[str]:
+    """The keys that say what ``target`` was already told today the other way: its daily digest (``daily``
+    kind) when it now gets one message per day (``one`` kind), and each of today's days' message when it
+    now gets a daily digest."""
+    if digest is Digest.OFF:
+        return [f"{daily}:{Digest.DAILY.value}:{today.isoformat()}:{target}"]
+    if digest is Digest.DAILY:
+        return [f"{one}:{day.slug}:{today.isoformat()}:{target}" for day in _days_on(observances, today)]
+    return []
 
 
-async def _not_prompted(session: AsyncSession, found: list[tuple[date, Observance]], kind: str, today: date,
-                        target: str) -> list[tuple[date, Observance]]:
-    """The days of ``found`` whose one-per-day message (``kind``) did not go to ``target`` today: a target that
-    switches to a daily digest after today's prompts went out does not get the same days again."""
-    keys = {day.slug: f"{kind}:{day.slug}:{today.isoformat()}:{target}" for _when, day in found}
-    done = await deliveries.delivered(session, list(keys.values()))
-    return [(when, day) for when, day in found if keys[day.slug] not in done]
+class _ActingNames:
+    """``acting_names`` of each period asked, read once a tick (every digest of a period shows the same cities)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._by_period: dict[tuple[date, date], dict[tuple[str, date], list[str]]] = {}
+
+    async def __call__(self, found: list[tuple[date, Observance]]) -> dict[tuple[str, date], list[str]]:
+        period = (min(w for w, _d in found), max(w for w, _d in found))
+        if period not in self._by_period:
+            self._by_period[period] = await _acting_names(self.session, found)
+        return self._by_period[period]
 
 
 async def _acting_names(session: AsyncSession, found: list[tuple[date, Observance]]) -> dict[tuple[str, date], list[str]]:
@@ -248,7 +280,7 @@ def _acting_notices(rows: Sequence[CityAction], observances: list[Observance], a
 
 async def _personal(
     ctx: Context, session: AsyncSession, now: datetime, platforms: set[str], observances: list[Observance],
-    prompt_for: Callable[[Observance, date, str], Awaitable[Reply]],
+    prompt_for: Callable[[Observance, date, str], Awaitable[Reply]], acting_names: _ActingNames,
 ) -> list[Due]:
     """Personal prompts, digests and lead reminders: at most one message per member, day and kind, each in the
     member's language (their choice, their last command's, their city's, else the default)."""
@@ -258,38 +290,41 @@ async def _personal(
         if sub.platform in platforms:
             by_member.setdefault((sub.platform, sub.workspace, sub.user_id), []).append(sub)
     due: list[Due] = []
+    plans = []  # (platform, workspace, user id, their subscriptions, their local date, target)
     for (platform, workspace, user_id), rows in by_member.items():
         first = rows[0]
         if first.paused_until is not None and first.paused_until > now:
             continue
         today = _local_today(now, _zone(first.timezone, ctx.timezone), ctx.prompt_hour)
-        if today is None:
-            continue
+        if today is not None:
+            plans.append((platform, workspace, user_id, rows, today, f"{platform}:{workspace}:{user_id}"))
+    told = await deliveries.delivered(session, [  # as for channels (due_now): one read for every member
+        key for *_who, rows, today, target in plans
+        for key in _told_keys("personal", "pdigest", Digest(rows[0].digest or Digest.OFF), observances, today, target)])
+    for platform, workspace, user_id, rows, today, target in plans:
+        first = rows[0]
         member = MemberRef(platform, workspace, user_id, first.display_name)
         language = (language_of(first.language) or language_of(first.last_language)
                     or first_spoken(first.city_languages) or default)
         _ = translator(language)
-        target = f"{platform}:{workspace}:{user_id}"
         themes = {r.theme for r in rows}
         digest = Digest(first.digest or Digest.OFF)
         if digest is Digest.OFF:
-            todays = [(day, sorted(themes.intersection(day.themes))) for day in _days_on(observances, today)]
-            todays = [(day, matched) for day, matched in todays if matched]
-            if todays and await _sent(session, f"pdigest:{Digest.DAILY.value}:{today.isoformat()}:{target}"):
-                todays = []  # switched from a daily digest after today's went out: its days are told already
-            for day, matched in todays:
-                reply = with_stop(await prompt_for(day, today, language), matched, _)
-                due.append(Due(f"personal:{day.slug}:{today.isoformat()}:{target}", "personal", platform, reply,
-                               workspace, user_id, member))
+            if f"pdigest:{Digest.DAILY.value}:{today.isoformat()}:{target}" not in told:
+                for day in _days_on(observances, today):
+                    matched = sorted(themes.intersection(day.themes))
+                    if matched:
+                        reply = with_stop(await prompt_for(day, today, language), matched, _)
+                        due.append(Due(f"personal:{day.slug}:{today.isoformat()}:{target}", "personal", platform, reply,
+                                       workspace, user_id, member))
         else:
             period = _period(today, digest)
             found = [(w, d) for w, d in _in_period(observances, *period, themes) if themes.intersection(d.themes)] if period else []
-            if found and digest is Digest.DAILY:  # switched from one message per day: not the days told already today
-                found = await _not_prompted(session, found, "personal", today, target)
+            if digest is Digest.DAILY:  # switched from one message per day: not the days told already today
+                found = [(w, d) for w, d in found if f"personal:{d.slug}:{today.isoformat()}:{target}" not in told]
             if found:
                 caused = sorted(themes.intersection(t for _when, day in found for t in day.themes))
-                reply = with_stop(digest_reply(found, digest, today, language, await _acting_names(session, found)),
-                                  caused, _)
+                reply = with_stop(digest_reply(found, digest, today, language, await acting_names(found)), caused, _)
                 due.append(Due(f"pdigest:{digest.value}:{today.isoformat()}:{target}", "personal", platform, reply,
                                workspace, user_id, member))
         if first.lead_days > 0:

@@ -171,3 +171,33 @@ async def test_campaign_dates_are_prompted(db: Database, clock: FakeClock, tmp_p
     clock.now = at("2027-05-18T07:00")
     await PromptScheduler(runtime).tick()
     assert "Today: World Human Rights Cities Forum" in sent_titles(slack, "MADRID")
+
+
+async def test_a_tick_after_everything_went_out_writes_nothing(db: Database, clock: FakeClock) -> None:
+    """From the prompt hour to midnight the scheduler runs every minute over every target, and it claimed each
+    key it had already sent with a write transaction: at the campaign's 2030 size, 20,000 subscribers on Human
+    Rights Day were 20,000 writes a minute all day. Keys already settled are now left out by one read."""
+    from sqlalchemy import event
+
+    slack = RecordingSender("slack")
+    runtime = runtime_on(db, clock)
+    runtime.notices.register(slack)
+    await opt_in(runtime, "MADRID", "Europe/Madrid")
+    await opt_in(runtime, "BOGOTA", "America/Bogota")
+    scheduler = PromptScheduler(runtime)
+    clock.now = at("2026-12-10T15:00")  # 16:00 in Madrid, 10:00 in Bogotá: both are due
+    assert len(await scheduler.tick()) == 2
+    writes: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "BEGIN IMMEDIATE")):
+            writes.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        clock.now = at("2026-12-10T15:01")
+        assert await scheduler.tick() == []
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    assert writes == []
+    assert sent_titles(slack, "MADRID").count(HRD) == 1 and sent_titles(slack, "BOGOTA").count(HRD) == 1

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Delivery, DeliveryStatus
 from storage.queries.inserts import insert_if_absent
 
+SETTLED_CHUNK = 500  # keys per IN list (well under SQLite's 32,766 bound variables and PostgreSQL's 65,535)
+
 
 async def claim(session: AsyncSession, key: str, kind: str, now: datetime, status: str = DeliveryStatus.SENDING) -> bool:
     """Insert the key; True when this call created it (go ahead and send), False when it existed.
@@ -44,6 +46,20 @@ async def claim_or_retry(session: AsyncSession, key: str, kind: str, now: dateti
     return bool(result.rowcount)
 
 
+async def settled(session: AsyncSession, keys: list[str], max_attempts: int) -> set[str]:
+    """Those of ``keys`` that ``claim_or_retry`` would refuse: recorded and not a failure with attempts left.
+    One read per ``SETTLED_CHUNK`` keys, so that a caller with thousands of keys already sent (the scheduler,
+    every minute of the day after the prompt hour) skips them without a write transaction each."""
+    found: set[str] = set()
+    for start in range(0, len(keys), SETTLED_CHUNK):
+        chunk = keys[start:start + SETTLED_CHUNK]
+        rows = await session.execute(select(Delivery.key).where(
+            Delivery.key.in_(chunk),
+            (Delivery.status != DeliveryStatus.FAILED) | (Delivery.attempts >= max_attempts)))
+        found.update(rows.scalars())
+    return found
+
+
 async def mark(
     session: AsyncSession, key: str, status: str, now: datetime, error: str | None = None, attempted: bool = True
 ) -> None:
@@ -58,12 +74,15 @@ async def get(session: AsyncSession, key: str) -> Delivery | None:
 
 
 async def delivered(session: AsyncSession, keys: list[str]) -> set[str]:
-    """Those of ``keys`` already sent or being sent (a failed try with attempts left is not)."""
-    if not keys:
-        return set()
-    rows = await session.execute(select(Delivery.key).where(
-        Delivery.key.in_(keys), Delivery.status.in_((DeliveryStatus.SENT, DeliveryStatus.SENDING, DeliveryStatus.PENDING))))
-    return set(rows.scalars())
+    """Those of ``keys`` already sent or being sent (a failed try with attempts left is not); one read per
+    ``SETTLED_CHUNK`` keys."""
+    found: set[str] = set()
+    for start in range(0, len(keys), SETTLED_CHUNK):
+        rows = await session.execute(select(Delivery.key).where(
+            Delivery.key.in_(keys[start:start + SETTLED_CHUNK]),
+            Delivery.status.in_((DeliveryStatus.SENT, DeliveryStatus.SENDING, DeliveryStatus.PENDING))))
+        found.update(rows.scalars())
+    return found
 
 
 async def sent_since(session: AsyncSession, target: str, since: datetime) -> bool:

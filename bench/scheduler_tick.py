@@ -1,0 +1,74 @@
+"""The scheduler's minute, at the campaign's 2030 size: 5,000 days channels (one per city, in their own
+time zones) on Human Rights Day, once everything due went out. From the prompt hour to midnight the
+scheduler runs every minute over every target; a tick after the posts went out should cost reads only.
+
+    .venv/bin/python -m bench.scheduler_tick [--channels 5000] [--ticks 5]
+
+Prints the first tick (every post sent to a recording sender), then the later ticks' time (p50 / max) and
+how many write statements they made. SQLite in a temporary file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import event, insert
+
+from bot.scheduler import PromptScheduler
+from bot.settings import Settings
+from bot.wiring import build_runtime
+from storage.migrate import upgrade
+from storage.models import Channel
+from storage.session import Database
+from tests.fakes.recording_sender import RecordingSender
+
+ZONES = ("Europe/Madrid", "America/Bogota", "Africa/Nairobi", "Asia/Seoul", "Europe/Paris")
+
+
+async def main(channels: int, ticks: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        db = Database(f"sqlite:///{Path(folder) / 'tick.db'}")
+        await upgrade(db)
+        now = datetime(2026, 12, 10, 15, 0, tzinfo=UTC)  # past 09:00 local in every zone above
+        async with db.engine.begin() as conn:
+            await conn.execute(insert(Channel), [
+                {"platform": "slack", "workspace": "W1", "channel_id": f"C{n:06d}", "name": f"c{n}", "purpose": "days",
+                 "timezone": ZONES[n % len(ZONES)], "created_at": now, "digest": "off", "themes": ""}
+                for n in range(channels)])
+        runtime = build_runtime(Settings(lead_days=0), database=db)
+        runtime.ctx.clock = lambda: now
+        sender = RecordingSender("slack")
+        runtime.notices.register(sender)
+        scheduler = PromptScheduler(runtime)
+        started = time.perf_counter()
+        sent = await scheduler.tick()
+        print(f"{channels} channels: first tick sent {len(sent)} posts in {time.perf_counter() - started:.2f} s")
+        writes = 0
+
+        def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            nonlocal writes
+            writes += statement.lstrip().upper().startswith(("INSERT", "UPDATE", "BEGIN IMMEDIATE"))
+
+        event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+        times = []
+        for _ in range(ticks):
+            started = time.perf_counter()
+            assert await scheduler.tick() == []
+            times.append(time.perf_counter() - started)
+        print(f"later ticks (nothing left to send): p50 {statistics.median(times) * 1000:.0f} ms, "
+              f"max {max(times) * 1000:.0f} ms, {writes / ticks:.0f} write statements a tick")
+        await db.dispose()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--channels", type=int, default=5000)
+    parser.add_argument("--ticks", type=int, default=5)
+    args = parser.parse_args()
+    asyncio.run(main(args.channels, args.ticks))
