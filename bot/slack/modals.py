@@ -28,10 +28,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.render_text import plain_mentions
 from handlers.errors import UserError
 from handlers.i18n import Translate, translator
 from handlers.suggest import timezone_suggestions
-from handlers.text import fold, split_list
+from handlers.text import fold, shorten, split_list
 from handlers.types import ParsedCommand
 from handlers.vocab import REGIONS, SIZES, THEMES, Term, find_region, find_size, find_theme
 from handlers.zones import UnknownZone, canonical_zone, get_zone
@@ -175,7 +176,22 @@ def submitted_command(callback_id: str, view: dict[str, Any]) -> ParsedCommand:
     return ParsedCommand(name=name, options=options)
 
 
+ERROR_MAX = 150  # an inline error under a field: a line or two, plain text
+
+
+def error_text(message: str) -> str:
+    """``message`` as an inline field error: plain text (mention tokens as names), whole lines while they
+    fit in ``ERROR_MAX``, else its first line shortened at a word with "…"; never cut inside a word."""
+    lines = [line.strip() for line in plain_mentions(message).splitlines() if line.strip()]
+    kept: list[str] = []
+    for line in lines:
+        if len("\n".join([*kept, line])) > ERROR_MAX:
+            break
+        kept.append(line)
+    return "\n".join(kept) if kept else shorten(lines[0] if lines else " ", ERROR_MAX)
+
+
 def field_errors(callback_id: str, field: str | None, message: str) -> dict[str, str]:
     """``response_action: errors`` wants a block id; fall back to the first input when the field is unknown."""
     blocks = [b["block_id"] for b in (register_modal() if callback_id == REGISTER_ID else share_modal())["blocks"]]
-    return {field if field in blocks else blocks[0]: message[:150]}
+    return {field if field in blocks else blocks[0]: error_text(message)}

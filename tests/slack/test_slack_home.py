@@ -254,6 +254,8 @@ async def test_forms_open_in_the_persons_language_with_nothing_left_in_english(s
     assert "country" in errors and "Narnia" in errors["country"]
     english_error = "is not a country"
     assert english_error not in errors["country"]
+    # Whole sentences: a message longer than an inline error holds keeps its first lines, never a word cut in two.
+    assert errors["country"].endswith(("?", ".", "…")) and len(errors["country"]) <= 150
 
 
 
