@@ -44,6 +44,7 @@ from bot.slack.render import (
     pages_for,
     shared_fallback_text,
 )
+from bot.slack.respond import lasting
 from bot.slack.sharing import CANNOT_POST, register_sharing, with_share_button
 from bot.slack.shortcuts import plain_message_text, register_shortcuts
 from bot.slack.users import SlackUsers
@@ -299,6 +300,7 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         actor, locale = await users.actor_and_locale(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
         container = body.get("container") or {}
         channel = body.get("channel", {}).get("id") or container.get("channel_id", "")
+        respond = lasting(respond, client, channel, actor.user_id)  # an answer an hour old still answers
         message = body.get("message") or {}
         command = parse_or_none(action.get("value", ""))
         if command is None:
@@ -359,7 +361,7 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         await runtime.deliver_notices(reply)
 
     @app.action(re.compile(f"^{PAGE_ACTION}"))
-    async def page_clicked(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+    async def page_clicked(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
         """Previous / Next: the command runs again (it only reads) and the page asked for is shown; in
         place on an answer only the clicker sees, else as a fresh answer only they see."""
         await ack()
@@ -371,6 +373,7 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         user = body.get("user", {})
         actor, locale = await users.actor_and_locale(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
         channel = body.get("channel", {}).get("id") or (body.get("container") or {}).get("channel_id", "")
+        respond = lasting(respond, client, channel, actor.user_id)  # an answer an hour old still turns
         request = Request(actor=actor, place=Place("slack", team_id, channel), command=command, locale=locale)
         reply = await runtime.answer(request)
         in_place = not (body.get("message") or {}).get("ts")  # an ephemeral answer comes with no message

@@ -20,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.files import upload_attachments
 from bot.slack.render import MAX_BLOCKS, context, fallback_text, messages_for
+from bot.slack.respond import lasting
 from bot.slack.users import SlackUsers
 from bot.wiring import Runtime
 from handlers.dispatch import parse_or_none
@@ -64,6 +65,7 @@ def register_sharing(app: AsyncApp, runtime: Runtime, users: SlackUsers) -> None
         command = parse_or_none(action.get("value", ""))
         if command is None or command.name not in SHAREABLE or not channel:
             return
+        respond = lasting(respond, client, channel, actor.user_id)  # an answer an hour old still answers
         # The same button of the same answer clicked twice (or a retry) posts once; a click that could not
         # post (the bot not in the channel yet) may be tried again.
         typed = hashlib.sha256(action.get("value", "").encode()).hexdigest()[:32]  # keys hold 255 characters

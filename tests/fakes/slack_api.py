@@ -68,6 +68,7 @@ class FakeSlack:
     team_id: str = "T1"
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)  # response_url POSTs
+    expired: set[str] = field(default_factory=set)  # response_url tokens Slack refuses (past 30 min, 5 uses)
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)  # users.info answers by user id
     outside: set[str] = field(default_factory=set)  # channels the bot is not a member of
@@ -304,5 +305,7 @@ class FakeSlack:
         return web.Response(text="OK - " + str(len(content)))
 
     async def _response(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] in self.expired:
+            return web.Response(status=404, text="expired_url")
         self.responses.append(await request.json())
         return web.Response(text="ok")

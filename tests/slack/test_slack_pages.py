@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import time
 from typing import Any
 
@@ -69,6 +70,24 @@ async def test_a_page_of_a_channel_message_comes_as_a_fresh_ephemeral_answer(sla
     second = await answer_to(slack, click(slack, first, "Next", 1, ephemeral=False))
     assert second["replace_original"] is False and second["response_type"] == "ephemeral"
     assert "Page 2 of" in str(second["blocks"])
+
+
+async def test_next_on_an_answer_whose_response_url_expired_still_shows_the_page(slack: SlackBot, sqlite_db: Database) -> None:
+    """Past 30 minutes (or 5 uses) Slack refuses the response_url with a 404: the page comes as an
+    ephemeral message in the channel, or by direct message where the bot cannot post."""
+    await seed_directory(sqlite_db, 1000)
+    first = await slack.command("who housing")
+    slack.fake.expired |= {"page-1", "page-2"}
+    assert (await slack.interact(click(slack, first, "Next", 1)))[0] == 200
+    posted = (await slack.fake.wait_for(lambda: slack.fake.called("chat.postEphemeral")))[0]
+    assert (posted["channel"], posted["user"]) == ("CGEN", "UANA") and "Page 2 of" in str(posted["blocks"])
+    check_blocks(posted["blocks"] if isinstance(posted["blocks"], list) else json.loads(posted["blocks"]))
+
+    slack.fake.fail["chat.postEphemeral"] = "not_in_channel"
+    assert (await slack.interact(click(slack, first, "Next", 2)))[0] == 200
+    direct = (await slack.fake.wait_for(lambda: [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "UANA"]))[0]
+    assert "Page 2 of" in str(direct["blocks"])
+    assert slack.fake.responses == []  # nothing went through the expired URLs
 
 
 async def test_an_announcement_full_of_markup_is_previewed_whole_on_slack(slack: SlackBot) -> None:
