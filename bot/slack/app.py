@@ -47,7 +47,7 @@ from bot.slack.render import (
 from bot.slack.respond import lasting
 from bot.slack.sharing import CANNOT_POST, register_sharing, with_share_button
 from bot.slack.shortcuts import plain_message_text, register_shortcuts
-from bot.slack.users import SlackUsers
+from bot.slack.users import WITHIN_TRIGGER, SlackUsers
 from bot.wiring import Runtime
 from handlers.dispatch import parse_or_none
 from handlers.i18n import translator
@@ -214,7 +214,7 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         values = form_values(command)
         if command is not None and values is not None:  # `/hrc register [some options]` opens the form
             await ack()
-            _actor, language = await users.actor_and_language(runtime.ctx, team_id, body.get("user_id", ""))
+            _actor, language = await users.actor_and_language(runtime.ctx, team_id, body.get("user_id", ""), wait=WITHIN_TRIGGER)
             view = FORMS[command.name](values, private_metadata=json.dumps({"channel": place.channel_id}), locale=language)
             await client.views_open(trigger_id=body["trigger_id"], view=view)
             return
@@ -252,7 +252,8 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
     async def form_submitted(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
         team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
         user = body.get("user", {})
-        actor, locale = await users.actor_and_locale(team_id, user.get("id", ""), user.get("username") or user.get("name", ""))
+        actor, locale = await users.actor_and_locale(team_id, user.get("id", ""), user.get("username") or user.get("name", ""),
+                                                     wait=WITHIN_TRIGGER)  # the ack carries the form's errors
         channel = json.loads(view.get("private_metadata") or "{}").get("channel", "")
         command = submitted_command(view["callback_id"], view)
         request = Request(actor=actor, place=Place("slack", team_id, channel), command=command, locale=locale)
@@ -289,7 +290,8 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
     async def open_register(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
-        _actor, language = await users.actor_and_language(runtime.ctx, team_id, body.get("user", {}).get("id", ""))
+        _actor, language = await users.actor_and_language(runtime.ctx, team_id, body.get("user", {}).get("id", ""),
+                                                           wait=WITHIN_TRIGGER)
         await client.views_open(trigger_id=body["trigger_id"], view=register_modal(locale=language))
 
     @app.action(re.compile(r"^hrc_action_"))

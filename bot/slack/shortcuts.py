@@ -16,7 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.modals import SUMMARY_MAX, TITLE_MAX, register_modal, share_modal
-from bot.slack.users import SlackUsers
+from bot.slack.users import WITHIN_TRIGGER, SlackUsers
 from bot.wiring import Runtime
 from handlers.text import shorten
 from handlers.types import ParsedCommand
@@ -60,7 +60,8 @@ def register_shortcuts(app: AsyncApp, runtime: Runtime, users: SlackUsers) -> No
 
     async def language_of(body: dict[str, Any]) -> str:
         team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
-        return (await users.actor_and_language(runtime.ctx, team_id, body.get("user", {}).get("id", "")))[1]
+        user_id = body.get("user", {}).get("id", "")
+        return (await users.actor_and_language(runtime.ctx, team_id, user_id, wait=WITHIN_TRIGGER))[1]
 
     @app.shortcut(GLOBAL_REGISTER)
     async def register_shortcut(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:

@@ -9,6 +9,7 @@ up once a day at most (``REFRESH``), and a failed lookup is not retried for ``RE
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -25,6 +26,9 @@ logger = logging.getLogger(__name__)
 REFRESH = 24 * 3600.0  # seconds a looked-up profile is kept
 RETRY_FAILED = 600.0  # seconds before a failed lookup (missing scope, outage) is tried again
 MAX_ENTRIES = 20_000
+# Seconds a listener bound by Slack's 3 s (a trigger_id for views.open, a view submission's ack) spends on
+# users.info before going on with what is known: the form opens, in the language the bot stored.
+WITHIN_TRIGGER = 1.0
 
 
 @dataclass(frozen=True)
@@ -56,12 +60,24 @@ class SlackUsers:
         self.client = client
         self.clock = clock
         self._entries: dict[tuple[str, str], tuple[float, SlackUser | None]] = {}
+        self._late: set[asyncio.Future[Any]] = set()  # lookups that outlived their ``wait``, still filling the cache
 
-    async def get(self, team_id: str, user_id: str, fallback_name: str = "") -> SlackUser:
+    async def get(self, team_id: str, user_id: str, fallback_name: str = "", wait: float | None = None) -> SlackUser:
+        """``wait``: seconds the caller can spare (a form must open within the trigger's 3 s); past them
+        the answer is what is known already (the fallback name, no locale) and the lookup goes on to fill
+        the cache. Under a burst of new people, ``users.info`` (about 100 a minute) answers 429s whose
+        Retry-After the client honours."""
         now = self.clock()
         entry = self._entries.get((team_id, user_id))
         if entry is None or entry[0] <= now:
-            entry = await self._lookup(team_id, user_id, now)
+            lookup = asyncio.ensure_future(self._lookup(team_id, user_id, now))
+            try:
+                entry = await asyncio.wait_for(asyncio.shield(lookup), wait)
+            except TimeoutError:
+                self._late.add(lookup)
+                lookup.add_done_callback(self._late.discard)
+                if entry is None:
+                    return SlackUser(user_id, fallback_name or user_id)
         user = entry[1]
         if user is None:
             return SlackUser(user_id, fallback_name or user_id)
@@ -86,14 +102,16 @@ class SlackUsers:
         """The ``Actor`` for a Slack user, named as Slack shows them."""
         return (await self.actor_and_locale(team_id, user_id, fallback_name))[0]
 
-    async def actor_and_locale(self, team_id: str, user_id: str, fallback_name: str = "") -> tuple[Actor, str]:
+    async def actor_and_locale(self, team_id: str, user_id: str, fallback_name: str = "",
+                               wait: float | None = None) -> tuple[Actor, str]:
         """The ``Actor`` and their Slack locale (``es-ES``; "" when Slack does not say), for ``Request.locale``."""
-        user = await self.get(team_id, user_id, fallback_name)
+        user = await self.get(team_id, user_id, fallback_name, wait)
         return Actor(platform="slack", workspace=team_id, user_id=user_id, display_name=user.display_name), user.locale or ""
 
-    async def actor_and_language(self, ctx: Context, team_id: str, user_id: str, fallback_name: str = "") -> tuple[Actor, str]:
+    async def actor_and_language(self, ctx: Context, team_id: str, user_id: str, fallback_name: str = "",
+                                 wait: float | None = None) -> tuple[Actor, str]:
         """The ``Actor`` and the language (``en``, ``es``, ``fr``) to show them forms and App Home in: their
         ``/hrc language`` choice, else their Slack locale, else their city's, else the default
         (``handlers.languages.reader_language``, the order every answer follows)."""
-        actor, locale = await self.actor_and_locale(team_id, user_id, fallback_name)
+        actor, locale = await self.actor_and_locale(team_id, user_id, fallback_name, wait)
         return actor, await reader_language(ctx, actor, locale)

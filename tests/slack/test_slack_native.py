@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -293,3 +294,21 @@ async def test_app_home_subscriptions_menu_changes_them_at_once(slack: SlackBot)
     assert "Subscriptions saved." in block_texts(after["blocks"])
     listed = await slack.command("unsubscribe housing")
     assert "You were not subscribed to Housing" in block_texts(listed["blocks"])
+
+
+async def test_forms_open_and_answer_within_slacks_3_s_when_users_info_is_slow(slack: SlackBot) -> None:
+    """users.info (about 100 calls a minute) answering late, as under a burst of new people: the form
+    still opens while its trigger_id lives (3 s), and a submission's ack still carries its errors."""
+    slack.fake.stalls.add("users.info")
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    assert await slack.post(slack.command_body("register city: Quito", user="UNEW", name="new")) == (200, "")
+    view = (await slack.fake.wait_for(lambda: slack.fake.called("views.open"), within=2.5))[0]["view"]
+    assert loop.time() - start < 2.5 and view["callback_id"] == "hrc_register"
+
+    values = {"city": {"value": {"type": "plain_text_input", "value": "Quito"}},
+              "country": {"value": {"type": "plain_text_input", "value": "Narnia"}},
+              "region": {"value": {"type": "static_select", "selected_option": {"value": "latin-america"}}}}
+    start = loop.time()
+    status, body = await slack.interact(slack.submission(view, values, user="UNEW"))
+    assert loop.time() - start < 2.5 and status == 200 and "Narnia" in json.loads(body)["errors"]["country"]
