@@ -250,21 +250,31 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
     @app.view(REGISTER_ID)
     @app.view(SHARE_ID)
     async def form_submitted(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
+        # Slack waits 3 s for the ack, which carries the form's errors; past ``answer_within`` the form is
+        # closed (an empty ack) and the outcome, an error included, comes by direct message.
+        deadline = Deadline(runtime.answer_within, ack)
         team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
         user = body.get("user", {})
         actor, locale = await users.actor_and_locale(team_id, user.get("id", ""), user.get("username") or user.get("name", ""),
-                                                     wait=WITHIN_TRIGGER)  # the ack carries the form's errors
+                                                     wait=WITHIN_TRIGGER)
         channel = json.loads(view.get("private_metadata") or "{}").get("channel", "")
         command = submitted_command(view["callback_id"], view)
         request = Request(actor=actor, place=Place("slack", team_id, channel), command=command, locale=locale)
         reply = await runtime.answer_once(request, key=f"slack-view:{view.get('id', '')}")
+        acked = await deadline.settle()
         if reply is None:
-            await ack()
+            if not acked:
+                await ack()
             return
         if reply.is_error:
-            await ack(response_action="errors", errors=field_errors(view["callback_id"], reply.error_field, reply.text))
+            if not acked:
+                await ack(response_action="errors", errors=field_errors(view["callback_id"], reply.error_field, reply.text))
+                return
+            for blocks in messages_for(reply, team_id):  # the form is closed: the error must still reach them
+                await client.chat_postMessage(channel=actor.user_id, text=fallback_text(reply), blocks=blocks)
             return
-        await ack()
+        if not acked:
+            await ack()
         text, messages = fallback_text(reply), messages_for(reply, team_id)
         posted = False
         if reply.visibility is Visibility.CHANNEL and channel:

@@ -312,3 +312,22 @@ async def test_forms_open_and_answer_within_slacks_3_s_when_users_info_is_slow(s
     start = loop.time()
     status, body = await slack.interact(slack.submission(view, values, user="UNEW"))
     assert loop.time() - start < 2.5 and status == 200 and "Narnia" in json.loads(body)["errors"]["country"]
+
+
+async def test_a_form_answered_late_is_closed_and_its_error_comes_by_direct_message(slack: SlackBot) -> None:
+    """Past the ack's window the form closes (Slack would show "trouble connecting" while the outcome is
+    unknown to the person): a refusal then comes by direct message, never lost."""
+    await slack.post(slack.command_body("register city: Quito"))
+    view = await opened_view(slack)
+    slack.runtime.answer_within = 0  # a deployment whose every answer outlasts the deadline
+    values = {"city": {"value": {"type": "plain_text_input", "value": "Quito"}},
+              "country": {"value": {"type": "plain_text_input", "value": "Narnia"}},
+              "region": {"value": {"type": "static_select", "selected_option": {"value": "latin-america"}}}}
+    assert await slack.interact(slack.submission(view, values)) == (200, "")
+    dm = (await slack.fake.wait_for(lambda: [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "UANA"]))[0]
+    assert "Narnia" in block_texts(dm["blocks"]) and "/hrc register" in block_texts(dm["blocks"])
+
+    values["country"] = {"value": {"type": "plain_text_input", "value": "Ecuador"}}
+    assert await slack.interact(slack.submission(view, values, view_id="V2")) == (200, "")
+    await slack.fake.wait_for(lambda: [p for p in slack.fake.called("chat.postMessage")
+                                       if p["channel"] == "UANA" and "Quito" in p["text"] and "Narnia" not in p["text"]])
