@@ -214,9 +214,17 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         values = form_values(command)
         if command is not None and values is not None:  # `/hrc register [some options]` opens the form
             await ack()
-            _actor, language = await users.actor_and_language(runtime.ctx, team_id, body.get("user_id", ""), wait=WITHIN_TRIGGER)
+            actor, language = await users.actor_and_language(runtime.ctx, team_id, body.get("user_id", ""), wait=WITHIN_TRIGGER)
             view = FORMS[command.name](values, private_metadata=json.dumps({"channel": place.channel_id}), locale=language)
-            await client.views_open(trigger_id=body["trigger_id"], view=view)
+            try:
+                await client.views_open(trigger_id=body["trigger_id"], view=view)
+                return
+            except SlackApiError as error:  # the trigger expired (Slack slow to deliver it): answer as typed
+                logger.warning("slack: views.open failed: %s", error.response.get("error"))
+            reply = await runtime.answer_text_once(actor, place, text, key=f"slack-command:{body.get('trigger_id', '')}",
+                                                   locale=language)
+            if reply is not None:  # what is missing, and how to type it
+                await _respond_all(respond, messages_of(reply, team_id, command, clean_input(text), locale=language))
             return
         deadline = Deadline(runtime.answer_within, ack)  # past it: ack empty, answer through response_url
         actor, locale = await users.actor_and_locale(team_id, body.get("user_id", ""), body.get("user_name", ""))

@@ -331,3 +331,12 @@ async def test_a_form_answered_late_is_closed_and_its_error_comes_by_direct_mess
     assert await slack.interact(slack.submission(view, values, view_id="V2")) == (200, "")
     await slack.fake.wait_for(lambda: [p for p in slack.fake.called("chat.postMessage")
                                        if p["channel"] == "UANA" and "Quito" in p["text"] and "Narnia" not in p["text"]])
+
+
+async def test_a_form_that_cannot_open_answers_the_command_as_typed(slack: SlackBot) -> None:
+    """views.open refused (the trigger expired on the way): the person is told what is missing and how
+    to type it, not left with nothing."""
+    slack.fake.fail["views.open"] = "expired_trigger_id"
+    assert await slack.post(slack.command_body("register city: Quito")) == (200, "")
+    answer = (await slack.fake.wait_for(lambda: slack.fake.responses))[0]
+    assert answer["response_type"] == "ephemeral" and "/hrc register" in block_texts(answer["blocks"])
