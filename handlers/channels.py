@@ -19,12 +19,11 @@ from handlers.registry import command
 from handlers.text import fold
 from handlers.types import ChannelRef, Item, Notice, NoticeTarget, Reply, Request
 from handlers.vocab import theme_name
-from handlers.words import command_word
+from handlers.words import ALL_INPUT, command_word
 from storage.models import Channel, ChannelPurpose, Digest
 from storage.queries import channels as channel_queries
 
 PURPOSES = {p.value: p for p in ChannelPurpose}
-ALL_WORDS = ("all", "todos", "todas", "tous", "toutes")
 
 
 PURPOSE_PROMPT = N_("Say what this channel gets: “days” (UN-day prompts) or “announcements” (secretariat broadcasts).")
@@ -104,7 +103,7 @@ async def _channel_set(ctx: Context, request: Request, session: AsyncSession) ->
     language = parse_language(opts.opt("language"), _, field="language") if opts.opt("language") else None
     themes = None
     if opts.opt("themes"):
-        themes = "" if fold(opts.opt("themes")) in ALL_WORDS else ";".join(t.slug for t in parse_themes(opts.opt("themes"), _))
+        themes = "" if fold(opts.opt("themes")) in ALL_INPUT else ";".join(t.slug for t in parse_themes(opts.opt("themes"), _))
     place = request.place
     if place.can_post is False:
         raise UserError(_("I cannot post in this channel, so it would get nothing. Nothing was changed."),

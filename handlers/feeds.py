@@ -15,8 +15,10 @@ from handlers.days import all_observances
 from handlers.i18n import N_, translator
 from handlers.ics import MIME_TYPE, build_calendar, select_days
 from handlers.registry import command
+from handlers.text import fold
 from handlers.types import Attachment, Reply, Request
 from handlers.vocab import theme_name
+from handlers.words import ALL_INPUT
 
 FILENAME = "hrc-days.ics"
 BUILT_MAX = 32  # calendars kept (a theme filter and a language each), ~140 kB each at most
@@ -43,7 +45,8 @@ async def calendar_bytes(session: AsyncSession, now: datetime, locale: str, them
 
     Raises ``UserError`` (already translated) for an unknown theme or more themes than allowed."""
     _ = translator(locale)
-    slugs = [t.slug for t in parse_themes(themes, _)] if themes.strip() else []
+    everything = not themes.strip() or fold(themes) in ALL_INPUT  # ?themes=all, as `channel set days themes: all`
+    slugs = [] if everything else [t.slug for t in parse_themes(themes, _)]
     observances = select_days(await all_observances(session), slugs or None)
     name = ""
     if slugs:

@@ -21,12 +21,11 @@ from handlers.registry import command
 from handlers.text import fold
 from handlers.types import Actor, Reply, Request
 from handlers.vocab import theme_name
+from handlers.words import ALL_INPUT
 from storage.models import Digest, MemberPrefs
 from storage.queries import prefs as prefs_queries
 from storage.queries import subscriptions as subs
 from storage.queries.members import find_member
-
-_ALL = ("all", "todo", "todos", "todas", "tout", "tous", "toutes")
 
 
 def _listing(themes: list[str] | tuple[str, ...], _: Translate) -> str:
@@ -127,7 +126,7 @@ async def subscribe(ctx: Context, request: Request, session: AsyncSession) -> Re
 async def unsubscribe(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     _ = translator(request.locale)
     member = await caller(ctx, request, session)
-    if fold(request.command.main) in _ALL:
+    if fold(request.command.main) in ALL_INPUT:
         removed = await subs.unsubscribe_all(session, member.id)
         if not removed:
             return Reply(text=_("You have no subscriptions."))

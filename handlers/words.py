@@ -134,6 +134,9 @@ NO = frozenset({"no", "n", "non"})
 # "yes" and "all" (``unsubscribe all``) as each language writes them in a command.
 YES_WORDS = {"en": "yes", "es": "sí", "fr": "oui"}
 ALL_WORDS = {"en": "all", "es": "todos", "fr": "tous"}
+# Every spelling of "all" a command takes for "all themes" (``themes: all``, ``unsubscribe todas``, the feed's
+# ``?themes=tous``), folded.
+ALL_INPUT = frozenset({"all", "todo", "todos", "todas", "tout", "tous", "toutes"})
 
 _LANG_INDEX = {"es": 0, "fr": 1}
 

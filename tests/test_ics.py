@@ -147,6 +147,27 @@ async def test_feed_served_when_slack_is_not_in_http_mode(sqlite_db: Database) -
         await runner.cleanup()
 
 
+async def test_feed_takes_the_commands_words_for_all_themes(sqlite_db: Database) -> None:
+    """`channel set days themes: all` takes "all" (todos, toutes…): so does the feed, and `days export`."""
+    runtime = build_runtime(Settings(), database=sqlite_db)
+    runner, port = await start_web(web_app(runtime), "127.0.0.1", 0)
+    try:
+        async with aiohttp.ClientSession() as http:
+            url = f"http://127.0.0.1:{port}/calendar.ics"
+            async with http.get(url) as response:
+                everything = await response.read()
+            for params in ({"themes": "all"}, {"themes": "todos", "lang": "es"}, {"themes": "Toutes", "lang": "fr"},
+                           {"theme": "todas", "lang": "es"}):
+                async with http.get(url, params=params) as response:
+                    assert response.status == 200, (params, await response.text())
+                    slugs = {slug_of(e) for e in Calendar.from_ical(await response.read()).walk("VEVENT")}
+                    assert slugs == {slug_of(e) for e in Calendar.from_ical(everything).walk("VEVENT")}
+    finally:
+        await runner.cleanup()
+    reply = await Chat(runtime.ctx).say("ana", "/hrc days export theme: todos", locale="es")
+    assert not reply.is_error and reply.attachments, reply.text
+
+
 async def test_days_export_attaches_the_same_calendar(db: Database, chat: Chat) -> None:
     reply = await chat.say("ana", "/hrc days export theme: water")
     assert not reply.is_error, reply.text
