@@ -18,7 +18,7 @@ from handlers.text import fold, split_list, suggest
 from handlers.types import Actor, MemberRef, Request
 from handlers.vocab import Term, find_theme
 from handlers.words import NO, YES
-from handlers.zones import UnknownZone, canonical_zone, close_zones, zones_for_place
+from handlers.zones import UnknownZone, canonical_zone, close_zones, offset_zone, zones_for_place
 from storage.models import City, CityStatus, FocalPoint, FocalStatus, Member
 from storage.queries import audit as audit_queries
 from storage.queries import cities as city_queries
@@ -201,6 +201,20 @@ def parse_timezone(value: str, _: Translate) -> str:
         if len(places) == 1:
             return places[0]
         close = list(places) or close_zones(value)
+        offset = offset_zone(value)  # "UTC+5": a city's zone is better (it follows daylight saving time)
+        if offset is not None:
+            spelled, zone = offset
+            hint = None
+            if zone == "UTC":
+                hint = _("For UTC itself, write UTC.")
+            elif zone:
+                hint = _("For a fixed {offset} all year, write {zone} (IANA writes the sign the other way round).").format(
+                    offset=spelled, zone=zone)
+            raise UserError(
+                _("“{value}” is an offset from UTC, not a time zone: give your city's zone, such as America/Bogota "
+                  "or Asia/Kolkata, so that daylight saving time is followed.").format(value=value),
+                hint=hint, field="timezone",
+            ) from None
         raise UserError(
             _("“{value}” is not a time zone I know. Use an IANA name such as Europe/Madrid or America/Bogota.").format(
                 value=value

@@ -8,6 +8,7 @@ an OSError rather than ``ZoneInfoNotFoundError``.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -16,14 +17,40 @@ zoneinfo.reset_tzpath(to=())
 ZoneInfo.clear_cache()
 
 
+# tz database entries that are neither a place nor a fixed offset: "Factory" (an undefined zone, "-00"),
+# and the host links "localtime" and "posixrules", which would mean whatever a machine was set to.
+NOT_PLACES = frozenset({"Factory", "localtime", "posixrules"})
+# An offset as people write one: "UTC+5", "GMT-3", "UTC+05:30", "+5".
+_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+\-\u2212])\s*(\d{1,2})(?:\s*[:h.]?\s*(\d{2}))?$", re.IGNORECASE)
+
+
 class UnknownZone(ValueError):
     """``name`` is not an IANA time zone in the tzdata package."""
 
 
 @lru_cache(maxsize=1)
 def zone_names() -> frozenset[str]:
-    """Every IANA zone name of the tzdata package (about 600), e.g. ``America/Bogota``."""
-    return frozenset(zoneinfo.available_timezones())
+    """Every IANA zone name of the tzdata package (about 600), e.g. ``America/Bogota``; not ``NOT_PLACES``."""
+    return frozenset(name for name in zoneinfo.available_timezones()
+                     if name not in NOT_PLACES and not name.startswith(("posix/", "right/")))
+
+
+def offset_zone(text: str) -> tuple[str, str] | None:
+    """For an offset as typed (``UTC+5``), its usual spelling (``UTC+5``) and the IANA zone of that fixed offset
+    (``Etc/GMT-5``: IANA inverts the sign), the zone "" when IANA has none (``UTC+05:30``); None when ``text``
+    is not an offset."""
+    match = _OFFSET.match(text.strip())
+    if match is None:
+        return None
+    sign = "-" if match.group(1) in "-\u2212" else "+"
+    hours, minutes = int(match.group(2)), int(match.group(3) or 0)
+    if minutes >= 60:
+        return None
+    spelled = f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+    if hours == 0 and minutes == 0:
+        return "UTC", "UTC"
+    whole = minutes == 0 and (hours <= 14 if sign == "+" else hours <= 12)
+    return spelled, (f"Etc/GMT{'-' if sign == '+' else '+'}{hours}" if whole else "")
 
 
 @lru_cache(maxsize=1)

@@ -242,6 +242,28 @@ async def test_bad_input_is_refused_kindly_and_stores_nothing(db: Database, cloc
     assert not reply.is_error and "09:00 America/Bogota" in reply.text
 
 
+async def test_an_offset_is_answered_with_the_zone_to_give_and_factory_is_no_zone(db: Database, clock: FakeClock) -> None:
+    """`timezone: UTC+5` points to a city's zone and to Etc/GMT-5 (IANA's inverted sign), in the caller's language;
+    the tz database's "Factory" (no place, no offset) is refused; the channel is set by none of them."""
+    runtime = runtime_on(db, clock)
+    sec, place = person("sec", platform="slack")
+    for command, locale, wanted in (
+        ("timezone: UTC+5", "en", ("is an offset from UTC", "America/Bogota", "Etc/GMT-5", "the other way round")),
+        ("timezone: GMT-3", "en", ("For a fixed UTC-3 all year, write Etc/GMT+3",)),
+        ("timezone: UTC+05:30", "en", ("is an offset from UTC", "Asia/Kolkata")),
+        ("timezone: UTC+5", "es", ("«UTC+5» es una diferencia con UTC", "Etc/GMT-5", "invierte el signo")),
+        ("timezone: utc-3", "fr", ("« utc-3 » est un décalage", "Etc/GMT+3", "inverse le signe")),
+        ("timezone: Factory", "en", ("not a time zone I know",)),
+        ("timezone: factory", "fr", ("n’est pas un fuseau horaire",)),
+    ):
+        reply = await runtime.answer_text(sec, place, f"/hrc channel set days {command}", locale)
+        assert reply.is_error and all(w in reply.text for w in wanted), (command, reply.text)
+    assert "Etc/GMT" not in (await runtime.answer_text(sec, place, "/hrc channel set days timezone: UTC+05:30")).text
+    assert "No channel" in (await runtime.answer_text(sec, place, "/hrc channels")).text
+    reply = await runtime.answer_text(sec, place, "/hrc channel set days timezone: Etc/GMT-5")  # a fixed offset is a zone
+    assert not reply.is_error and "Etc/GMT-5" in reply.text, reply.text
+
+
 async def test_a_campaign_date_with_no_theme_is_announced_without_an_empty_theme_list(db: Database, clock: FakeClock) -> None:
     runtime = runtime_on(db, clock, lead_days=7)
     slack = RecordingSender("slack")
