@@ -15,6 +15,7 @@ from handlers.i18n import translator
 from handlers.moments import moment, reader_zone, zone_or_default
 from handlers.prompts import _is_prompt_day as is_prompt_day
 from handlers.prompts import _wanted as wanted
+from handlers.prompts import served_through
 from handlers.types import Request
 from storage.models import Digest
 from storage.queries import deliveries
@@ -67,9 +68,17 @@ async def next_post_text(ctx: Context, request: Request, session: AsyncSession, 
     start = max(ctx.now(), after) if after is not None else ctx.now()
     local_zone = zone_or_default(zone, ctx)
     observances = await all_observances(session)
+    local = start.astimezone(local_zone)
+    if target:
+        # A target whose zone moved west may already have had the days of the date it is back in (or the next):
+        # the scheduler sends nothing before the date after it (handlers.prompts.served_through).
+        served = await served_through(session, observances, local.date(), "personal" if personal else "prompt",
+                                      "pdigest" if personal else "digest", target, from_today=True)
+        if served is not None:
+            start = max(start, datetime.combine(served + timedelta(days=1), time(0), tzinfo=local_zone))
+            local = start.astimezone(local_zone)
     when = next_post(observances, start, local_zone, ctx.prompt_hour, digest, themes,
                      personal=personal, lead_days=lead_days)
-    local = start.astimezone(local_zone)
     if target and local.hour >= ctx.prompt_hour:
         # Past today's prompt hour the scheduler still sends today's messages, within a minute, to a target that
         # has had none today (a channel just set, a new subscriber): the next post is then now, not tomorrow.

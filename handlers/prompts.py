@@ -4,7 +4,8 @@ Pure planning: given the current UTC instant, it lists every delivery that is du
 *local* date (at or after the prompt hour, until that local day ends), each with a unique key
 ``kind:day:date:target``. The scheduler claims the key in the ledger before sending, so running
 the plan again (every minute, after a restart) never sends twice; and since only the local today
-is planned, a bot that was down all day does not post yesterday's prompts.
+is planned, a bot that was down all day does not post yesterday's prompts. Nor does a target whose time
+zone moved west (Tokyo to Los Angeles) get the local date it is back in when it had the next one already.
 """
 
 from __future__ import annotations
@@ -107,6 +108,28 @@ async def day_prompt(session: AsyncSession, day: Observance, _: Translate, when:
     )
 
 
+def _later_keys(observances: list[Observance], today: date, prompt_kind: str, digest_kind: str, target: str,
+                *, from_today: bool = False) -> dict[str, date]:
+    """The keys of the day-of prompts and digests ``target`` would have had on each local date after ``today``
+    (or from it), with their dates. Local dates differ by at most two across the Earth (UTC+14 … UTC-12)."""
+    keys: dict[str, date] = {}
+    for offset in range(0 if from_today else 1, 3):
+        later = today + timedelta(days=offset)
+        keys.update({f"{prompt_kind}:{day.slug}:{later.isoformat()}:{target}": later for day in _days_on(observances, later)})
+        keys.update({f"{digest_kind}:{period.value}:{later.isoformat()}:{target}": later
+                     for period in (Digest.DAILY, Digest.WEEKLY)})
+    return keys
+
+
+async def served_through(session: AsyncSession, observances: list[Observance], today: date, prompt_kind: str,
+                         digest_kind: str, target: str, *, from_today: bool = False) -> date | None:
+    """The latest local date after ``today`` (or from it, ``from_today``) whose day-of prompts or digest
+    ``target`` was sent, None when none was: a target whose time zone moved west (Tokyo to Los Angeles) is
+    back on a date it has left, and the scheduler sends nothing for it (``due_now``)."""
+    keys = _later_keys(observances, today, prompt_kind, digest_kind, target, from_today=from_today)
+    return max((keys[key] for key in await deliveries.delivered(session, list(keys))), default=None)
+
+
 def lead_reminder(day: Observance, when: date, lead_days: int, _: Translate, *, personal: bool = False) -> Reply:
     themes = _.list(theme_name(t, _) for t in day.themes)  # a campaign date may have none
     if personal and themes:
@@ -176,10 +199,16 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
             plans.append((channel, today, f"{channel.platform}:{channel.workspace}:{channel.channel_id}"))
     # A channel that switched between one post per day and a daily digest during the day is not told the same
     # days twice: what went out today either way is read for every channel at once, not a query each.
+    # A channel whose time zone moved west since (Tokyo to Los Angeles) never goes back to a date it has left:
+    # what it was sent on a later local date is read at the same time.
+    later = {target: _later_keys(observances, today, "prompt", "digest", target) for _channel, today, target in plans}
     told = await deliveries.delivered(session, [
-        key for channel, today, target in plans
-        for key in _told_keys("prompt", "digest", Digest(channel.digest or Digest.OFF), observances, today, target)])
+        *(key for keys in later.values() for key in keys),
+        *(key for channel, today, target in plans
+          for key in _told_keys("prompt", "digest", Digest(channel.digest or Digest.OFF), observances, today, target))])
     for channel, today, target in plans:
+        if not told.isdisjoint(later[target]):
+            continue
         language = language_of(channel.language) or default  # `channel set days language: fr`
         themes = _channel_themes(channel)
         digest = Digest(channel.digest or Digest.OFF)
@@ -283,7 +312,8 @@ async def _personal(
     prompt_for: Callable[[Observance, date, str], Awaitable[Reply]], acting_names: _ActingNames,
 ) -> list[Due]:
     """Personal prompts, digests and lead reminders: at most one message per member, day and kind, each in the
-    member's language (their choice, their last command's, their city's, else the default)."""
+    member's language (their choice, their last command's, their city's, else the default); nothing for a local
+    date before one the member was already sent (their city's time zone moved west)."""
     default = language_of(ctx.default_language) or "en"
     by_member: dict[tuple[str, str, str], list[Subscriber]] = {}
     for sub in await channel_queries.subscribers(session):
@@ -298,10 +328,14 @@ async def _personal(
         today = _local_today(now, _zone(first.timezone, ctx.timezone), ctx.prompt_hour)
         if today is not None:
             plans.append((platform, workspace, user_id, rows, today, f"{platform}:{workspace}:{user_id}"))
+    later = {target: _later_keys(observances, today, "personal", "pdigest", target) for *_who, today, target in plans}
     told = await deliveries.delivered(session, [  # as for channels (due_now): one read for every member
-        key for *_who, rows, today, target in plans
-        for key in _told_keys("personal", "pdigest", Digest(rows[0].digest or Digest.OFF), observances, today, target)])
+        *(key for keys in later.values() for key in keys),
+        *(key for *_who, rows, today, target in plans
+          for key in _told_keys("personal", "pdigest", Digest(rows[0].digest or Digest.OFF), observances, today, target))])
     for platform, workspace, user_id, rows, today, target in plans:
+        if not told.isdisjoint(later[target]):
+            continue  # their city's time zone moved west: nothing for a date before one they had
         first = rows[0]
         member = MemberRef(platform, workspace, user_id, first.display_name)
         language = (language_of(first.language) or language_of(first.last_language)

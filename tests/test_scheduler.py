@@ -201,3 +201,54 @@ async def test_a_tick_after_everything_went_out_writes_nothing(db: Database, clo
         event.remove(db.engine.sync_engine, "before_cursor_execute", count)
     assert writes == []
     assert sent_titles(slack, "MADRID").count(HRD) == 1 and sent_titles(slack, "BOGOTA").count(HRD) == 1
+
+
+async def test_a_zone_moved_west_never_brings_back_an_earlier_day(db: Database, clock: FakeClock) -> None:
+    """Tokyo has had 10 December's prompt; moved to Los Angeles (still the 9th there), the channel and a member
+    whose city moved get nothing for the 9th, even after a restart: the ledger says the 10th was served."""
+    runtime = runtime_on(db, clock)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    chat = Chat(runtime.ctx)
+    await chat.say("ana", "/hrc register city: Kobe country: Japan region: Asia-Pacific timezone: Asia/Tokyo", platform="slack")
+    await chat.say("sec", "/hrc verify Kobe")
+    reply = await chat.say("ana", "/hrc subscribe participatory democracy", platform="slack")
+    assert not reply.is_error, reply.text
+    clock.now = at("2026-12-10T03:00")  # noon on the 10th in Tokyo, 19:00 on the 9th in Los Angeles
+    await opt_in(runtime, "TOKYO", "Asia/Tokyo")
+    await PromptScheduler(runtime).tick()
+    assert HRD in sent_titles(slack, "TOKYO") and HRD in slack.titles("dm", "ana")
+
+    actor, _ = person("sec", platform="slack")
+    moved = await runtime.answer_text(actor, Place("slack", "W1", "TOKYO"), "/hrc channel set days timezone: America/Los_Angeles")
+    # Human Rights Day was had: the next post is 11 December's, 09:00 in Los Angeles (17:00 UTC), not the 10th's.
+    assert "Fri 11 Dec 2026 17:00 (UTC)" in moved.text, moved.text
+    await chat.say("ana", "/hrc register city: Kobe country: Japan region: Asia-Pacific timezone: America/Los_Angeles",
+                   platform="slack")
+    clock.now = at("2026-12-10T03:01")
+    restarted = build_runtime(Settings(), database=db.reopen())
+    restarted.ctx.clock = clock
+    restarted.notices.register(slack)
+    assert await PromptScheduler(restarted).tick() == []
+    assert "Today: International Anti-Corruption Day" not in sent_titles(slack, "TOKYO")
+    assert "Today: International Anti-Corruption Day" not in slack.titles("dm", "ana")
+    clock.now = at("2026-12-11T17:00")  # 09:00 on the 11th in Los Angeles: the days go on from there
+    await PromptScheduler(restarted).tick()
+    assert max(slack.copies.values()) == 1
+    await restarted.db.dispose()
+
+
+async def test_a_zone_moved_west_stops_an_earlier_daily_digest(db: Database, clock: FakeClock) -> None:
+    runtime = runtime_on(db, clock)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    clock.now = at("2026-12-10T03:00")
+    actor, _ = person("sec", platform="slack")
+    reply = await runtime.answer_text(actor, Place("slack", "W1", "TOKYO"),
+                                      "/hrc channel set days timezone: Asia/Tokyo digest: daily")
+    assert not reply.is_error, reply.text
+    scheduler = PromptScheduler(runtime)
+    assert len(await scheduler.tick()) == 1
+    await opt_in(runtime, "TOKYO", "America/Los_Angeles")
+    clock.now = at("2026-12-10T03:01")
+    assert await scheduler.tick() == []
