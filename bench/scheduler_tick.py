@@ -1,8 +1,9 @@
-"""The scheduler's minute, at the campaign's 2030 size: 5,000 days channels (one per city, in their own
-time zones) on Human Rights Day, once everything due went out. From the prompt hour to midnight the
-scheduler runs every minute over every target; a tick after the posts went out should cost reads only.
+"""The scheduler's minute, at the campaign's 2030 size: 5,000 days channels (one per city, in five time
+zones) and 20,000 members subscribed to human rights on Human Rights Day, once everything due went out.
+From the prompt hour to midnight the scheduler runs every minute over every target; a tick after the posts
+went out should cost reads only.
 
-    .venv/bin/python -m bench.scheduler_tick [--channels 5000] [--ticks 5]
+    .venv/bin/python -m bench.scheduler_tick [--channels 5000] [--members 20000] [--ticks 5]
 
 Prints the first tick (every post sent to a recording sender), then the later ticks' time (p50 / max) and
 how many write statements they made. SQLite in a temporary file.
@@ -24,14 +25,14 @@ from bot.scheduler import PromptScheduler
 from bot.settings import Settings
 from bot.wiring import build_runtime
 from storage.migrate import upgrade
-from storage.models import Channel
+from storage.models import Channel, Member, Subscription
 from storage.session import Database
 from tests.fakes.recording_sender import RecordingSender
 
 ZONES = ("Europe/Madrid", "America/Bogota", "Africa/Nairobi", "Asia/Seoul", "Europe/Paris")
 
 
-async def main(channels: int, ticks: int) -> None:
+async def main(channels: int, members: int, ticks: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = Database(f"sqlite:///{Path(folder) / 'tick.db'}")
         await upgrade(db)
@@ -41,6 +42,11 @@ async def main(channels: int, ticks: int) -> None:
                 {"platform": "slack", "workspace": "W1", "channel_id": f"C{n:06d}", "name": f"c{n}", "purpose": "days",
                  "timezone": ZONES[n % len(ZONES)], "created_at": now, "digest": "off", "themes": ""}
                 for n in range(channels)])
+            await conn.execute(insert(Member), [
+                {"id": n + 1, "platform": "slack", "workspace": "W1", "user_id": f"U{n:06d}", "display_name": f"m{n}",
+                 "created_at": now} for n in range(members)])
+            await conn.execute(insert(Subscription), [
+                {"member_id": n + 1, "theme": "human-rights", "created_at": now} for n in range(members)])
         runtime = build_runtime(Settings(lead_days=0), database=db)
         runtime.ctx.clock = lambda: now
         sender = RecordingSender("slack")
@@ -48,7 +54,7 @@ async def main(channels: int, ticks: int) -> None:
         scheduler = PromptScheduler(runtime)
         started = time.perf_counter()
         sent = await scheduler.tick()
-        print(f"{channels} channels: first tick sent {len(sent)} posts in {time.perf_counter() - started:.2f} s")
+        print(f"{channels} channels, {members} subscribers: first tick sent {len(sent)} posts in {time.perf_counter() - started:.2f} s")
         writes = 0
 
         def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
@@ -69,6 +75,7 @@ async def main(channels: int, ticks: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--channels", type=int, default=5000)
+    parser.add_argument("--members", type=int, default=20000)
     parser.add_argument("--ticks", type=int, default=5)
     args = parser.parse_args()
-    asyncio.run(main(args.channels, args.ticks))
+    asyncio.run(main(args.channels, args.members, args.ticks))

@@ -17,12 +17,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.outbound import DeliveryError, PermanentError
 from bot.targets import delivery_failed
 from bot.wiring import Runtime
-from handlers.prompts import Due, due_now
+from handlers.prompts import MAX_ATTEMPTS, Due, due_now
 from storage.models import DeliveryStatus
 from storage.queries import deliveries
 
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 3
 TICK_SECONDS = 60
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +35,9 @@ from storage.queries import actions as action_queries
 from storage.queries import channels as channel_queries
 from storage.queries import deliveries
 from storage.queries.channels import Subscriber
+
+MAX_ATTEMPTS = 3  # tries of one scheduled message before the scheduler gives up on it (bot.scheduler)
+_Plan = TypeVar("_Plan", bound=tuple)
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,7 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
         today = _local_today(now, _zone(channel.timezone, ctx.timezone), ctx.prompt_hour)
         if today is not None:
             plans.append((channel, today, f"{channel.platform}:{channel.workspace}:{channel.channel_id}"))
+    plans = await _unsettled(session, plans, lambda plan: _channel_keys(observances, *plan))
     # A channel that switched between one post per day and a daily digest during the day is not told the same
     # days twice: what went out today either way is read for every channel at once, not a query each.
     # A channel whose time zone moved west since (Tokyo to Los Angeles) never goes back to a date it has left:
@@ -253,6 +258,43 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
         due.extend(_acting_notices([a for a in acting if a.day_slug not in in_reminders], observances,
                                    today + timedelta(days=NOTICE_DAYS), platforms, default))
     return due
+
+
+async def _unsettled(session: AsyncSession, plans: list[_Plan], keys_of: Callable[[_Plan], list[str]]) -> list[_Plan]:
+    """The ``plans`` (targets whose prompt hour has come) with something still to send today. From the prompt hour
+    to midnight every target comes up every minute, and almost all of them have had everything already: one
+    read per 500 keys (``deliveries.settled``) leaves those out before anything else is read or built for them."""
+    wanted = {id(plan): keys_of(plan) for plan in plans}
+    settled = await deliveries.settled(session, [key for keys in wanted.values() for key in keys], MAX_ATTEMPTS)
+    return [plan for plan in plans if not settled.issuperset(wanted[id(plan)])]
+
+
+def _channel_keys(observances: list[Observance], channel: Channel, today: date, target: str) -> list[str]:
+    """The keys a channel's plan would send today (``due_now`` builds the messages): its day-of prompts, or its digest."""
+    themes = _channel_themes(channel)
+    digest = Digest(channel.digest or Digest.OFF)
+    if digest is Digest.OFF:
+        return [f"prompt:{day.slug}:{today.isoformat()}:{target}" for day in _days_on(observances, today) if _wanted(day, themes)]
+    period = _period(today, digest)
+    return [f"digest:{digest.value}:{today.isoformat()}:{target}"] if period and _in_period(observances, *period, themes) else []
+
+
+def _member_keys(observances: list[Observance], rows: list[Subscriber], today: date, target: str) -> list[str]:
+    """The keys a member's plan would send today (``_personal``): day-of messages or a digest, and lead reminders."""
+    themes = {r.theme for r in rows}
+    digest = Digest(rows[0].digest or Digest.OFF)
+    if digest is Digest.OFF:
+        keys = [f"personal:{day.slug}:{today.isoformat()}:{target}" for day in _days_on(observances, today)
+                if themes.intersection(day.themes)]
+    else:
+        period = _period(today, digest)
+        found = period and [d for _w, d in _in_period(observances, *period, themes) if themes.intersection(d.themes)]
+        keys = [f"pdigest:{digest.value}:{today.isoformat()}:{target}"] if found else []
+    if rows[0].lead_days > 0:
+        ahead = today + timedelta(days=rows[0].lead_days)
+        keys += [f"plead:{day.slug}:{ahead.isoformat()}:{target}" for day in _days_on(observances, ahead)
+                 if themes.intersection(day.themes)]
+    return keys
 
 
 def _told_keys(one: str, daily: str, digest: Digest, observances: list[Observance], today: date, target: str) -> list[str]:
@@ -328,6 +370,7 @@ async def _personal(
         today = _local_today(now, _zone(first.timezone, ctx.timezone), ctx.prompt_hour)
         if today is not None:
             plans.append((platform, workspace, user_id, rows, today, f"{platform}:{workspace}:{user_id}"))
+    plans = await _unsettled(session, plans, lambda plan: _member_keys(observances, plan[3], plan[4], plan[5]))
     later = {target: _later_keys(observances, today, "personal", "pdigest", target) for *_who, today, target in plans}
     told = await deliveries.delivered(session, [  # as for channels (due_now): one read for every member
         *(key for keys in later.values() for key in keys),

@@ -79,8 +79,12 @@ async def subscribers(session: AsyncSession, themes: Sequence[str] | None = None
     their city's time zone when they have a city and their preferences (``member_prefs``)."""
     if themes is not None and not themes:
         return []
+    # Columns, not Member objects: the scheduler reads every subscriber every minute (20,000 members at the
+    # campaign's 2030 size), and an object each, with its linked accounts loaded beside it, was 2 s of a 3-s tick.
     stmt = (
-        select(Member, Subscription.theme, City.timezone, MemberPrefs, City.languages)
+        select(Member.platform, Member.workspace, Member.user_id, Member.display_name, Member.language,
+               Member.last_language, Subscription.theme, City.timezone, MemberPrefs.digest, MemberPrefs.lead_days,
+               MemberPrefs.paused_until, City.languages)
         .join(Subscription, Subscription.member_id == Member.id)
         .outerjoin(FocalPoint, FocalPoint.member_id == Member.id)
         .outerjoin(City, City.id == FocalPoint.city_id)
@@ -90,10 +94,8 @@ async def subscribers(session: AsyncSession, themes: Sequence[str] | None = None
     if themes is not None:
         stmt = stmt.where(Subscription.theme.in_(themes))
     return [
-        Subscriber(
-            m.platform, m.workspace, m.user_id, m.display_name, theme, tz,
-            prefs.digest if prefs else Digest.OFF, prefs.lead_days if prefs else 0, prefs.paused_until if prefs else None,
-            m.language, m.last_language, langs or "",
-        )
-        for m, theme, tz, prefs, langs in (await session.execute(stmt)).all()
+        Subscriber(platform, workspace, user_id, name, theme, tz, digest or Digest.OFF, lead_days or 0, paused_until,
+                   language, last_language, langs or "")
+        for platform, workspace, user_id, name, language, last_language, theme, tz, digest, lead_days, paused_until, langs
+        in (await session.execute(stmt)).all()
     ]
