@@ -12,6 +12,7 @@ a plain_text_input within its max_length.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -177,12 +178,13 @@ def submitted_command(callback_id: str, view: dict[str, Any]) -> ParsedCommand:
 
 
 ERROR_MAX = 150  # an inline error under a field: a line or two, plain text
+_CODE = re.compile(r"(`{1,3})([^`]+?)\1")  # `ville:`, ```block```: plain text would show the backticks
 
 
 def error_text(message: str) -> str:
-    """``message`` as an inline field error: plain text (mention tokens as names), whole lines while they
-    fit in ``ERROR_MAX``, else its first line shortened at a word with "…"; never cut inside a word."""
-    lines = [line.strip() for line in plain_mentions(message).splitlines() if line.strip()]
+    """``message`` as an inline field error: plain text (mention tokens as names, code spans without their
+    backticks), whole lines while they fit in ``ERROR_MAX``, else its first line shortened at a word with "…"; never cut inside a word."""
+    lines = [line.strip() for line in _CODE.sub(r"\2", plain_mentions(message)).splitlines() if line.strip()]
     kept: list[str] = []
     for line in lines:
         if len("\n".join([*kept, line])) > ERROR_MAX:

@@ -340,3 +340,16 @@ async def test_a_form_that_cannot_open_answers_the_command_as_typed(slack: Slack
     assert await slack.post(slack.command_body("register city: Quito")) == (200, "")
     answer = (await slack.fake.wait_for(lambda: slack.fake.responses))[0]
     assert answer["response_type"] == "ephemeral" and "/hrc register" in block_texts(answer["blocks"])
+
+
+
+async def test_inline_form_errors_show_no_code_backticks(slack: SlackBot) -> None:
+    """Inline errors are plain text: `city:` would show its backticks; the words stay."""
+    await slack.post(slack.command_body("register country: Ecuador"))
+    view = await opened_view(slack)
+    values = {"city": {"value": {"type": "plain_text_input", "value": "   "}},
+              "country": {"value": {"type": "plain_text_input", "value": "Ecuador"}},
+              "region": {"value": {"type": "static_select", "selected_option": {"value": "latin-america"}}}}
+    status, body = await slack.interact(slack.submission(view, values))
+    error = json.loads(body)["errors"]["city"]
+    assert status == 200 and "city:" in error and "`" not in error, error
