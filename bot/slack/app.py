@@ -46,7 +46,7 @@ from bot.slack.render import (
 )
 from bot.slack.respond import lasting
 from bot.slack.sharing import CANNOT_POST, register_sharing, with_share_button
-from bot.slack.shortcuts import plain_message_text, register_shortcuts
+from bot.slack.shortcuts import open_form, plain_message_text, register_shortcuts
 from bot.slack.users import WITHIN_TRIGGER, SlackUsers
 from bot.wiring import Runtime
 from handlers.dispatch import parse_or_none
@@ -308,9 +308,9 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
     async def open_register(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         team_id = body.get("team", {}).get("id", "") or body.get("user", {}).get("team_id", "")
-        _actor, language = await users.actor_and_language(runtime.ctx, team_id, body.get("user", {}).get("id", ""),
-                                                           wait=WITHIN_TRIGGER)
-        await client.views_open(trigger_id=body["trigger_id"], view=register_modal(locale=language))
+        user_id = body.get("user", {}).get("id", "")
+        _actor, language = await users.actor_and_language(runtime.ctx, team_id, user_id, wait=WITHIN_TRIGGER)
+        await open_form(client, body["trigger_id"], register_modal(locale=language), user_id, language)
 
     @app.action(re.compile(r"^hrc_action_"))
     async def button_clicked(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:

@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.modals import SUMMARY_MAX, TITLE_MAX, register_modal, share_modal
+from bot.slack.modals import REGISTER_ID, SUMMARY_MAX, TITLE_MAX, register_modal, share_modal
 from bot.slack.users import WITHIN_TRIGGER, SlackUsers
 from bot.wiring import Runtime
+from handlers.grammar import usage_line
+from handlers.i18n import translator
+from handlers.registry import COMMANDS
 from handlers.text import shorten
 from handlers.types import ParsedCommand
+
+logger = logging.getLogger(__name__)
 
 GLOBAL_REGISTER = "hrc_register_shortcut"
 MESSAGE_SHARE = "hrc_share_message"
@@ -41,6 +48,21 @@ def plain_message_text(text: str) -> str:
         return "@" + target[1:] if target[:1] in "@!" else target
 
     return html.unescape(_BARE_LINK.sub(bare, _LABELLED_LINK.sub(labelled, text)))
+
+
+async def open_form(client: AsyncWebClient, trigger_id: str, view: dict[str, Any], user_id: str, language: str) -> None:
+    """Open ``view``; when Slack refuses (the trigger expired on the way…) the person, who has no
+    response_url here (Home button, shortcuts), is told by direct message how to type the command instead."""
+    try:
+        await client.views_open(trigger_id=trigger_id, view=view)
+        return
+    except SlackApiError as error:
+        logger.warning("slack: views.open failed: %s", error.response.get("error"))
+    _ = translator(language)
+    form = "register" if view.get("callback_id") == REGISTER_ID else "share"
+    text = _("I couldn't open the form. Try again, or type the command instead: `{usage}`").format(
+        usage=usage_line(COMMANDS[form], _))
+    await client.chat_postMessage(channel=user_id, text=text)
 
 
 def share_values(message_text: str, permalink: str) -> ParsedCommand:
@@ -66,8 +88,9 @@ def register_shortcuts(app: AsyncApp, runtime: Runtime, users: SlackUsers) -> No
     @app.shortcut(GLOBAL_REGISTER)
     async def register_shortcut(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        view = register_modal(private_metadata=json.dumps({"channel": ""}), locale=await language_of(body))
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+        language = await language_of(body)
+        view = register_modal(private_metadata=json.dumps({"channel": ""}), locale=language)
+        await open_form(client, body["trigger_id"], view, body.get("user", {}).get("id", ""), language)
 
     @app.shortcut(MESSAGE_SHARE)
     async def share_message(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -83,4 +106,4 @@ def register_shortcuts(app: AsyncApp, runtime: Runtime, users: SlackUsers) -> No
                 permalink = ""
         values = share_values(message.get("text", ""), permalink)
         view = share_modal(values.options, private_metadata=json.dumps({"channel": channel}), locale=language)
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+        await open_form(client, body["trigger_id"], view, body.get("user", {}).get("id", ""), language)

@@ -342,6 +342,33 @@ async def test_a_form_that_cannot_open_answers_the_command_as_typed(slack: Slack
     assert answer["response_type"] == "ephemeral" and "/hrc register" in block_texts(answer["blocks"])
 
 
+def dms_to(slack: SlackBot, user_id: str) -> list[dict[str, Any]]:
+    return [p for p in slack.fake.called("chat.postMessage") if p["channel"] == user_id]
+
+
+async def test_a_form_that_cannot_open_from_home_or_a_shortcut_is_explained_by_direct_message(slack: SlackBot) -> None:
+    """No response_url on a Home button or a shortcut: when views.open is refused, the person is told by
+    DM, in their language, how to type the command instead (never left with nothing)."""
+    slack.fake.users["UANA"] = ANA  # locale es-ES
+    slack.fake.fail["views.open"] = "expired_trigger_id"
+    home_click = {
+        "type": "block_actions", "team": {"id": "T1", "domain": "hrc"}, "user": user(), "api_app_id": "A1",
+        "token": "legacy", "trigger_id": "t.home", "container": {"type": "view", "view_id": "VHOME"},
+        "view": {"id": "VHOME", "type": "home", "blocks": []},
+        "actions": [{"type": "button", "action_id": "hrc_open_register", "block_id": "b", "action_ts": str(time.time())}],
+    }
+    shortcut = {"type": "shortcut", "token": "legacy", "action_ts": str(time.time()), "team": {"id": "T1", "domain": "hrc"},
+                "user": user(), "callback_id": "hrc_register_shortcut", "trigger_id": "t.shortcut"}
+    message = {"type": "message_action", "token": "legacy", "action_ts": str(time.time()), "team": {"id": "T1", "domain": "hrc"},
+               "user": user(), "callback_id": "hrc_share_message", "trigger_id": "t.msg", "message_ts": "1.000200",
+               "response_url": f"{slack.fake.url}/response/msg", "channel": {"id": "CPRACTICES", "name": "practices"},
+               "message": {"type": "message", "user": "UBOB", "ts": "1.000200", "text": "Water kiosks"}}
+    for number, (payload, usage) in enumerate([(home_click, "/hrc registrar"), (shortcut, "/hrc registrar"),
+                                               (message, "/hrc compartir")], 1):
+        assert (await slack.interact(payload))[0] == 200
+        told = (await slack.fake.wait_for(lambda n=number: dms_to(slack, "UANA")[n - 1:]))[0]
+        assert "No pude abrir el formulario" in told["text"] and usage in told["text"], told["text"]
+
 
 async def test_inline_form_errors_show_no_code_backticks(slack: SlackBot) -> None:
     """Inline errors are plain text: `city:` would show its backticks; the words stay."""
