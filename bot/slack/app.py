@@ -265,7 +265,8 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         user = body.get("user", {})
         actor, locale = await users.actor_and_locale(team_id, user.get("id", ""), user.get("username") or user.get("name", ""),
                                                      wait=WITHIN_TRIGGER)
-        channel = json.loads(view.get("private_metadata") or "{}").get("channel", "")
+        metadata = json.loads(view.get("private_metadata") or "{}")
+        channel = metadata.get("channel", "")
         command = submitted_command(view["callback_id"], view)
         request = Request(actor=actor, place=Place("slack", team_id, channel), command=command, locale=locale)
         reply = await runtime.answer_once(request, key=f"slack-view:{view.get('id', '')}")
@@ -296,8 +297,12 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
                 # Saved, but not shown where it was shared: never silently. The author gets it in a
                 # direct message, told why and how to fix it.
                 _ = translator(reply.language or request.locale)
-                note = _("I could not post this in <#{channel}> ({reason}): invite me there with `/invite @hrc`. "
-                         "It is saved; here it is.").format(channel=channel, reason=error.response.get("error", ""))
+                if metadata.get("private"):  # a DM or group DM between people: no one can invite the bot there
+                    note = _("Your practice is saved, but it was not posted in that conversation: I can't post in "
+                             "direct messages between people. Here it is.")
+                else:
+                    note = _("I could not post this in <#{channel}> ({reason}): invite me there with `/invite @hrc`. "
+                             "It is saved; here it is.").format(channel=channel, reason=error.response.get("error", ""))
                 await client.chat_postMessage(channel=actor.user_id, text=note)
         if not posted:
             for blocks in messages:

@@ -50,6 +50,13 @@ def plain_message_text(text: str) -> str:
     return html.unescape(_BARE_LINK.sub(bare, _LABELLED_LINK.sub(labelled, text)))
 
 
+def is_private_conversation(channel: dict[str, Any]) -> bool:
+    """A message shortcut's ``channel`` is a DM (``D…``, named ``directmessage``) or a group DM (named
+    ``mpdm-…``) between people: the bot is not in it and cannot be invited there."""
+    name = str(channel.get("name", ""))
+    return str(channel.get("id", "")).startswith("D") or name == "directmessage" or name.startswith("mpdm-")
+
+
 async def open_form(client: AsyncWebClient, trigger_id: str, view: dict[str, Any], user_id: str, language: str) -> None:
     """Open ``view``; when Slack refuses (the trigger expired on the way…) the person, who has no
     response_url here (Home button, shortcuts), is told by direct message how to type the command instead."""
@@ -96,7 +103,8 @@ def register_shortcuts(app: AsyncApp, runtime: Runtime, users: SlackUsers) -> No
     async def share_message(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         language = await language_of(body)
-        channel = body.get("channel", {}).get("id", "")
+        conversation = body.get("channel") or {}
+        channel = conversation.get("id", "")
         message = body.get("message") or {}
         permalink = ""
         if channel and message.get("ts"):
@@ -105,5 +113,6 @@ def register_shortcuts(app: AsyncApp, runtime: Runtime, users: SlackUsers) -> No
             except Exception:  # noqa: BLE001 - the form still opens, without the link
                 permalink = ""
         values = share_values(message.get("text", ""), permalink)
-        view = share_modal(values.options, private_metadata=json.dumps({"channel": channel}), locale=language)
+        metadata = {"channel": channel, **({"private": True} if is_private_conversation(conversation) else {})}
+        view = share_modal(values.options, private_metadata=json.dumps(metadata), locale=language)
         await open_form(client, body["trigger_id"], view, body.get("user", {}).get("id", ""), language)

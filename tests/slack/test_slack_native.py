@@ -370,6 +370,32 @@ async def test_a_form_that_cannot_open_from_home_or_a_shortcut_is_explained_by_d
         assert "No pude abrir el formulario" in told["text"] and usage in told["text"], told["text"]
 
 
+async def test_sharing_a_message_from_a_dm_between_people_keeps_it_and_says_where_it_went(slack: SlackBot) -> None:
+    """"Share as practice" on a message in a DM between people: the bot cannot post there and nobody can
+    invite it, so the practice is saved and its card comes privately, without /invite advice."""
+    await slack.command(REGISTER)
+    await slack.command("verify Quilmes", user="USEC", name="sec")
+    slack.fake.hidden_channels.add("DANABOB")  # a DM the bot is not part of: channel_not_found
+    status, _ = await slack.interact({
+        "type": "message_action", "token": "legacy", "action_ts": str(time.time()), "team": {"id": "T1", "domain": "hrc"},
+        "user": user(), "callback_id": "hrc_share_message", "trigger_id": "t.dm", "message_ts": "1.000300",
+        "response_url": f"{slack.fake.url}/response/dm", "channel": {"id": "DANABOB", "name": "directmessage"},
+        "message": {"type": "message", "user": "UBOB", "ts": "1.000300", "text": "Rooftop gardens"},
+    })
+    assert status == 200
+    view = await opened_view(slack)
+    values = {
+        "title": {"value": {"type": "plain_text_input", "value": "Rooftop gardens"}},
+        "themes": {"value": {"type": "multi_static_select", "selected_options": [{"value": "housing"}]}},
+        "summary": {"value": {"type": "plain_text_input", "value": "Gardens on every roof."}},
+    }
+    assert await slack.interact(slack.submission(view, values)) == (200, "")
+    await slack.fake.wait_for(lambda: [p for p in dms_to(slack, "UANA") if "Rooftop gardens" in block_texts(p.get("blocks", []))])
+    notes = [p["text"] for p in dms_to(slack, "UANA") if not p.get("blocks")]
+    assert notes and "not posted in that conversation" in notes[0]
+    assert not any("/invite" in p["text"] for p in slack.fake.called("chat.postMessage"))
+
+
 async def test_inline_form_errors_show_no_code_backticks(slack: SlackBot) -> None:
     """Inline errors are plain text: `city:` would show its backticks; the words stay."""
     await slack.post(slack.command_body("register country: Ecuador"))
