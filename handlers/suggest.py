@@ -20,7 +20,7 @@ from handlers.options import Source
 from handlers.text import fold, shorten
 from handlers.vocab import THEMES
 from handlers.words import tree_name
-from handlers.zones import zone_names
+from handlers.zones import offset_zone, zone_names
 from storage.models import AnnouncementStatus, CityStatus
 from storage.queries import days as day_queries
 from storage.queries import suggestions as queries
@@ -84,9 +84,20 @@ def _zones() -> tuple[tuple[str, ...], ...]:
 
 
 def timezone_suggestions(text: str) -> list[Suggestion]:
-    """IANA time zones; "Bogota" -> America/Bogota (the label shows the name the grammar expects)."""
+    """IANA time zones; "Bogota" -> America/Bogota (the label shows the name the grammar expects). An offset
+    ("UTC+5") or a fixed-offset zone typed whole ("Etc/GMT-5") comes first as the zone that means it, as the
+    refusal of a typed offset advises (``handlers.common``); "UTC" as UTC."""
     zones = _zones()
-    return [_pair(zones[i][0], zones[i][0]) for i in rank(text.replace(" ", "_") if "/" in text else text, list(zones))]
+    found = [_pair(zones[i][0], zones[i][0]) for i in rank(text.replace(" ", "_") if "/" in text else text, list(zones))]
+    typed = text.strip()
+    offset = offset_zone(typed)
+    if offset is not None and offset[1]:
+        first = _pair(offset[1] if offset[1] == "UTC" else f"{offset[1]} ({offset[0]})", offset[1])
+    elif fold(typed) in ("utc", "gmt") or typed.casefold().startswith("etc/") and typed in zone_names():
+        first = _pair("UTC" if fold(typed) in ("utc", "gmt") else typed, "UTC" if fold(typed) in ("utc", "gmt") else typed)
+    else:
+        return found
+    return [first, *found][:LIMIT]
 
 
 @lru_cache(maxsize=8)

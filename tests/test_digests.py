@@ -402,3 +402,15 @@ async def test_a_campaign_date_too_far_ahead_is_refused_and_the_feed_stays_up(db
     assert not (await runtime.answer_text(sec, place, "/hrc days add name: Forum 2046 date: 2046-12-31")).is_error
     exported = await runtime.answer_text(sec, place, "/hrc days export")
     assert not exported.is_error and exported.attachments, exported.text
+
+
+def test_the_zone_an_offset_refusal_advises_can_be_picked_from_the_suggestions() -> None:
+    """The refusal of `timezone: UTC+5` advises Etc/GMT-5, which the time-zone search (Slack's form, Discord's
+    autocomplete) never offered: it left out every fixed-offset zone, and "UTC" too."""
+    from handlers.suggest import timezone_suggestions
+
+    assert [(s.label, s.value) for s in timezone_suggestions("UTC+5")][:1] == [("Etc/GMT-5 (UTC+5)", "Etc/GMT-5")]
+    assert [s.value for s in timezone_suggestions("GMT-3")][:1] == ["Etc/GMT+3"]
+    assert [s.value for s in timezone_suggestions("Etc/GMT-5")][:1] == ["Etc/GMT-5"]
+    assert [s.value for s in timezone_suggestions("utc")][:1] == ["UTC"]
+    assert [s.value for s in timezone_suggestions("Bogota")][:1] == ["America/Bogota"]
