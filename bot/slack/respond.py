@@ -30,6 +30,11 @@ def lasting(respond: Respond, client: AsyncWebClient, channel: str, user_id: str
             return response  # a message that cannot be deleted any more stays: nothing to tell
         logger.info("slack: response_url refused (%s); answering with a message", getattr(response, "body", ""))
         content = {key: message[key] for key in ("text", "blocks") if message.get(key)}
+        if channel and channel != "home" and message.get("response_type") == "in_channel":
+            try:  # an answer meant for everyone in the channel stays one
+                return await client.chat_postMessage(channel=channel, **content)
+            except SlackApiError as error:
+                logger.info("slack: chat.postMessage in %s: %s", channel, error.response.get("error"))
         if channel and channel != "home":
             try:
                 return await client.chat_postEphemeral(channel=channel, user=user_id, **content)

@@ -111,3 +111,20 @@ def test_split_text_never_cuts_an_entity_or_a_token() -> None:
         assert all(p.count("&") == p.count(";") for p in pieces), (limit, pieces)
         assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
         assert all(("<" in p) == (">" in p) for p in pieces), (limit, pieces)
+
+
+async def test_an_answer_for_the_channel_stays_one_when_its_response_url_expired(slack: SlackBot) -> None:
+    """The fallback for an expired response_url posted every answer as an ephemeral message: one meant for the
+    channel (``response_type: in_channel``) was then seen by the clicker alone."""
+    from slack_bolt.context.respond.async_respond import AsyncRespond
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.slack.respond import lasting
+
+    slack.fake.expired.add("old")
+    client = AsyncWebClient(token="xoxb-test", base_url=f"{slack.fake.url}/api/")
+    respond = lasting(AsyncRespond(response_url=f"{slack.fake.url}/response/old"), client, "CGEN", "UANA")
+    await respond(text="For everyone", response_type="in_channel")
+    await respond(text="For you", response_type="ephemeral")
+    assert [p["text"] for p in slack.fake.called("chat.postMessage") if p["channel"] == "CGEN"] == ["For everyone"]
+    assert [p["text"] for p in slack.fake.called("chat.postEphemeral")] == ["For you"]
