@@ -108,6 +108,10 @@ class Screen:
         if self.prompting and self.prompt and not self._cleared:
             self.out.write("\r\x1b[K")  # back to the start of the prompt's line, and erase it
             self._cleared = True
+            # Whoever writes (the outbox between commands, the scheduler's prompts at any time), the prompt
+            # comes back once they are done: after this turn of the loop, not at the next line typed.
+            with contextlib.suppress(RuntimeError):  # no loop running: the caller restores
+                asyncio.get_running_loop().call_soon(self.restore)
         return self.out.write(text)
 
     def flush(self) -> None:

@@ -247,3 +247,21 @@ def test_run_without_tokens_is_the_console_and_keeps_info_logs_out_of_the_conver
     assert " INFO " not in quiet.stdout + quiet.stderr  # "reply cache warmed" was an INFO line among the answers
     chatty = hrc_bot(["run"], tmp_path, "/hrc themes\n", HRC_CONSOLE_LOG_LEVEL="INFO")
     assert " INFO " in chatty.stdout + chatty.stderr  # the console's own setting still decides
+
+
+async def test_a_message_written_while_the_prompt_waits_redraws_the_prompt_after_it() -> None:
+    """The scheduler prints a day's prompt into an interactive console at any time: the prompt's line was
+    cleared for it and drawn again only at the outbox's next pass, or never when no outbox ran."""
+    import asyncio
+    import io
+
+    from bot.console import Screen
+
+    out = io.StringIO()
+    screen = Screen(out, "hrc> ")
+    screen.prompting = True
+    screen.write("→ post to #days:\n  Today: Human Rights Day\n")
+    screen.write("→ post to #general:\n  Today: Human Rights Day\n")
+    await asyncio.sleep(0)
+    assert out.getvalue() == ("\r\x1b[K→ post to #days:\n  Today: Human Rights Day\n"
+                              "→ post to #general:\n  Today: Human Rights Day\nhrc> ")
