@@ -86,6 +86,9 @@ async def share(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     title, summary = clean_name(args.opt("title")), args.opt("summary")
     if not fold(title):  # only signs or emoji: nothing to find it by, or to tell it apart
         raise UserError(_("A practice's title needs letters or digits."), field="title")
+    if not fold(summary):  # only signs, emoji or an accent on nothing: it says nothing of the practice
+        raise UserError(_("A practice's summary needs words: say in a sentence or two what the city does."),
+                        field="summary")
     if await same_practice(session, focal.city_id, fold(f"{title} {summary}")) is not None:
         raise UserError(
             _("{city} has already shared “{title}” with this summary: no need to share it twice.").format(

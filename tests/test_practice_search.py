@@ -227,6 +227,9 @@ async def test_a_title_of_nothing_visible_is_missing_and_one_of_signs_is_refused
     assert blank.is_error and "Missing: `summary:`" in blank.text, blank.text
     signs = await chat.say("ana", "/hrc share title: 🏠 ✨ themes: housing summary: Homes first.")
     assert signs.is_error and "needs letters or digits" in signs.text, signs.text
+    for summary in ("\u0301", "👍 🎉"):  # an accent on nothing was stored, and shown as one (stop 30)
+        signs = await chat.say("ana", f"/hrc share title: Homes themes: housing summary: {summary}")
+        assert signs.is_error and signs.error_field == "summary" and "summary needs words" in signs.text, signs.text
     shown = await chat.say("ana", "/hrc share title: Hou\u200bsing  first themes: housing summary: Homes first.")
     assert not shown.is_error and shown.title == "Housing first", shown.title
     async with chat.ctx.db.transaction(write=False) as session:
