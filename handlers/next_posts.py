@@ -18,7 +18,6 @@ from handlers.prompts import _wanted as wanted
 from handlers.prompts import served_through
 from handlers.types import Request
 from storage.models import Digest
-from storage.queries import deliveries
 
 HORIZON_DAYS = 400  # every yearly day comes round within this
 
@@ -81,12 +80,11 @@ async def next_post_text(ctx: Context, request: Request, session: AsyncSession, 
                      personal=personal, lead_days=lead_days)
     if target and local.hour >= ctx.prompt_hour:
         # Past today's prompt hour the scheduler still sends today's messages, within a minute, to a target that
-        # has had none today (a channel just set, a new subscriber): the next post is then now, not tomorrow.
+        # has had none of them (a channel just set, a new subscriber): the next post is then now, not tomorrow.
+        # Had it had them, ``served`` above would have moved ``start`` to tomorrow.
         today = next_post(observances, start, local_zone, ctx.prompt_hour, digest, themes, personal=personal,
                           lead_days=lead_days, include_today=True)
-        midnight = datetime.combine(local.date(), time(0), tzinfo=local_zone)
-        if (today is not None and today.date() == local.date()
-                and not await deliveries.sent_since(session, target, midnight)):
+        if today is not None and today.date() == local.date():
             when = start
     if when is None:
         return ""

@@ -93,8 +93,10 @@ def timezone_suggestions(text: str) -> list[Suggestion]:
     offset = offset_zone(typed)
     if offset is not None and offset[1]:
         first = _pair(offset[1] if offset[1] == "UTC" else f"{offset[1]} ({offset[0]})", offset[1])
-    elif fold(typed) in ("utc", "gmt") or typed.casefold().startswith("etc/") and typed in zone_names():
-        first = _pair("UTC" if fold(typed) in ("utc", "gmt") else typed, "UTC" if fold(typed) in ("utc", "gmt") else typed)
+    elif fold(typed) in ("utc", "gmt"):
+        first = _pair("UTC", "UTC")
+    elif typed.casefold().startswith("etc/") and typed in zone_names():
+        first = _pair(typed, typed)
     else:
         return found
     return [first, *found][:LIMIT]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -46,18 +47,20 @@ async def claim_or_retry(session: AsyncSession, key: str, kind: str, now: dateti
     return bool(result.rowcount)
 
 
-async def settled(session: AsyncSession, keys: list[str], max_attempts: int) -> set[str]:
-    """Those of ``keys`` that ``claim_or_retry`` would refuse: recorded and not a failure with attempts left.
-    One read per ``SETTLED_CHUNK`` keys, so that a caller with thousands of keys already sent (the scheduler,
-    every minute of the day after the prompt hour) skips them without a write transaction each."""
+async def _keys_where(session: AsyncSession, keys: list[str], condition: Any) -> set[str]:
+    """Those of ``keys`` recorded and meeting ``condition``; one read per ``SETTLED_CHUNK`` keys."""
     found: set[str] = set()
     for start in range(0, len(keys), SETTLED_CHUNK):
-        chunk = keys[start:start + SETTLED_CHUNK]
-        rows = await session.execute(select(Delivery.key).where(
-            Delivery.key.in_(chunk),
-            (Delivery.status != DeliveryStatus.FAILED) | (Delivery.attempts >= max_attempts)))
+        rows = await session.execute(select(Delivery.key).where(Delivery.key.in_(keys[start:start + SETTLED_CHUNK]), condition))
         found.update(rows.scalars())
     return found
+
+
+async def settled(session: AsyncSession, keys: list[str], max_attempts: int) -> set[str]:
+    """Those of ``keys`` that ``claim_or_retry`` would refuse: recorded and not a failure with attempts left,
+    so that a caller with thousands of keys already sent (the scheduler, every minute of the day after the
+    prompt hour) skips them without a write transaction each."""
+    return await _keys_where(session, keys, (Delivery.status != DeliveryStatus.FAILED) | (Delivery.attempts >= max_attempts))
 
 
 async def mark(
@@ -74,21 +77,5 @@ async def get(session: AsyncSession, key: str) -> Delivery | None:
 
 
 async def delivered(session: AsyncSession, keys: list[str]) -> set[str]:
-    """Those of ``keys`` already sent or being sent (a failed try with attempts left is not); one read per
-    ``SETTLED_CHUNK`` keys."""
-    found: set[str] = set()
-    for start in range(0, len(keys), SETTLED_CHUNK):
-        rows = await session.execute(select(Delivery.key).where(
-            Delivery.key.in_(keys[start:start + SETTLED_CHUNK]),
-            Delivery.status.in_((DeliveryStatus.SENT, DeliveryStatus.SENDING, DeliveryStatus.PENDING))))
-        found.update(rows.scalars())
-    return found
-
-
-async def sent_since(session: AsyncSession, target: str, since: datetime) -> bool:
-    """Whether anything scheduled for ``target`` (the ``platform:workspace:id`` that ends its keys) was recorded
-    at or after ``since``."""
-    escaped = target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    row = await session.execute(select(Delivery.id).where(
-        Delivery.key.like(f"%:{escaped}", escape="\\"), Delivery.created_at >= since).limit(1))
-    return row.first() is not None
+    """Those of ``keys`` already sent or being sent (a failed try, or one given up, is not)."""
+    return await _keys_where(session, keys, Delivery.status.in_((DeliveryStatus.SENT, DeliveryStatus.SENDING, DeliveryStatus.PENDING)))
