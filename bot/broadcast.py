@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -115,6 +115,9 @@ class BroadcastWorker:
         sender = self.runtime.notices.senders.get(platform)
         if sender is None:
             return
+        async with self.runtime.db.transaction(write=False) as session:
+            if not await queries.has_due(session, platform, self.clock(), self.lease):
+                return
         replies: dict[tuple[int | None, str | None], object] = {}  # one per announcement and language
         lanes = 0
 
@@ -340,6 +343,14 @@ class BroadcastWorker:
     def wake(self) -> None:
         """Run the next background pass now rather than within the second."""
         self._wake.set()
+
+    async def send_queued(self, platforms: Iterable[str]) -> None:
+        """Rows were just queued for ``platforms`` (the scheduler's day): wake the background loop when it runs
+        (the caller goes on at once); else (a test, a one-off pass) send them now, each platform in its lanes."""
+        if self._task is not None and not self._task.done():
+            self.wake()
+            return
+        await asyncio.gather(*(self.drain(platform) for platform in sorted(set(platforms))))
 
     async def stop(self, grace: float = 5.0) -> None:
         """Claim nothing more; let the calls in flight finish for up to ``grace`` seconds, then cut them

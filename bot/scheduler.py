@@ -1,8 +1,17 @@
-"""The scheduler: every minute (and once at start), send what `handlers.prompts.due_now` says is due.
+"""The scheduler: every minute (and once at start), hand what `handlers.prompts.due_now` says is due to
+the outbox, which delivers it.
 
-APScheduler only provides the tick; what is due and what was sent live in the database, so a
+APScheduler only provides the tick; what is due and what was queued live in the database, so a
 restart picks up exactly where the last run stopped (see PLATFORM_FACTS.md, APScheduler: its job
 store must not be shared between processes, and it has no exactly-once of its own).
+
+Each due message is recorded in the delivery ledger (``queued``) and queued as an outbox row with the
+same key, in one transaction, 500 at a time: a crash leaves either both or neither. The broadcast
+worker (``bot.broadcast``) then sends the rows as it sends announcements and notices: within each
+platform's limits, one platform never holding the other back, retried after a 429, a 5xx or a cut
+connection, and, after a crash mid-call, checked with the platform before any second try. So a day's
+prompts reach each channel and subscriber exactly once, and a big day (Human Rights Day: thousands of
+channels and subscribers) is queued in seconds, not sent one by one inside the tick.
 """
 
 from __future__ import annotations
@@ -14,15 +23,15 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.outbound import DeliveryError, PermanentError
-from bot.targets import delivery_failed
+from bot.notify import reply_to_json
 from bot.wiring import Runtime
 from handlers.prompts import MAX_ATTEMPTS, Due, due_now
-from storage.models import DeliveryStatus
+from storage.queries import announcements as outbox
 from storage.queries import deliveries
 
 logger = logging.getLogger(__name__)
 TICK_SECONDS = 60
+HAND_OVER_CHUNK = deliveries.SETTLED_CHUNK  # due messages queued per transaction
 
 
 class PromptScheduler:
@@ -32,7 +41,8 @@ class PromptScheduler:
         self._scheduler: AsyncIOScheduler | None = None
 
     async def tick(self) -> list[str]:
-        """Send everything due now that was not sent before; returns the keys sent."""
+        """Queue everything due now that was not queued (or sent) before, and have the outbox send what is
+        due (``BroadcastWorker.send_queued``); returns the keys queued by this tick."""
         now = self.clock()
         platforms = set(self.runtime.notices.senders)
         if not platforms:
@@ -42,39 +52,43 @@ class PromptScheduler:
             # What went out at an earlier tick today is left out by reading, not by a claim (a write) each.
             done = await deliveries.settled(session, [item.key for item in due], MAX_ATTEMPTS)
         due = [item for item in due if item.key not in done]
-        sent = []
-        for item in due:
-            if await self._send_once(item, now):
-                sent.append(item.key)
-        return sent
+        queued: list[str] = []
+        for start in range(0, len(due), HAND_OVER_CHUNK):
+            chunk = due[start:start + HAND_OVER_CHUNK]
+            async with self.runtime.db.transaction() as session:
+                taken = await deliveries.hand_over(session, [(item.key, item.kind) for item in chunk], now, MAX_ATTEMPTS)
+                rows = [row for item in chunk if item.key in taken and (row := self._outbox_row(item)) is not None]
+                await outbox.enqueue(session, rows, now)
+            queued += [item.key for item in chunk if item.key in taken]
+        if queued:
+            logger.info("scheduler: %d messages queued", len(queued))
+        # Also when nothing is new: a row whose try failed is due again (the worker's loop, when it runs, sees it too).
+        await self._worker().send_queued(platforms)
+        return queued
 
-    async def _send_once(self, item: Due, now: datetime) -> bool:
-        # Record the key before sending: a crash after this point can lose one message, never duplicate it.
-        async with self.runtime.db.transaction() as session:
-            if not await deliveries.claim_or_retry(session, item.key, item.kind, now, MAX_ATTEMPTS):
-                return False
-        sender = self.runtime.notices.senders[item.platform]
-        status, error, unreachable = DeliveryStatus.SENT, None, None
-        try:
-            if item.member is not None:  # personal prompts, digests and reminders
-                await sender.send_to_member(item.member, item.reply, delivery_key=item.key)
-            elif item.target:  # a channel's prompt or digest
-                await sender.send_to_channel(item.workspace, item.target, item.reply, delivery_key=item.key)
-            else:
-                await sender.send_to_secretariat(item.reply)
-        except PermanentError as failure:
-            status, error, unreachable = DeliveryStatus.GAVE_UP, failure.reason, failure
-        except DeliveryError as failure:
-            status, error = DeliveryStatus.FAILED, failure.reason
-        except Exception as failure:  # noqa: BLE001 - one bad target must not stop the others
-            status, error = DeliveryStatus.FAILED, f"{type(failure).__name__}: {failure}"[:300]
-        if error:
-            logger.warning("delivery %s failed: %s", item.key, error)
-        async with self.runtime.db.transaction() as session:
-            await deliveries.mark(session, item.key, status, datetime.now(UTC) if self.clock is None else self.clock(), error)
-        if unreachable is not None:
-            await delivery_failed(self.runtime, item.platform, item.kind, item.target, unreachable)
-        return status == DeliveryStatus.SENT
+    def _outbox_row(self, item: Due) -> dict[str, str] | None:
+        """The outbox row (``storage.queries.announcements.enqueue``) that delivers ``item``; None for a
+        secretariat message on a platform with no secretariat channel (nowhere to send it)."""
+        payload = reply_to_json(item.reply)
+        if item.member is not None:  # personal prompts, digests and reminders
+            member = item.member
+            return {"key": item.key, "platform": item.platform, "workspace": member.workspace, "kind": "dm",
+                    "target": member.user_id, "name": member.display_name, "payload": payload}
+        if item.target:  # a channel's prompt or digest
+            return {"key": item.key, "platform": item.platform, "workspace": item.workspace, "kind": "channel",
+                    "target": item.target, "name": "", "payload": payload}
+        channel = getattr(self.runtime.notices.senders.get(item.platform), "secretariat_channel", "")
+        if not channel:
+            return None
+        return {"key": item.key, "platform": item.platform, "workspace": "", "kind": "channel", "target": channel,
+                "name": "secretariat", "payload": payload}
+
+    def _worker(self):  # type: ignore[no-untyped-def]
+        from bot.broadcast import BroadcastWorker
+
+        if self.runtime.outbox is None:
+            self.runtime.outbox = BroadcastWorker(self.runtime)
+        return self.runtime.outbox
 
     async def _safe_tick(self) -> None:
         try:

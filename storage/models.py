@@ -258,6 +258,7 @@ class DeliveryStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"  # the last try failed; may be retried while attempts remain
     GAVE_UP = "gave_up"  # will not be retried (permanent error, or out of attempts)
+    QUEUED = "queued"  # handed to the outbox (bot.broadcast), which delivers it exactly once
 
 
 class Delivery(Base):

@@ -139,6 +139,28 @@ async def test_transient_failure_is_retried_permanent_is_not(db: Database, clock
     assert HRD not in sent_titles(discord, "GENERAL")
 
 
+async def test_a_platform_down_holds_nothing_back_and_gets_its_prompt_once_back(db: Database, clock: FakeClock) -> None:
+    """Discord failing every call on Human Rights Day: Slack's channels and subscribers get their prompt in the
+    same tick; Discord's is retried with backoff (not at the next tick only) and arrives once, when it is back."""
+    runtime = runtime_on(db, clock)
+    slack, discord = RecordingSender("slack"), RecordingSender("discord", fail_always="transient")
+    runtime.notices.register(slack)
+    runtime.notices.register(discord)
+    await opt_in(runtime, "MADRID", "Europe/Madrid")
+    await opt_in(runtime, "GENERAL", "Europe/Madrid", platform="discord")
+    scheduler = PromptScheduler(runtime)
+    clock.now = at("2026-12-10T08:00")
+    assert len(await scheduler.tick()) == 2
+    assert sent_titles(slack, "MADRID") == [HRD] and discord.calls == 1 and discord.posts == []
+    discord.fail_always = None  # back within the outbox's tries (2 s, 4 s, … after each)
+    clock.now = at("2026-12-10T08:00:03")
+    assert await scheduler.tick() == []  # nothing new to queue; the row due again is sent
+    assert sent_titles(discord, "GENERAL") == [HRD]
+    clock.now = at("2026-12-10T08:05")
+    await scheduler.tick()
+    assert sent_titles(slack, "MADRID") == [HRD] and sent_titles(discord, "GENERAL") == [HRD]
+
+
 async def test_personal_prompts_and_lead_reminders(db: Database, clock: FakeClock) -> None:
     runtime = runtime_on(db, clock, lead_days=7)
     slack = RecordingSender("slack")

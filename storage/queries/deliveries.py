@@ -63,6 +63,30 @@ async def settled(session: AsyncSession, keys: list[str], max_attempts: int) -> 
     return await _keys_where(session, keys, (Delivery.status != DeliveryStatus.FAILED) | (Delivery.attempts >= max_attempts))
 
 
+async def hand_over(session: AsyncSession, items: list[tuple[str, str]], now: datetime, max_attempts: int) -> set[str]:
+    """Record each ``(key, kind)`` as ``queued`` (given to the outbox, which delivers it exactly once); the keys
+    this call took: new ones, and those whose last direct try failed with attempts left (rows written before
+    the scheduler sent through the outbox). A key another process took first is not returned. At most
+    ``SETTLED_CHUNK`` items a call (two statements, whatever their number)."""
+    if not items:
+        return set()
+    if len(items) > SETTLED_CHUNK:
+        raise ValueError(f"at most {SETTLED_CHUNK} keys a call, got {len(items)}")
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = [{"key": key, "kind": kind, "status": DeliveryStatus.QUEUED, "attempts": 0, "created_at": now, "updated_at": now}
+              for key, kind in items]
+    statement = insert(Delivery).values(values).on_conflict_do_nothing(index_elements=["key"]).returning(Delivery.key)
+    taken = set((await session.execute(statement)).scalars())
+    retried = await session.execute(
+        update(Delivery)
+        .where(Delivery.key.in_([key for key, _kind in items if key not in taken]), Delivery.status == DeliveryStatus.FAILED,
+               Delivery.attempts < max_attempts)
+        .values(status=DeliveryStatus.QUEUED, updated_at=now)
+        .returning(Delivery.key))
+    return taken | set(retried.scalars())
+
+
 async def mark(
     session: AsyncSession, key: str, status: str, now: datetime, error: str | None = None, attempted: bool = True
 ) -> None:
@@ -77,5 +101,6 @@ async def get(session: AsyncSession, key: str) -> Delivery | None:
 
 
 async def delivered(session: AsyncSession, keys: list[str]) -> set[str]:
-    """Those of ``keys`` already sent or being sent (a failed try, or one given up, is not)."""
-    return await _keys_where(session, keys, Delivery.status.in_((DeliveryStatus.SENT, DeliveryStatus.SENDING, DeliveryStatus.PENDING)))
+    """Those of ``keys`` already sent or being sent, or queued in the outbox (a failed try, or one given up, is not)."""
+    return await _keys_where(session, keys, Delivery.status.in_(
+        (DeliveryStatus.SENT, DeliveryStatus.SENDING, DeliveryStatus.PENDING, DeliveryStatus.QUEUED)))

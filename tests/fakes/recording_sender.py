@@ -18,6 +18,8 @@ class RecordingSender:
     copies: Counter[str] = field(default_factory=Counter)
     delivered_keys: set[str] = field(default_factory=set)
     calls: int = 0
+    # Where the secretariat's messages go (as SLACK_/DISCORD_SECRETARIAT_CHANNEL): recorded as "secretariat".
+    secretariat_channel: str = "SECRETARIAT"
 
     def _maybe_fail(self) -> None:
         self.calls += 1
@@ -43,6 +45,11 @@ class RecordingSender:
 
     async def send_to_channel(self, workspace: str, channel_id: str, reply: Reply, *, delivery_key: str | None = None) -> str:
         self._maybe_fail()
+        if channel_id == self.secretariat_channel:
+            self.posts.append(("secretariat", "", reply, delivery_key))
+            self._record(delivery_key)
+            self.copies[f"secretariat:{reply.title}"] += 1
+            return f"m{len(self.posts)}"
         self.posts.append(("channel", channel_id, reply, delivery_key))
         self._record(delivery_key)
         self.copies[f"channel:{channel_id}:{reply.title}"] += 1
