@@ -33,6 +33,8 @@ class ConsoleSender:
     (``run_console`` keeps it to the language of the last answer)."""
 
     platform = "console"
+    # The secretariat's messages queued in the outbox (the scheduler's reminders) come to this "channel".
+    secretariat_channel = "secretariat"
 
     def __init__(self, out: TextIO | Screen, language: str = "") -> None:
         self.out = out
@@ -51,6 +53,9 @@ class ConsoleSender:
     async def send_to_channel(
         self, workspace: str, channel_id: str, reply: Reply, *, delivery_key: str | None = None
     ) -> str:
+        if channel_id == self.secretariat_channel:
+            await self.send_to_secretariat(reply)
+            return "console"
         _ = translator(self.language)
         self.out.write(_("→ post to {channel}:").format(channel=f"#{channel_id}") + f"\n{_indent(render_text(reply))}\n")
         return "console"

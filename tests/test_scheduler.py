@@ -161,6 +161,24 @@ async def test_a_platform_down_holds_nothing_back_and_gets_its_prompt_once_back(
     assert sent_titles(slack, "MADRID") == [HRD] and sent_titles(discord, "GENERAL") == [HRD]
 
 
+async def test_console_prints_the_secretariat_reminder(db: Database, clock: FakeClock) -> None:
+    """The console has no secretariat channel id: its reminder, queued like any other, is printed as the
+    secretariat's (it was dropped for want of a channel when the scheduler first queued in the outbox)."""
+    import io
+
+    from bot.console import ConsoleSender
+
+    runtime = runtime_on(db, clock, lead_days=7)
+    out = io.StringIO()
+    runtime.notices.register(ConsoleSender(out))
+    scheduler = PromptScheduler(runtime)
+    clock.now = at("2027-03-15T09:00")  # seven days before World Water Day, 09:00 in HRC_TIMEZONE (UTC)
+    await scheduler.tick()
+    await scheduler.tick()
+    printed = out.getvalue()
+    assert printed.count("→ secretariat channel:") == 1 and "In 7 days: World Water Day" in printed
+
+
 async def test_personal_prompts_and_lead_reminders(db: Database, clock: FakeClock) -> None:
     runtime = runtime_on(db, clock, lead_days=7)
     slack = RecordingSender("slack")
