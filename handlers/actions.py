@@ -18,7 +18,7 @@ from handlers.common import caller, own_focal_point
 from handlers.context import Context
 from handlers.countries import country_name
 from handlers.day_names import day_name
-from handlers.days import all_observances, find_observance, long_date
+from handlers.days import all_observances, dated_within, find_observance, long_date
 from handlers.digests import MAX_BUTTON_COMMAND
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
@@ -278,7 +278,8 @@ async def outcome_offers(ctx: Context, session: AsyncSession, practice: Practice
     today = practice.created_at.date()
     start = today - timedelta(days=OUTCOME_DAYS)
     wanted = set(themes)
-    found = occurrences([day for day in await all_observances(session) if wanted.intersection(day.themes)], start, today)
+    found = [(when, day) for when, day in dated_within(await all_observances(session), start, today)
+             if wanted.intersection(day.themes)]
     declared = await queries.days_acted_on(session, practice.city_id, start, today)
     found = [pair for pair in found if (pair[1].slug, pair[0]) in declared] or found
     found = sorted(found, key=lambda pair: pair[0], reverse=True)[:2]  # the latest first

@@ -41,9 +41,39 @@ def campaign_observance(row: CampaignDate | Row[tuple[str, str, date, str]]) -> 
     )
 
 
+# The last list built and the campaign date rows it was built from (slug, name, date, themes).
+_BUILT: tuple[tuple[tuple[object, ...], ...], list[Observance]] | None = None
+
+
 async def all_observances(session: AsyncSession) -> list[Observance]:
-    """The UN days, then the campaign dates."""
-    return [*un_days(), *(campaign_observance(r) for r in await day_queries.campaign_date_fields(session))]
+    """The UN days, then the campaign dates (one small query). While the campaign dates read are the same, every
+    call returns the same list object, which callers must not modify: the date work remembered for a list
+    (``handlers.prompts._days_on``, ``handlers.next_posts``) then serves every command and tick, not one."""
+    global _BUILT
+    rows = await day_queries.campaign_date_fields(session)
+    key = tuple(tuple(row) for row in rows)
+    if _BUILT is not None and _BUILT[0] == key:
+        return _BUILT[1]
+    built = [*un_days(), *(campaign_observance(r) for r in rows)]
+    _BUILT = (key, built)
+    return built
+
+
+_SPANS: dict[tuple[int, date, date], tuple[list[Observance], list[tuple[date, Observance]]]] = {}
+
+
+def dated_within(observances: list[Observance], start: date, end: date) -> list[tuple[date, Observance]]:
+    """``handlers.calendar.occurrences(observances, start, end)`` (dates inclusive, in date order), remembered for
+    this list (``all_observances`` keeps it while the campaign dates are unchanged): ~250 date rules over a
+    span, worked out once a day for every `subscribe`, `channel set` and `share`, not once each. The list
+    returned is shared: do not modify it. At most 64 spans are kept."""
+    key = (id(observances), start, end)
+    known = _SPANS.get(key)
+    if known is None or known[0] is not observances:  # not the same list that took its id
+        if len(_SPANS) >= 64:
+            _SPANS.clear()
+        known = _SPANS[key] = (observances, occurrences(observances, start, end))
+    return known[1]
 
 
 def campaign_today(ctx: Context) -> date:

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.calendar import Observance, occurrences
+from handlers.calendar import Observance
 from handlers.context import Context
-from handlers.days import all_observances
+from handlers.days import all_observances, dated_within
 from handlers.i18n import translator
 from handlers.moments import moment, reader_zone, zone_or_default
 from handlers.prompts import _is_prompt_day as is_prompt_day
@@ -36,15 +36,33 @@ def next_post(observances: list[Observance], now: datetime, zone: ZoneInfo, prom
     """
     local = now.astimezone(zone)
     start = local.date() if include_today or local.hour < prompt_hour else local.date() + timedelta(days=1)
-    # The days are chosen before their dates are worked out: a subscriber's few days, not every day's 400;
-    # a subscriber's themes first, the cheapest test that leaves the fewest.
-    days = [day for day in observances if not (personal and not (themes or set()).intersection(day.themes))
-            and wanted(day, themes) and is_prompt_day(day)]
-    dated = sorted({when for when, _day in occurrences(days, start, start + timedelta(days=HORIZON_DAYS))})
+    dated = _dated(observances, start, None if themes is None else frozenset(themes), personal)
     reminders = [d - timedelta(days=lead_days) for d in dated if lead_days and d - timedelta(days=lead_days) >= start]
     for when in sorted({*_send_days(dated, start, digest)[:1], *reminders[:1]}):
         return datetime.combine(when, time(prompt_hour), tzinfo=zone)
     return None
+
+
+_BY_DAY: dict[int, tuple[list[tuple[date, Observance]], list[tuple[Observance, tuple[date, ...]]]]] = {}
+
+
+def _dated(observances: list[Observance], start: date, themes: frozenset[str] | None, personal: bool) -> list[date]:
+    """The dates from ``start`` within ``HORIZON_DAYS`` that have a prompt day for ``themes`` (a ``personal``
+    target, a subscriber, only the days linked to one of its themes). The span's prompt days and their dates are
+    grouped once (``handlers.days.dated_within``); each call then tests each day once, not each date."""
+    span = dated_within(observances, start, start + timedelta(days=HORIZON_DAYS))
+    known = _BY_DAY.get(id(span))
+    if known is None or known[0] is not span:
+        grouped: dict[Observance, list[date]] = {}
+        for when, day in span:
+            if is_prompt_day(day):
+                grouped.setdefault(day, []).append(when)
+        if len(_BY_DAY) >= 64:
+            _BY_DAY.clear()
+        known = _BY_DAY[id(span)] = (span, [(day, tuple(dates)) for day, dates in grouped.items()])
+    mine = themes or frozenset()
+    return sorted({when for day, dates in known[1]
+                   if wanted(day, themes) and not (personal and not mine.intersection(day.themes)) for when in dates})
 
 
 def _send_days(dated: list[date], start: date, digest: Digest) -> list[date]:
