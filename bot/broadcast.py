@@ -62,6 +62,7 @@ class Claim:
     payload: str | None = None  # a notice's message (no announcement)
     platform: str = ""
     language: str | None = None  # an announcement's: the version its target reads (None: the main one)
+    expires_at: datetime | None = None  # a scheduled message's: not sent after this (the end of its local day)
 
 
 class BroadcastWorker:
@@ -172,7 +173,7 @@ class BroadcastWorker:
             claimed = await queries.claim_due(session, platform, self.clock(), 1, self.lease, row_ids=row_ids)
             # Read what we need now: the row is used after this transaction ends.
             return next((Claim(row.id, row.key, row.target_kind, row.workspace, row.target_id, row.attempts,
-                               row.announcement_id, unknown, row.payload, row.platform, row.language)
+                               row.announcement_id, unknown, row.payload, row.platform, row.language, row.expires_at)
                          for row, unknown in claimed), None)
 
     async def _reply(self, announcement_id: int | None, language: str | None) -> object:
@@ -236,6 +237,11 @@ class BroadcastWorker:
 
     async def _attempt(self, platform: str, sender: PlatformSender, claim: Claim, reply: object, prepaid: float = 0.0) -> None:
         kind, workspace, target, attempts = claim.kind, claim.workspace, claim.target, claim.attempts
+        if claim.expires_at is not None and self.clock() >= claim.expires_at:
+            # "Today: Human Rights Day" a day late is worse than nothing (the bot was down, or the platform
+            # refused all day): dropped without a call, and recorded why.
+            await self._finish(claim, OutboxStatus.FAILED, error="expired: its day ended before it could be sent")
+            return
         # After a crash, or a failed try whose request may still have gone through (timeout, reset),
         # ask the platform whether the key already arrived before sending again. Only then: a row retried
         # after a 429 was refused, and the check is costly (Slack conversations.history is Tier 3).

@@ -10,7 +10,8 @@ same key, in one transaction, 500 at a time: a crash leaves either both or neith
 worker (``bot.broadcast``) then sends the rows as it sends announcements and notices: within each
 platform's limits, one platform never holding the other back, retried after a 429, a 5xx or a cut
 connection, and, after a crash mid-call, checked with the platform before any second try. So a day's
-prompts reach each channel and subscriber exactly once, and a big day (Human Rights Day: thousands of
+prompts reach each channel and subscriber exactly once; one still unsent when its local day ends (the bot
+was down, the platform refused all day) is dropped, never sent a day late. A big day (Human Rights Day: thousands of
 channels and subscribers) is queued in seconds, not sent one by one inside the tick.
 """
 
@@ -66,22 +67,22 @@ class PromptScheduler:
         await self._worker().send_queued(platforms)
         return queued
 
-    def _outbox_row(self, item: Due) -> dict[str, str] | None:
+    def _outbox_row(self, item: Due) -> dict[str, object] | None:
         """The outbox row (``storage.queries.announcements.enqueue``) that delivers ``item``; None for a
         secretariat message on a platform with no secretariat channel (nowhere to send it)."""
         payload = reply_to_json(item.reply)
         if item.member is not None:  # personal prompts, digests and reminders
             member = item.member
             return {"key": item.key, "platform": item.platform, "workspace": member.workspace, "kind": "dm",
-                    "target": member.user_id, "name": member.display_name, "payload": payload}
+                    "target": member.user_id, "name": member.display_name, "payload": payload, "expires": item.expires}
         if item.target:  # a channel's prompt or digest
             return {"key": item.key, "platform": item.platform, "workspace": item.workspace, "kind": "channel",
-                    "target": item.target, "name": "", "payload": payload}
+                    "target": item.target, "name": "", "payload": payload, "expires": item.expires}
         channel = getattr(self.runtime.notices.senders.get(item.platform), "secretariat_channel", "")
         if not channel:
             return None
         return {"key": item.key, "platform": item.platform, "workspace": "", "kind": "channel", "target": channel,
-                "name": "secretariat", "payload": payload}
+                "name": "secretariat", "payload": payload, "expires": item.expires}
 
     def _worker(self):  # type: ignore[no-untyped-def]
         from bot.broadcast import BroadcastWorker

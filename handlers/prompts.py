@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -49,6 +49,7 @@ class Due:
     workspace: str = ""
     target: str = ""  # channel id or user id
     member: MemberRef | None = None
+    expires: datetime | None = None  # the end of the local day it is for: not sent after it (bot.scheduler)
 
 
 def _zone(name: str | None, fallback: str) -> ZoneInfo:
@@ -78,6 +79,11 @@ def _days_on(observances: list[Observance], when: date) -> list[Observance]:
     days = [day for _when, day in occurrences(observances, when, when) if _is_prompt_day(day)]
     _DAYS_ON[key] = (observances, days)
     return days
+
+
+def _day_end(day: date, zone: ZoneInfo) -> datetime:
+    """The instant ``day`` ends in ``zone`` (its next midnight, local; aware)."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
 
 
 def _local_today(now: datetime, zone: ZoneInfo, hour: int) -> date | None:
@@ -215,6 +221,7 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
         if not told.isdisjoint(later[target]):
             continue
         language = language_of(channel.language) or default  # `channel set days language: fr`
+        ends = _day_end(today, _zone(channel.timezone, ctx.timezone))
         themes = _channel_themes(channel)
         digest = Digest(channel.digest or Digest.OFF)
         if digest is Digest.OFF:
@@ -224,7 +231,7 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
                 if _wanted(day, themes):
                     key = f"prompt:{day.slug}:{today.isoformat()}:{target}"
                     due.append(Due(key, "prompt", channel.platform, await prompt_for(day, today, language),
-                                   channel.workspace, channel.channel_id))
+                                   channel.workspace, channel.channel_id, expires=ends))
             continue
         period = _period(today, digest)
         found = _in_period(observances, *period, themes) if period else []
@@ -233,7 +240,7 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
         if found:
             key = f"digest:{digest.value}:{today.isoformat()}:{target}"
             reply = digest_reply(found, digest, today, language, await acting_names(found))
-            due.append(Due(key, "digest", channel.platform, reply, channel.workspace, channel.channel_id))
+            due.append(Due(key, "digest", channel.platform, reply, channel.workspace, channel.channel_id, expires=ends))
 
     due.extend(await _personal(ctx, session, now, platforms, observances, prompt_for, acting_names))
 
@@ -253,10 +260,11 @@ async def due_now(ctx: Context, session: AsyncSession, now: datetime, platforms:
                 in_reminders.add(day.slug)
             for platform in sorted(platforms):
                 key = f"lead:{day.slug}:{ahead.isoformat()}:secretariat:{platform}"
-                due.append(Due(key, "lead", platform, reply))
+                due.append(Due(key, "lead", platform, reply, expires=_day_end(today, _zone(ctx.timezone, "UTC"))))
     if today is not None:
         due.extend(_acting_notices([a for a in acting if a.day_slug not in in_reminders], observances,
-                                   today + timedelta(days=NOTICE_DAYS), platforms, default))
+                                   today + timedelta(days=NOTICE_DAYS), platforms, default,
+                                   _day_end(today, _zone(ctx.timezone, "UTC"))))
     return due
 
 
@@ -333,7 +341,7 @@ async def _acting_names(session: AsyncSession, found: list[tuple[date, Observanc
 
 
 def _acting_notices(rows: Sequence[CityAction], observances: list[Observance], ahead: date, platforms: set[str],
-                    language: str) -> list[Due]:
+                    language: str, expires: datetime) -> list[Due]:
     """The secretariat's list of the cities acting (``rows``) on each day ``NOTICE_DAYS`` ahead, for days whose
     lead reminder does not already carry it; keyed ``acting:day:date:secretariat:platform`` like the lead
     reminders: sent once."""
@@ -345,7 +353,8 @@ def _acting_notices(rows: Sequence[CityAction], observances: list[Observance], a
         reply = replace(acting_reply(by_slug[slug], ahead, [a for a in rows if a.day_slug == slug], translator(language)),
                         visibility=Visibility.CHANNEL, language=language)
         for platform in sorted(platforms):
-            due.append(Due(f"acting:{slug}:{ahead.isoformat()}:secretariat:{platform}", "acting", platform, reply))
+            due.append(Due(f"acting:{slug}:{ahead.isoformat()}:secretariat:{platform}", "acting", platform, reply,
+                           expires=expires))
     return due
 
 
@@ -381,6 +390,7 @@ async def _personal(
             continue  # their city's time zone moved west: nothing for a date before one they had
         first = rows[0]
         member = MemberRef(platform, workspace, user_id, first.display_name)
+        ends = _day_end(today, _zone(first.timezone, ctx.timezone))
         language = (language_of(first.language) or language_of(first.last_language)
                     or first_spoken(first.city_languages) or default)
         _ = translator(language)
@@ -393,7 +403,7 @@ async def _personal(
                     if matched:
                         reply = with_stop(await prompt_for(day, today, language), matched, _)
                         due.append(Due(f"personal:{day.slug}:{today.isoformat()}:{target}", "personal", platform, reply,
-                                       workspace, user_id, member))
+                                       workspace, user_id, member, ends))
         else:
             period = _period(today, digest)
             found = [(w, d) for w, d in _in_period(observances, *period, themes) if themes.intersection(d.themes)] if period else []
@@ -403,7 +413,7 @@ async def _personal(
                 caused = sorted(themes.intersection(t for _when, day in found for t in day.themes))
                 reply = with_stop(digest_reply(found, digest, today, language, await acting_names(found)), caused, _)
                 due.append(Due(f"pdigest:{digest.value}:{today.isoformat()}:{target}", "personal", platform, reply,
-                               workspace, user_id, member))
+                               workspace, user_id, member, ends))
         if first.lead_days > 0:
             ahead = today + timedelta(days=first.lead_days)
             for day in _days_on(observances, ahead):
@@ -411,7 +421,7 @@ async def _personal(
                 if matched:
                     reply = with_stop(lead_reminder(day, ahead, first.lead_days, _, personal=True), matched, _)
                     due.append(Due(f"plead:{day.slug}:{ahead.isoformat()}:{target}", "personal", platform, reply,
-                                   workspace, user_id, member))
+                                   workspace, user_id, member, ends))
     return due
 
 

@@ -470,6 +470,8 @@ class OutboxMessage(Base):
     # The last try failed in a way that may still have delivered it (5xx, timeout, connection cut): the
     # next try first asks the platform whether the key arrived. A 429 or a refusal leaves it False.
     in_doubt: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A scheduled message's: the end of the local day it is for; still unsent then, it is dropped (not sent late).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class DataVersion(Base):

@@ -179,6 +179,57 @@ async def test_console_prints_the_secretariat_reminder(db: Database, clock: Fake
     assert printed.count("→ secretariat channel:") == 1 and "In 7 days: World Water Day" in printed
 
 
+async def test_a_prompt_queued_but_unsent_when_its_day_ends_is_dropped(db: Database, clock: FakeClock) -> None:
+    """The bot queues Madrid's and a subscriber's Human Rights Day messages at 23:30 local and dies before
+    sending them. Restarted after midnight it sends nothing of the 10th ("Today: Human Rights Day" on the 11th
+    is worse than nothing), and records why; restarted before midnight, it sends them, once."""
+    from sqlalchemy import select
+
+    from storage.models import OutboxMessage, OutboxStatus
+
+    async def queue_and_die(runtime: Runtime) -> None:
+        scheduler = PromptScheduler(runtime)
+
+        async def dead(_platforms: object) -> None:
+            return None
+
+        runtime.outbox.send_queued = dead  # the process dies right after the commit that queued them
+        assert len(await scheduler.tick()) == 2
+
+    async def restart() -> tuple[Runtime, RecordingSender]:
+        restarted = runtime_on(db.reopen(), clock)
+        sender = RecordingSender("slack")
+        restarted.notices.register(sender)
+        return restarted, sender
+
+    runtime = runtime_on(db, clock)
+    runtime.notices.register(RecordingSender("slack"))
+    await opt_in(runtime, "MADRID", "Europe/Madrid")
+    chat = Chat(runtime.ctx)
+    await chat.say("ana", "/hrc register city: Sevilla country: Spain region: Europe timezone: Europe/Madrid", platform="slack")
+    await chat.say("sec", "/hrc verify Sevilla")
+    await chat.say("ana", "/hrc subscribe human rights", platform="slack")
+    clock.now = at("2026-12-10T22:30")  # 23:30 in Madrid
+    await queue_and_die(runtime)
+    clock.now = at("2026-12-11T00:00")  # 01:00 on the 11th in Madrid
+    restarted, slack = await restart()
+    await PromptScheduler(restarted).tick()
+    assert HRD not in sent_titles(slack, "MADRID") and HRD not in slack.titles("dm", "ana")
+    async with db.transaction(write=False) as session:
+        rows = (await session.execute(select(OutboxMessage).where(OutboxMessage.key.like("%2026-12-10%")))).scalars().all()
+    assert len(rows) == 2 and all(r.status == OutboxStatus.FAILED and "expired" in (r.last_error or "") for r in rows)
+    await restarted.db.dispose()
+
+    clock.now = at("2027-03-22T22:30")  # World Water Day, 23:30 in Madrid (CET)
+    await queue_and_die(runtime)
+    clock.now = at("2027-03-22T22:45")  # restarted before midnight: sent, once
+    restarted, slack = await restart()
+    await PromptScheduler(restarted).tick()
+    await PromptScheduler(restarted).tick()
+    assert sent_titles(slack, "MADRID") == ["Today: World Water Day"]
+    await restarted.db.dispose()
+
+
 async def test_personal_prompts_and_lead_reminders(db: Database, clock: FakeClock) -> None:
     runtime = runtime_on(db, clock, lead_days=7)
     slack = RecordingSender("slack")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -108,15 +108,17 @@ async def materialise(session: AsyncSession, announcement: Announcement, now: da
     return int(result.rowcount or 0)
 
 
-async def enqueue(session: AsyncSession, rows: list[dict[str, str]], now: datetime) -> list[int]:
-    """Queue notices: each ``{key, platform, workspace, kind, target, name, payload}`` becomes an outbox row
-    due now. Idempotent: a key already queued is left alone. Returns the ids of the rows created."""
+async def enqueue(session: AsyncSession, rows: Sequence[Mapping[str, Any]], now: datetime) -> list[int]:
+    """Queue notices: each ``{key, platform, workspace, kind, target, name, payload}`` (and optionally ``expires``,
+    an aware datetime after which it is not sent) becomes an outbox row due now. Idempotent: a key already
+    queued is left alone. Returns the ids of the rows created."""
     if not rows:
         return []
     values = [
         {"announcement_id": None, "key": r["key"][:255], "platform": r["platform"], "workspace": r["workspace"],
          "target_kind": r["kind"], "target_id": r["target"], "target_name": r["name"][:200], "payload": r["payload"],
-         "language": None, "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now, "updated_at": now}
+         "language": None, "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now, "updated_at": now,
+         "expires_at": r.get("expires")}
         for r in rows
     ]
     insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
