@@ -41,6 +41,7 @@ MAX_ATTEMPTS = 6
 # A claim lives 10 s and is renewed every third of that while its call runs (``_hold``): short, so that
 # after a crash the rows that were in flight are taken back within seconds, not after a long lease.
 LEASE = timedelta(seconds=10)
+PRUNE_EVERY_SECONDS = 3600.0
 
 
 class ClaimLost(Exception):
@@ -81,6 +82,7 @@ class BroadcastWorker:
         self._guard: Callable[[], AbstractAsyncContextManager[object]] | None = None
         self._tried: dict[int, bool] = {}  # row id -> its call may have reached the platform
         self.rate_limited = 0  # 429s received (for the benchmark's report)
+        self._pruned_at: float | None = None  # the event loop's time of the last prune
 
     def clock(self) -> datetime:
         """The given clock, else the runtime's (read at each call: tests set it after building the runtime)."""
@@ -89,9 +91,34 @@ class BroadcastWorker:
     # --- one pass, for tests and for the loop ---------------------------------------------------
 
     async def run_once(self) -> None:
-        await self.start_due()
+        """One pass: start the announcements due, send every due row of each platform, close what is done, and
+        (at most hourly) prune old settled rows. Idle, it only reads."""
+        async with self.runtime.db.transaction(write=False) as session:
+            announcements = await queries.in_hand(session, self.clock())
+        if announcements:
+            await self.start_due()
         await asyncio.gather(*(self.drain(platform) for platform in list(self.runtime.notices.senders)))
-        await self.finish_done()
+        if announcements:
+            await self.finish_done()
+        await self.prune()
+
+    async def prune(self) -> int:
+        """Delete the scheduled messages' and notices' rows settled over 30 days ago (``queries.prune_settled``),
+        at most once an hour, a chunk at a time; returns how many."""
+        loop = asyncio.get_running_loop()
+        if self._pruned_at is not None and loop.time() - self._pruned_at < PRUNE_EVERY_SECONDS:
+            return 0
+        self._pruned_at = loop.time()
+        pruned = 0
+        while True:
+            async with self.runtime.db.transaction() as session:
+                deleted = await queries.prune_settled(session, self.clock())
+            pruned += deleted
+            if deleted < queries.PRUNE_CHUNK:
+                break
+        if pruned:
+            logger.info("outbox: %d settled rows older than %d days deleted", pruned, queries.OUTBOX_KEPT.days)
+        return pruned
 
     async def start_due(self) -> None:
         now = self.clock()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -124,6 +124,33 @@ async def enqueue(session: AsyncSession, rows: Sequence[Mapping[str, Any]], now:
     insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
     stmt = insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
     return [row_id for (row_id,) in (await session.execute(stmt)).all()]
+
+
+async def in_hand(session: AsyncSession, now: datetime) -> bool:
+    """Whether an announcement is due to start or being sent: one read, so that the worker's idle pass (every
+    second) takes no write lock for ``due_to_start`` and ``sending_without_work``."""
+    stmt = select(Announcement.id).where(or_(
+        and_(Announcement.status == AnnouncementStatus.QUEUED, Announcement.send_at <= now),
+        Announcement.status == AnnouncementStatus.SENDING)).limit(1)
+    return (await session.execute(stmt)).first() is not None
+
+
+OUTBOX_KEPT = timedelta(days=30)  # how long a scheduled message's or a notice's row stays once settled
+PRUNE_CHUNK = 5000  # rows deleted per statement (a short write lock each)
+
+
+async def prune_settled(session: AsyncSession, now: datetime, *, kept: timedelta = OUTBOX_KEPT, limit: int = PRUNE_CHUNK) -> int:
+    """Delete up to ``limit`` outbox rows of scheduled messages and notices (no announcement) that were sent,
+    failed or cancelled more than ``kept`` ago; their keys stay in the delivery ledger (``deliveries``), which is
+    what keeps them from going twice. An announcement's rows stay with it (its status and failures are shown).
+    Returns how many were deleted."""
+    old = select(OutboxMessage.id).where(
+        OutboxMessage.announcement_id.is_(None),
+        OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.CANCELLED]),
+        OutboxMessage.updated_at < now - kept,
+    ).limit(limit)
+    result = await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(old)))
+    return int(result.rowcount or 0)
 
 
 async def due_to_start(session: AsyncSession, now: datetime) -> Sequence[Announcement]:
