@@ -31,6 +31,7 @@ from bot.wiring import Change, Runtime
 from handlers.announcements import announcement_reply, status_reply, target_language
 from handlers.i18n import translator
 from handlers.languages import recipient_language
+from handlers.moments import zone_or_default
 from handlers.types import MemberRef
 from storage.errors import describe
 from storage.models import AnnouncementStatus, OutboxStatus
@@ -341,8 +342,10 @@ class BroadcastWorker:
                 announcement.status, announcement.finished_at = AnnouncementStatus.DONE, self.clock()
                 author = announcement.author
                 if author is not None:  # queued with the status change: one report, sent like any notice
+                    city = author.focal_point.city if author.focal_point is not None else None
                     _ = translator(recipient_language(self.runtime.ctx, author))
-                    report = await status_reply(session, announcement, _)
+                    zone = zone_or_default(city.timezone if city is not None else None, self.runtime.ctx)
+                    report = await status_reply(session, announcement, _, zone)
                     reports.append({"key": f"announce-report:{announcement.id}", "platform": author.platform,
                                     "workspace": author.workspace, "kind": "dm", "target": author.user_id,
                                     "name": author.display_name, "payload": reply_to_json(report)})

@@ -31,7 +31,6 @@ from storage.models import Announcement, AnnouncementStatus, AnnouncementVersion
 from storage.queries import announcements as queries
 from storage.queries.announcements import Target
 
-UTC_ZONE = ZoneInfo("UTC")
 TITLE_MAX, TEXT_MAX = 150, 3000  # Slack's section limit is the smaller of the two platforms'
 # YYYY-MM-DD HH:MM, an optional UTC offset (for a time that happens twice), an optional time zone.
 _AT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\s+(\d{1,2}):(\d{2})\s*(?:([+-])(\d{2}):?(\d{2}))?(?:\s+(\S+))?$")
@@ -284,7 +283,7 @@ async def announce_cancel(ctx: Context, request: Request, session: AsyncSession)
         id=found.id, count=stopped))
 
 
-async def status_reply(session: AsyncSession, found: Announcement, _: Translate, zone: ZoneInfo = UTC_ZONE) -> Reply:
+async def status_reply(session: AsyncSession, found: Announcement, _: Translate, zone: ZoneInfo) -> Reply:
     """Delivered, pending, failed and cancelled per platform, with when it goes out or went out (a moment,
     written in ``zone`` where the platform cannot show each reader their own time)."""
     counts = await queries.counts(session, found.id)

@@ -275,10 +275,13 @@ async def cancel_pending(session: AsyncSession, announcement_id: int, now: datet
 
 
 async def sending_without_work(session: AsyncSession) -> Sequence[Announcement]:
-    """Announcements being sent whose every row reached an end state."""
+    """Announcements being sent whose every row reached an end state, with their author's city (the report to
+    the author gives its times in that city's zone)."""
     open_rows = select(OutboxMessage.id).where(
         OutboxMessage.announcement_id == Announcement.id,
         OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
     )
     stmt = select(Announcement).where(Announcement.status == AnnouncementStatus.SENDING, ~open_rows.exists())
-    return (await session.execute(stmt.options(selectinload(Announcement.author)))).scalars().all()
+    author = selectinload(Announcement.author)
+    options = author.selectinload(Member.focal_point).selectinload(FocalPoint.city)
+    return (await session.execute(stmt.options(options))).scalars().all()

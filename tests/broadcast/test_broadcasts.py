@@ -276,3 +276,26 @@ async def test_the_preview_header_names_the_versions_it_shows(db: Database, cloc
     es = await runtime.answer_text(person("sec", platform="slack")[0], Place("slack", "W1", "C1"),
                                    "/hrc announce title: Forum text: Open. text_es: Abierto.", "es")
     assert "el texto principal y luego la versión en español." in es.text, es.text
+
+
+async def test_the_report_to_the_author_gives_the_finishing_time_in_their_citys_zone_else_the_default(
+    db: Database, clock: FakeClock
+) -> None:
+    """The report's fallback time (what the console and notifications show) is in the author's city's zone,
+    else HRC_TIMEZONE, as `announce status` writes it: never UTC for everyone."""
+    runtime, slack, _discord = make_runtime(db, clock)
+    runtime.ctx.timezone = "America/Bogota"
+    await channels(runtime, 1, 0)
+    await say(runtime, "sec", "/hrc announce title: Forum text: Open.")
+    await say(runtime, "sec", "/hrc announce confirm 1")
+    await worker(runtime).run_once()
+    report = render_text(next(r for k, t, r, _key in slack.posts if k == "dm" and t == "sec"))
+    assert "(America/Bogota)" in report and "(UTC)" not in report, report
+
+    await say(runtime, "sec", "/hrc register city: Grenoble country: France region: Europe timezone: Europe/Paris")
+    await say(runtime, "sec", "/hrc verify Grenoble")
+    await say(runtime, "sec", "/hrc announce title: Forum two text: Open.")
+    await say(runtime, "sec", "/hrc announce confirm 2")
+    await worker(runtime).run_once()
+    report = render_text(next(r for k, t, r, _key in slack.posts if k == "dm" and t == "sec" and "#2" in (r.title or "")))
+    assert "(Europe/Paris)" in report, report
