@@ -188,10 +188,14 @@ def _card_values(city: City) -> dict[str, object]:
             "timezone": city.timezone, "languages": city.languages, "status": city.status, "themes": list(city.theme_slugs)}
 
 
-def _card_fields(city: City, practices: int, locale: str, _: Translate, aliases: Sequence[str] = ()) -> tuple[Field, ...]:
+def _card_fields(city: City, practices: int, locale: str, _: Translate,
+                 aliases: Sequence[tuple[str, str]] = ()) -> tuple[Field, ...]:
     languages = ", ".join(city.languages.split(",")) if city.languages else "—"
-    # The names of cities merged into this one (`/hrc merge`), which still find it.
-    known_as = (Field(_("Also known as"), ", ".join(aliases), inline=False),) if aliases else ()
+    # The names of cities merged into this one (`/hrc merge`), which still find it; one kept for another
+    # country (a city registered with the wrong one, often under this very name) says that country.
+    names = dict.fromkeys(name if country == city.country_key else f"{name} ({country_name(country, locale)})"
+                          for name, country in aliases)
+    known_as = (Field(_("Also known as"), ", ".join(names), inline=False),) if names else ()
     return (
         Field(_("Country"), country_name(city.country, locale)),
         Field(_("Region"), region_name(city.region, _)),
@@ -239,7 +243,7 @@ async def profile(ctx: Context, request: Request, session: AsyncSession) -> Repl
 
 
 def card_reply(city: City, practices: int, locale: str, _: Translate, *, shareable: bool = False,
-               aliases: Sequence[str] = ()) -> Reply:
+               aliases: Sequence[tuple[str, str]] = ()) -> Reply:
     footer = _("Demo data: loaded by `hrc-bot seed-demo`, not a real registration.") if city.is_demo else None
     if city.status == CityStatus.REJECTED and city.reject_reason:
         footer = _("Reason given: {reason}").format(reason=city.reject_reason)

@@ -222,3 +222,21 @@ async def test_a_merged_citys_number_says_where_the_city_went(chat: Chat) -> Non
     spanish = await chat.say("sec", "/hrc verificar #2", "es")
     assert spanish.text == "#2 se fusionó con Medellín (#1).", spanish.text
     assert "I can't find the city “#9”" in (await chat.say("sec", "/hrc verify #9")).text
+
+
+async def test_a_name_kept_from_another_country_is_shown_with_that_country_never_as_the_city_itself(chat: Chat) -> None:
+    """The case a merge across countries is for, a city registered with the wrong country: its name is
+    the city's own, and what the alias adds is the country; so the card says "Grenoble (Spain)", not
+    "Also known as: Grenoble", and two such names (one per country) are not shown as the same word twice."""
+    await chat.say("ana", "/hrc register city: Grenoble country: France region: Europe")
+    await chat.say("sec", "/hrc verify Grenoble")
+    await chat.say("bob", "/hrc register city: Grenoble country: Spain region: Europe")
+    await chat.say("sec", "/hrc register city: Grenobl country: France region: Europe")
+    await chat.say("dan", "/hrc register city: Grenobl country: Italy region: Europe")
+    for number in (2, 3, 4):
+        merged = await chat.say("sec", f"/hrc merge #{number} into: #1 confirm: yes")
+        assert not merged.is_error, render_text(merged)
+    card = await chat.say("carl", "/hrc profile Grenoble country: France")
+    assert field(card, "Also known as") == "Grenoble (Spain), Grenobl, Grenobl (Italy)", render_text(card)
+    spanish = await chat.say("carl", "/hrc perfil Grenoble país: Francia", "es")
+    assert field(spanish, "También conocida como") == "Grenoble (España), Grenobl, Grenobl (Italia)", render_text(spanish)

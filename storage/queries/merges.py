@@ -94,13 +94,14 @@ async def merge_cities(
     return Moved(len(moving), practices, gained, aliases, other)
 
 
-async def alias_names(session: AsyncSession, city_ids: Sequence[int]) -> dict[int, list[str]]:
-    """The other names that find each of these cities (their aliases), oldest first; cities without any
-    are left out."""
+async def alias_names(session: AsyncSession, city_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+    """The other names that find each of these cities (their aliases), oldest first, each with the country
+    it is kept for (a city merged from another country keeps its name there); cities without any are left out."""
     if not city_ids:
         return {}
-    stmt = select(CityAlias.city_id, CityAlias.name).where(CityAlias.city_id.in_(list(city_ids))).order_by(CityAlias.id)
-    found: dict[int, list[str]] = {}
-    for city_id, name in (await session.execute(stmt)).all():
-        found.setdefault(city_id, []).append(name)
+    stmt = (select(CityAlias.city_id, CityAlias.name, CityAlias.country_key)
+            .where(CityAlias.city_id.in_(list(city_ids))).order_by(CityAlias.id))
+    found: dict[int, list[tuple[str, str]]] = {}
+    for city_id, name, country in (await session.execute(stmt)).all():
+        found.setdefault(city_id, []).append((name, country))
     return found
