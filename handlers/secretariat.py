@@ -15,15 +15,26 @@ from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
 from handlers.languages import recipient_language
 from handlers.registry import command
-from handlers.types import Action, Item, Notice, NoticeTarget, Reply, Request
+from handlers.types import Action, Item, MemberRef, Notice, NoticeTarget, Reply, Request
 from handlers.vocab import region_name, theme_name
 from storage.models import City, CityStatus, FocalPoint, FocalStatus
+from storage.queries import audit as audit_queries
 from storage.queries import cities as city_queries
 from storage.queries.cities import CityName
 
 
 def _who(focal_points: list[FocalPoint]) -> list[str]:
     return [f"{fp.member.display_name} ({fp.member.platform}:{fp.member.user_id})" for fp in focal_points]
+
+
+async def decided_by(session: AsyncSession, city: City, action: str, locale: str) -> tuple[str, str] | None:
+    """(a mention of who last made ``action`` on the city, the date), from the audit trail; None when it
+    has none (a city imported or seeded as verified)."""
+    found = await audit_queries.last_decision(session, city.id, action)
+    if found is None:
+        return None
+    who = MemberRef(found.actor_platform, found.actor_workspace, found.actor_id, found.actor_name)
+    return who.mention(), short_date(found.at, locale)
 
 
 def tell(ctx: Context, city: City, focal_points: list[FocalPoint], key: str,
@@ -59,6 +70,10 @@ async def verify(ctx: Context, request: Request, session: AsyncSession) -> Reply
         raise UserError(_("{city} was declined, so nobody represents it now. It can be verified when someone "
                           "registers it again with `/hrc register`.").format(city=city.name))
     if city.status == CityStatus.VERIFIED and not waiting:
+        # Two of the secretariat on the same list: the second click is told who was first.
+        if by := await decided_by(session, city, "verify", request.locale):
+            return Reply(text=_("{city} was already verified by {who} on {date}; nothing to do.").format(
+                city=city.name, who=by[0], date=by[1]))
         return Reply(text=_("{city} is already verified; nothing to do.").format(city=city.name))
     newly_verified = city.status != CityStatus.VERIFIED
     before = {"status": city.status, "focal points": _who(waiting)}
@@ -106,6 +121,8 @@ async def reject(ctx: Context, request: Request, session: AsyncSession) -> Reply
     reason = request.command.opt("reason")
     waiting = [fp for fp in city.focal_points if fp.status == FocalStatus.PENDING]
     if city.status == CityStatus.REJECTED:
+        if by := await decided_by(session, city, "reject", request.locale):
+            return Reply(text=_("{city} was already declined by {who} on {date}.").format(city=city.name, who=by[0], date=by[1]))
         return Reply(text=_("{city} was already declined.").format(city=city.name))
     if city.status == CityStatus.VERIFIED and not waiting:
         raise UserError(_("{city} is verified and nobody is waiting to join it; nothing to decline.").format(city=city.name))

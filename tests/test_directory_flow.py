@@ -171,3 +171,19 @@ async def test_pending_says_how_many_are_not_shown_and_how_to_see_them(chat: Cha
         await chat.say("sec", f"/hrc verify Town {n}")
     after = await chat.say("sec", "/hrc pending")
     assert after.footer is None and any("Town 22" in i.title for i in after.items)
+
+
+async def test_a_second_decision_on_a_decided_city_says_who_made_the_first_and_when(chat: Chat) -> None:
+    # Two of the secretariat working from the same `pending` list: the second is told who was first.
+    await chat.say("ana", "/hrc register city: Grenoble country: France region: Europe")
+    await chat.say("bob", "/hrc register city: Atlantis country: Greece region: Europe")
+    await chat.say("sec", "/hrc verify Grenoble")
+    await chat.say("sec", "/hrc reject Atlantis reason: not a local government")
+    again = await chat.say("eve", "/hrc verify Grenoble", secretariat=True)
+    assert not again.is_error and render_text(again) == "Grenoble was already verified by @Sec on Nov 24, 2026; nothing to do."
+    assert render_text(await chat.say("eve", "/hrc reject Atlantis", secretariat=True)) == (
+        "Atlantis was already declined by @Sec on Nov 24, 2026.")
+    assert render_text(await chat.say("eve", "/hrc verify Grenoble", locale="es", secretariat=True)) == (
+        "@Sec ya había verificado Grenoble el 24 nov 2026; no hay nada que hacer.")
+    assert render_text(await chat.say("eve", "/hrc reject Atlantis", locale="fr", secretariat=True)) == (
+        "Atlantis avait déjà été refusée par @Sec le 24 nov. 2026.")

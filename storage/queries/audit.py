@@ -46,6 +46,13 @@ async def merged_into(session: AsyncSession, city_id: int) -> int | None:
     return None
 
 
+async def last_decision(session: AsyncSession, city_id: int, action: str) -> AuditEvent | None:
+    """The latest ``action`` ("verify", "reject") recorded for the city: who decided, and when."""
+    stmt = (select(AuditEvent).where(AuditEvent.city_id == city_id, AuditEvent.action == action)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
+    return (await session.execute(stmt)).scalars().first()
+
+
 def _filtered(city_ids: Collection[int] | None, since: datetime | None) -> Select[tuple[AuditEvent]]:
     stmt = select(AuditEvent)
     if city_ids is not None:
