@@ -87,12 +87,15 @@ def messages_of(reply: Reply, team_id: str, command: ParsedCommand | None = None
     """Every message of the answer: one page with Previous / Next when ``command`` only reads; otherwise
     the preview's messages and every page, so nothing is left out."""
     fallback, pages = shared_fallback_text(reply) if reply.shareable else fallback_text(reply), pages_for(reply, team_id)
-    again = page_command(command) if len(pages) > 1 and not reply.preview else None
+    listed = page_command(command) if not reply.preview else None
+    again = listed if len(pages) > 1 else None
+    number = min(max(1, page), len(pages))
     if again:
-        number = min(max(1, page), len(pages))
         messages = [[*pages[number - 1], page_buttons(again, number, len(pages), reply.language)]]
     else:
         messages = messages_for(reply, team_id, pages)
+    if listed and len(messages) == 1:  # a list's entries' buttons know the list, to show it again once clicked
+        messages[0] = [with_listing(block, number, listed) for block in messages[0]]
     language = reply.language or locale  # the reader's language, as the core chose it
     if note := upload_note(reply, language):
         messages[0] = [*messages[0], context(data(note))]
@@ -102,6 +105,39 @@ def messages_of(reply: Reply, team_id: str, command: ParsedCommand | None = None
 
 
 PAGE_ACTION = "hrc_page_"
+ITEM_BLOCK = "hrc_item_"  # the buttons of one entry of a list (bot.slack.render)
+
+
+def with_listing(block: dict[str, Any], page: int, command: str) -> dict[str, Any]:
+    """An entry's buttons with the list's page and command in their block_id (``hrc_item_3:1:pending``): an
+    answer only its reader sees comes back with no blocks when clicked, and only this tells what to show
+    again. A copy (a shared reply's blocks are cached); as it was when the id would pass 255 characters."""
+    block_id = str(block.get("block_id", ""))
+    if block.get("type") != "actions" or not block_id.startswith(ITEM_BLOCK) or ":" in block_id:
+        return block
+    tagged = f"{block_id}:{page}:{command}"
+    return {**block, "block_id": tagged} if len(tagged) <= 255 else block
+
+
+def listing_of(block_id: str) -> tuple[int, ParsedCommand] | None:
+    """(page, command) of the list whose entry's button was clicked (``with_listing``), when it is one."""
+    if not block_id.startswith(ITEM_BLOCK):
+        return None
+    _entry, _sep, rest = block_id.partition(":")
+    number, _sep, text = rest.partition(":")
+    command = parse_or_none(text) if number.isdecimal() else None
+    if command is None or page_command(command) is None:  # a list is only read again, never a write
+        return None
+    return int(number), command
+
+
+def outcome_blocks(reply: Reply, team_id: str, by: str = "", block_id: str = "hrc_outcome") -> list[dict[str, Any]]:
+    """A button's outcome as one line (and its own buttons, an "Undo"), for where the button was."""
+    line = ("⚠️ " if reply.is_error else "✅ ") + mrkdwn(reply.text, team_id) + (f" ({by})" if by else "")
+    blocks = [context(line)]
+    if reply.actions:
+        blocks.append(action_buttons(reply, block_id=block_id))
+    return blocks
 
 
 def page_command(command: ParsedCommand | None) -> str | None:
@@ -342,6 +378,17 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
             await desk.publish(actor, team_id, notice)
             await runtime.deliver_notices(reply)
             return
+        listing = listing_of(str(action.get("block_id", "")))
+        if not message.get("ts") and listing is not None:
+            # An entry of a list only the clicker sees (`pending`): the list is shown again as it is now,
+            # under the outcome, so the other entries' buttons stay at hand; the one decided is gone.
+            number, list_command = listing
+            list_reply = await runtime.answer(dataclasses.replace(request, command=list_command))
+            shown = message_of(list_reply, team_id, list_command, page_command(list_command) or "", locale, page=number)
+            shown["blocks"] = [*outcome_blocks(reply, team_id), *shown["blocks"]]
+            await respond(**{**shown, "text": fallback_text(reply), "response_type": "ephemeral"}, replace_original=True)
+            await runtime.deliver_notices(reply)
+            return
         if not message.get("ts"):
             # An ephemeral message (the announcement preview) comes with no `message`, and only its
             # response_url can change it: the answer replaces it, so its buttons cannot be clicked again.
@@ -353,10 +400,16 @@ def build_app(runtime: Runtime, client: AsyncWebClient, users: SlackUsers | None
         if reply.is_error:
             await _respond(respond, reply, team_id)
             return
-        decided = [b for b in message.get("blocks", []) if b.get("type") != "actions"]
-        decided.append(context(f"✅ {mrkdwn(reply.text, team_id)} (<@{actor.user_id}>)"))
-        if reply.actions:  # the outcome's own buttons (an "Undo") replace the old ones
-            decided.append(action_buttons(reply, block_id=f"hrc_actions_{len(decided)}"))
+        clicked = str(action.get("block_id", ""))
+        if clicked.startswith(ITEM_BLOCK):  # one entry of a list: only its buttons give way to the outcome
+            decided = [part for b in message.get("blocks", []) for part in (
+                outcome_blocks(reply, team_id, f"<@{actor.user_id}>", f"hrc_outcome_{clicked.partition(':')[0]}")
+                if b.get("block_id") == clicked else [b])]
+        else:
+            decided = [b for b in message.get("blocks", []) if b.get("type") != "actions"]
+            decided.append(context(f"✅ {mrkdwn(reply.text, team_id)} (<@{actor.user_id}>)"))
+            if reply.actions:  # the outcome's own buttons (an "Undo") replace the old ones
+                decided.append(action_buttons(reply, block_id=f"hrc_actions_{len(decided)}"))
         await client.chat_update(channel=channel, ts=message["ts"], text=fallback_text(reply), blocks=decided)
         await runtime.deliver_notices(reply)
 

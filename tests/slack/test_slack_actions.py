@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from handlers.types import Actor, Place
 from tests.slack.conftest import SlackBot, block_texts
 
 REGISTER = "register city: Grenoble country: France region: Europe themes: human rights"
@@ -56,3 +57,86 @@ async def test_act_card_outcome_button_and_acting(slack: SlackBot) -> None:
     assert "outcome: Open day report" in text and "https://example.org/open" in text
     refused = await slack.command("acting human rights day", user="UBOB", name="bob")
     assert "secretariat" in block_texts(refused["blocks"]).lower()
+
+
+def ephemeral_click(slack: SlackBot, button: dict[str, Any], block_id: str, n: int) -> dict[str, Any]:
+    """A click on an answer only USEC sees: Slack sends no ``message``, only the container and response_url."""
+    return {
+        "type": "block_actions", "team": {"id": "T1", "domain": "hrc"},
+        "user": {"id": "USEC", "username": "sec", "name": "sec", "team_id": "T1"},
+        "api_app_id": "A1", "token": "legacy", "trigger_id": f"t.list{n}",
+        "container": {"type": "message", "message_ts": f"9.00010{n}", "channel_id": "CSEC", "is_ephemeral": True},
+        "channel": {"id": "CSEC", "name": "secretariat"},
+        "response_url": f"{slack.fake.url}/response/list{n}",
+        "actions": [{**button, "block_id": block_id, "action_ts": str(time.time()), "type": "button"}],
+    }
+
+
+def entry_buttons(blocks: list[dict[str, Any]]) -> dict[str, tuple[dict[str, Any], str]]:
+    """Each entry's buttons of a list, by the command they run: (button, its block_id)."""
+    return {e["value"]: (e, b["block_id"]) for b in blocks if b["type"] == "actions"
+            and b["block_id"].startswith("hrc_item_") for e in b["elements"]}
+
+
+async def test_pending_list_stays_when_one_city_is_verified_or_declined(slack: SlackBot) -> None:
+    for user, city in (("UANA", "Grenoble"), ("UBOB", "Lyon"), ("UCAM", "Nantes")):
+        await slack.command(f"register city: {city} country: France region: Europe", user=user, name=user.lower())
+    listing = await slack.command("pending", user="USEC", name="sec", channel="CSEC")
+    assert listing["response_type"] == "ephemeral"
+    buttons = entry_buttons(listing["blocks"])
+    assert set(buttons) == {"verify #1", "reject #1", "verify #2", "reject #2", "verify #3", "reject #3"}
+
+    before = len(slack.fake.responses)
+    assert (await slack.interact(ephemeral_click(slack, *buttons["verify #2"], 1)))[0] == 200
+    shown = (await slack.fake.wait_for(lambda: slack.fake.responses[before:]))[0]
+    assert shown["replace_original"] is True and shown["response_type"] == "ephemeral"
+    text = block_texts(shown["blocks"])
+    assert shown["blocks"][0]["type"] == "context" and text.startswith("✅ Lyon is verified; 1 focal point told.")
+    assert "Awaiting a decision (2)" in text and "Grenoble" in text and "Nantes" in text
+    assert "Lyon (France" not in text  # its entry is gone: decided
+    again = entry_buttons(shown["blocks"])
+    assert set(again) == {"verify #1", "reject #1", "verify #3", "reject #3"}
+    told = await slack.fake.wait_for(lambda: slack.fake.posts_in("DUBOB"))
+    assert "Welcome to the campaign" in told[0]["text"]
+
+    # The refreshed list's buttons work the same: decline Nantes from it.
+    before = len(slack.fake.responses)
+    assert (await slack.interact(ephemeral_click(slack, *again["reject #3"], 2)))[0] == 200
+    shown = (await slack.fake.wait_for(lambda: slack.fake.responses[before:]))[0]
+    text = block_texts(shown["blocks"])
+    assert text.startswith("✅ Nantes declined; 1 focal point told.") and "Awaiting a decision (1)" in text
+    assert set(entry_buttons(shown["blocks"])) == {"verify #1", "reject #1"}
+
+    # Someone else verifies Grenoble meanwhile; the stale button of the first list says so, in place.
+    other = Actor("console", "local", "maria", "Maria", secretariat_role=True)
+    await slack.runtime.answer_text(other, Place("console", "local", "console"), "verify Grenoble")
+    before = len(slack.fake.responses)
+    assert (await slack.interact(ephemeral_click(slack, *buttons["verify #1"], 3)))[0] == 200
+    shown = (await slack.fake.wait_for(lambda: slack.fake.responses[before:]))[0]
+    text = block_texts(shown["blocks"])
+    assert text.startswith("✅ Grenoble was already verified by Maria (console) on ")
+    assert "Nothing is waiting for a decision." in text and not entry_buttons(shown["blocks"])
+    # …and so does a stale Reject, as a warning: nothing is declined.
+    before = len(slack.fake.responses)
+    assert (await slack.interact(ephemeral_click(slack, *buttons["reject #1"], 4)))[0] == 200
+    shown = (await slack.fake.wait_for(lambda: slack.fake.responses[before:]))[0]
+    assert block_texts(shown["blocks"]).startswith("⚠️ Grenoble is verified and nobody is waiting to join it")
+
+
+async def test_pending_list_in_a_message_keeps_the_other_entries_buttons(slack: SlackBot) -> None:
+    """The list as a message with a ts (typed in the bot's Messages tab): only the clicked entry changes."""
+    for user, city in (("UANA", "Grenoble"), ("UBOB", "Lyon"), ("UCAM", "Nantes")):
+        await slack.command(f"register city: {city} country: France region: Europe", user=user, name=user.lower())
+    listing = await slack.command("pending", user="USEC", name="sec", channel="CSEC")
+    button, block_id = entry_buttons(listing["blocks"])["verify #2"]
+    click = ephemeral_click(slack, button, block_id, 5)
+    click["container"]["is_ephemeral"] = False
+    click["message"] = {"type": "message", "ts": "9.000105", "text": listing["text"], "blocks": listing["blocks"]}
+    assert (await slack.interact(click))[0] == 200
+    updated = (await slack.fake.wait_for(lambda: slack.fake.called("chat.update")))[0]
+    assert set(entry_buttons(updated["blocks"])) == {"verify #1", "reject #1", "verify #3", "reject #3"}
+    marked = [b for b in updated["blocks"] if b["type"] == "context" and "Lyon is verified" in block_texts([b])]
+    assert marked and "(<@USEC>)" in block_texts(marked)
+    # The outcome stands where Lyon's buttons were, under Lyon's entry.
+    index = updated["blocks"].index(marked[0])
+    assert "Lyon" in block_texts([updated["blocks"][index - 1]])
