@@ -32,6 +32,22 @@ def _is_han(ch: str) -> bool:
     return 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
 
 
+# Optional pointing: vowel and reading marks that Arabic and Hebrew mostly leave out (مدينة is مَدِينَة unpointed,
+# שלום is שָׁלוֹם), so two spellings that differ only by them are one word. Arabic: harakat, tanwin, shadda and sukun
+# (U+064B–U+0652), superscript alef (U+0670) and tatweel (U+0640, a stretch of the line). Hebrew: niqqud
+# (U+05B0–U+05BD, U+05BF, U+05C7) and the shin and sin dots (U+05C1–U+05C2). Vowel signs that are part of a word
+# (Devanagari's ि, Thai's ี, Bengali's, Tamil's…) are not optional and stay; so do Arabic's maddah and hamza
+# (U+0653–U+0655), which NFKC composes into the letters they sit on (آ أ إ). The full-text indexes strip the same
+# marks (migration 0019 writes them out; a test keeps the two the same).
+OPTIONAL_POINTING = re.compile("[\u05b0-\u05bd\u05bf\u05c1\u05c2\u05c7\u0640\u064b-\u0652\u0670]")
+
+
+def strip_pointing(text: str) -> str:
+    """``text`` without Arabic's and Hebrew's optional pointing (``OPTIONAL_POINTING``): ``مَدِينَة`` -> ``مدينة``.
+    Apply it after NFKC, which decomposes Hebrew's pointed presentation forms (``שׁ`` U+FB2A -> ``ש`` + U+05C1)."""
+    return OPTIONAL_POINTING.sub("", text)
+
+
 def strip_invisible(text: str) -> str:
     """``text`` without the characters of ``INVISIBLE`` (zero-width, soft hyphen, bidi controls…)."""
     return INVISIBLE.sub("", text)
@@ -65,7 +81,8 @@ def _key_char(ch: str) -> str:
 def fold(text: str) -> str:
     """The matching key of a name: what two spellings of the same name have in common.
 
-    Invisible characters are removed (``INVISIBLE``), the text is NFKC-normalised, every letter and digit
+    Invisible characters are removed (``INVISIBLE``), the text is NFKC-normalised, Arabic's and Hebrew's
+    optional pointing is removed (``OPTIONAL_POINTING``: ``الرِّباط`` and ``الرباط`` are one name), every letter and digit
     is transliterated to ASCII by ``anyascii`` (ISC licence; CJK ideographs excepted, see ``_is_han``)
     and lower-cased; ``&`` reads as ``and``; punctuation, symbols and runs of spaces become one space.
     ``Łódź`` → ``lodz``, ``Đà Nẵng`` → ``da nang``, ``Zü<U+200B>rich`` → ``zurich``.
@@ -73,7 +90,7 @@ def fold(text: str) -> str:
     The result holds only ``a-z``, ``0-9``, single spaces and CJK ideographs, so ``fold`` is idempotent.
     It may be longer than ``text`` (``&`` → ``and``, ``ﷺ`` → 30 letters): storage checks key lengths.
     """
-    normal = unicodedata.normalize("NFKC", strip_invisible(text))
+    normal = strip_pointing(unicodedata.normalize("NFKC", strip_invisible(text)))
     key = "".join(map(_key_char, normal)).casefold()
     return _SPACES.sub(" ", _NOT_KEY.sub(" ", key)).strip()
 
