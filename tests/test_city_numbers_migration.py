@@ -45,7 +45,7 @@ async def test_rebuilds_cities_keeping_every_row_and_never_reusing_a_number(tmp_
     assert not merged.is_error, merged.text
     before, schema_before = await _counts(db), await _schema(db)
 
-    await upgrade(db)
+    await upgrade(db, "0018_names_city_numbers")  # later migrations change the schema on their own
 
     assert await _counts(db) == before
     assert before["CityTheme"] == 2 and before["FocalPoint"] == 3 and before["Practice"] == 1 and before["CityAlias"] == 1

@@ -96,3 +96,12 @@ def test_arabic_and_hebrew_optional_pointing_is_not_part_of_the_key(pointed: str
 def test_vowel_signs_that_belong_to_the_word_are_kept(word: str, key: str) -> None:
     assert strip_pointing(word) == word
     assert fold(word) == key
+
+
+def test_the_full_text_indexes_strip_the_same_marks_as_the_key() -> None:
+    """Migration 0019 writes the marks out for the indexes; the search strips ``OPTIONAL_POINTING`` from the words."""
+    import importlib
+
+    migration = importlib.import_module("storage.migrations.versions.0019_names_optional_pointing")
+    every = "".join(map(chr, range(0x0590, 0x0900)))
+    assert set(every) - set(strip_pointing(every)) == set(migration.MARKS)
