@@ -38,7 +38,7 @@ def _is_han(ch: str) -> bool:
 # (U+05B0–U+05BD, U+05BF, U+05C7) and the shin and sin dots (U+05C1–U+05C2). Vowel signs that are part of a word
 # (Devanagari's ि, Thai's ี, Bengali's, Tamil's…) are not optional and stay; so do Arabic's maddah and hamza
 # (U+0653–U+0655), which NFKC composes into the letters they sit on (آ أ إ). The full-text indexes strip the same
-# marks (migration 0019 writes them out; a test keeps the two the same).
+# marks (migration 0020 writes them out; a test keeps the two the same).
 OPTIONAL_POINTING = re.compile("[\u05b0-\u05bd\u05bf\u05c1\u05c2\u05c7\u0640\u064b-\u0652\u0670]")
 
 

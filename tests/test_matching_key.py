@@ -102,6 +102,6 @@ def test_the_full_text_indexes_strip_the_same_marks_as_the_key() -> None:
     """Migration 0019 writes the marks out for the indexes; the search strips ``OPTIONAL_POINTING`` from the words."""
     import importlib
 
-    migration = importlib.import_module("storage.migrations.versions.0019_names_optional_pointing")
+    migration = importlib.import_module("storage.migrations.versions.0020_names_optional_pointing")
     every = "".join(map(chr, range(0x0590, 0x0900)))
     assert set(every) - set(strip_pointing(every)) == set(migration.MARKS)

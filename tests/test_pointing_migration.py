@@ -1,4 +1,4 @@
-"""Migration 0019_names_pointing on a database written before it (SQLite and PostgreSQL): the cities, former
+"""Migration 0020_names_pointing on a database written before it (SQLite and PostgreSQL): the cities, former
 names and practices written with Arabic's or Hebrew's optional pointing get the keys today's fold gives them,
 a new clash is kept apart and reported, every row stays, and both full-text indexes find the practices
 already there with or without the marks."""
@@ -40,7 +40,7 @@ async def _count(db, table: str) -> int:  # type: ignore[no-untyped-def]
 async def test_refolds_pointed_rows_and_reindexes_keeping_every_row(
     kind: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    db, cleanup = await make_database(kind, tmp_path, revision="0018_names_city_numbers")
+    db, cleanup = await make_database(kind, tmp_path, revision="0019_calendar_outbox_expiry")
     try:
         async with db.engine.begin() as conn:
             for city_id, name, key, country in OLD_CITIES:
@@ -76,7 +76,7 @@ async def test_refolds_pointed_rows_and_reindexes_keeping_every_row(
         assert alias == "fs"
         assert searched == [(1, "mdynh hqwq lnsn brnmj lskn"), (2, "left as it was")]
         report = [r.getMessage() for r in caplog.records if r.name == "storage.migrations"]
-        assert report == ["migration 0019_names_pointing: city #1 'الرِّباط' (MA) now has the same key as #2: "
+        assert report == ["migration 0020_names_pointing: city #1 'الرِّباط' (MA) now has the same key as #2: "
                           "kept apart (key lrbt#1); merge them by hand"]
 
         async with db.transaction(write=False) as session:  # the indexes hold the practices already there, stripped

@@ -1,7 +1,7 @@
 """Practices shared by cities, and their full-text search.
 
 The search indexes are built by migration ``0005_scale``: FTS5 (``practices_fts``) on SQLite, a
-generated ``search_vector`` column with a GIN index on PostgreSQL; since ``0019_names_pointing`` both hold the
+generated ``search_vector`` column with a GIN index on PostgreSQL; since ``0020_names_pointing`` both hold the
 text without Arabic's and Hebrew's optional pointing (on SQLite read through the view ``practices_fts_source``). Neither is in the ORM model; this
 module is the only place that queries them.
 """
@@ -37,7 +37,7 @@ def search_tokens(text: str) -> list[str]:
     r"""``text``'s words as both engines' tokenizers cut them, case-folded: runs of letters and digits with the
     marks written on them (Devanagari's and Thai's vowel signs: ``आवास``, not ``आव`` and ``स``; Python's ``\w``
     leaves marks out), each starting with a letter or digit. Arabic's and Hebrew's optional pointing is left
-    out, as the indexes leave it out (migration 0019): ``مَدِينَة`` is ``مدينة``."""
+    out, as the indexes leave it out (migration 0020): ``مَدِينَة`` is ``مدينة``."""
     tokens: list[str] = []
     current: list[str] = []
     for char in strip_pointing(text.casefold()):

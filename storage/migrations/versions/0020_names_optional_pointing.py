@@ -18,8 +18,8 @@ and ``مدينة`` one word. This migration
 The marks are written out here, as this migration's indexes strip them; a test checks they are still
 ``OPTIONAL_POINTING``'s.
 
-Revision ID: 0019_names_pointing
-Revises: 0018_names_city_numbers
+Revision ID: 0020_names_pointing
+Revises: 0019_calendar_outbox_expiry
 Create Date: 2026-12-05
 """
 
@@ -34,8 +34,8 @@ from alembic import op
 
 from handlers.text import fold
 
-revision = "0019_names_pointing"
-down_revision = "0018_names_city_numbers"
+revision = "0020_names_pointing"
+down_revision = "0019_calendar_outbox_expiry"
 branch_labels = None
 depends_on = None
 
@@ -185,7 +185,7 @@ def upgrade() -> None:
     connection = op.get_bind()
     report = _rekey(connection, cities, "city", "") + _rekey(connection, aliases, "former name", "a")
     for line in report:
-        logger.warning("migration 0019_names_pointing: %s", line)
+        logger.warning("migration 0020_names_pointing: %s", line)
     _rekey_practices(connection)
     if connection.dialect.name == "sqlite":
         _sqlite_index(strip=True)
