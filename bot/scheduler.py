@@ -74,15 +74,18 @@ class PromptScheduler:
         if item.member is not None:  # personal prompts, digests and reminders
             member = item.member
             return {"key": item.key, "platform": item.platform, "workspace": member.workspace, "kind": "dm",
-                    "target": member.user_id, "name": member.display_name, "payload": payload, "expires": item.expires}
+                    "target": member.user_id, "name": member.display_name, "payload": payload, "expires": item.expires,
+                    "priority": outbox.PRIORITY_SCHEDULED}
         if item.target:  # a channel's prompt or digest
             return {"key": item.key, "platform": item.platform, "workspace": item.workspace, "kind": "channel",
-                    "target": item.target, "name": "", "payload": payload, "expires": item.expires}
+                    "target": item.target, "name": "", "payload": payload, "expires": item.expires,
+                    "priority": outbox.PRIORITY_SCHEDULED}
         channel = getattr(self.runtime.notices.senders.get(item.platform), "secretariat_channel", "")
         if not channel:
             return None
         return {"key": item.key, "platform": item.platform, "workspace": "", "kind": "channel", "target": channel,
-                "name": "secretariat", "payload": payload, "expires": item.expires}
+                "name": "secretariat", "payload": payload, "expires": item.expires,
+                "priority": outbox.PRIORITY_SCHEDULED}
 
     def _worker(self):  # type: ignore[no-untyped-def]
         from bot.broadcast import BroadcastWorker

@@ -6,7 +6,18 @@ import datetime as dt
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, MetaData, Text, UniqueConstraint, false, types
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    SmallInteger,
+    Text,
+    UniqueConstraint,
+    false,
+    types,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import CleanString, CleanText
@@ -447,7 +458,7 @@ class OutboxMessage(Base):
     of a notice (registration, report) whose message is in ``payload`` (JSON) and has no announcement."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "platform", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_claim", "status", "platform", "priority", "next_attempt_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"), index=True)
@@ -472,6 +483,8 @@ class OutboxMessage(Base):
     in_doubt: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A scheduled message's: the end of the local day it is for; still unsent then, it is dropped (not sent late).
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Claimed lowest first: 0 announcements and notices, 1 the scheduler's prompts (a big day's 25,000 wait behind).
+    priority: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
 
 
 class DataVersion(Base):

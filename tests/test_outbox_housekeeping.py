@@ -70,3 +70,26 @@ async def test_an_idle_pass_takes_no_write_lock(db: Database, clock: FakeClock) 
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", count)
     assert writes == []
+
+
+async def test_a_notice_goes_before_a_big_days_prompts(db: Database, clock: FakeClock) -> None:
+    """Human Rights Day queues thousands of prompts (Slack sends 500 a minute); a notice or an announcement queued
+    after them is claimed first, not ~50 minutes later; rows of the same priority go in the order they were due."""
+    runtime = runtime_on(db, clock)
+    now = clock.now
+    async with db.transaction() as session:
+        await queries.enqueue(session, [{**_row(f"prompt-{n}"), "priority": queries.PRIORITY_SCHEDULED} for n in range(50)], now)
+        await queries.enqueue(session, [_row("notice-late")], now + timedelta(seconds=1))
+    clock.advance(seconds=2)
+    order = []
+    for _ in range(3):
+        async with db.transaction() as session:
+            ((row, _unknown),) = await queries.claim_due(session, "slack", clock.now, 1, timedelta(seconds=10))
+            order.append(row.key)
+    assert order == ["notice-late", "prompt-0", "prompt-1"]
+    # A row left ``sending`` by a crash (past its lease) comes before everything pending.
+    clock.advance(seconds=11)
+    async with db.transaction() as session:
+        ((row, unknown),) = await queries.claim_due(session, "slack", clock.now, 1, timedelta(seconds=10))
+    assert row.key == "notice-late" and unknown
+    del runtime

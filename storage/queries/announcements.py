@@ -110,7 +110,8 @@ async def materialise(session: AsyncSession, announcement: Announcement, now: da
 
 async def enqueue(session: AsyncSession, rows: Sequence[Mapping[str, Any]], now: datetime) -> list[int]:
     """Queue notices: each ``{key, platform, workspace, kind, target, name, payload}`` (and optionally ``expires``,
-    an aware datetime after which it is not sent) becomes an outbox row due now. Idempotent: a key already
+    an aware datetime after which it is not sent, and ``priority``, ``PRIORITY_FIRST`` by default) becomes an
+    outbox row due now. Idempotent: a key already
     queued is left alone. Returns the ids of the rows created."""
     if not rows:
         return []
@@ -118,7 +119,7 @@ async def enqueue(session: AsyncSession, rows: Sequence[Mapping[str, Any]], now:
         {"announcement_id": None, "key": r["key"][:255], "platform": r["platform"], "workspace": r["workspace"],
          "target_kind": r["kind"], "target_id": r["target"], "target_name": r["name"][:200], "payload": r["payload"],
          "language": None, "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now, "updated_at": now,
-         "expires_at": r.get("expires")}
+         "expires_at": r.get("expires"), "priority": r.get("priority", PRIORITY_FIRST)}
         for r in rows
     ]
     insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
@@ -158,6 +159,9 @@ async def due_to_start(session: AsyncSession, now: datetime) -> Sequence[Announc
     return (await session.execute(stmt.with_for_update(skip_locked=True))).scalars().all()
 
 
+PRIORITY_FIRST, PRIORITY_SCHEDULED = 0, 1  # announcements and notices; the scheduler's day prompts after them
+
+
 def _due(platform: str | None, now: datetime, lease: timedelta, row_ids: Sequence[int] | None) -> list[Any]:
     """Rows to send now: pending and due, or left ``sending`` past their lease (their worker died mid-call)."""
     return [
@@ -170,7 +174,7 @@ def _due(platform: str | None, now: datetime, lease: timedelta, row_ids: Sequenc
 
 
 async def has_due(session: AsyncSession, platform: str, now: datetime, lease: timedelta) -> bool:
-    """Whether ``claim_due`` would find a row of ``platform``: one indexed read (``ix_outbox_due``), so that an
+    """Whether ``claim_due`` would find a row of ``platform``: one indexed read (``ix_outbox_claim``), so that an
     idle pass (every second, and every scheduler tick) takes no write lock."""
     found = await session.execute(select(OutboxMessage.id).where(*_due(platform, now, lease, None)).limit(1))
     return found.first() is not None
@@ -188,15 +192,21 @@ async def claim_due(
     committed by the caller before any API call. PostgreSQL: SKIP LOCKED lets instances share work.
     With ``platform=None``, only the rows ``row_ids`` (notices just queued) are considered.
     """
-    stmt = (
-        select(OutboxMessage)
-        .where(*_due(platform, now, lease, row_ids))
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+    # Two reads, each the first rows of ``ix_outbox_claim`` in its order (one read with both conditions OR-ed
+    # sorted every due row at each claim): rows left by a crash first, then the pending, by priority and due time.
+    which = OutboxMessage.platform == platform if platform is not None else OutboxMessage.id.in_(row_ids or [])
+    stale = (select(OutboxMessage)
+             .where(which, OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.updated_at <= now - lease)
+             .order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit).with_for_update(skip_locked=True))
+    rows = list((await session.execute(stale)).scalars())
+    if len(rows) < limit:
+        pending = (select(OutboxMessage)
+                   .where(which, OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+                   .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
+                   .limit(limit - len(rows)).with_for_update(skip_locked=True))
+        rows += (await session.execute(pending)).scalars()
     claimed = []
-    for row in (await session.execute(stmt)).scalars():
+    for row in rows:
         claimed.append((row, row.status == OutboxStatus.SENDING or bool(row.in_doubt)))
         row.status, row.attempts, row.updated_at = OutboxStatus.SENDING, row.attempts + 1, now
     await session.flush()
