@@ -124,11 +124,11 @@ def _readable(key: str, value: Any, locale: str, _: Translate) -> Any:
 
 
 # Actions recorded under a name that is not a command's (most are: ``verify``, ``theme add``).
-ACTION_LABELS = {"register (join)": N_("register (join)")}
+ACTION_LABELS = {"register (join)": N_("register (join)"), "leave (withdraw request)": N_("leave (withdraw request)")}
 
 # The focal point states the trail records after a person ("…: pending"), in the reader's words.
 FOCAL_STATES = {"pending": N_("awaiting confirmation"), "verified": N_("confirmed"), "left": N_("left the city"),
-                "declined": N_("declined")}
+                "declined": N_("declined"), "withdrawn": N_("withdrew their request to join")}
 
 
 def _focal_state(value: Any, _: Translate) -> Any:

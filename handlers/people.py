@@ -145,8 +145,8 @@ async def _withdraw(ctx: Context, request: Request, session: AsyncSession, membe
     who = _described(member)
     await session.delete(focal)
     await session.flush()
-    await record(ctx, request, session, city=city_row, before={"focal point": f"{who}: {focal.status}"},
-                 after={"focal point": f"{who}: left"})
+    await record(ctx, request, session, city=city_row, action="leave (withdraw request)",
+                 before={"focal point": f"{who}: {focal.status}"}, after={"focal point": f"{who}: withdrawn"})
     return Reply(text=_("You withdrew your request to join {city}.").format(city=city))
 
 

@@ -88,6 +88,23 @@ async def test_someone_who_only_asked_to_join_withdraws_without_false_warnings(c
     assert not (await chat.say("bob", "/hrc register city: Lyon country: France region: Europe")).is_error
 
 
+async def test_a_withdrawn_join_request_is_recorded_as_withdrawn_not_as_leaving(chat: Chat) -> None:
+    """The trail tells a withdrawn request from a focal point leaving, in the reader's language."""
+    await verified_city(chat, "ana")
+    await chat.say("bob", "/hrc register city: Grenoble country: France region: Europe")
+    assert not (await chat.say("bob", "/hrc leave confirm: yes")).is_error
+    english = render_text(await chat.say("sec", "/hrc audit Grenoble"))
+    newest = english.split("\n• ")[1]
+    assert "leave (withdraw request) · Grenoble (France)" in newest, english
+    assert "Bob (console:bob): withdrew their request to join" in newest and "left the city" not in english
+    spanish = render_text(await chat.say("sec", "/hrc auditoría Grenoble", locale="es"))
+    assert "dejar (retirar solicitud) · Grenoble (Francia)" in spanish, spanish
+    assert "Bob (console:bob): retiró su solicitud para unirse" in spanish
+    french = render_text(await chat.say("sec", "/hrc audit Grenoble", locale="fr"))
+    assert "quitter (retirer la demande) · Grenoble (France)" in french, french
+    assert "Bob (console:bob) : a retiré sa demande pour rejoindre" in french
+
+
 async def test_handing_a_city_to_someone_who_only_asked_to_join_another_says_so(chat: Chat) -> None:
     await verified_city(chat, "ana")
     await verified_city(chat, "carl", "Lyon")
