@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.common import resolve_city, status_label
+from handlers.common import reason_text, resolve_city, status_label
 from handlers.context import Context
 from handlers.countries import country_code, country_name
 from handlers.errors import UserError
@@ -116,6 +116,8 @@ def _readable(key: str, value: Any, locale: str, _: Translate) -> Any:
         return [theme_name(slug, _) for slug in value] if isinstance(value, list) else value
     if key in ("focal point", "focal points"):  # "Ana (slack:U1): verified": the person as written, the state translated
         return [_focal_state(v, _) for v in value] if isinstance(value, list) else _focal_state(value, _)
+    if key == "reason" and isinstance(value, str):
+        return reason_text(value, _)
     if key == "status" and isinstance(value, str):
         if value in STATUS_NAMES:
             return _(STATUS_NAMES[value])  # type: ignore[index]
@@ -124,11 +126,13 @@ def _readable(key: str, value: Any, locale: str, _: Translate) -> Any:
 
 
 # Actions recorded under a name that is not a command's (most are: ``verify``, ``theme add``).
-ACTION_LABELS = {"register (join)": N_("register (join)"), "leave (withdraw request)": N_("leave (withdraw request)")}
+ACTION_LABELS = {"register (join)": N_("register (join)"), "leave (withdraw request)": N_("leave (withdraw request)"),
+                 "leave (withdraw registration)": N_("leave (withdraw registration)")}
 
 # The focal point states the trail records after a person ("…: pending"), in the reader's words.
 FOCAL_STATES = {"pending": N_("awaiting confirmation"), "verified": N_("confirmed"), "left": N_("left the city"),
-                "declined": N_("declined"), "withdrawn": N_("withdrew their request to join")}
+                "declined": N_("declined"), "withdrawn": N_("withdrew their request to join"),
+                "registration withdrawn": N_("withdrew the registration")}
 
 
 def _focal_state(value: Any, _: Translate) -> Any:

@@ -18,6 +18,7 @@ from handlers.common import (
     parse_languages,
     parse_themes,
     parse_timezone,
+    reason_text,
     require_editor,
     resolve_city,
     short_date,
@@ -246,7 +247,7 @@ def card_reply(city: City, practices: int, locale: str, _: Translate, *, shareab
                aliases: Sequence[tuple[str, str]] = ()) -> Reply:
     footer = _("Demo data: loaded by `hrc-bot seed-demo`, not a real registration.") if city.is_demo else None
     if city.status == CityStatus.REJECTED and city.reject_reason:
-        footer = _("Reason given: {reason}").format(reason=city.reject_reason)
+        footer = _("Reason given: {reason}").format(reason=reason_text(city.reject_reason, _))
     return Reply(title=city.name, fields=_card_fields(city, practices, locale, _, aliases), footer=footer,
                  shareable=shareable, cache_scopes=frozenset({f"city:{city.id}", f"name:{city.name_key}", "members"}))
 

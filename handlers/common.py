@@ -273,6 +273,16 @@ def status_label(status: str, _: Translate) -> str:
     }.get(status, status)
 
 
+# The reason stored on a city whose only focal point withdrew its registration (`/hrc leave` before the
+# secretariat decided): stored in English like a reason the secretariat types, shown in the reader's words.
+WITHDRAWN_REASON = N_("withdrawn by the registrant")
+
+
+def reason_text(reason: str, _: Translate) -> str:
+    """A stored reason for declining a city as the reader reads it (the secretariat's own words as typed)."""
+    return _(WITHDRAWN_REASON) if reason == WITHDRAWN_REASON else reason
+
+
 def focal_point_mentions(city: City, _: Translate, *, include_pending: bool = False) -> str:
     parts = []
     waiting = _("awaiting confirmation")  # outside the f-string below: extraction cannot see into f-strings

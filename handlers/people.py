@@ -8,7 +8,14 @@ import re
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.audit import record
-from handlers.common import caller_if_known, confirmation, member_ref, own_focal_point, resolve_city
+from handlers.common import (
+    WITHDRAWN_REASON,
+    caller_if_known,
+    confirmation,
+    member_ref,
+    own_focal_point,
+    resolve_city,
+)
 from handlers.context import Context
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translator
@@ -99,6 +106,8 @@ async def leave(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     confirmed = confirmation(request.command.opt("confirm"), _)
     if joining:
         return await _withdraw(ctx, request, session, member, focal, city, confirmed, _)
+    if city.status == CityStatus.PENDING and not remaining:  # nobody else behind a registration not decided yet
+        return await _withdraw_registration(ctx, request, session, member, focal, city, confirmed, _)
     if confirmed is False:
         return Reply(text=_("Nothing changed: you are still a focal point of {city}.").format(city=city.name))
     if confirmed is None:
@@ -148,6 +157,43 @@ async def _withdraw(ctx: Context, request: Request, session: AsyncSession, membe
     await record(ctx, request, session, city=city_row, action="leave (withdraw request)",
                  before={"focal point": f"{who}: {focal.status}"}, after={"focal point": f"{who}: withdrawn"})
     return Reply(text=_("You withdrew your request to join {city}.").format(city=city))
+
+
+def _registration_withdrawn(_: Translate, member: Member, city: str, city_id: int) -> str:
+    """The secretariat's notice that the only focal point of a pending city withdrew its registration."""
+    return _("{who} withdrew the registration of {city} (#{id}): it no longer awaits a decision.").format(
+        who=member_ref(member).mention(), city=city, id=city_id)
+
+
+async def _withdraw_registration(ctx: Context, request: Request, session: AsyncSession, member: Member,
+                                 focal: FocalPoint, city_row: City, confirmed: bool | None, _: Translate) -> Reply:
+    """`/hrc leave` by the only focal point of a city the secretariat has not decided on: the registration is
+    withdrawn. The city is declined as `/hrc reject` declines it (kept, so that its trail stays readable and
+    registering it again reopens it), with the reason "withdrawn by the registrant"; the secretariat is told."""
+    city = city_row.name
+    if confirmed is False:
+        return Reply(text=_("Nothing changed: the registration of {city} still awaits the secretariat.").format(city=city))
+    if confirmed is None:
+        return Reply(
+            title=_("Withdraw the registration of {city}?").format(city=city),
+            text=_("You are the only focal point of {city}, which the secretariat has not verified yet. Do you want "
+                   "to withdraw its registration? It will no longer await a decision, and the secretariat will be "
+                   "told.").format(city=city),
+            footer=_("Or type `/hrc leave confirm: yes`."),
+            actions=(Action(_("Withdraw registration"), "leave confirm: yes", style="danger", action_id="leave"),),
+        )
+    who = _described(member)
+    before = {"status": city_row.status, "focal points": [f"{who}: {focal.status}"]}
+    city_row.status, city_row.reject_reason = CityStatus.REJECTED, WITHDRAWN_REASON
+    await session.delete(focal)
+    await session.flush()
+    await record(ctx, request, session, city=city_row, action="leave (withdraw registration)", before=before,
+                 after={"status": city_row.status, "reason": WITHDRAWN_REASON,
+                        "focal points": [f"{who}: registration withdrawn"]})
+    notice = Notice(target=NoticeTarget.SECRETARIAT, key=f"withdrawn:{city_row.id}:{member.id}:{int(ctx.now().timestamp())}",
+                    reply=Reply(text=_registration_withdrawn(translator(ctx.default_language), member, city, city_row.id)))
+    return Reply(text=_("You withdrew the registration of {city}; the secretariat was told.").format(city=city),
+                 notices=(notice,))
 
 
 @command(

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.audit import record
-from handlers.common import member_ref, resolve_city, short_date
+from handlers.common import WITHDRAWN_REASON, member_ref, resolve_city, short_date
 from handlers.context import Context
 from handlers.countries import country_name
 from handlers.duplicates import near_matches, possibly_same
@@ -65,6 +65,9 @@ async def verify(ctx: Context, request: Request, session: AsyncSession) -> Reply
     _ = translator(request.locale)
     city = await resolve_city(ctx, request, session, request.command.main, request.command.opt("country"), _)
     waiting = [fp for fp in city.focal_points if fp.status == FocalStatus.PENDING]
+    if city.status == CityStatus.REJECTED and city.reject_reason == WITHDRAWN_REASON:
+        raise UserError(_("{city} was withdrawn by its only focal point, so nobody represents it now. It can be "
+                          "verified when someone registers it again with `/hrc register`.").format(city=city.name))
     if city.status == CityStatus.REJECTED:
         # Declining freed its focal points: verifying now would list a city nobody represents or is told about.
         raise UserError(_("{city} was declined, so nobody represents it now. It can be verified when someone "
@@ -120,6 +123,8 @@ async def reject(ctx: Context, request: Request, session: AsyncSession) -> Reply
     city = await resolve_city(ctx, request, session, request.command.main, request.command.opt("country"), _)
     reason = request.command.opt("reason")
     waiting = [fp for fp in city.focal_points if fp.status == FocalStatus.PENDING]
+    if city.status == CityStatus.REJECTED and city.reject_reason == WITHDRAWN_REASON:
+        return Reply(text=_("{city} was withdrawn by its only focal point; nothing to decline.").format(city=city.name))
     if city.status == CityStatus.REJECTED:
         if by := await decided_by(session, city, "reject", request.locale):
             return Reply(text=_("{city} was already declined by {who} on {date}.").format(city=city.name, who=by[0], date=by[1]))

@@ -105,6 +105,42 @@ async def test_a_withdrawn_join_request_is_recorded_as_withdrawn_not_as_leaving(
     assert "Bob (console:bob) : a retiré sa demande pour rejoindre" in french
 
 
+async def test_the_only_registrant_of_a_pending_city_withdraws_its_registration(chat: Chat) -> None:
+    """Leaving a city nobody else stands behind, before the secretariat decided, withdraws the registration:
+    asked first, then declined as `reject` declines (reason "withdrawn by the registrant"), off `pending`,
+    the secretariat told, the trail saying so in the reader's words; registering it again reopens it."""
+    await chat.say("ana", "/hrc register city: Villatest country: Spain region: Europe")
+    asked = await chat.say("ana", "/hrc leave")
+    assert asked.title == "Withdraw the registration of Villatest?" and "transfer" not in render_text(asked)
+    assert [a.command for a in asked.actions] == ["leave confirm: yes"]
+    kept = await chat.say("ana", "/hrc leave confirm: no")
+    assert kept.text == "Nothing changed: the registration of Villatest still awaits the secretariat."
+    assert "Villatest" in render_text(await chat.say("sec", "/hrc pending"))
+    gone = await chat.say("ana", "/hrc leave confirm: yes")
+    assert gone.text == "You withdrew the registration of Villatest; the secretariat was told.", gone.text
+    [told] = gone.notices
+    assert told.target is NoticeTarget.SECRETARIAT
+    said = render_text(told.reply)
+    assert said.startswith("@Ana withdrew the registration of Villatest (#") and said.endswith(
+        "): it no longer awaits a decision."), said
+    assert render_text(await chat.say("sec", "/hrc pending")) == "Nothing is waiting for a decision."
+    english = render_text(await chat.say("sec", "/hrc audit Villatest")).split("\n• ")[1]
+    assert "leave (withdraw registration) · Villatest (Spain)" in english, english
+    assert "status: pending verification → not accepted" in english and "reason: withdrawn by the registrant" in english
+    assert "Ana (console:ana): withdrew the registration" in english
+    spanish = render_text(await chat.say("sec", "/hrc auditoría Villatest", locale="es"))
+    assert "dejar (retirar registro) · Villatest (España)" in spanish, spanish
+    assert "retirada por quien la registró" in spanish and "Ana (console:ana): retiró el registro" in spanish
+    card = await chat.say("sec", "/hrc perfil Villatest", locale="es")
+    assert card.footer == "Motivo indicado: retirada por quien la registró", card.footer
+    refused = await chat.say("sec", "/hrc reject Villatest")
+    assert refused.text == "Villatest was withdrawn by its only focal point; nothing to decline."
+    assert "withdrawn by its only focal point" in (await chat.say("sec", "/hrc verify Villatest")).text
+    again = await chat.say("ana", "/hrc register city: Villatest country: Spain region: Europe")
+    assert not again.is_error and "is registered" in again.title, render_text(again)
+    assert "Villatest" in render_text(await chat.say("sec", "/hrc pending"))
+
+
 async def test_handing_a_city_to_someone_who_only_asked_to_join_another_says_so(chat: Chat) -> None:
     await verified_city(chat, "ana")
     await verified_city(chat, "carl", "Lyon")
