@@ -187,10 +187,16 @@ def _since(value: str, _: Translate) -> datetime:
         raise
 
 
+# A page asked for beyond this is read as this one (it is beyond the last page of any trail: "There are only N
+# pages"): the offset stays inside a 64-bit integer, which both databases require.
+PAGE_MAX = 1_000_000_000
+
+
 def _page_number(value: str, _: Translate) -> int:
-    if not value.isdecimal() or not 1 <= int(value) <= 100_000:
+    """A page number of any size (one beyond the last is told how many pages there are), as at most PAGE_MAX."""
+    if not value.isdecimal() or int(value) < 1:
         raise UserError(_("page: takes a page number, e.g. page: 2."), field="page")
-    return int(value)
+    return min(int(value), PAGE_MAX)
 
 
 @command(
@@ -201,7 +207,7 @@ def _page_number(value: str, _: Translate) -> int:
     keys=("since", "page", "country"),
     main=N_("city"),
     secretariat=True,
-    limits=(("main", 100), ("since", 20), ("page", 6), ("country", 80)),
+    limits=(("main", 100), ("since", 20), ("page", 40), ("country", 80)),
 )
 async def audit(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     """The trail, newest first, PAGE_SIZE events a page; narrowed to one city and/or from a date (UTC)."""

@@ -136,6 +136,17 @@ async def test_the_secretariat_reads_the_trail_by_city_date_and_page(chat: Chat,
     assert bad.is_error and "not a date" in bad.text and bad.usage
     beyond = await chat.say("sec", "/hrc audit page: 9")
     assert beyond.is_error and "There are only 2 pages." in beyond.text
+    # Any number beyond the last page says so, with the usage, however large (never "too long", never a
+    # database error from an offset beyond 64 bits), in the reader's language.
+    for page in ("99999999", "9" * 25, "9" * 40):
+        far = await chat.say("sec", f"/hrc audit page: {page}")
+        assert far.is_error and far.text == "There are only 2 pages." and far.usage and far.error_field == "page", far.text
+    spanish = await chat.say("sec", "/hrc auditoría página: 99999999", "es", secretariat=True)
+    assert spanish.is_error and spanish.text == "Solo hay 2 páginas." and spanish.usage, spanish.text
+    french = await chat.say("sec", "/hrc audit page : 99999999", "fr", secretariat=True)
+    assert french.is_error and french.text == "Il n’y a que 2 pages." and french.usage, french.text
+    for nonsense in ("0", "two"):
+        assert "takes a page number" in (await chat.say("sec", f"/hrc audit page: {nonsense}")).text
 
 
 async def test_audit_rows_cannot_be_changed_or_deleted(chat: Chat, db: Database) -> None:
