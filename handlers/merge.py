@@ -84,6 +84,9 @@ async def merge(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     if source.country != target.country and not confirmed:
         return _ask_across_countries(source, target, request.locale, _)
     source_id, source_name, subject = source.id, source.name, city_subject(source)
+    # An alias is kept for the first city's country only: across countries the names say their countries,
+    # as the card's "Also known as: Grenoble (Spain)" does (else "“Grenoble” now finds Grenoble").
+    source_country, across = source.country, source.country_key != target.country_key
     key = fold(source.name)
     alias = (source.name, key) if (key, source.country_key) != (target.name_key, target.country_key) else None
     before = {"merged city": f"#{source.id} {subject}", "status": source.status,
@@ -99,11 +102,20 @@ async def merge(ctx: Context, request: Request, session: AsyncSession) -> Reply:
                         **{f"{table} moved": count for table, count in moved.other.items()}})
 
     def message(_: Translate) -> str:
+        if across:
+            return _("The secretariat merged {name} ({country}) into {city} ({other}): they were the same place. Its "
+                     "focal points, themes and practices are now {city}'s, and “{name}” ({country}) still finds it.").format(
+                name=source_name, country=country_name(source_country, _.language), city=target.name,
+                other=country_name(target.country, _.language))
         return _("The secretariat merged {name} into {city}: they were the same place. Its focal points, themes "
                  "and practices are now {city}'s, and “{name}” still finds it.").format(name=source_name, city=target.name)
 
     notices = tell(ctx, target, list(target.focal_points), f"merged:{source_id}", message)
-    if alias:
+    if alias and across:
+        text = _("{name} (#{old}) is merged into {city} (#{id}); “{name}” ({country}) now finds {city} ({other}).").format(
+            name=source_name, old=source_id, city=target.name, id=target.id,
+            country=country_name(source_country, request.locale), other=country_name(target.country, request.locale))
+    elif alias:
         text = _("{name} (#{old}) is merged into {city} (#{id}); “{name}” now finds {city}.").format(
             name=source_name, old=source_id, city=target.name, id=target.id)
     else:

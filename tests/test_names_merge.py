@@ -224,6 +224,27 @@ async def test_a_merged_citys_number_says_where_the_city_went(chat: Chat) -> Non
     assert "I can't find the city “#9”" in (await chat.say("sec", "/hrc verify #9")).text
 
 
+async def test_a_merge_across_countries_says_which_country_the_kept_name_finds(chat: Chat) -> None:
+    """Grenoble (Spain) into Grenoble (France): the answer said "“Grenoble” now finds Grenoble". The alias
+    finds the city only in the first city's country, so both names say their countries, in the reader's words,
+    and so does the focal points' message."""
+    await chat.say("ana", "/hrc register city: Grenoble country: France region: Europe")
+    await chat.say("bob", "/hrc register city: Grenoble country: Spain region: Europe")
+    merged = await chat.say("sec", "/hrc merge #2 into: #1 country: ES confirm: yes")
+    assert merged.text == "Grenoble (#2) is merged into Grenoble (#1); “Grenoble” (Spain) now finds Grenoble (France).", merged.text
+    told = {n.member.user_id: render_text(n.reply) for n in merged.notices}
+    assert told["bob"] == ("The secretariat merged Grenoble (Spain) into Grenoble (France): they were the same place. "
+                           "Its focal points, themes and practices are now Grenoble's, and “Grenoble” (Spain) still finds it.")
+    await chat.say("carl", "/hrc register city: Lodz country: Poland region: Europe")
+    await chat.say("dan", "/hrc register city: Bogotá country: Colombia region: Latin America")
+    spanish = await chat.say("sec", "/hrc fusionar Lodz en: Bogotá confirmar: sí", locale="es")
+    assert spanish.text.endswith("«Lodz» (Polonia) encuentra ahora Bogotá (Colombia)."), spanish.text
+    await chat.say("eve", "/hrc register city: Lyon country: Spain region: Europe")
+    await chat.say("fay", "/hrc register city: Lyon country: France region: Europe")
+    french = await chat.say("sec", "/hrc fusionner #5 dans : #6 confirmer : oui", locale="fr")
+    assert french.text.endswith("« Lyon » (Espagne) trouve désormais Lyon (France)."), french.text
+
+
 async def test_a_name_kept_from_another_country_is_shown_with_that_country_never_as_the_city_itself(chat: Chat) -> None:
     """The case a merge across countries is for, a city registered with the wrong country: its name is
     the city's own, and what the alias adds is the country; so the card says "Grenoble (Spain)", not
