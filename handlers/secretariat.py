@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -156,8 +157,11 @@ async def reject(ctx: Context, request: Request, session: AsyncSession) -> Reply
     return Reply(text=done, notices=notices)
 
 
-def _pending_item(city: City, locale: str, near: Sequence[CityName] = ()) -> Item:
+def _pending_item(city: City, locale: str, near: Sequence[CityName] = (), *, named: str = "") -> Item:
+    """One pending city; ``named``: how its buttons name it (its name, and its country when another
+    city of the list has the same name)."""
     _ = translator(locale)
+    named = named or city.name
     who = ", ".join(member_ref(fp.member).mention() for fp in city.focal_points) or "—"
     themes = ", ".join(theme_name(s, _) for s in city.theme_slugs) or "—"
     flag = possibly_same(near, locale, _)
@@ -167,8 +171,10 @@ def _pending_item(city: City, locale: str, near: Sequence[CityName] = ()) -> Ite
             date=short_date(city.registered_at, locale), who=who, themes=themes, id=city.id
         ) + (f"\n{flag}" if flag else ""),
         actions=(
-            Action(_("Verify"), f"verify #{city.id}", style="primary", action_id=f"verify_{city.id}"),
-            Action(_("Reject"), f"reject #{city.id}", style="danger", action_id=f"reject_{city.id}"),
+            Action(_("Verify"), f"verify #{city.id}", style="primary", action_id=f"verify_{city.id}",
+                   full_label=_("Verify {city}").format(city=named)),
+            Action(_("Reject"), f"reject #{city.id}", style="danger", action_id=f"reject_{city.id}",
+                   full_label=_("Reject {city}").format(city=named)),
         ),
     )
 
@@ -186,7 +192,10 @@ async def pending(ctx: Context, request: Request, session: AsyncSession) -> Repl
     joiners = await city_queries.pending_focal_points_of_verified_cities(session)
     shown = cities[:20]
     others = await city_queries.city_names_in(session, [c.country for c in shown])
-    items = [_pending_item(c, request.locale, near_matches(c.id, c.name_key, c.country, others)) for c in shown]
+    repeated = {key for key, count in Counter(c.name_key for c in shown).items() if count > 1}
+    items = [_pending_item(c, request.locale, near_matches(c.id, c.name_key, c.country, others),
+                           named=f"{c.name} ({country_name(c.country, request.locale)})" if c.name_key in repeated else c.name)
+             for c in shown]
     items += [
         Item(
             title=_("{who} asks to join {city}").format(who=member_ref(fp.member).mention(), city=fp.city.name),

@@ -303,6 +303,9 @@ class Action:
     command: str
     style: str = "default"  # "primary" | "danger" | "default"
     action_id: str = ""
+    # An item's button where it stands apart from its row (Discord draws a list's buttons under the
+    # whole list): a label that says what it acts on ("Verify Grenoble"); ``label`` when empty.
+    full_label: str = ""
 
 
 class NoticeTarget(enum.StrEnum):
