@@ -202,9 +202,12 @@ async def send_reply(interaction: discord.Interaction, reply: Reply, command: Pa
 
     pages = render_pages(reply)
     ephemeral = reply.visibility is not Visibility.CHANNEL or reply.is_error
-    again = page_command(command) if len(pages) > 1 and not reply.preview else None
+    listed = page_command(command) if not reply.preview else None
+    again = listed if len(pages) > 1 else None
     shown = [page for preview in reply.preview for page in render_pages(preview)] + list(pages[:1] if again else pages)
     messages = in_messages(shown)
+    if listed and len(messages) == 1:  # one page of a list: its entries' buttons know the list, to show it again once clicked
+        again = listed
     for number, (embeds, allowed) in enumerate(messages, 1):
         extra: dict[str, object] = {}
         if number == 1 and reply.attachments:

@@ -164,6 +164,7 @@ class EmbedPage:
     description: str = ""
     fields: list[tuple[str, str, bool, int]] = field(default_factory=list)  # name, value, inline, source field
     mentioned: set[int] = field(default_factory=set)
+    items: list[int] = field(default_factory=list)  # the reply's items that start on this page (their index)
 
     def add(self, unit: Unit) -> bool:
         if unit.where != "field":
@@ -174,6 +175,8 @@ class EmbedPage:
             if len(self.description) + cost > DESCRIPTION_MAX or cost > self.room:
                 return False
             self.description += sep + unit.text
+            if unit.where == "item" and unit.first:
+                self.items.append(unit.group)
         else:
             if not unit.first and self.extend(Lines("field", False, unit.group, unit.name, unit.inline, [unit.text],
                                                     [unit.extra]), 0):
@@ -228,7 +231,22 @@ def _item_line(title: str, body: str, link: str | None) -> str:
     return "\n".join(part for part in (f"**{title}**", body, link or "") if part)
 
 
+def items_by_page(reply: Reply) -> tuple[tuple[int, ...], ...]:
+    """For each page of ``render_pages(reply)``, the reply's items that start on it (their index in
+    ``reply.items``): whose buttons go with that page."""
+    return _shared_items(reply) if reply.shareable else _layout(reply)[1]
+
+
+@per_reply
+def _shared_items(reply: Reply) -> tuple[tuple[int, ...], ...]:
+    return _layout(reply)[1]
+
+
 def _render_pages(reply: Reply) -> tuple[Rendered, ...]:
+    return _layout(reply)[0]
+
+
+def _layout(reply: Reply) -> tuple[tuple[Rendered, ...], tuple[tuple[int, ...], ...]]:
     reply = in_tree_syntax(reply)
     title_mentions: set[int] = set()
     title = cut(with_mentions(reply.title, title_mentions), TITLE_MAX) if reply.title else None
@@ -252,7 +270,19 @@ def _render_pages(reply: Reply) -> tuple[Rendered, ...]:
         if text:
             embed.set_footer(text=text)
         out.append((embed, allowed(title_mentions | page.mentioned)))
-    return tuple(out)
+    return tuple(out), tuple(tuple(page.items) for page in pages)
+
+
+CONTENT_MAX = 2000  # a message's content
+
+
+def outcome_line(reply: Reply, by: str = "") -> str:
+    """A button's outcome as one line of message content, above what the message shows ("✅ Grenoble is
+    verified; 1 focal point told."); ``by``: who clicked, on a message others see. Mentions never ping
+    here (the caller sends it with no allowed mentions)."""
+    reply = in_tree_syntax(reply)
+    line = ("⚠️ " if reply.is_error else "✅ ") + with_mentions(reply.text or reply.title or "", set())
+    return cut(line + (f" ({by})" if by else ""), CONTENT_MAX)
 
 
 MESSAGE_EMBEDS = 10  # embeds in one message

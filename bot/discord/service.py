@@ -19,7 +19,7 @@ from bot.discord.modals import is_form_submission, on_form_submit
 from bot.discord.sender import DiscordSender
 from bot.discord.sync import sync_if_changed
 from bot.discord.translator import CatalogueTranslator
-from bot.discord.views import CommandButton, MemberButton, PageButton
+from bot.discord.views import CommandButton, ItemButton, MemberButton, PageButton
 from bot.wiring import Runtime
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class HrcClient(discord.Client):
         # The gateway URL comes from the REST API in use (DISCORD_API_URL), as /gateway/bot tells it.
         _shards, url, _limits = await self.http.get_bot_gateway()
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
-        self.add_dynamic_items(CommandButton, MemberButton, PageButton)
+        self.add_dynamic_items(CommandButton, ItemButton, MemberButton, PageButton)
         await self.tree.set_translator(CatalogueTranslator())  # Spanish and French names, before any sync
         settings = self.hrc_runtime.settings.discord
         if settings.guild_ids:
