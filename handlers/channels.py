@@ -21,6 +21,7 @@ from handlers.types import ChannelRef, Item, Notice, NoticeTarget, Reply, Reques
 from handlers.vocab import theme_name
 from handlers.words import ALL_INPUT, command_word
 from storage.models import Channel, ChannelPurpose, Digest
+from storage.queries import announcements as outbox_queries
 from storage.queries import channels as channel_queries
 
 PURPOSES = {p.value: p for p in ChannelPurpose}
@@ -208,6 +209,8 @@ async def channel_unset(ctx: Context, request: Request, session: AsyncSession) -
     if existing is None:
         return Reply(text=_("This channel was not getting {what}.").format(what=_describe(purpose, _)))
     await channel_queries.remove_channel(session, existing.id)
+    if purpose is ChannelPurpose.DAYS:  # today's prompt still queued (a big day's pace) is not sent after all
+        await outbox_queries.cancel_scheduled(session, [(place.platform, place.workspace, place.channel_id)], ctx.now())
     await record(ctx, request, session, subject=_subject(request, purpose), before={"timezone": existing.timezone})
     return Reply(text=_("This channel will no longer get {what}.").format(what=_describe(purpose, _)))
 

@@ -49,6 +49,11 @@ def member_ref(member: Member) -> MemberRef:
     return MemberRef(member.platform, member.workspace, member.user_id, member.display_name, accounts)
 
 
+def accounts_of(member: Member) -> list[tuple[str, str, str]]:
+    """Every account of ``member`` as (platform, workspace, user id): their own, then their linked ones."""
+    return [(member.platform, member.workspace, member.user_id), *((a.platform, a.workspace, a.user_id) for a in member.accounts)]
+
+
 def is_account_of(member: Member, actor: Actor) -> bool:
     """Whether ``actor`` is ``member`` on one of their accounts (their own or a linked one)."""
     identity = (actor.platform, actor.workspace, actor.user_id)

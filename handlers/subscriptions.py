@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.common import caller, parse_themes
+from handlers.common import accounts_of, caller, parse_themes
 from handlers.context import Context
 from handlers.digests import parse_digest, parse_lead, parse_pause, undo_action
 from handlers.errors import UserError
@@ -23,6 +23,7 @@ from handlers.types import Actor, Reply, Request
 from handlers.vocab import theme_name
 from handlers.words import ALL_INPUT
 from storage.models import Digest, MemberPrefs
+from storage.queries import announcements as outbox_queries
 from storage.queries import prefs as prefs_queries
 from storage.queries import subscriptions as subs
 from storage.queries.members import find_member
@@ -130,6 +131,7 @@ async def unsubscribe(ctx: Context, request: Request, session: AsyncSession) -> 
         removed = await subs.unsubscribe_all(session, member.id)
         if not removed:
             return Reply(text=_("You have no subscriptions."))
+        await outbox_queries.cancel_scheduled(session, accounts_of(member), ctx.now())
         undo = undo_action(removed, _)
         # The command spelled out only when it is too long for the Undo button: never both.
         footer = None if undo else _("Changed your mind? `/hrc subscribe {themes}`").format(
@@ -168,6 +170,7 @@ async def pause(ctx: Context, request: Request, session: AsyncSession) -> Reply:
     member = await caller(ctx, request, session)
     until = ctx.now() + length
     await prefs_queries.update_prefs(session, member.id, ctx.now(), paused_until=until)
+    await outbox_queries.cancel_scheduled(session, accounts_of(member), ctx.now())  # nothing more from the queue either
     city = member.focal_point.city if member.focal_point is not None else None
     zone = zone_or_default(city.timezone if city else None, ctx)
     return Reply(

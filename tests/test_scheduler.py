@@ -230,6 +230,47 @@ async def test_a_prompt_queued_but_unsent_when_its_day_ends_is_dropped(db: Datab
     await restarted.db.dispose()
 
 
+async def test_what_was_asked_to_stop_is_not_sent_from_the_queue(db: Database, clock: FakeClock) -> None:
+    """On a big day a prompt can wait in the outbox behind thousands (Slack sends 500 a minute). A channel unset,
+    or a member who paused or unsubscribed from everything meanwhile, gets nothing from the queue after that."""
+    from sqlalchemy import select
+
+    from storage.models import OutboxMessage, OutboxStatus
+
+    runtime = runtime_on(db, clock)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    await opt_in(runtime, "MADRID", "Europe/Madrid")
+    await opt_in(runtime, "PARIS", "Europe/Paris")
+    chat = Chat(runtime.ctx)
+    await chat.say("ana", "/hrc register city: Sevilla country: Spain region: Europe timezone: Europe/Madrid", platform="slack")
+    await chat.say("sec", "/hrc verify Sevilla")
+    for who in ("ana", "bob", "eve"):
+        await chat.say(who, "/hrc subscribe human rights", platform="slack")
+    scheduler = PromptScheduler(runtime)
+    worker_send = runtime.outbox.send_queued
+
+    async def waiting(_platforms: object) -> None:  # the queue is busy: nothing of these goes yet
+        return None
+
+    runtime.outbox.send_queued = waiting
+    clock.now = at("2026-12-10T09:00")  # 10:00 in Madrid and Paris, 09:00 in HRC_TIMEZONE (bob's and eve's)
+    assert len(await scheduler.tick()) == 5
+    actor, _ = person("sec", platform="slack")
+    reply = await runtime.answer_text(actor, Place("slack", "W1", "MADRID"), "/hrc channel unset days")
+    assert not reply.is_error, reply.text
+    assert not (await chat.say("bob", "/hrc pause 2 weeks", platform="slack")).is_error
+    assert not (await chat.say("eve", "/hrc unsubscribe all", platform="slack")).is_error
+    runtime.outbox.send_queued = worker_send
+    await scheduler.tick()
+    assert sent_titles(slack, "PARIS") == [HRD] and slack.titles("dm", "ana") == [HRD]
+    assert HRD not in sent_titles(slack, "MADRID") and slack.titles("dm", "bob") == [] and slack.titles("dm", "eve") == []
+    async with db.transaction(write=False) as session:
+        cancelled = (await session.execute(select(OutboxMessage.target_id).where(
+            OutboxMessage.status == OutboxStatus.CANCELLED))).scalars().all()
+    assert sorted(cancelled) == ["MADRID", "bob", "eve"]
+
+
 async def test_personal_prompts_and_lead_reminders(db: Database, clock: FakeClock) -> None:
     runtime = runtime_on(db, clock, lead_days=7)
     slack = RecordingSender("slack")

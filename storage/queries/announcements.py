@@ -154,6 +154,22 @@ async def prune_settled(session: AsyncSession, now: datetime, *, kept: timedelta
     return int(result.rowcount or 0)
 
 
+async def cancel_scheduled(session: AsyncSession, targets: Sequence[tuple[str, str, str]], now: datetime) -> int:
+    """Cancel the scheduler's rows still waiting for each ``(platform, workspace, target id)`` (a channel unset,
+    a person who unsubscribed from everything or paused): what they asked to stop must not arrive minutes
+    later from the queue. Rows being sent are left to finish. Returns how many were cancelled."""
+    cancelled = 0
+    for platform, workspace, target in targets:
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.platform == platform,
+                   OutboxMessage.priority == PRIORITY_SCHEDULED, OutboxMessage.workspace == workspace,
+                   OutboxMessage.target_id == target)
+            .values(status=OutboxStatus.CANCELLED, updated_at=now, last_error="cancelled: its target asked to stop"))
+        cancelled += int(result.rowcount or 0)
+    return cancelled
+
+
 async def due_to_start(session: AsyncSession, now: datetime) -> Sequence[Announcement]:
     stmt = select(Announcement).where(Announcement.status == AnnouncementStatus.QUEUED, Announcement.send_at <= now)
     return (await session.execute(stmt.with_for_update(skip_locked=True))).scalars().all()
