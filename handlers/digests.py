@@ -3,6 +3,7 @@ message, and the "Stop these" button every personal message carries."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -79,8 +80,28 @@ def stop_action(themes: list[str] | tuple[str, ...], _: Translate) -> Action:
     """The "Stop these" button of a personal message: unsubscribes the themes that caused it."""
     command = "unsubscribe " + ", ".join(themes)
     if len(command) > MAX_BUTTON_COMMAND:
-        command = "unsubscribe all"
+        command = STOP_ALL
     return Action(_("Stop these"), command, "danger", "stop")
+
+
+STOP_ALL = "unsubscribe all"
+
+
+def stop_themes(payload: str | None) -> frozenset[str] | None:
+    """The themes a queued personal message's "Stop these" button (``stop_action``) names, read from its outbox
+    payload (``bot.notify.reply_to_json``): empty for `unsubscribe all` (too many to name); None when it has
+    no such button (not a personal message) or cannot be read."""
+    try:
+        actions = json.loads(payload or "{}").get("actions", [])
+    except (ValueError, AttributeError):
+        return None
+    for action in actions if isinstance(actions, list) else []:
+        command = action.get("command", "") if isinstance(action, dict) else ""
+        if action.get("action_id") == "stop" and command.startswith("unsubscribe "):
+            if command == STOP_ALL:
+                return frozenset()
+            return frozenset(theme.strip() for theme in command.removeprefix("unsubscribe ").split(","))
+    return None
 
 
 def undo_action(themes: list[str], _: Translate) -> tuple[Action, ...]:

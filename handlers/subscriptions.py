@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common import accounts_of, caller, parse_themes
 from handlers.context import Context
-from handlers.digests import parse_digest, parse_lead, parse_pause, undo_action
+from handlers.digests import parse_digest, parse_lead, parse_pause, stop_themes, undo_action
 from handlers.errors import UserError
 from handlers.i18n import N_, Translate, translations, translator
 from handlers.moments import zone_or_default
@@ -33,6 +33,15 @@ def _listing(themes: list[str] | tuple[str, ...], _: Translate) -> str:
     if not themes:
         return _("You have no subscriptions.")
     return _("Your subscriptions: {themes}.").format(themes=", ".join(theme_name(t, _) for t in themes))
+
+
+def _no_longer_wanted(payload: str | None, remaining: set[str]) -> bool:
+    """Whether a queued personal message was caused only by themes the member no longer follows (its "Stop
+    these" button names them; `unsubscribe all` there: any of their themes, so only when none is left)."""
+    caused = stop_themes(payload)
+    if caused is None:
+        return False
+    return not remaining if not caused else caused.isdisjoint(remaining)
 
 
 def _when_paused(until: datetime, locale: str, zone: ZoneInfo) -> str:
@@ -145,12 +154,16 @@ async def unsubscribe(ctx: Context, request: Request, session: AsyncSession) -> 
     themes = parse_themes(request.command.main, _, field="main")
     removed = [t.slug for t in themes if await subs.unsubscribe(session, member.id, t.slug)]
     missing = [t for t in themes if t.slug not in removed]
+    remaining = await subs.member_themes(session, member.id)
+    if removed:  # a personal message still queued for only these themes (a "Stop these" click) is not sent
+        await outbox_queries.cancel_scheduled(session, accounts_of(member), ctx.now(),
+                                              only=lambda payload: _no_longer_wanted(payload, set(remaining)))
     lines = []
     if removed:
         lines.append(_("Unsubscribed from {theme}.").format(theme=", ".join(theme_name(t, _) for t in removed)))
     if missing:
         lines.append(_("You were not subscribed to {theme}.").format(theme=", ".join(_(t.name) for t in missing)))
-    lines.append(_listing(await subs.member_themes(session, member.id), _))
+    lines.append(_listing(remaining, _))
     return Reply(text="\n".join(lines), actions=undo_action(removed, _))
 
 

@@ -384,3 +384,40 @@ async def test_a_zone_moved_west_stops_an_earlier_daily_digest(db: Database, clo
     await opt_in(runtime, "TOKYO", "America/Los_Angeles")
     clock.now = at("2026-12-10T03:01")
     assert await scheduler.tick() == []
+
+
+async def test_stop_these_cancels_what_is_still_queued_for_those_themes(db: Database, clock: FakeClock) -> None:
+    """A personal prompt and a lead reminder queued at the same tick: the member clicks the first one's "Stop
+    these" (`unsubscribe water`); the reminder for the same theme, still in the queue, is not sent after all.
+    Another member's row for a theme they keep is sent."""
+    from sqlalchemy import select
+
+    from storage.models import OutboxMessage, OutboxStatus
+
+    runtime = runtime_on(db, clock)
+    slack = RecordingSender("slack")
+    runtime.notices.register(slack)
+    chat = Chat(runtime.ctx)
+    for who in ("ana", "bob"):
+        await chat.say(who, "/hrc subscribe water, housing", platform="slack")
+        await chat.say(who, "/hrc subscribe lead: 7 days", platform="slack")
+    scheduler = PromptScheduler(runtime)
+    worker_send = runtime.outbox.send_queued
+
+    async def waiting(_platforms: object) -> None:  # the queue is busy: nothing of these goes yet
+        return None
+
+    runtime.outbox.send_queued = waiting
+    clock.now = at("2027-03-15T09:00")  # World Water Day (water) in 7 days, 09:00 in HRC_TIMEZONE (UTC)
+    queued = await scheduler.tick()
+    assert any(key.startswith("plead:") and key.endswith(":ana") for key in queued), queued
+    assert not (await chat.say("ana", "/hrc unsubscribe water", platform="slack")).is_error  # her "Stop these"
+    assert not (await chat.say("bob", "/hrc unsubscribe housing", platform="slack")).is_error  # not what it is about
+    runtime.outbox.send_queued = worker_send
+    await scheduler.tick()
+    assert "In 7 days: World Water Day" not in slack.titles("dm", "ana")
+    assert "In 7 days: World Water Day" in slack.titles("dm", "bob")
+    async with db.transaction(write=False) as session:
+        cancelled = (await session.execute(select(OutboxMessage.target_id).where(
+            OutboxMessage.status == OutboxStatus.CANCELLED))).scalars().all()
+    assert cancelled == ["ana"]

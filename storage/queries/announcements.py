@@ -154,17 +154,25 @@ async def prune_settled(session: AsyncSession, now: datetime, *, kept: timedelta
     return int(result.rowcount or 0)
 
 
-async def cancel_scheduled(session: AsyncSession, targets: Sequence[tuple[str, str, str]], now: datetime) -> int:
+async def cancel_scheduled(session: AsyncSession, targets: Sequence[tuple[str, str, str]], now: datetime, *,
+                           only: Callable[[str | None], bool] | None = None) -> int:
     """Cancel the scheduler's rows still waiting for each ``(platform, workspace, target id)`` (a channel unset,
-    a person who unsubscribed from everything or paused): what they asked to stop must not arrive minutes
-    later from the queue. Rows being sent are left to finish. Returns how many were cancelled."""
+    a person who unsubscribed or paused): what they asked to stop must not arrive minutes later from the
+    queue. ``only``: given a row's payload, whether to cancel it (all of them when None). Rows being sent are
+    left to finish. Returns how many were cancelled."""
     cancelled = 0
     for platform, workspace, target in targets:
-        result = await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.platform == platform,
+        waiting = [OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.platform == platform,
                    OutboxMessage.priority == PRIORITY_SCHEDULED, OutboxMessage.workspace == workspace,
-                   OutboxMessage.target_id == target)
+                   OutboxMessage.target_id == target]
+        if only is not None:  # a member's few rows of the day, read to pick those to cancel
+            rows = (await session.execute(select(OutboxMessage.id, OutboxMessage.payload).where(*waiting))).all()
+            picked = [row_id for row_id, payload in rows if only(payload)]
+            if not picked:
+                continue
+            waiting.append(OutboxMessage.id.in_(picked))
+        result = await session.execute(
+            update(OutboxMessage).where(*waiting)
             .values(status=OutboxStatus.CANCELLED, updated_at=now, last_error="cancelled: its target asked to stop"))
         cancelled += int(result.rowcount or 0)
     return cancelled
