@@ -39,7 +39,8 @@ def reply_from_json(payload: str) -> Reply:
     return Reply(
         text=data.get("text", ""), title=data.get("title"), footer=data.get("footer"),
         visibility=Visibility(data.get("visibility", Visibility.CALLER)),
-        fields=tuple(Field(**f) for f in data.get("fields", [])), items=tuple(Item(**i) for i in data.get("items", [])),
+        fields=tuple(Field(**f) for f in data.get("fields", [])),
+        items=tuple(Item(**{**i, "actions": tuple(Action(**a) for a in i.get("actions", []))}) for i in data.get("items", [])),
         actions=tuple(Action(**a) for a in data.get("actions", [])),
         language=data.get("language", ""),  # the reader's: Discord writes the commands it quotes in that language
     )
