@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,6 +38,21 @@ async def opt_in(runtime: Runtime, channel: str, tz: str, platform: str = "slack
 
 def sent_titles(sender: RecordingSender, channel: str) -> list[str]:
     return sender.titles("channel", channel)
+
+
+@contextlib.contextmanager
+def queue_held(runtime: Runtime) -> Iterator[None]:
+    """Inside, the outbox sends nothing of what the scheduler queues (a busy queue, or a process about to die)."""
+    send = runtime.outbox.send_queued
+
+    async def held(_platforms: object) -> None:
+        return None
+
+    runtime.outbox.send_queued = held
+    try:
+        yield
+    finally:
+        runtime.outbox.send_queued = send
 
 
 async def test_prompts_go_out_at_nine_local_in_three_time_zones(db: Database, clock: FakeClock) -> None:
@@ -188,13 +205,8 @@ async def test_a_prompt_queued_but_unsent_when_its_day_ends_is_dropped(db: Datab
     from storage.models import OutboxMessage, OutboxStatus
 
     async def queue_and_die(runtime: Runtime) -> None:
-        scheduler = PromptScheduler(runtime)
-
-        async def dead(_platforms: object) -> None:
-            return None
-
-        runtime.outbox.send_queued = dead  # the process dies right after the commit that queued them
-        assert len(await scheduler.tick()) == 2
+        with queue_held(runtime):  # the process dies right after the commit that queued them
+            assert len(await PromptScheduler(runtime).tick()) == 2
 
     async def restart() -> tuple[Runtime, RecordingSender]:
         restarted = runtime_on(db.reopen(), clock)
@@ -248,20 +260,14 @@ async def test_what_was_asked_to_stop_is_not_sent_from_the_queue(db: Database, c
     for who in ("ana", "bob", "eve"):
         await chat.say(who, "/hrc subscribe human rights", platform="slack")
     scheduler = PromptScheduler(runtime)
-    worker_send = runtime.outbox.send_queued
-
-    async def waiting(_platforms: object) -> None:  # the queue is busy: nothing of these goes yet
-        return None
-
-    runtime.outbox.send_queued = waiting
-    clock.now = at("2026-12-10T09:00")  # 10:00 in Madrid and Paris, 09:00 in HRC_TIMEZONE (bob's and eve's)
-    assert len(await scheduler.tick()) == 5
-    actor, _ = person("sec", platform="slack")
-    reply = await runtime.answer_text(actor, Place("slack", "W1", "MADRID"), "/hrc channel unset days")
-    assert not reply.is_error, reply.text
-    assert not (await chat.say("bob", "/hrc pause 2 weeks", platform="slack")).is_error
-    assert not (await chat.say("eve", "/hrc unsubscribe all", platform="slack")).is_error
-    runtime.outbox.send_queued = worker_send
+    with queue_held(runtime):  # the queue is busy: nothing of these goes yet
+        clock.now = at("2026-12-10T09:00")  # 10:00 in Madrid and Paris, 09:00 in HRC_TIMEZONE (bob's and eve's)
+        assert len(await scheduler.tick()) == 5
+        actor, _ = person("sec", platform="slack")
+        reply = await runtime.answer_text(actor, Place("slack", "W1", "MADRID"), "/hrc channel unset days")
+        assert not reply.is_error, reply.text
+        assert not (await chat.say("bob", "/hrc pause 2 weeks", platform="slack")).is_error
+        assert not (await chat.say("eve", "/hrc unsubscribe all", platform="slack")).is_error
     await scheduler.tick()
     assert sent_titles(slack, "PARIS") == [HRD] and slack.titles("dm", "ana") == [HRD]
     assert HRD not in sent_titles(slack, "MADRID") and slack.titles("dm", "bob") == [] and slack.titles("dm", "eve") == []
@@ -402,18 +408,12 @@ async def test_stop_these_cancels_what_is_still_queued_for_those_themes(db: Data
         await chat.say(who, "/hrc subscribe water, housing", platform="slack")
         await chat.say(who, "/hrc subscribe lead: 7 days", platform="slack")
     scheduler = PromptScheduler(runtime)
-    worker_send = runtime.outbox.send_queued
-
-    async def waiting(_platforms: object) -> None:  # the queue is busy: nothing of these goes yet
-        return None
-
-    runtime.outbox.send_queued = waiting
-    clock.now = at("2027-03-15T09:00")  # World Water Day (water) in 7 days, 09:00 in HRC_TIMEZONE (UTC)
-    queued = await scheduler.tick()
-    assert any(key.startswith("plead:") and key.endswith(":ana") for key in queued), queued
-    assert not (await chat.say("ana", "/hrc unsubscribe water", platform="slack")).is_error  # her "Stop these"
-    assert not (await chat.say("bob", "/hrc unsubscribe housing", platform="slack")).is_error  # not what it is about
-    runtime.outbox.send_queued = worker_send
+    with queue_held(runtime):  # the queue is busy: nothing of these goes yet
+        clock.now = at("2027-03-15T09:00")  # World Water Day (water) in 7 days, 09:00 in HRC_TIMEZONE (UTC)
+        queued = await scheduler.tick()
+        assert any(key.startswith("plead:") and key.endswith(":ana") for key in queued), queued
+        assert not (await chat.say("ana", "/hrc unsubscribe water", platform="slack")).is_error  # her "Stop these"
+        assert not (await chat.say("bob", "/hrc unsubscribe housing", platform="slack")).is_error  # not what it is about
     await scheduler.tick()
     assert "In 7 days: World Water Day" not in slack.titles("dm", "ana")
     assert "In 7 days: World Water Day" in slack.titles("dm", "bob")
